@@ -1,0 +1,48 @@
+#pragma once
+/// @file Error types shared by the core library.
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace latentscape {
+
+/// Bad input found while reading a file: names the file, where (line or byte offset) and why.
+/// what() reads like a compiler diagnostic: "data.csv:12: ragged row: 3 fields, expected 4".
+class LoadError : public std::runtime_error {
+public:
+    /// @param file   the path as the user gave it
+    /// @param cause  what is wrong, phrased so the user can act on it
+    /// @param line   1-based line number for text formats, if known
+    /// @param offset byte offset for binary formats, if known
+    LoadError(std::string file, std::string cause, std::optional<std::int64_t> line = std::nullopt,
+              std::optional<std::int64_t> offset = std::nullopt);
+
+    const std::string& file() const noexcept { return file_; }
+    const std::string& cause() const noexcept { return cause_; }
+    std::optional<std::int64_t> line() const noexcept { return line_; }
+    std::optional<std::int64_t> offset() const noexcept { return offset_; }
+
+private:
+    std::string file_;
+    std::string cause_;
+    std::optional<std::int64_t> line_;
+    std::optional<std::int64_t> offset_;
+};
+
+/// A text table has missing feature cells and the caller chose no policy for them.
+/// Distinct type so that a GUI can offer the choice (drop rows / impute) and retry.
+class MissingValuesError : public LoadError {
+public:
+    MissingValuesError(std::string file, std::string cause, std::int64_t line, std::int64_t cells,
+                       std::int64_t rows);
+    std::int64_t missing_cells() const noexcept { return cells_; }
+    std::int64_t affected_rows() const noexcept { return rows_; }
+
+private:
+    std::int64_t cells_;
+    std::int64_t rows_;
+};
+
+}  // namespace latentscape

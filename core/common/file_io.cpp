@@ -1,0 +1,197 @@
+#include "common/file_io.h"
+
+#include "common/error.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <random>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace latentscape::io {
+
+std::uint64_t available_memory() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    std::uint64_t value = 0;
+    std::string unit;
+    while (in >> key >> value >> unit) {
+        if (key == "MemAvailable:") return value * 1024;
+    }
+    return std::numeric_limits<std::uint64_t>::max() / 4;
+}
+
+static std::string human_bytes(std::uint64_t b) {
+    char buf[64];
+    if (b >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", double(b) / double(1ull << 30));
+    else if (b >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / double(1ull << 20));
+    else std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(b));
+    return buf;
+}
+
+void check_fits_in_memory(const std::string& file, std::uint64_t bytes, const std::string& what) {
+    const std::uint64_t avail = available_memory();
+    if (bytes > avail)
+        throw LoadError(file, what + " needs " + human_bytes(bytes) + " but only " + human_bytes(avail) +
+                                  " of memory is available");
+}
+
+std::uint64_t checked_mul(const std::string& file, std::uint64_t n, std::uint64_t m) {
+    if (n != 0 && m > std::numeric_limits<std::uint64_t>::max() / n)
+        throw LoadError(file, "size " + std::to_string(n) + " x " + std::to_string(m) + " overflows");
+    return n * m;
+}
+
+bool is_gzip(const char* data, std::size_t size) {
+    return size >= 2 && static_cast<unsigned char>(data[0]) == 0x1f && static_cast<unsigned char>(data[1]) == 0x8b;
+}
+
+std::string gunzip(const std::string& path, const char* data, std::size_t size) {
+    // The trailer's ISIZE (size mod 2^32 of the last member) is only a hint for the first reservation.
+    std::string out;
+    if (size >= 18) {
+        std::uint32_t isize = 0;
+        std::memcpy(&isize, data + size - 4, 4);
+        if (isize > 0) {
+            check_fits_in_memory(path, isize, "decompressed data");
+            out.reserve(isize);
+        }
+    }
+    z_stream zs{};
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw LoadError(path, "cannot initialise zlib");
+    struct Guard {
+        z_stream* z;
+        ~Guard() { inflateEnd(z); }
+    } guard{&zs};
+
+    std::size_t consumed = 0;
+    const std::uint64_t avail = available_memory();
+    for (;;) {
+        // zlib counts in 32-bit units: feed the input in bounded pieces.
+        const std::size_t in_chunk = std::min<std::size_t>(size - consumed, 1u << 30);
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data + consumed));
+        zs.avail_in = static_cast<uInt>(in_chunk);
+        const std::size_t in_before = zs.avail_in;
+        if (out.size() == out.capacity()) out.reserve(std::max<std::size_t>(out.capacity() * 2, 1u << 16));
+        const std::size_t old = out.size();
+        const std::size_t room = std::min<std::size_t>(out.capacity() - old, 1u << 30);
+        out.resize(old + room);
+        zs.next_out = reinterpret_cast<Bytef*>(out.data() + old);
+        zs.avail_out = static_cast<uInt>(room);
+        const int rc = inflate(&zs, Z_NO_FLUSH);
+        out.resize(old + (room - zs.avail_out));
+        consumed += in_before - zs.avail_in;
+        if (out.size() > avail)
+            throw LoadError(path, "decompressed data exceeds the " + human_bytes(avail) + " of available memory");
+        if (rc == Z_STREAM_END) {
+            if (consumed == size) break;
+            // Another gzip member may follow (concatenated .gz files); trailing zeros are padding.
+            bool only_zeros = std::all_of(data + consumed, data + size, [](char c) { return c == 0; });
+            if (only_zeros) break;
+            if (!is_gzip(data + consumed, size - consumed))
+                throw LoadError(path, "unexpected bytes after the end of the gzip stream", std::nullopt,
+                                std::int64_t(consumed));
+            inflateReset(&zs);
+            continue;
+        }
+        if (rc == Z_OK) continue;
+        if (rc == Z_BUF_ERROR) {
+            if (consumed == size)
+                throw LoadError(path, "gzip stream is cut short (truncated file)", std::nullopt, std::int64_t(size));
+            continue;  // no progress possible only for lack of output room: loop grows the buffer
+        }
+        throw LoadError(path,
+                        std::string("corrupt gzip data: ") + (zs.msg ? zs.msg : "inflate error " + std::to_string(rc)),
+                        std::nullopt, std::int64_t(consumed));
+    }
+    return out;
+}
+
+std::string read_file(const std::string& path, bool allow_empty) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status)) throw LoadError(path, "no such file");
+    if (std::filesystem::is_directory(status)) throw LoadError(path, "is a directory, not a file");
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw LoadError(path, std::string("cannot open: ") + std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw LoadError(path, "cannot read its size: " + ec.message());
+    check_fits_in_memory(path, size, "reading the file");
+    std::string buf;
+    buf.resize(size);
+    std::size_t got = 0;
+    while (got < size) {
+        const ssize_t r = ::read(fd, buf.data() + got, size - got);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            throw LoadError(path, std::string("read error: ") + std::strerror(errno), std::nullopt, std::int64_t(got));
+        }
+        if (r == 0) break;  // the file shrank while we read it
+        got += std::size_t(r);
+    }
+    buf.resize(got);
+    if (buf.empty() && !allow_empty) throw LoadError(path, "file is empty");
+    if (is_gzip(buf.data(), buf.size())) {
+        buf = gunzip(path, buf.data(), buf.size());
+        if (buf.empty() && !allow_empty) throw LoadError(path, "file is empty (after gzip decompression)");
+    }
+    return buf;
+}
+
+void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    fs::path dir = target.parent_path();
+    if (dir.empty()) dir = ".";
+    std::random_device rd;
+    const fs::path tmp = dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()));
+    try {
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            if (!out) throw std::runtime_error(path + ": cannot create a file in " + dir.string() + ": " + std::strerror(errno));
+            write(out);
+            out.flush();
+            if (!out) throw std::runtime_error(path + ": write failed (disk full?)");
+        }
+        const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ::fsync(fd);
+            ::close(fd);
+        }
+        std::error_code ec;
+        fs::rename(tmp, target, ec);
+        if (ec) throw std::runtime_error(path + ": cannot replace the file: " + ec.message());
+    } catch (...) {
+        std::error_code ignore;
+        fs::remove(tmp, ignore);
+        throw;
+    }
+}
+
+std::string extension(const std::string& path, bool* gzipped) {
+    std::string name = std::filesystem::path(path).filename().string();
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    bool gz = false;
+    if (name.size() > 3 && name.ends_with(".gz")) {
+        gz = true;
+        name.resize(name.size() - 3);
+    }
+    if (gzipped) *gzipped = gz;
+    const auto dot = name.rfind('.');
+    return dot == std::string::npos ? std::string() : name.substr(dot + 1);
+}
+
+}  // namespace latentscape::io

@@ -1,0 +1,43 @@
+#pragma once
+/// @file Whole-file reading (with transparent gzip), memory checks and atomic writes.
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace latentscape::io {
+
+/// Bytes of memory the system can still hand out (MemAvailable), or a large number if unknown.
+std::uint64_t available_memory();
+
+/// Throws LoadError for `file` if `bytes` more would not fit in available memory.
+/// `what` names the allocation in the message ("decompressed data", "feature matrix").
+void check_fits_in_memory(const std::string& file, std::uint64_t bytes, const std::string& what);
+
+/// n * m, or throws LoadError for `file` if it overflows 64 bits.
+std::uint64_t checked_mul(const std::string& file, std::uint64_t n, std::uint64_t m);
+
+/// True if the buffer starts with the gzip magic bytes.
+bool is_gzip(const char* data, std::size_t size);
+
+/// Reads a whole file. If it is gzip-compressed (by content, not by name) it is decompressed,
+/// including concatenated members. Errors (missing, unreadable, empty when `allow_empty` is
+/// false, truncated or corrupt gzip, too large for memory) throw LoadError naming the file and
+/// the byte offset.
+std::string read_file(const std::string& path, bool allow_empty = false);
+
+/// Inflates a gzip buffer; `path` is only used in error messages.
+std::string gunzip(const std::string& path, const char* data, std::size_t size);
+
+/// Writes a file atomically: `write` fills a stream opened on a temporary file next to `path`,
+/// which is flushed, synced and renamed over `path`. If anything throws, the temporary file is
+/// removed and `path` is left as it was. Throws std::runtime_error naming the path on I/O errors.
+void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+/// Lower-case extension of a path without the dot, looking through a trailing ".gz":
+/// "a/b.CSV.gz" -> "csv". `gzipped` (if given) is set when the name ends in ".gz".
+std::string extension(const std::string& path, bool* gzipped = nullptr);
+
+}  // namespace latentscape::io

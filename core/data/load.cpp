@@ -1,0 +1,62 @@
+#include "data/load.h"
+
+#include "common/error.h"
+#include "common/file_io.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace latentscape::data {
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+bool looks_like_idx_name(const std::string& path) {
+    const std::string name = lower(std::filesystem::path(path).filename().string());
+    return name.find("idx1") != std::string::npos || name.find("idx2") != std::string::npos ||
+           name.find("idx3") != std::string::npos || name.find("idx4") != std::string::npos ||
+           name.ends_with(".idx") || name.ends_with(".idx.gz");
+}
+
+}  // namespace
+
+bool is_label_name(const std::string& column_name) {
+    const std::string n = lower(column_name);
+    return n == "label" || n == "labels" || n == "class" || n == "target" || n == "y";
+}
+
+std::string detect_format(const std::string& path, const LoadOptions& options) {
+    bool gz = false;
+    const std::string ext = io::extension(path, &gz);
+    if (looks_like_idx_name(path)) return "idx";
+    if (ext == "csv" || ext == "txt") return "csv";
+    if (ext == "tsv") {
+        const std::string name = lower(std::filesystem::path(path).filename().string());
+        if (options.metadata_path) return "projector";
+        if (name.find("vectors") != std::string::npos || name.find("tensors") != std::string::npos)
+            return "projector";
+        return "tsv";
+    }
+    if (ext == "npy") return "npy";
+    if (ext == "npz") return "npz";
+    throw LoadError(path, ext.empty() ? "file type not recognised (no extension); supported: .csv .tsv .txt .npy "
+                                        ".npz and MNIST IDX files, each optionally .gz"
+                                      : "unsupported file type '." + ext +
+                                            "'; supported: .csv .tsv .txt .npy .npz and MNIST IDX files, each "
+                                            "optionally .gz");
+}
+
+Dataset load(const std::string& path, const LoadOptions& options) {
+    const std::string format = detect_format(path, options);
+    if (format == "csv" || format == "tsv") return load_csv(path, options);
+    if (format == "projector") return load_projector(path, options);
+    if (format == "npy") return load_npy(path, options);
+    if (format == "npz") return load_npz(path, options);
+    return load_idx(path, options);
+}
+
+}  // namespace latentscape::data

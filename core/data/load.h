@@ -1,0 +1,67 @@
+#pragma once
+/// @file Loading datasets from files. Every loader either returns a complete Dataset or throws
+/// LoadError (or MissingValuesError) naming the file, the line or byte offset, and the cause.
+
+#include "data/dataset.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace latentscape::data {
+
+/// What to do with missing feature cells (empty, NA, N/A, NaN, null) in text tables.
+enum class MissingPolicy {
+    Error,      ///< default: refuse, with a MissingValuesError that says how many and where
+    DropRows,   ///< drop every row with a missing feature cell (counted in Dataset::missing)
+    ImputeMean  ///< replace each missing cell by its column's mean over the present cells
+};
+
+/// Whether a text table's first row is a header.
+enum class HeaderMode { Auto, Present, Absent };
+
+struct LoadOptions {
+    /// Label column: a column name for CSV/TSV, an array name inside an .npz. Unset: a column
+    /// named label/class/target/y (any case) if there is one, else the first categorical column.
+    std::optional<std::string> label;
+    /// Separate labels file: a 1-D .npy for .npy features, an IDX labels file for IDX images
+    /// (found automatically next to train-images/t10k-images files when unset).
+    std::optional<std::string> labels_path;
+    /// Metadata TSV of a TensorFlow Embedding Projector pair (vectors TSV + metadata TSV).
+    /// Found automatically when the vectors file's name contains "vectors" or "tensors" and a
+    /// file with "metadata" in its place exists.
+    std::optional<std::string> metadata_path;
+    /// Array of features inside an .npz. Unset: the only array, or one named X/x/data/features/
+    /// embeddings/arr_0.
+    std::optional<std::string> array;
+    MissingPolicy missing = MissingPolicy::Error;
+    HeaderMode header = HeaderMode::Auto;
+    /// Field delimiter of text tables; unset: ',' ';' '\t' '|' detected from the first lines
+    /// (always '\t' for .tsv).
+    std::optional<char> delimiter;
+};
+
+/// Loads any supported file, chosen by extension (".csv", ".tsv", ".txt", ".npy", ".npz",
+/// IDX names such as "train-images-idx3-ubyte", each optionally ".gz") and checked against the
+/// content (a .csv that holds NPY bytes is refused, not misread).
+Dataset load(const std::string& path, const LoadOptions& options = {});
+
+/// The format `load` would use for this path: "csv", "tsv", "npy", "npz", "idx" or "projector";
+/// throws LoadError for an unsupported extension.
+std::string detect_format(const std::string& path, const LoadOptions& options = {});
+
+/// CSV / TSV (plain or gzipped), RFC 4180 quoting, header and delimiter detection.
+Dataset load_csv(const std::string& path, const LoadOptions& options = {});
+/// NumPy .npy, format versions 1-3.
+Dataset load_npy(const std::string& path, const LoadOptions& options = {});
+/// NumPy .npz (stored or deflated members, zip64 included).
+Dataset load_npz(const std::string& path, const LoadOptions& options = {});
+/// MNIST IDX images (+ labels), gzipped or not.
+Dataset load_idx(const std::string& path, const LoadOptions& options = {});
+/// TensorFlow Embedding Projector: vectors TSV (no header) + optional metadata TSV.
+Dataset load_projector(const std::string& vectors_path, const LoadOptions& options = {});
+
+/// Names used for an automatic label column: label, class, target, y (case-insensitive).
+bool is_label_name(const std::string& column_name);
+
+}  // namespace latentscape::data

@@ -1,0 +1,3 @@
+// scaffolding: replaced by the binary-formats work
+#include "data/load.h"
+#include "data/write.h"

@@ -1,0 +1,3 @@
+// scaffolding: being written
+#include "data/load.h"
+#include "data/write.h"

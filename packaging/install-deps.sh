@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12's own packages, everything Latentscape needs to build, run and test.
+# Idempotent: packages already present are left alone. Nothing is downloaded from anywhere else.
+#
+#   packaging/install-deps.sh            build + run + test dependencies
+#   packaging/install-deps.sh --bench    also the reference implementations used by latentscape-bench
+#
+# Never install libvtk9-qt-dev: it pulls Qt 5 in (see ../shared/DESIGN.md section 5).
+set -euo pipefail
+
+want_bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --bench) want_bench=1 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+pkgs=(
+  # toolchain
+  g++ cmake ninja-build ccache pkg-config
+  # Qt 6: Widgets, OpenGLWidgets, Concurrent, Test (qt6-base-dev), Svg
+  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-svg-dev libgl-dev
+  # VTK 9.1 (core modules only are linked; GUISupportQt is never used)
+  libvtk9-dev
+  # numerics and small libraries
+  libeigen3-dev libhnswlib-dev libnanoflann-dev libfftw3-dev zlib1g-dev
+  # headless GUI tests: Xvfb with Mesa's software GL (llvmpipe, GLX)
+  xvfb xauth libgl1-mesa-dri libglx-mesa0 x11-utils
+  # the default dataset
+  dataset-fashion-mnist
+)
+if [ "$want_bench" = 1 ]; then
+  # references measured side by side by latentscape-bench (run with /usr/bin/python3)
+  pkgs+=(python3-numpy python3-pandas python3-sklearn libopenblas0-pthread)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps.sh: all ${#pkgs[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps.sh: installing ${missing[*]}"
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps.sh: done"
