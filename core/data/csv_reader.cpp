@@ -1,10 +1,194 @@
-// scaffolding: being written
+#include "common/error.h"
+#include "common/file_io.h"
 #include "data/load.h"
-#include "data/write.h"
-#include <stdexcept>
+#include "data/text_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
 namespace latentscape::data {
-Dataset load_csv(const std::string&, const LoadOptions&) { throw std::logic_error("csv: not built yet"); }
-Dataset load_projector(const std::string&, const LoadOptions&) { throw std::logic_error("projector: not built yet"); }
-void write_csv(const Dataset&, const std::string&) { throw std::logic_error("csv: not built yet"); }
-void write(const Dataset&, const std::string&) { throw std::logic_error("write: not built yet"); }
+namespace internal {
+namespace {
+
+std::string quoted_excerpt(const std::string& s) {
+    std::string out = s.substr(0, 40);
+    if (s.size() > 40) out += "...";
+    return "'" + out + "'";
 }
+
+std::string column_label(const Table& t, std::size_t c) {
+    return "column " + std::to_string(c + 1) + (t.has_header ? " ('" + t.names[c] + "')" : "");
+}
+
+}  // namespace
+
+FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const std::vector<std::size_t>& feature_cols,
+                               MissingPolicy policy) {
+    const std::size_t ncol = t.columns();
+    const std::size_t nrec = t.records.size();
+    const std::size_t d = feature_cols.size();
+
+    // The earliest bad cell (by record, then column) among the feature columns.
+    std::int64_t bad_rec = std::numeric_limits<std::int64_t>::max();
+    std::size_t bad_col = 0;
+    for (std::size_t c : feature_cols)
+        for (std::int64_t r : {cells.first_text[c], cells.first_nonfinite[c]})
+            if (r >= 0 && (r < bad_rec || (r == bad_rec && c < bad_col))) {
+                bad_rec = r;
+                bad_col = c;
+            }
+    if (bad_rec != std::numeric_limits<std::int64_t>::max()) {
+        const std::size_t r = std::size_t(bad_rec);
+        const std::string value = t.field(r, bad_col);
+        if (cells.kinds[r * ncol + bad_col] == Cell::NonFinite)
+            throw LoadError(t.path, column_label(t, bad_col) + ": " + quoted_excerpt(value) +
+                                        " is not a finite float32 number", t.records[r].line);
+        throw LoadError(t.path, column_label(t, bad_col) + ": non-numeric value " + quoted_excerpt(value) +
+                                    " in a numeric feature column (" + std::to_string(cells.numbers[bad_col]) +
+                                    " of its cells are numbers)",
+                        t.records[r].line);
+    }
+
+    FeatureBlock out;
+    std::int64_t missing_cells = 0;
+    for (std::size_t c : feature_cols) missing_cells += cells.missing[c];
+    out.missing.cells = missing_cells;
+
+    std::vector<std::uint8_t> row_missing(nrec, 0);
+    if (missing_cells > 0) {
+#pragma omp parallel for schedule(static)
+        for (std::int64_t r = 0; r < std::int64_t(nrec); ++r)
+            for (std::size_t c : feature_cols)
+                if (cells.kinds[std::size_t(r) * ncol + c] == Cell::Missing) {
+                    row_missing[std::size_t(r)] = 1;
+                    break;
+                }
+    }
+    const std::int64_t rows_with_missing = std::count(row_missing.begin(), row_missing.end(), 1);
+
+    if (missing_cells > 0 && policy == MissingPolicy::Error) {
+        const std::size_t first = std::size_t(std::find(row_missing.begin(), row_missing.end(), 1) - row_missing.begin());
+        std::size_t first_col = 0;
+        for (std::size_t c : feature_cols)
+            if (cells.kinds[first * ncol + c] == Cell::Missing) {
+                first_col = c;
+                break;
+            }
+        throw MissingValuesError(
+            t.path,
+            std::to_string(missing_cells) + " missing value(s) (empty, NA or NaN) in " + std::to_string(rows_with_missing) +
+                " row(s) of the feature columns, the first in " + column_label(t, first_col) +
+                "; choose a policy: drop those rows or impute the column mean",
+            t.records[first].line, missing_cells, rows_with_missing);
+    }
+
+    out.rows.reserve(nrec);
+    for (std::size_t r = 0; r < nrec; ++r)
+        if (!(policy == MissingPolicy::DropRows && row_missing[r])) out.rows.push_back(r);
+    if (out.rows.empty()) throw LoadError(t.path, "every row has a missing feature value: nothing is left to load");
+    if (policy == MissingPolicy::DropRows) out.missing.rows_dropped = rows_with_missing;
+
+    const std::size_t n = out.rows.size();
+    out.features.resize(io::checked_mul(t.path, n, d));
+    std::vector<float> means(d, 0.0f);
+    if (missing_cells > 0 && policy == MissingPolicy::ImputeMean) {
+        // Per column, a sequential double sum: the same mean whatever the thread count.
+#pragma omp parallel for schedule(static)
+        for (std::int64_t j = 0; j < std::int64_t(d); ++j) {
+            const std::size_t c = feature_cols[std::size_t(j)];
+            if (cells.missing[c] == 0) continue;
+            double sum = 0;
+            std::int64_t count = 0;
+            for (std::size_t r = 0; r < nrec; ++r) {
+                const float v = cells.values[r * ncol + c];
+                if (!std::isnan(v)) {
+                    sum += v;
+                    ++count;
+                }
+            }
+            means[std::size_t(j)] = count > 0 ? float(sum / double(count)) : 0.0f;
+        }
+        out.missing.cells_imputed = missing_cells;
+    }
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < std::int64_t(n); ++i) {
+        const float* src = cells.values.data() + out.rows[std::size_t(i)] * ncol;
+        float* dst = out.features.data() + std::size_t(i) * d;
+        for (std::size_t j = 0; j < d; ++j) {
+            const float v = src[feature_cols[j]];
+            dst[j] = std::isnan(v) ? means[j] : v;
+        }
+    }
+    return out;
+}
+
+}  // namespace internal
+
+Dataset load_csv(const std::string& path, const LoadOptions& options) {
+    using namespace internal;
+    std::optional<char> delimiter = options.delimiter;
+    if (!delimiter && io::extension(path) == "tsv") delimiter = '\t';
+    const Table t = read_table(path, delimiter, options.header);
+    const std::size_t ncol = t.columns();
+
+    // An explicit label: a column name, or a 1-based column number for files without a header.
+    std::optional<std::size_t> label_col;
+    if (options.label) {
+        for (std::size_t c = 0; c < ncol; ++c)
+            if (t.names[c] == *options.label) label_col = c;
+        if (!label_col && !t.has_header && !options.label->empty() &&
+            std::all_of(options.label->begin(), options.label->end(), ::isdigit)) {
+            const std::size_t k = std::stoul(*options.label);
+            if (k >= 1 && k <= ncol) label_col = k - 1;
+        }
+        if (!label_col) {
+            std::string names;
+            for (const auto& n : t.names) names += (names.empty() ? "" : ", ") + n;
+            throw LoadError(path, "label column '" + *options.label + "' not found; columns are: " + names);
+        }
+    }
+
+    const NumericCells cells = parse_numeric(t);
+    std::vector<std::size_t> feature_cols, meta_cols;
+    for (std::size_t c = 0; c < ncol; ++c) {
+        const bool label = label_col ? *label_col == c : is_label_name(t.names[c]);
+        // Mostly numbers: a feature column (its stray text cells are errors). Mostly text, or
+        // nothing but missing cells: metadata.
+        const bool numeric = cells.numbers[c] > 0 && cells.numbers[c] >= cells.texts[c];
+        (numeric && !label ? feature_cols : meta_cols).push_back(c);
+    }
+    if (feature_cols.empty())
+        throw LoadError(path, "no numeric feature columns: all " + std::to_string(ncol) +
+                                  " column(s) hold text, labels or nothing");
+
+    FeatureBlock block = assemble_features(t, cells, feature_cols, options.missing);
+
+    Dataset ds;
+    ds.n = std::int64_t(block.rows.size());
+    ds.d = std::int64_t(feature_cols.size());
+    ds.features = std::move(block.features);
+    for (std::size_t c : feature_cols) ds.feature_names.push_back(t.names[c]);
+    for (std::size_t c : meta_cols) {
+        const bool label = label_col ? *label_col == c : is_label_name(t.names[c]);
+        ds.metadata.push_back(make_metadata_column(t, cells, c, block.rows, label));
+    }
+    ds.label_column = choose_label(path, ds.metadata, label_col ? std::optional(t.names[*label_col]) : std::nullopt);
+    for (const auto& m : ds.metadata) {
+        std::string low = m.name;
+        std::transform(low.begin(), low.end(), low.begin(), ::tolower);
+        if (low == "id" || low == "row_id" || low == "_id") {
+            ds.row_ids.reserve(std::size_t(ds.n));
+            for (std::int64_t i = 0; i < ds.n; ++i) ds.row_ids.push_back(m.value_string(std::size_t(i)));
+            break;
+        }
+    }
+    ds.missing = block.missing;
+    ds.source = path;
+    ds.format = t.delimiter == '\t' ? "tsv" : "csv";
+    ds.check_consistent();
+    return ds;
+}
+
+}  // namespace latentscape::data

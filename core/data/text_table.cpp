@@ -1,3 +1,447 @@
-// scaffolding: being written
-#include "data/load.h"
-#include "data/write.h"
+#include "data/text_table.h"
+
+#include "common/error.h"
+#include "common/file_io.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <set>
+
+namespace latentscape::data::internal {
+namespace {
+
+constexpr std::size_t kSniffLines = 20;
+
+/// Offset of the end of the record that starts at `pos` (at its '\n' or at `size`), honouring
+/// quotes when `quoted`. `lines` is incremented by the line breaks inside quoted fields.
+/// Returns npos for an unterminated quote.
+std::size_t record_end(const std::string& t, std::size_t pos, bool quoted, std::int64_t& lines) {
+    const std::size_t size = t.size();
+    if (!quoted) {
+        const void* nl = std::memchr(t.data() + pos, '\n', size - pos);
+        return nl ? std::size_t(static_cast<const char*>(nl) - t.data()) : size;
+    }
+    bool in_quotes = false;
+    for (std::size_t i = pos; i < size; ++i) {
+        const char c = t[i];
+        if (c == '"') in_quotes = !in_quotes;  // "" inside quotes toggles twice: stays quoted
+        else if (c == '\n') {
+            if (!in_quotes) return i;
+            ++lines;
+        }
+    }
+    return in_quotes ? std::string::npos : size;
+}
+
+/// Calls f(begin, end) for each raw field of [b, e). Raw fields keep their quotes.
+template <class F>
+std::size_t for_each_field(const char* b, const char* e, char delim, bool quoted, F&& f) {
+    std::size_t count = 0;
+    const char* p = b;
+    for (;;) {
+        const char* field_end;
+        if (quoted) {
+            bool in_quotes = false;
+            const char* q = p;
+            for (; q < e; ++q) {
+                if (*q == '"') in_quotes = !in_quotes;
+                else if (*q == delim && !in_quotes) break;
+            }
+            field_end = q;
+        } else {
+            const void* d = std::memchr(p, delim, std::size_t(e - p));
+            field_end = d ? static_cast<const char*>(d) : e;
+        }
+        f(count, p, field_end);
+        ++count;
+        if (field_end >= e) break;
+        p = field_end + 1;
+    }
+    return count;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+}
+
+/// RFC 4180 unquoting of a raw field: "a ""b""" -> a "b".
+std::string unquote(std::string_view raw) {
+    std::string_view s = trim(raw);
+    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') {
+        s = s.substr(1, s.size() - 2);
+        std::string out;
+        out.reserve(s.size());
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            out += s[i];
+            if (s[i] == '"' && i + 1 < s.size() && s[i + 1] == '"') ++i;
+        }
+        return out;
+    }
+    return std::string(s);
+}
+
+bool is_missing_token(std::string_view s) {
+    if (s.empty()) return true;
+    if (s.size() > 4) return false;
+    char low[5] = {};
+    for (std::size_t i = 0; i < s.size(); ++i) low[i] = char(std::tolower(static_cast<unsigned char>(s[i])));
+    const std::string_view l(low, s.size());
+    return l == "na" || l == "n/a" || l == "nan" || l == "null" || l == "none";
+}
+
+char sniff_delimiter(const std::string& text) {
+    // For each candidate, the field counts of the first lines (outside quotes) must agree.
+    const std::array<char, 4> candidates{',', '\t', ';', '|'};
+    char best = ',';
+    std::size_t best_fields = 1;
+    std::vector<std::string_view> lines;
+    std::size_t pos = 0;
+    while (pos < text.size() && lines.size() < kSniffLines) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string::npos) nl = text.size();
+        std::string_view line(text.data() + pos, nl - pos);
+        if (!trim(line).empty()) lines.push_back(line);
+        pos = nl + 1;
+    }
+    for (char c : candidates) {
+        std::size_t first = 0;
+        bool consistent = true;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            std::size_t n = 1;
+            bool q = false;
+            for (char ch : lines[i]) {
+                if (ch == '"') q = !q;
+                else if (ch == c && !q) ++n;
+            }
+            if (i == 0) first = n;
+            else if (n != first && i + 1 < lines.size()) consistent = false;  // last line may be cut
+        }
+        if (consistent && first > best_fields) {
+            best = c;
+            best_fields = first;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+Cell parse_cell(std::string_view raw, float& value) {
+    std::string_view s = trim(raw);
+    std::string unq;
+    if (!s.empty() && s.front() == '"') {
+        unq = unquote(s);
+        s = trim(unq);
+    }
+    if (is_missing_token(s)) return Cell::Missing;
+    const char* b = s.data();
+    const char* e = b + s.size();
+    // Fast path: short integers (pixel values, counts, codes) convert exactly.
+    {
+        const char* p = b;
+        bool neg = false;
+        if (*p == '-' || *p == '+') {
+            neg = *p == '-';
+            ++p;
+        }
+        const std::size_t digits = std::size_t(e - p);
+        if (digits > 0 && digits <= 9) {
+            std::int32_t v = 0;
+            const char* q = p;
+            for (; q < e; ++q) {
+                const unsigned d = unsigned(*q - '0');
+                if (d > 9) break;
+                v = v * 10 + std::int32_t(d);
+            }
+            if (q == e) {
+                value = float(neg ? -v : v);
+                return Cell::Number;
+            }
+        }
+    }
+    if (*b == '+') ++b;  // from_chars does not take a leading '+'
+    if (b == e) return Cell::Text;
+    float f = 0;
+    auto [ptr, ec] = std::from_chars(b, e, f);
+    if (ptr != e) return Cell::Text;
+    if (ec == std::errc::result_out_of_range) {
+        double dbl = 0;
+        auto r = std::from_chars(b, e, dbl);
+        if (r.ptr != e || r.ec != std::errc() || std::fabs(dbl) > std::numeric_limits<float>::max())
+            return Cell::NonFinite;
+        f = float(dbl);  // an underflow to zero or a subnormal
+    } else if (ec != std::errc()) {
+        return Cell::Text;
+    }
+    if (std::isnan(f)) return Cell::Missing;
+    if (std::isinf(f)) return Cell::NonFinite;
+    value = f;
+    return Cell::Number;
+}
+
+std::string Table::field(std::size_t r, std::size_t col) const {
+    const Record& rec = records[r];
+    std::string out;
+    for_each_field(text.data() + rec.begin, text.data() + rec.end, delimiter, quoted,
+                   [&](std::size_t i, const char* b, const char* e) {
+                       if (i == col) out = unquote(std::string_view(b, std::size_t(e - b)));
+                   });
+    return out;
+}
+
+std::vector<std::string> Table::fields(std::size_t r) const {
+    const Record& rec = records[r];
+    std::vector<std::string> out;
+    for_each_field(text.data() + rec.begin, text.data() + rec.end, delimiter, quoted,
+                   [&](std::size_t, const char* b, const char* e) {
+                       out.push_back(unquote(std::string_view(b, std::size_t(e - b))));
+                   });
+    return out;
+}
+
+Table read_table(const std::string& path, std::optional<char> delimiter, HeaderMode header) {
+    Table t;
+    t.path = path;
+    t.text = io::read_file(path);
+    std::string& text = t.text;
+    if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) text.erase(0, 3);  // UTF-8 BOM
+
+    const std::size_t probe = std::min<std::size_t>(text.size(), 1 << 16);
+    if (text.size() >= 6 && std::memcmp(text.data(), "\x93NUMPY", 6) == 0)
+        throw LoadError(path, "this is a NumPy .npy file, not a text table: rename it to .npy", std::nullopt, 0);
+    if (text.size() >= 4 && std::memcmp(text.data(), "PK\x03\x04", 4) == 0)
+        throw LoadError(path, "this is a zip archive (.npz?), not a text table", std::nullopt, 0);
+    if (const void* nul = std::memchr(text.data(), '\0', probe))
+        throw LoadError(path, "binary data (a NUL byte), not a delimited text table", std::nullopt,
+                        std::int64_t(static_cast<const char*>(nul) - text.data()));
+
+    t.delimiter = delimiter ? *delimiter : sniff_delimiter(text);
+    t.quoted = std::memchr(text.data(), '"', text.size()) != nullptr;
+
+    // Split records; blank lines are skipped.
+    std::vector<Record> all;
+    all.reserve(text.size() / 64 + 16);
+    std::int64_t line = 1;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::int64_t extra = 0;
+        const std::size_t end = record_end(text, pos, t.quoted, extra);
+        if (end == std::string::npos)
+            throw LoadError(path, "a quoted field is never closed (unbalanced '\"')", line);
+        std::size_t stop = end;
+        if (stop > pos && text[stop - 1] == '\r') --stop;
+        if (!trim(std::string_view(text.data() + pos, stop - pos)).empty()) all.push_back({pos, stop, line});
+        line += 1 + extra;
+        pos = end + 1;
+    }
+    if (all.empty()) throw LoadError(path, "file holds no data, only blank lines");
+
+    auto count_fields = [&](const Record& r) {
+        return for_each_field(text.data() + r.begin, text.data() + r.end, t.delimiter, t.quoted,
+                              [](std::size_t, const char*, const char*) {});
+    };
+    const std::size_t ncols = count_fields(all[0]);
+    std::vector<std::string> first = [&] {
+        std::vector<std::string> f;
+        for_each_field(text.data() + all[0].begin, text.data() + all[0].end, t.delimiter, t.quoted,
+                       [&](std::size_t, const char* b, const char* e) { f.push_back(unquote({b, std::size_t(e - b)})); });
+        return f;
+    }();
+
+    bool has_header = header == HeaderMode::Present;
+    if (header == HeaderMode::Auto) {
+        // A header if some column is text in the first row but numeric below it, or if every
+        // cell of the first row is distinct non-numeric text.
+        float v;
+        std::set<std::string> distinct;
+        bool all_text = true;
+        for (const auto& f : first) {
+            if (parse_cell(f, v) != Cell::Text) all_text = false;
+            distinct.insert(f);
+        }
+        has_header = all_text && distinct.size() == first.size();
+        for (std::size_t r = 1; r < std::min<std::size_t>(all.size(), 11) && !has_header; ++r) {
+            std::vector<Cell> kinds;
+            for_each_field(text.data() + all[r].begin, text.data() + all[r].end, t.delimiter, t.quoted,
+                           [&](std::size_t, const char* b, const char* e) {
+                               float x;
+                               kinds.push_back(parse_cell({b, std::size_t(e - b)}, x));
+                           });
+            for (std::size_t c = 0; c < std::min(kinds.size(), first.size()); ++c)
+                if (kinds[c] == Cell::Number && parse_cell(first[c], v) == Cell::Text) has_header = true;
+        }
+    }
+    t.has_header = has_header;
+    if (has_header) {
+        std::set<std::string> seen;
+        for (std::size_t c = 0; c < first.size(); ++c) {
+            std::string name = first[c].empty() ? "col" + std::to_string(c + 1) : first[c];
+            for (int k = 2; seen.count(name); ++k) name = first[c] + "_" + std::to_string(k);
+            seen.insert(name);
+            t.names.push_back(name);
+        }
+        all.erase(all.begin());
+        if (all.empty()) throw LoadError(path, "only a header line, no data rows", 1);
+    } else {
+        for (std::size_t c = 0; c < ncols; ++c) t.names.push_back("col" + std::to_string(c + 1));
+    }
+
+    // Ragged rows, checked in parallel; the earliest offending record is reported.
+    std::int64_t bad = std::numeric_limits<std::int64_t>::max();
+    std::size_t bad_count = 0;
+    const std::int64_t nrec = std::int64_t(all.size());
+#pragma omp parallel for schedule(static) reduction(min : bad)
+    for (std::int64_t r = 0; r < nrec; ++r)
+        if (count_fields(all[std::size_t(r)]) != ncols) bad = std::min(bad, r);
+    if (bad != std::numeric_limits<std::int64_t>::max()) {
+        bad_count = count_fields(all[std::size_t(bad)]);
+        throw LoadError(path,
+                        "ragged row: " + std::to_string(bad_count) + " fields, expected " + std::to_string(ncols) +
+                            (has_header ? " (as in the header)" : " (as in the first row)"),
+                        all[std::size_t(bad)].line);
+    }
+    t.records = std::move(all);
+    return t;
+}
+
+NumericCells parse_numeric(const Table& t) {
+    const std::size_t nrec = t.records.size();
+    const std::size_t ncol = t.columns();
+    NumericCells out;
+    const std::uint64_t cells = io::checked_mul(t.path, nrec, ncol);
+    io::check_fits_in_memory(t.path, cells * (sizeof(float) + sizeof(Cell)), "parsing the table");
+    out.values.resize(cells);
+    out.kinds.resize(cells);
+
+    const int threads = omp_get_max_threads();
+    std::vector<std::vector<std::int64_t>> counts(std::size_t(threads), std::vector<std::int64_t>(3 * ncol, 0));
+#pragma omp parallel
+    {
+        auto& local = counts[std::size_t(omp_get_thread_num())];
+#pragma omp for schedule(static)
+        for (std::int64_t r = 0; r < std::int64_t(nrec); ++r) {
+            const Record& rec = t.records[std::size_t(r)];
+            float* vals = out.values.data() + std::size_t(r) * ncol;
+            Cell* kinds = out.kinds.data() + std::size_t(r) * ncol;
+            for_each_field(t.text.data() + rec.begin, t.text.data() + rec.end, t.delimiter, t.quoted,
+                           [&](std::size_t c, const char* b, const char* e) {
+                               float v = std::numeric_limits<float>::quiet_NaN();
+                               const Cell k = parse_cell({b, std::size_t(e - b)}, v);
+                               vals[c] = k == Cell::Number ? v : std::numeric_limits<float>::quiet_NaN();
+                               kinds[c] = k;
+                               if (k == Cell::Number) ++local[c];
+                               else if (k == Cell::Missing) ++local[ncol + c];
+                               else ++local[2 * ncol + c];  // Text and NonFinite
+                           });
+        }
+    }
+    out.numbers.assign(ncol, 0);
+    out.missing.assign(ncol, 0);
+    out.texts.assign(ncol, 0);
+    for (const auto& local : counts)
+        for (std::size_t c = 0; c < ncol; ++c) {
+            out.numbers[c] += local[c];
+            out.missing[c] += local[ncol + c];
+            out.texts[c] += local[2 * ncol + c];
+        }
+    out.first_text.assign(ncol, -1);
+    out.first_nonfinite.assign(ncol, -1);
+    for (std::size_t c = 0; c < ncol; ++c) {
+        if (out.texts[c] == 0) continue;
+        for (std::size_t r = 0; r < nrec; ++r) {
+            const Cell k = out.kinds[r * ncol + c];
+            if (k == Cell::Text && out.first_text[c] < 0) out.first_text[c] = std::int64_t(r);
+            if (k == Cell::NonFinite && out.first_nonfinite[c] < 0) out.first_nonfinite[c] = std::int64_t(r);
+            if (out.first_text[c] >= 0 && out.first_nonfinite[c] >= 0) break;
+        }
+    }
+    return out;
+}
+
+MetadataColumn make_metadata_column(const Table& t, const NumericCells& cells, std::size_t col,
+                                    const std::vector<std::size_t>& rows, bool is_label) {
+    const std::size_t ncol = t.columns();
+    const std::string& name = t.names[col];
+    const bool numeric = cells.texts[col] == 0;
+    if (numeric) {
+        // Integer codes with few distinct values are categories (class labels, cluster ids).
+        std::set<float> distinct;
+        bool integral = true;
+        for (std::size_t r : rows) {
+            const float v = cells.values[r * ncol + col];
+            if (std::isnan(v)) continue;
+            if (v != std::floor(v)) integral = false;
+            distinct.insert(v);
+            if (distinct.size() > 256) break;
+        }
+        const bool few = distinct.size() <= 256 && (is_label || distinct.size() * 4 <= rows.size() * 3);
+        if (!(integral && few)) {
+            std::vector<double> numbers;
+            numbers.reserve(rows.size());
+            for (std::size_t r : rows) numbers.push_back(double(cells.values[r * ncol + col]));
+            return MetadataColumn::numeric(name, std::move(numbers));
+        }
+        std::vector<std::string> categories;
+        std::map<float, std::int32_t> code_of;
+        for (float v : distinct) {
+            code_of[v] = std::int32_t(categories.size());
+            char buf[32];
+            auto res = std::to_chars(buf, buf + sizeof buf, v);
+            categories.emplace_back(buf, res.ptr);
+        }
+        std::vector<std::int32_t> codes;
+        codes.reserve(rows.size());
+        for (std::size_t r : rows) {
+            const float v = cells.values[r * ncol + col];
+            codes.push_back(std::isnan(v) ? -1 : code_of[v]);
+        }
+        return MetadataColumn::categorical(name, std::move(codes), std::move(categories));
+    }
+    std::vector<std::string> texts;
+    texts.reserve(rows.size());
+    for (std::size_t r : rows) texts.push_back(t.field(r, col));
+    std::map<std::string, std::int32_t> code_of;
+    for (const auto& s : texts) {
+        if (!s.empty()) code_of.emplace(s, 0);
+        if (code_of.size() > 256) break;
+    }
+    const bool categorical = code_of.size() <= 256 && (is_label || code_of.size() * 4 <= texts.size() * 3);
+    if (!categorical) return MetadataColumn::text(name, std::move(texts));
+    std::vector<std::string> categories;
+    for (auto& [value, code] : code_of) {
+        code = std::int32_t(categories.size());
+        categories.push_back(value);
+    }
+    std::vector<std::int32_t> codes;
+    codes.reserve(texts.size());
+    for (const auto& s : texts) codes.push_back(s.empty() ? -1 : code_of[s]);
+    return MetadataColumn::categorical(name, std::move(codes), std::move(categories));
+}
+
+std::optional<std::size_t> choose_label(const std::string& path, const std::vector<MetadataColumn>& metadata,
+                                        const std::optional<std::string>& requested) {
+    if (requested) {
+        for (std::size_t i = 0; i < metadata.size(); ++i)
+            if (metadata[i].name == *requested) return i;
+        std::string names;
+        for (const auto& m : metadata) names += (names.empty() ? "" : ", ") + m.name;
+        throw LoadError(path, "label column '" + *requested + "' not found" +
+                                  (names.empty() ? std::string() : " (metadata columns: " + names + ")"));
+    }
+    for (std::size_t i = 0; i < metadata.size(); ++i)
+        if (is_label_name(metadata[i].name)) return i;
+    for (std::size_t i = 0; i < metadata.size(); ++i)
+        if (metadata[i].kind == ColumnKind::Categorical) return i;
+    return std::nullopt;
+}
+
+}  // namespace latentscape::data::internal

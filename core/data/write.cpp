@@ -1,3 +1,75 @@
-// scaffolding: being written
-#include "data/load.h"
 #include "data/write.h"
+
+#include "common/file_io.h"
+
+#include <charconv>
+#include <ostream>
+#include <stdexcept>
+
+namespace latentscape::data {
+namespace {
+
+/// RFC 4180: quote a field that holds the delimiter, a quote or a line break.
+void put_field(std::ostream& out, const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) {
+        out << s;
+        return;
+    }
+    out << '"';
+    for (char c : s) {
+        if (c == '"') out << '"';
+        out << c;
+    }
+    out << '"';
+}
+
+}  // namespace
+
+void write_csv(const Dataset& ds, const std::string& path) {
+    io::write_atomically(path, [&](std::ostream& out) {
+        bool first = true;
+        auto sep = [&] {
+            if (!first) out << ',';
+            first = false;
+        };
+        for (const auto& name : ds.feature_names) {
+            sep();
+            put_field(out, name);
+        }
+        for (const auto& m : ds.metadata) {
+            sep();
+            put_field(out, m.name);
+        }
+        out << '\n';
+        std::string line;
+        char buf[32];
+        for (std::int64_t i = 0; i < ds.n; ++i) {
+            line.clear();
+            const float* r = ds.row(i);
+            for (std::int64_t j = 0; j < ds.d; ++j) {
+                if (j) line += ',';
+                // Shortest text that reads back as the same float32.
+                const auto res = std::to_chars(buf, buf + sizeof buf, r[j]);
+                line.append(buf, res.ptr);
+            }
+            out << line;
+            for (const auto& m : ds.metadata) {
+                out << ',';
+                put_field(out, m.value_string(std::size_t(i)));
+            }
+            out << '\n';
+        }
+    });
+}
+
+void write(const Dataset& ds, const std::string& path) {
+    bool gzipped = false;
+    const std::string ext = io::extension(path, &gzipped);
+    if (gzipped) throw std::invalid_argument(path + ": compressed output is not supported; drop the .gz");
+    if (ext == "csv") return write_csv(ds, path);
+    if (ext == "npy") return write_npy(ds, path);
+    if (ext == "npz") return write_npz(ds, path);
+    throw std::invalid_argument(path + ": cannot write '." + ext + "' files; use .csv, .npy or .npz");
+}
+
+}  // namespace latentscape::data

@@ -1,0 +1,88 @@
+#pragma once
+/// @file Internal: splitting a delimited text buffer into records and typed cells. Shared by the
+/// CSV/TSV loader and the Embedding Projector loader.
+
+#include "data/dataset.h"
+#include "data/load.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace latentscape::data::internal {
+
+/// One record (a logical row; a quoted field may span several physical lines).
+struct Record {
+    std::size_t begin = 0;  ///< offset of the first byte in Table::text
+    std::size_t end = 0;    ///< offset one past the last byte, line break excluded
+    std::int64_t line = 0;  ///< 1-based physical line where it starts
+};
+
+/// A delimited text file split into records, with the header (if any) taken off.
+struct Table {
+    std::string path;
+    std::string text;                 ///< the whole (decompressed) file
+    char delimiter = ',';
+    bool quoted = false;              ///< the file contains '"' somewhere: use the RFC 4180 splitter
+    bool has_header = false;
+    std::vector<std::string> names;   ///< column names (generated as col1.. when there is no header)
+    std::vector<Record> records;      ///< data records only
+    std::size_t columns() const { return names.size(); }
+    /// Field `col` of record `r`, unquoted and unescaped.
+    std::string field(std::size_t r, std::size_t col) const;
+    /// All fields of record r (unquoted).
+    std::vector<std::string> fields(std::size_t r) const;
+};
+
+/// Reads `path` (gzip allowed), detects the delimiter (unless given) and the header, splits the
+/// records and checks that each has the same number of fields. Throws LoadError on empty files,
+/// binary data, unterminated quotes, ragged rows and header-only files.
+Table read_table(const std::string& path, std::optional<char> delimiter, HeaderMode header);
+
+/// How a cell parsed.
+enum class Cell : std::uint8_t { Number, Missing, Text, NonFinite };
+
+/// Parses one raw (possibly quoted) field. On Number, `value` holds it.
+Cell parse_cell(std::string_view raw, float& value);
+
+/// Result of parsing every cell of a table as a number.
+struct NumericCells {
+    std::vector<float> values;            ///< records x columns, row-major; NaN where not a number
+    std::vector<Cell> kinds;              ///< records x columns
+    std::vector<std::int64_t> numbers;    ///< per column: cells that are numbers
+    std::vector<std::int64_t> missing;    ///< per column: missing cells
+    std::vector<std::int64_t> texts;      ///< per column: non-numeric cells
+    std::vector<std::int64_t> first_text; ///< per column: first record with a non-numeric cell, or -1
+    std::vector<std::int64_t> first_nonfinite;  ///< per column: first record with inf, or -1
+};
+
+/// Parses all cells in parallel (the result does not depend on the thread count).
+NumericCells parse_numeric(const Table& table);
+
+/// Builds a metadata column from a table column: categorical when the values repeat (at most
+/// 256 distinct values, and at most 3/4 as many as rows), numeric when every present value is a
+/// number and they do not look like category codes, text otherwise. `rows` selects and orders
+/// the records to keep. `force_categorical` is used for label columns holding integer codes.
+MetadataColumn make_metadata_column(const Table& table, const NumericCells& cells, std::size_t col,
+                                    const std::vector<std::size_t>& rows, bool is_label);
+
+/// Feature columns cut out of a parsed table, with the missing-value policy applied.
+struct FeatureBlock {
+    std::vector<float> features;     ///< rows.size() x feature_cols.size(), row-major
+    std::vector<std::size_t> rows;   ///< the records kept, in order
+    MissingReport missing;
+};
+
+/// Checks the feature columns (a non-numeric or non-finite cell is a LoadError at its line),
+/// applies `policy` to missing cells (MissingValuesError for MissingPolicy::Error) and copies the
+/// kept rows out. The result does not depend on the thread count.
+FeatureBlock assemble_features(const Table& table, const NumericCells& cells,
+                               const std::vector<std::size_t>& feature_cols, MissingPolicy policy);
+
+/// Chooses the label column among the metadata: the one named by `requested` (error if absent),
+/// else one named label/class/target/y, else the first categorical column.
+std::optional<std::size_t> choose_label(const std::string& path, const std::vector<MetadataColumn>& metadata,
+                                        const std::optional<std::string>& requested);
+
+}  // namespace latentscape::data::internal

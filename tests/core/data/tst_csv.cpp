@@ -1,0 +1,300 @@
+// CSV / TSV / Embedding Projector loading: typing, quoting, missing-value policies and every kind
+// of bad input the loader must refuse with a message naming the file, the line and the cause.
+#include "common/error.h"
+#include "data/load.h"
+
+#include <QtTest>
+
+#include <omp.h>
+#include <zlib.h>
+
+#include <fstream>
+
+using namespace latentscape;
+using namespace latentscape::data;
+
+class TstCsv : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    std::string write(const QString& name, const QByteArray& bytes) {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(path));
+        f.write(bytes);
+        return path.toStdString();
+    }
+    std::string writeGz(const QString& name, const QByteArray& bytes) {
+        const std::string path = m_dir.filePath(name).toStdString();
+        gzFile gz = gzopen(path.c_str(), "wb");
+        gzwrite(gz, bytes.constData(), unsigned(bytes.size()));
+        gzclose(gz);
+        return path;
+    }
+
+private slots:
+    void headerLabelAndTypes() {
+        const auto path = write("iris.csv",
+                                "sepal,petal,species,id\n"
+                                "5.1,1.4,setosa,a1\n"
+                                "7.0,4.7,versicolor,a2\n"
+                                "6.3,6.0,virginica,a3\n"
+                                "4.9,1.5,setosa,a4\n"
+                                "5.0,1.3,setosa,a5\n");
+        const Dataset ds = load(path);
+        QCOMPARE(ds.n, 5);
+        QCOMPARE(ds.d, 2);
+        QCOMPARE(ds.feature_names, (std::vector<std::string>{"sepal", "petal"}));
+        QCOMPARE(ds.at(1, 1), 4.7f);
+        QCOMPARE(ds.format, std::string("csv"));
+        QCOMPARE(ds.metadata.size(), std::size_t(2));
+        QVERIFY(ds.label() != nullptr);
+        QCOMPARE(ds.label()->name, std::string("species"));
+        QCOMPARE(ds.label()->kind, ColumnKind::Categorical);
+        QCOMPARE(ds.label()->categories, (std::vector<std::string>{"setosa", "versicolor", "virginica"}));
+        QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{0, 1, 2, 0, 0}));
+        // Five distinct ids in five rows: free text, and they become the row ids.
+        QCOMPARE(ds.metadata[1].kind, ColumnKind::Text);
+        QCOMPARE(ds.row_id(2), std::string("a3"));
+    }
+
+    void numericLabelColumnIsMetadata() {
+        const auto path = write("digits.csv", "label,p1,p2\n3,0,255\n1,12,0\n3,7,7\n");
+        const Dataset ds = load(path);
+        QCOMPARE(ds.d, 2);
+        QCOMPARE(ds.feature_names[0], std::string("p1"));
+        QVERIFY(ds.label());
+        QCOMPARE(ds.label()->kind, ColumnKind::Categorical);
+        QCOMPARE(ds.label()->categories, (std::vector<std::string>{"1", "3"}));
+        QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{1, 0, 1}));
+    }
+
+    void explicitLabel() {
+        const auto path = write("explicit.csv", "a,b,c\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n");
+        LoadOptions o;
+        o.label = "c";
+        const Dataset ds = load(path, o);
+        QCOMPARE(ds.d, 2);
+        QCOMPARE(ds.label()->name, std::string("c"));
+        o.label = "nope";
+        try {
+            load(path, o);
+            QFAIL("no error for an unknown label column");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("'nope' not found") != std::string::npos, e.what());
+            QVERIFY(std::string(e.what()).find("a, b, c") != std::string::npos);
+        }
+    }
+
+    void headerlessAndDelimiters_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::newRow("comma, no header") << "a.csv" << QByteArray("1,2,3\n4,5,6\n");
+        QTest::newRow("semicolon") << "b.csv" << QByteArray("a;b;c\n1;2;3\n4;5;6\n");
+        QTest::newRow("tab by extension") << "c.tsv" << QByteArray("a\tb\tc\n1\t2\t3\n4\t5\t6\n");
+        QTest::newRow("pipe") << "d.txt" << QByteArray("1|2|3\n4|5|6\n");
+        QTest::newRow("CRLF and BOM") << "e.csv" << QByteArray("\xEF\xBB\xBF" "a,b,c\r\n1,2,3\r\n4,5,6\r\n");
+        QTest::newRow("blank lines, no final newline") << "f.csv" << QByteArray("\na,b,c\n\n1,2,3\n  \n4,5,6");
+        QTest::newRow("quoted numbers, spaces, plus sign") << "g.csv" << QByteArray("\"a\",\"b\",\"c\"\n\"1\", 2 ,+3\n4,\"5\",6e0\n");
+    }
+    void headerlessAndDelimiters() {
+        // (Columns named x/y/z would not do here: 'y' is one of the automatic label names.)
+        QFETCH(QString, name);
+        QFETCH(QByteArray, bytes);
+        const Dataset ds = load(write(name, bytes));
+        QCOMPARE(ds.n, 2);
+        QCOMPARE(ds.d, 3);
+        QCOMPARE(std::vector<float>(ds.features), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+    }
+
+    void rfc4180Quoting() {
+        const auto path = write("quoted.csv",
+                                "x,note\n"
+                                "1,\"plain\"\n"
+                                "2,\"with, comma\"\n"
+                                "3,\"say \"\"hi\"\"\"\n"
+                                "4,\"two\nlines\"\n"
+                                "5,x,\n");  // ragged on line 7: the multi-line field counts
+        try {
+            load(path);
+            QFAIL("ragged row accepted");
+        } catch (const LoadError& e) {
+            QCOMPARE(e.line().value_or(-1), std::int64_t(7));
+        }
+        const auto ok = write("quoted_ok.csv",
+                              "x,note\n1,\"plain\"\n2,\"with, comma\"\n3,\"say \"\"hi\"\"\"\n4,\"two\nlines\"\n");
+        const Dataset ds = load(ok);
+        QCOMPARE(ds.n, 4);
+        const auto& note = ds.metadata.at(0);
+        QCOMPARE(note.value_string(1), std::string("with, comma"));
+        QCOMPARE(note.value_string(2), std::string("say \"hi\""));
+        QCOMPARE(note.value_string(3), std::string("two\nlines"));
+    }
+
+    void gzipped() {
+        const auto path = writeGz("z.csv.gz", "a,b,label\n1.5,2,x\n3,4.25,y\n");
+        const Dataset ds = load(path);
+        QCOMPARE(ds.n, 2);
+        QCOMPARE(ds.at(1, 1), 4.25f);
+        QCOMPARE(ds.label()->name, std::string("label"));
+    }
+
+    void floatParsing() {
+        const auto path = write("floats.csv", "v\n0.1\n-1e-3\n3.4028235e38\n1e-50\n123456789\n-0.0\n.5\n");
+        const Dataset ds = load(path);
+        QCOMPARE(ds.n, 7);
+        QCOMPARE(ds.at(0, 0), 0.1f);
+        QCOMPARE(ds.at(1, 0), -1e-3f);
+        QCOMPARE(ds.at(2, 0), 3.4028235e38f);
+        QCOMPARE(ds.at(3, 0), 0.0f);  // underflows to zero, not an error
+        QCOMPARE(ds.at(4, 0), 123456789.0f);
+        QCOMPARE(ds.at(6, 0), 0.5f);
+    }
+
+    void missingValuePolicies() {
+        const QByteArray csv = "a,b,label\n1,2,x\n,4,y\n5,NA,x\n7,8,y\nNaN,n/a,x\n";
+        const auto path = write("missing.csv", csv);
+        try {
+            load(path);
+            QFAIL("missing values accepted silently");
+        } catch (const MissingValuesError& e) {
+            QCOMPARE(e.missing_cells(), std::int64_t(4));
+            QCOMPARE(e.affected_rows(), std::int64_t(3));
+            QCOMPARE(e.line().value_or(-1), std::int64_t(3));
+            QVERIFY2(std::string(e.what()).find("missing.csv:3:") != std::string::npos, e.what());
+        }
+        LoadOptions drop;
+        drop.missing = MissingPolicy::DropRows;
+        const Dataset d = load(path, drop);
+        QCOMPARE(d.n, 2);
+        QCOMPARE(std::vector<float>(d.features), (std::vector<float>{1, 2, 7, 8}));
+        QCOMPARE(d.label()->codes, (std::vector<std::int32_t>{0, 1}));  // metadata follows the kept rows
+        QCOMPARE(d.missing.rows_dropped, std::int64_t(3));
+        QCOMPARE(d.missing.cells, std::int64_t(4));
+
+        LoadOptions mean;
+        mean.missing = MissingPolicy::ImputeMean;
+        const Dataset m = load(path, mean);
+        QCOMPARE(m.n, 5);
+        QCOMPARE(m.at(1, 0), (1.0f + 5 + 7) / 3);
+        QCOMPARE(m.at(2, 1), (2.0f + 4 + 8) / 3);
+        QCOMPARE(m.missing.cells_imputed, std::int64_t(4));
+    }
+
+    void badInput_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("line");         // expected line, or 0 when none applies
+        QTest::addColumn<QString>("cause");    // a piece of the message
+        QTest::newRow("empty file") << "empty.csv" << QByteArray() << 0 << "file is empty";
+        QTest::newRow("blank lines only") << "blank.csv" << QByteArray("\n \n\n") << 0 << "no data";
+        QTest::newRow("header only") << "header.csv" << QByteArray("a,b,c\n") << 1 << "only a header";
+        QTest::newRow("ragged row") << "ragged.csv" << QByteArray("a,b,c\n1,2,3\n4,5\n6,7,8\n") << 3 << "ragged row: 2 fields, expected 3";
+        QTest::newRow("non-numeric cell") << "text.csv" << QByteArray("a,b\n1,2\n3,4\n5,oops\n7,8\n") << 4 << "non-numeric value 'oops'";
+        QTest::newRow("infinite value") << "inf.csv" << QByteArray("a,b\n1,2\n3,inf\n") << 3 << "not a finite float32";
+        QTest::newRow("overflowing value") << "big.csv" << QByteArray("a,b\n1,2\n3,1e39\n") << 3 << "not a finite float32";
+        QTest::newRow("binary garbage") << "garbage.csv" << QByteArray("\x01\x02\x00\xff\xfe garbage", 12) << 0 << "binary data";
+        QTest::newRow("npy bytes named csv") << "npy.csv" << QByteArray("\x93NUMPY\x01\x00", 8) << 0 << "NumPy .npy file";
+        QTest::newRow("unclosed quote") << "quote.csv" << QByteArray("a,b\n1,\"open\n2,3\n") << 2 << "never closed";
+        QTest::newRow("no numeric column") << "words.csv" << QByteArray("name,colour\nann,red\nbob,blue\n") << 0 << "no numeric feature columns";
+    }
+    void badInput() {
+        QFETCH(QString, name);
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, line);
+        QFETCH(QString, cause);
+        const auto path = write(name, bytes);
+        try {
+            load(path);
+            QFAIL("bad input accepted");
+        } catch (const LoadError& e) {
+            const std::string what = e.what();
+            QVERIFY2(what.rfind(path, 0) == 0, what.c_str());  // starts with the file name
+            QVERIFY2(what.find(cause.toStdString()) != std::string::npos, what.c_str());
+            if (line > 0) QCOMPARE(e.line().value_or(-1), std::int64_t(line));
+        }
+    }
+
+    void truncatedGzip() {
+        QByteArray big;
+        for (int i = 0; i < 5000; ++i) big += QByteArray::number(i) + "," + QByteArray::number(i * 7 % 13) + "\n";
+        const auto full = writeGz("cut.csv.gz", big);
+        std::ifstream in(full, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        const auto cut = write("cut2.csv.gz", QByteArray(bytes.data(), qsizetype(bytes.size() / 2)));
+        try {
+            load(cut);
+            QFAIL("truncated gzip accepted");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("cut short") != std::string::npos, e.what());
+            QVERIFY(e.offset().has_value());
+        }
+    }
+
+    void unsupportedExtension() {
+        const auto path = write("data.xlsx", "whatever");
+        QVERIFY_THROWS_EXCEPTION(LoadError, load(path));
+        QVERIFY_THROWS_EXCEPTION(LoadError, load(m_dir.filePath("does-not-exist.csv").toStdString()));
+    }
+
+    void sameResultWithOneOrTwoThreads() {
+        QByteArray csv = "a,b,c,label\n";
+        for (int i = 0; i < 20000; ++i)
+            csv += QByteArray::number(i * 0.37, 'g', 9) + "," + QByteArray::number(-i) + "," +
+                   (i % 97 ? QByteArray::number(i % 11) : QByteArray("")) + "," + QByteArray::number(i % 3) + "\n";
+        const auto path = write("threads.csv", csv);
+        LoadOptions o;
+        o.missing = MissingPolicy::ImputeMean;
+        const int before = omp_get_max_threads();
+        omp_set_num_threads(1);
+        const Dataset one = load(path, o);
+        omp_set_num_threads(2);
+        const Dataset two = load(path, o);
+        omp_set_num_threads(before);
+        QCOMPARE(one.n, 20000);
+        QVERIFY(one.features == two.features);
+        QVERIFY(one.label()->codes == two.label()->codes);
+    }
+
+    void projectorPair() {
+        write("demo_vectors.tsv", "0.1\t0.2\t0.3\n1\t2\t3\n-1\t-2\t-3\n");
+        write("demo_metadata.tsv", "word\tpos\ncat\tnoun\nrun\tverb\ndog\tnoun\n");
+        const Dataset ds = load(m_dir.filePath("demo_vectors.tsv").toStdString());
+        QCOMPARE(ds.format, std::string("projector"));
+        QCOMPARE(ds.n, 3);
+        QCOMPARE(ds.d, 3);
+        QCOMPARE(ds.metadata.size(), std::size_t(2));
+        QCOMPARE(ds.metadata[0].value_string(1), std::string("run"));
+        QVERIFY(ds.label());
+        QCOMPARE(ds.label()->name, std::string("pos"));  // 'word' is unique text; 'pos' repeats
+
+        // One metadata column: no header line.
+        write("one_vectors.tsv", "1\t2\n3\t4\n");
+        write("one_metadata.tsv", "alpha\nbeta\n");
+        const Dataset one = load(m_dir.filePath("one_vectors.tsv").toStdString());
+        QCOMPARE(one.label()->name, std::string("label"));
+        QCOMPARE(one.label()->value_string(1), std::string("beta"));
+
+        // Row counts must agree.
+        write("bad_vectors.tsv", "1\t2\n3\t4\n");
+        write("bad_metadata.tsv", "a\tb\nx\ty\n");
+        try {
+            load(m_dir.filePath("bad_vectors.tsv").toStdString());
+            QFAIL("mismatched metadata accepted");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("bad_metadata.tsv") != std::string::npos, e.what());
+        }
+        // Text in the vectors file is an error at its line.
+        write("text_vectors.tsv", "1\t2\n3\tx\n5\t6\n");
+        try {
+            load(m_dir.filePath("text_vectors.tsv").toStdString());
+            QFAIL("text in vectors accepted");
+        } catch (const LoadError& e) {
+            QCOMPARE(e.line().value_or(-1), std::int64_t(2));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCsv)
+#include "tst_csv.moc"
