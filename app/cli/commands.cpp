@@ -1,1 +1,292 @@
-// being written
+#include "commands.h"
+
+#include "common/error.h"
+#include "common/file_io.h"
+#include "common/json.h"
+#include "data/load.h"
+#include "data/synthetic.h"
+#include "data/write.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <stdexcept>
+
+namespace latentscape::cli {
+
+const char* const kInfoHelp =
+    "usage: latentscape-cli info FILE [options] [--json]\n"
+    "\n"
+    "Loads FILE (.csv .tsv .txt .npy .npz, MNIST IDX, Embedding Projector TSV; .gz allowed) and\n"
+    "prints its rows, feature columns, metadata columns, label column and missing values.\n"
+    "\n"
+    "options:\n"
+    "  --json              print one JSON object on stdout\n"
+    "  --label COL         label column (CSV/TSV column name or 1-based number; array name in .npz)\n"
+    "  --missing POLICY    missing feature cells: error (default), drop (drop the rows), mean (impute)\n"
+    "  --header MODE       CSV/TSV header row: auto (default), yes, no\n"
+    "  --delimiter C       CSV field delimiter (default: detected; 'tab' for a tab)\n"
+    "  --labels FILE       separate labels: 1-D .npy for .npy features, IDX labels for IDX images\n"
+    "  --metadata FILE     Embedding Projector metadata TSV for a vectors TSV\n"
+    "  --array NAME        features array inside an .npz\n"
+    "  --help              this text\n";
+
+const char* const kConvertHelp =
+    "usage: latentscape-cli convert FILE --out OUT.csv|OUT.npy|OUT.npz [options] [--json]\n"
+    "\n"
+    "Loads FILE as 'info' does and writes it atomically. CSV keeps features and metadata; NPY\n"
+    "holds the float32 features only; NPZ holds X (features) and labels (int32 codes).\n"
+    "\n"
+    "options:\n"
+    "  --out PATH          output file (required)\n"
+    "  --json              print one JSON object on stdout\n"
+    "  (and every loading option of 'info': --label --missing --header --delimiter --labels\n"
+    "   --metadata --array)\n"
+    "  --help              this text\n";
+
+const char* const kGenerateHelp =
+    "usage: latentscape-cli generate blobs|swiss-roll|s-curve --out OUT [options] [--json]\n"
+    "\n"
+    "Writes a built-in synthetic dataset with known labels (deterministic for a seed).\n"
+    "\n"
+    "options:\n"
+    "  --out PATH          output file, .csv .npy or .npz (required)\n"
+    "  --n N               points (default 3000)\n"
+    "  --d D               dimensions, blobs only (default 50)\n"
+    "  --k K               blobs (default 6)\n"
+    "  --spread S          standard deviation of each blob (default 1.0)\n"
+    "  --separation S      centres drawn in [-S, S]^d (default 10)\n"
+    "  --noise S           noise of swiss-roll and s-curve (default 0.05)\n"
+    "  --seed N            random seed (default 42)\n"
+    "  --json              print one JSON object on stdout\n"
+    "  --help              this text\n";
+
+std::string Args::get(const std::string& name, const std::string& fallback) const {
+    const auto it = options.find(name);
+    return it == options.end() ? fallback : it->second;
+}
+
+Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& flags,
+                const std::vector<std::string>& valued) {
+    auto contains = [](const std::vector<std::string>& v, const std::string& s) {
+        return std::find(v.begin(), v.end(), s) != v.end();
+    };
+    Args a;
+    for (int i = first; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg == "-h") arg = "--help";
+        if (arg.rfind("--", 0) != 0 || arg == "--") {
+            a.positional.push_back(arg);
+            continue;
+        }
+        std::string name = arg.substr(2), value;
+        const auto eq = name.find('=');
+        const bool inline_value = eq != std::string::npos;
+        if (inline_value) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        }
+        if (contains(flags, name)) {
+            if (inline_value) throw UsageError{"option --" + name + " takes no value"};
+            a.options[name] = "";
+        } else if (contains(valued, name)) {
+            if (!inline_value) {
+                if (i + 1 >= argc) throw UsageError{"option --" + name + " needs a value"};
+                value = argv[++i];
+            }
+            a.options[name] = value;
+        } else {
+            throw UsageError{"unknown option --" + name};
+        }
+    }
+    return a;
+}
+
+namespace {
+
+data::LoadOptions load_options(const Args& a) {
+    data::LoadOptions o;
+    if (a.has("label")) o.label = a.get("label");
+    if (a.has("labels")) o.labels_path = a.get("labels");
+    if (a.has("metadata")) o.metadata_path = a.get("metadata");
+    if (a.has("array")) o.array = a.get("array");
+    const std::string missing = a.get("missing", "error");
+    if (missing == "error") o.missing = data::MissingPolicy::Error;
+    else if (missing == "drop") o.missing = data::MissingPolicy::DropRows;
+    else if (missing == "mean") o.missing = data::MissingPolicy::ImputeMean;
+    else throw UsageError{"--missing must be error, drop or mean, not '" + missing + "'"};
+    const std::string header = a.get("header", "auto");
+    if (header == "auto") o.header = data::HeaderMode::Auto;
+    else if (header == "yes") o.header = data::HeaderMode::Present;
+    else if (header == "no") o.header = data::HeaderMode::Absent;
+    else throw UsageError{"--header must be auto, yes or no, not '" + header + "'"};
+    if (a.has("delimiter")) {
+        const std::string d = a.get("delimiter");
+        if (d == "tab" || d == "\\t") o.delimiter = '\t';
+        else if (d.size() == 1) o.delimiter = d[0];
+        else throw UsageError{"--delimiter must be one character or 'tab'"};
+    }
+    return o;
+}
+
+const std::string& single_input(const Args& a) {
+    if (a.positional.size() != 1)
+        throw UsageError{a.positional.empty() ? "missing FILE" : "expected one FILE, got " + std::to_string(a.positional.size())};
+    return a.positional[0];
+}
+
+template <class T>
+T number(const Args& a, const std::string& name, T fallback) {
+    if (!a.has(name)) return fallback;
+    const std::string s = a.get(name);
+    T v{};
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || ptr != s.data() + s.size())
+        throw UsageError{"--" + name + " must be a number, not '" + s + "'"};
+    return v;
+}
+
+void print_info(const data::Dataset& ds) {
+    std::printf("File:       %s\n", ds.source.c_str());
+    std::printf("Format:     %s\n", ds.format.c_str());
+    std::printf("Rows:       %lld\n", static_cast<long long>(ds.n));
+    std::printf("Features:   %lld", static_cast<long long>(ds.d));
+    if (ds.d > 0) {
+        std::printf(" (%s", ds.feature_names.front().c_str());
+        if (ds.d > 2) std::printf(", ...");
+        if (ds.d > 1) std::printf(", %s", ds.feature_names.back().c_str());
+        std::printf(")");
+    }
+    std::printf("\nMetadata:   %s\n", ds.metadata.empty() ? "none" : "");
+    for (const auto& m : ds.metadata) {
+        std::printf("  %-20s %s", m.name.c_str(), data::to_string(m.kind));
+        if (m.kind == data::ColumnKind::Categorical) std::printf(", %zu categories", m.categories.size());
+        if (const auto miss = m.missing_count()) std::printf(", %zu missing", miss);
+        std::printf("\n");
+    }
+    std::printf("Label:      %s\n", ds.label() ? ds.label()->name.c_str() : "none");
+    std::printf("Missing:    %lld feature cells", static_cast<long long>(ds.missing.cells));
+    if (ds.missing.rows_dropped) std::printf(", %lld rows dropped", static_cast<long long>(ds.missing.rows_dropped));
+    if (ds.missing.cells_imputed)
+        std::printf(", %lld cells imputed with column means", static_cast<long long>(ds.missing.cells_imputed));
+    std::printf("\n");
+    if (!ds.images.empty())
+        std::printf("Images:     %d x %d, %d channel(s)\n", ds.images.width, ds.images.height, ds.images.channels);
+}
+
+std::string info_json(const data::Dataset& ds) {
+    json::Writer w;
+    w.begin_object();
+    w.key("file").value(ds.source);
+    w.key("format").value(ds.format);
+    w.key("rows").value(ds.n);
+    w.key("features").value(ds.d);
+    w.key("feature_names").begin_array();
+    for (const auto& f : ds.feature_names) w.value(f);
+    w.end_array();
+    w.key("metadata").begin_array();
+    for (const auto& m : ds.metadata) {
+        w.begin_object();
+        w.key("name").value(m.name);
+        w.key("kind").value(data::to_string(m.kind));
+        if (m.kind == data::ColumnKind::Categorical) {
+            w.key("categories").begin_array();
+            for (const auto& c : m.categories) w.value(c);
+            w.end_array();
+        }
+        w.key("missing").value(m.missing_count());
+        w.end_object();
+    }
+    w.end_array();
+    w.key("label");
+    if (ds.label()) w.value(ds.label()->name);
+    else w.null();
+    w.key("missing").begin_object();
+    w.key("cells").value(ds.missing.cells);
+    w.key("rows_dropped").value(ds.missing.rows_dropped);
+    w.key("cells_imputed").value(ds.missing.cells_imputed);
+    w.end_object();
+    w.key("images");
+    if (ds.images.empty()) {
+        w.null();
+    } else {
+        w.begin_object();
+        w.key("width").value(ds.images.width);
+        w.key("height").value(ds.images.height);
+        w.key("channels").value(ds.images.channels);
+        w.end_object();
+    }
+    w.end_object();
+    return w.str();
+}
+
+int write_output(const data::Dataset& ds, const std::string& out, const std::string& input, bool as_json) {
+    try {
+        data::write(ds, out);
+    } catch (const std::invalid_argument&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
+    }
+    if (as_json) {
+        json::Writer w;
+        w.begin_object();
+        w.key("input").value(input);
+        w.key("output").value(out);
+        w.key("rows").value(ds.n);
+        w.key("features").value(ds.d);
+        w.key("metadata_columns").value(ds.metadata.size());
+        w.end_object();
+        std::printf("%s\n", w.str().c_str());
+    } else {
+        std::printf("wrote %lld x %lld to %s\n", static_cast<long long>(ds.n), static_cast<long long>(ds.d), out.c_str());
+    }
+    if (io::extension(out) == "npy" && !ds.metadata.empty())
+        std::fprintf(stderr, "note: .npy holds the features only; use .csv or .npz to keep the labels\n");
+    return 0;
+}
+
+}  // namespace
+
+int run_info(const Args& a) {
+    const data::Dataset ds = data::load(single_input(a), load_options(a));
+    if (a.has("json")) std::printf("%s\n", info_json(ds).c_str());
+    else print_info(ds);
+    return 0;
+}
+
+int run_convert(const Args& a) {
+    const std::string& in = single_input(a);
+    if (!a.has("out")) throw UsageError{"--out is required"};
+    const data::LoadOptions o = load_options(a);
+    const data::Dataset ds = data::load(in, o);
+    return write_output(ds, a.get("out"), in, a.has("json"));
+}
+
+int run_generate(const Args& a) {
+    const std::string& kind = single_input(a);
+    if (!a.has("out")) throw UsageError{"--out is required"};
+    data::Dataset ds;
+    if (kind == "blobs") {
+        data::synthetic::BlobsOptions o;
+        o.n = number(a, "n", o.n);
+        o.d = number(a, "d", o.d);
+        o.k = number(a, "k", o.k);
+        o.spread = number(a, "spread", o.spread);
+        o.separation = number(a, "separation", o.separation);
+        o.seed = number(a, "seed", o.seed);
+        ds = data::synthetic::blobs(o);
+    } else if (kind == "swiss-roll" || kind == "s-curve") {
+        data::synthetic::ManifoldOptions o;
+        o.n = number(a, "n", o.n);
+        o.noise = number(a, "noise", o.noise);
+        o.seed = number(a, "seed", o.seed);
+        ds = kind == "swiss-roll" ? data::synthetic::swiss_roll(o) : data::synthetic::s_curve(o);
+    } else {
+        throw UsageError{"unknown dataset '" + kind + "': use blobs, swiss-roll or s-curve"};
+    }
+    return write_output(ds, a.get("out"), kind, a.has("json"));
+}
+
+}  // namespace latentscape::cli

@@ -1,2 +1,85 @@
-// being written
-int main() { return 0; }
+// latentscape-cli: batch access to everything the GUI does. Thin: parsing and printing only.
+#include "commands.h"
+
+#include "common/error.h"
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+const char* const kUsage =
+    "usage: latentscape-cli <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  info FILE       rows, features, metadata columns, label and missing values of a dataset\n"
+    "  convert FILE    convert a dataset to .csv, .npy or .npz (--out)\n"
+    "  generate KIND   write a built-in synthetic dataset (blobs, swiss-roll, s-curve)\n"
+    "\n"
+    "Run 'latentscape-cli <command> --help' for a command's options.\n"
+    "Exit codes: 0 ok, 2 bad input or usage, 1 internal error.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace latentscape;
+    if (argc < 2) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    const std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (command == "--version") {
+        std::puts("latentscape-cli 0.1.0");
+        return 0;
+    }
+    struct Entry {
+        const char* name;
+        const char* help;
+        int (*run)(const cli::Args&);
+        std::vector<std::string> flags, valued;
+    };
+    const std::vector<std::string> load_opts = {"label", "missing", "header", "delimiter", "labels", "metadata", "array"};
+    auto with = [](std::vector<std::string> a, std::vector<std::string> b) {
+        a.insert(a.end(), b.begin(), b.end());
+        return a;
+    };
+    const Entry entries[] = {
+        {"info", cli::kInfoHelp, cli::run_info, {"json", "help"}, load_opts},
+        {"convert", cli::kConvertHelp, cli::run_convert, {"json", "help"}, with(load_opts, {"out"})},
+        {"generate", cli::kGenerateHelp, cli::run_generate, {"json", "help"},
+         {"out", "n", "d", "k", "spread", "separation", "noise", "seed"}},
+    };
+    for (const auto& e : entries) {
+        if (command != e.name) continue;
+        try {
+            const cli::Args args = cli::parse_args(argc, argv, 2, e.flags, e.valued);
+            if (args.has("help")) {
+                std::fputs(e.help, stdout);
+                return 0;
+            }
+            return e.run(args);
+        } catch (const cli::UsageError& u) {
+            std::fprintf(stderr, "latentscape-cli %s: %s\nRun 'latentscape-cli %s --help' for its options.\n", e.name,
+                         u.message.c_str(), e.name);
+            return 2;
+        } catch (const LoadError& err) {
+            std::fprintf(stderr, "error: %s\n", err.what());
+            return 2;
+        } catch (const std::invalid_argument& err) {
+            std::fprintf(stderr, "error: %s\n", err.what());
+            return 2;
+        } catch (const std::exception& err) {
+            std::fprintf(stderr, "internal error: %s\n", err.what());
+            return 1;
+        }
+    }
+    std::fprintf(stderr, "latentscape-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    return 2;
+}

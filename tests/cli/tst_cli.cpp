@@ -1,0 +1,126 @@
+// latentscape-cli as a user (or a script) drives it: exit codes, JSON on stdout, errors on stderr.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+class TstCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+    struct Result {
+        int code;
+        QByteArray out, err;
+    };
+    Result run(const QStringList& args) {
+        QProcess p;
+        p.start(QStringLiteral(LATENTSCAPE_CLI), args);
+        if (!p.waitForFinished(60000)) qFatal("latentscape-cli hung");
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                p.readAllStandardError()};
+    }
+    QString file(const QString& name, const QByteArray& bytes) {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        f.open(QIODevice::WriteOnly);
+        f.write(bytes);
+        return path;
+    }
+
+private slots:
+    void helpForEveryCommand_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("top") << QStringList{"--help"};
+        QTest::newRow("info") << QStringList{"info", "--help"};
+        QTest::newRow("convert") << QStringList{"convert", "--help"};
+        QTest::newRow("generate") << QStringList{"generate", "-h"};
+    }
+    void helpForEveryCommand() {
+        QFETCH(QStringList, args);
+        const Result r = run(args);
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("usage: latentscape-cli"));
+    }
+
+    void infoJson() {
+        const QString csv = file("d.csv", "a,b,label\n1,2,cat\n3,4,dog\n5,,cat\n");
+        Result r = run({"info", csv, "--json", "--missing", "mean"});
+        QCOMPARE(r.code, 0);
+        QJsonParseError pe;
+        const QJsonObject o = QJsonDocument::fromJson(r.out, &pe).object();
+        QCOMPARE(pe.error, QJsonParseError::NoError);
+        QCOMPARE(o["rows"].toInt(), 3);
+        QCOMPARE(o["features"].toInt(), 2);
+        QCOMPARE(o["label"].toString(), QString("label"));
+        QCOMPARE(o["format"].toString(), QString("csv"));
+        QCOMPARE(o["missing"].toObject()["cells_imputed"].toInt(), 1);
+        const QJsonArray meta = o["metadata"].toArray();
+        QCOMPARE(meta.size(), 1);
+        QCOMPARE(meta[0].toObject()["kind"].toString(), QString("categorical"));
+        QCOMPARE(meta[0].toObject()["categories"].toArray().size(), 2);
+
+        // Without a policy the missing cell is an error naming file and line, exit code 2.
+        r = run({"info", csv});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("d.csv:4:"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void exitCodes_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("code");
+        QTest::addColumn<QString>("stderrPiece");
+        QTest::newRow("no command") << QStringList{} << 2 << "usage";
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "unknown command";
+        QTest::newRow("unknown option") << QStringList{"info", "x.csv", "--bogus"} << 2 << "unknown option --bogus";
+        QTest::newRow("missing file argument") << QStringList{"info"} << 2 << "missing FILE";
+        QTest::newRow("file not found") << QStringList{"info", "/no/such/file.csv"} << 2 << "no such file";
+        QTest::newRow("bad policy") << QStringList{"info", "x.csv", "--missing", "maybe"} << 2 << "--missing must be";
+        QTest::newRow("convert without --out") << QStringList{"convert", "x.csv"} << 2 << "--out is required";
+        QTest::newRow("bad number") << QStringList{"generate", "blobs", "--out", "x.csv", "--n", "ten"} << 2 << "--n must be a number";
+    }
+    void exitCodes() {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(QString, stderrPiece);
+        const Result r = run(args);
+        QCOMPARE(r.code, code);
+        QVERIFY2(r.err.contains(stderrPiece.toUtf8()), r.err.constData());
+    }
+
+    void raggedCsvIsBadInput() {
+        const QString csv = file("ragged.csv", "a,b\n1,2\n3\n");
+        const Result r = run({"info", csv, "--json"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("ragged.csv:3: ragged row"));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void generateThenConvertRoundTrip() {
+        const QString csv = m_dir.filePath("blobs.csv");
+        Result r = run({"generate", "blobs", "--n", "200", "--d", "4", "--k", "3", "--seed", "5", "--out", csv, "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["rows"].toInt(), 200);
+        const QString npz = m_dir.filePath("blobs.npz");
+        r = run({"convert", csv, "--out", npz});
+        QCOMPARE(r.code, 0);
+        const QString back = m_dir.filePath("back.csv");
+        r = run({"convert", npz, "--out", back});
+        QCOMPARE(r.code, 0);
+        r = run({"info", back, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["rows"].toInt(), 200);
+        QCOMPARE(o["features"].toInt(), 4);
+        QVERIFY(!o["label"].isNull());
+        // Converting to an unwritable place fails cleanly and leaves nothing behind.
+        r = run({"convert", csv, "--out", m_dir.filePath("missing-dir/out.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(!QFile::exists(m_dir.filePath("missing-dir/out.csv")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstCli)
+#include "tst_cli.moc"
