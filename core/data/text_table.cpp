@@ -135,6 +135,52 @@ char sniff_delimiter(const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+/// Parses the fields of an unquoted record [p, e) into vals/kinds (at most ncol of them) and
+/// returns how many fields it has. Integers are converted while the field is scanned; anything
+/// else falls back to parse_cell.
+std::size_t parse_unquoted_record(const char* p, const char* e, char delim, std::size_t ncol, float* vals,
+                                  Cell* kinds, std::int64_t* counts) {
+    std::size_t c = 0;
+    for (;;) {
+        const char* start = p;
+        float value = std::numeric_limits<float>::quiet_NaN();
+        Cell kind;
+        bool neg = false;
+        if (p < e && *p == '-') {
+            neg = true;
+            ++p;
+        }
+        std::int32_t v = 0;
+        int digits = 0;
+        while (p < e && digits < 9 && unsigned(*p - '0') < 10) {
+            v = v * 10 + (*p - '0');
+            ++p;
+            ++digits;
+        }
+        if (digits > 0 && (p == e || *p == delim)) {
+            value = float(neg ? -v : v);
+            kind = Cell::Number;
+        } else {
+            const void* d = std::memchr(p, delim, std::size_t(e - p));
+            p = d ? static_cast<const char*>(d) : e;
+            kind = parse_cell({start, std::size_t(p - start)}, value);
+            if (kind != Cell::Number) value = std::numeric_limits<float>::quiet_NaN();
+        }
+        if (c < ncol) {
+            vals[c] = value;
+            kinds[c] = kind;
+            ++counts[(kind == Cell::Number ? 0 : kind == Cell::Missing ? 1 : 2) * ncol + c];
+        }
+        ++c;
+        if (p >= e) return c;
+        ++p;  // the delimiter
+    }
+}
+
+}  // namespace
+
 Cell parse_cell(std::string_view raw, float& value) {
     std::string_view s = trim(raw);
     std::string unq;
@@ -245,11 +291,8 @@ Table read_table(const std::string& path, std::optional<char> delimiter, HeaderM
     }
     if (all.empty()) throw LoadError(path, "file holds no data, only blank lines");
 
-    auto count_fields = [&](const Record& r) {
-        return for_each_field(text.data() + r.begin, text.data() + r.end, t.delimiter, t.quoted,
-                              [](std::size_t, const char*, const char*) {});
-    };
-    const std::size_t ncols = count_fields(all[0]);
+    const std::size_t ncols = for_each_field(text.data() + all[0].begin, text.data() + all[0].end, t.delimiter,
+                                             t.quoted, [](std::size_t, const char*, const char*) {});
     std::vector<std::string> first = [&] {
         std::vector<std::string> f;
         for_each_field(text.data() + all[0].begin, text.data() + all[0].end, t.delimiter, t.quoted,
@@ -295,20 +338,6 @@ Table read_table(const std::string& path, std::optional<char> delimiter, HeaderM
         for (std::size_t c = 0; c < ncols; ++c) t.names.push_back("col" + std::to_string(c + 1));
     }
 
-    // Ragged rows, checked in parallel; the earliest offending record is reported.
-    std::int64_t bad = std::numeric_limits<std::int64_t>::max();
-    std::size_t bad_count = 0;
-    const std::int64_t nrec = std::int64_t(all.size());
-#pragma omp parallel for schedule(static) reduction(min : bad)
-    for (std::int64_t r = 0; r < nrec; ++r)
-        if (count_fields(all[std::size_t(r)]) != ncols) bad = std::min(bad, r);
-    if (bad != std::numeric_limits<std::int64_t>::max()) {
-        bad_count = count_fields(all[std::size_t(bad)]);
-        throw LoadError(path,
-                        "ragged row: " + std::to_string(bad_count) + " fields, expected " + std::to_string(ncols) +
-                            (has_header ? " (as in the header)" : " (as in the first row)"),
-                        all[std::size_t(bad)].line);
-    }
     t.records = std::move(all);
     return t;
 }
@@ -319,30 +348,46 @@ NumericCells parse_numeric(const Table& t) {
     NumericCells out;
     const std::uint64_t cells = io::checked_mul(t.path, nrec, ncol);
     io::check_fits_in_memory(t.path, cells * (sizeof(float) + sizeof(Cell)), "parsing the table");
-    out.values.resize(cells);
-    out.kinds.resize(cells);
+    out.values.allocate(cells);
+    out.kinds.allocate(cells);
 
     const int threads = omp_get_max_threads();
     std::vector<std::vector<std::int64_t>> counts(std::size_t(threads), std::vector<std::int64_t>(3 * ncol, 0));
-#pragma omp parallel
+    std::int64_t ragged = std::numeric_limits<std::int64_t>::max();
+#pragma omp parallel reduction(min : ragged)
     {
-        auto& local = counts[std::size_t(omp_get_thread_num())];
+        std::int64_t* local = counts[std::size_t(omp_get_thread_num())].data();
 #pragma omp for schedule(static)
         for (std::int64_t r = 0; r < std::int64_t(nrec); ++r) {
             const Record& rec = t.records[std::size_t(r)];
             float* vals = out.values.data() + std::size_t(r) * ncol;
             Cell* kinds = out.kinds.data() + std::size_t(r) * ncol;
-            for_each_field(t.text.data() + rec.begin, t.text.data() + rec.end, t.delimiter, t.quoted,
-                           [&](std::size_t c, const char* b, const char* e) {
-                               float v = std::numeric_limits<float>::quiet_NaN();
-                               const Cell k = parse_cell({b, std::size_t(e - b)}, v);
-                               vals[c] = k == Cell::Number ? v : std::numeric_limits<float>::quiet_NaN();
-                               kinds[c] = k;
-                               if (k == Cell::Number) ++local[c];
-                               else if (k == Cell::Missing) ++local[ncol + c];
-                               else ++local[2 * ncol + c];  // Text and NonFinite
-                           });
+            const char* b = t.text.data() + rec.begin;
+            const char* e = t.text.data() + rec.end;
+            std::size_t fields;
+            if (!t.quoted) {
+                fields = parse_unquoted_record(b, e, t.delimiter, ncol, vals, kinds, local);
+            } else {
+                fields = for_each_field(b, e, t.delimiter, true, [&](std::size_t c, const char* fb, const char* fe) {
+                    if (c >= ncol) return;
+                    float v = std::numeric_limits<float>::quiet_NaN();
+                    const Cell k = parse_cell({fb, std::size_t(fe - fb)}, v);
+                    vals[c] = k == Cell::Number ? v : std::numeric_limits<float>::quiet_NaN();
+                    kinds[c] = k;
+                    ++local[(k == Cell::Number ? 0 : k == Cell::Missing ? 1 : 2) * ncol + c];
+                });
+            }
+            if (fields != ncol) ragged = std::min(ragged, r);
         }
+    }
+    if (ragged != std::numeric_limits<std::int64_t>::max()) {
+        const Record& rec = t.records[std::size_t(ragged)];
+        const std::size_t got = for_each_field(t.text.data() + rec.begin, t.text.data() + rec.end, t.delimiter,
+                                               t.quoted, [](std::size_t, const char*, const char*) {});
+        throw LoadError(t.path,
+                        "ragged row: " + std::to_string(got) + " fields, expected " + std::to_string(ncol) +
+                            (t.has_header ? " (as in the header)" : " (as in the first row)"),
+                        rec.line);
     }
     out.numbers.assign(ncol, 0);
     out.missing.assign(ncol, 0);

@@ -6,6 +6,7 @@
 #include "data/load.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,9 +36,9 @@ struct Table {
     std::vector<std::string> fields(std::size_t r) const;
 };
 
-/// Reads `path` (gzip allowed), detects the delimiter (unless given) and the header, splits the
-/// records and checks that each has the same number of fields. Throws LoadError on empty files,
-/// binary data, unterminated quotes, ragged rows and header-only files.
+/// Reads `path` (gzip allowed), detects the delimiter (unless given) and the header and splits
+/// the records. Throws LoadError on empty files, binary data, unterminated quotes and header-only
+/// files. (Ragged rows are found by parse_numeric, in the same pass as the numbers.)
 Table read_table(const std::string& path, std::optional<char> delimiter, HeaderMode header);
 
 /// How a cell parsed.
@@ -46,10 +47,25 @@ enum class Cell : std::uint8_t { Number, Missing, Text, NonFinite };
 /// Parses one raw (possibly quoted) field. On Number, `value` holds it.
 Cell parse_cell(std::string_view raw, float& value);
 
+/// A fixed-size array left uninitialised on allocation, so that the parallel loop that fills it
+/// is also the one that first touches its pages (a zero-fill of 200+ MB costs as much as parsing).
+template <class T>
+class RawArray {
+public:
+    void allocate(std::size_t n) { data_.reset(new T[n]); }
+    T* data() { return data_.get(); }
+    const T* data() const { return data_.get(); }
+    T& operator[](std::size_t i) { return data_[i]; }
+    const T& operator[](std::size_t i) const { return data_[i]; }
+
+private:
+    std::unique_ptr<T[]> data_;
+};
+
 /// Result of parsing every cell of a table as a number.
 struct NumericCells {
-    std::vector<float> values;            ///< records x columns, row-major; NaN where not a number
-    std::vector<Cell> kinds;              ///< records x columns
+    RawArray<float> values;               ///< records x columns, row-major; NaN where not a number
+    RawArray<Cell> kinds;                 ///< records x columns
     std::vector<std::int64_t> numbers;    ///< per column: cells that are numbers
     std::vector<std::int64_t> missing;    ///< per column: missing cells
     std::vector<std::int64_t> texts;      ///< per column: non-numeric cells
@@ -57,7 +73,8 @@ struct NumericCells {
     std::vector<std::int64_t> first_nonfinite;  ///< per column: first record with inf, or -1
 };
 
-/// Parses all cells in parallel (the result does not depend on the thread count).
+/// Parses all cells in parallel (the result does not depend on the thread count). Throws
+/// LoadError at the first record whose field count differs from the table's.
 NumericCells parse_numeric(const Table& table);
 
 /// Builds a metadata column from a table column: categorical when the values repeat (at most
