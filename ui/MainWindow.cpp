@@ -1,0 +1,387 @@
+#include "MainWindow.h"
+
+#include "data/synthetic.h"
+#include "panels/DataPanel.h"
+#include "vtk/ColorMaps.h"
+#include "vtk/ScatterView.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <vtkVersion.h>
+
+namespace latentscape::ui {
+namespace {
+
+const char* const kRecentFilesKey = "recentFiles";
+const char* const kLastDirectoryKey = "lastDirectory";
+const char* const kPointSizeKey = "view/pointSize";
+
+QString localFileOf(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls()) return {};
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile()) return url.toLocalFile();
+    return {};
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle(tr("Latentscape"));
+    setAcceptDrops(true);
+
+    m_scatterView = new ScatterView(this);
+    m_scatterView->setObjectName(QStringLiteral("scatterView"));
+    setCentralWidget(m_scatterView);
+
+    m_dataPanel = new DataPanel(this);
+    addDockWidget(Qt::LeftDockWidgetArea, m_dataPanel);
+
+    m_pointsLabel = new QLabel(this);
+    m_cursorLabel = new QLabel(this);
+    m_busyBar = new QProgressBar(this);
+    m_busyBar->setRange(0, 0);  // busy indicator: loaders report no progress
+    m_busyBar->setMaximumWidth(160);
+    m_busyBar->setMaximumHeight(14);
+    m_busyBar->setTextVisible(false);
+    m_busyBar->hide();
+    statusBar()->addPermanentWidget(m_cursorLabel);
+    statusBar()->addPermanentWidget(m_busyBar);
+    statusBar()->addPermanentWidget(m_pointsLabel);
+    statusBar()->showMessage(tr("Open a dataset with File > Open or drop a file here."));
+
+    createActions();
+
+    const QSettings settings;
+    const double pointSize = settings.value(kPointSizeKey, 4.0).toDouble();
+    m_dataPanel->setPointSize(pointSize);
+    m_scatterView->setPointSize(pointSize);
+    resize(1280, 800);
+    restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+
+    connect(m_dataPanel, &DataPanel::xFeatureChanged, this, [this] {
+        updatePoints();
+        m_scatterView->resetCamera();
+    });
+    connect(m_dataPanel, &DataPanel::yFeatureChanged, this, [this] {
+        updatePoints();
+        m_scatterView->resetCamera();
+    });
+    connect(m_dataPanel, &DataPanel::colorColumnChanged, this, &MainWindow::updateColors);
+    connect(m_scatterView, &ScatterView::cursorMoved, this, &MainWindow::showCursorPosition);
+    connect(m_scatterView, &ScatterView::cursorLeft, m_cursorLabel, &QLabel::clear);
+    connect(m_dataPanel, &DataPanel::pointSizeChanged, this, [this](double size) {
+        m_scatterView->setPointSize(size);
+        QSettings().setValue(kPointSizeKey, size);
+    });
+}
+
+MainWindow::~MainWindow() {
+    // No worker may outlive the window: cancel what can stop early, wait for the rest.
+    cancelJobs();
+    m_pool.waitForDone();
+}
+
+void MainWindow::createActions() {
+    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
+    QAction* open = fileMenu->addAction(tr("&Open…"), this, &MainWindow::openFileDialog);
+    open->setShortcut(QKeySequence::Open);
+    open->setStatusTip(tr("Load a CSV, TSV, NPY, NPZ or MNIST IDX file"));
+    m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
+    fileMenu->addAction(tr("Open &Example Dataset"), this, &MainWindow::loadDefaultDataset);
+    fileMenu->addSeparator();
+    QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction* reset = viewMenu->addAction(tr("&Reset Camera"), m_scatterView, &ScatterView::resetCamera);
+    reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    viewMenu->addSeparator();
+    viewMenu->addAction(m_dataPanel->toggleViewAction());
+
+    QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&About Latentscape"), this, &MainWindow::showAbout);
+    rebuildRecentMenu();
+}
+
+QString MainWindow::defaultDatasetPath() {
+    return QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+}
+
+void MainWindow::loadFile(const QString& path, const data::LoadOptions& options) {
+    const std::string nativePath = QFile::encodeName(path).toStdString();
+    DatasetSource source = [nativePath, options] {
+        return std::make_shared<const data::Dataset>(data::load(nativePath, options));
+    };
+    startJob(std::move(source), JobContext{QFileInfo(path).fileName(), path, options, false});
+}
+
+void MainWindow::loadDefaultDataset() {
+    const QString path = defaultDatasetPath();
+    if (!QFileInfo::exists(path)) {
+        loadBlobs();
+        return;
+    }
+    const std::string nativePath = QFile::encodeName(path).toStdString();
+    startJob([nativePath] { return std::make_shared<const data::Dataset>(data::load(nativePath)); },
+             JobContext{QFileInfo(path).fileName(), path, {}, true});
+}
+
+void MainWindow::loadBlobs() {
+    data::synthetic::BlobsOptions options;
+    options.n = 3000;
+    options.d = 50;
+    options.k = 6;
+    const QString name = tr("Synthetic blobs (%1 clusters in %2-D)").arg(options.k).arg(options.d);
+    startJob([options] { return std::make_shared<const data::Dataset>(data::synthetic::blobs(options)); },
+             JobContext{name, {}, {}, false});
+}
+
+void MainWindow::setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& displayName) {
+    if (!dataset) return;
+    const QString name = displayName.isEmpty() ? QString::fromStdString(dataset->source) : displayName;
+    startJob([dataset] { return dataset; }, JobContext{name, {}, {}, false});
+}
+
+void MainWindow::startJob(DatasetSource source, JobContext context) {
+    // The newest request wins: older jobs are canceled and their results ignored.
+    cancelJobs();
+    auto* watcher = new Watcher(this);
+    m_activeJob = watcher;
+    connect(watcher, &Watcher::finished, this, [this, watcher, context] { jobFinished(watcher, context); });
+    watcher->setFuture(
+        QtConcurrent::run(&m_pool, runDatasetJob, std::move(source), context.displayName, context.path));
+    setBusy(tr("Loading %1…").arg(context.displayName));
+}
+
+void MainWindow::cancelJobs() {
+    for (auto* watcher : findChildren<QFutureWatcherBase*>(Qt::FindDirectChildrenOnly)) watcher->cancel();
+}
+
+void MainWindow::jobFinished(Watcher* watcher, const JobContext& context) {
+    watcher->deleteLater();
+    const QFuture<DatasetJobResult> future = watcher->future();
+    if (watcher != m_activeJob) return;  // superseded by a newer request
+    m_activeJob = nullptr;
+    clearBusy();
+    if (future.isCanceled() || future.resultCount() == 0) return;
+
+    DatasetJobResult result = future.result();
+    switch (result.status) {
+        case DatasetJobResult::Status::Ready:
+            if (!context.path.isEmpty()) addRecentFile(context.path);
+            applyDataset(std::move(result.prepared));
+            break;
+        case DatasetJobResult::Status::MissingValues:
+            askMissingValuePolicy(context, result);
+            break;
+        case DatasetJobResult::Status::Failed:
+            showLoadError(context.displayName, result.message);
+            // The example dataset is installed but unreadable: say so, and still show something.
+            if (context.fallBackToBlobs) loadBlobs();
+            break;
+    }
+}
+
+void MainWindow::applyDataset(PreparedDataset prepared) {
+    m_prepared = std::move(prepared);
+    const data::Dataset& ds = *m_prepared.dataset;
+    setWindowTitle(tr("%1 — Latentscape").arg(m_prepared.displayName));
+    m_dataPanel->setDataset(m_prepared);
+    updatePoints();
+    updateColors();
+    m_scatterView->resetCamera();
+
+    const QLocale locale;
+    m_pointsLabel->setText(tr("%1 points").arg(locale.toString(qlonglong(ds.n))));
+    statusBar()->showMessage(tr("Loaded %1: %2 points × %3 features in %4 s")
+                                 .arg(m_prepared.displayName, locale.toString(qlonglong(ds.n)),
+                                      locale.toString(qlonglong(ds.d)), locale.toString(m_prepared.seconds, 'f', 2)),
+                             10000);
+    emit datasetChanged();
+}
+
+void MainWindow::updatePoints() {
+    if (!m_prepared.dataset) return;
+    const data::Dataset& ds = *m_prepared.dataset;
+    const auto n = std::size_t(ds.n);
+    std::vector<float> x(n, 0.0f), y(n, 0.0f);
+    if (ds.d > 0) {
+        const auto jx = std::min<std::int64_t>(m_dataPanel->xFeature(), ds.d - 1);
+        const auto jy = std::min<std::int64_t>(m_dataPanel->yFeature(), ds.d - 1);
+        for (std::size_t i = 0; i < n; ++i) {
+            const float* r = ds.row(std::int64_t(i));
+            x[i] = r[jx];
+            y[i] = r[jy];
+        }
+    }
+    m_scatterView->setPoints(x.data(), y.data(), n);
+}
+
+void MainWindow::updateColors() {
+    if (!m_prepared.dataset) return;
+    const data::Dataset& ds = *m_prepared.dataset;
+    const int column = m_dataPanel->colorColumn();
+    std::vector<std::uint8_t> colors;
+    if (column >= 0 && std::size_t(column) < ds.metadata.size())
+        colors = columnColors(ds.metadata[std::size_t(column)], m_prepared.columns[std::size_t(column)].range);
+    else
+        colors = uniformColors(std::size_t(ds.n));
+    m_scatterView->setColors(colors.data(), std::size_t(ds.n));
+}
+
+void MainWindow::showCursorPosition(double x, double y) {
+    if (!m_prepared.dataset || m_prepared.dataset->d == 0) return;
+    const auto& names = m_prepared.dataset->feature_names;
+    const auto name = [&names](int j) {
+        return j >= 0 && std::size_t(j) < names.size() ? QString::fromStdString(names[std::size_t(j)]) : QString();
+    };
+    const QLocale locale;
+    m_cursorLabel->setText(tr("%1 = %2   %3 = %4")
+                               .arg(name(m_dataPanel->xFeature()), locale.toString(x, 'g', 5),
+                                    name(m_dataPanel->yFeature()), locale.toString(y, 'g', 5)));
+}
+
+void MainWindow::showLoadError(const QString& displayName, const QString& message) {
+    statusBar()->showMessage(message);
+    // One error box at a time: a newer failure replaces an older, unanswered one.
+    for (auto* old : findChildren<QMessageBox*>(QStringLiteral("loadErrorBox"), Qt::FindDirectChildrenOnly))
+        old->deleteLater();
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open file"),
+                                tr("Could not open “%1”.").arg(displayName), QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("loadErrorBox"));
+    box->setInformativeText(message);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    emit loadFailed(message);
+}
+
+void MainWindow::askMissingValuePolicy(const JobContext& context, const DatasetJobResult& result) {
+    const QString& name = context.displayName;
+    const QLocale locale;
+    const QString cells = result.missingCells == 1 ? tr("1 cell")
+                                                   : tr("%1 cells").arg(locale.toString(qlonglong(result.missingCells)));
+    const QString rows = result.missingRows == 1 ? tr("1 row")
+                                                 : tr("%1 rows").arg(locale.toString(qlonglong(result.missingRows)));
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Missing values"),
+                                tr("“%1” has missing feature values (%2 in %3).").arg(name, cells, rows),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("missingValuesBox"));
+    box->setInformativeText(result.message + QStringLiteral("\n\n") +
+                            tr("Drop the rows that have missing values, or replace each missing value by "
+                               "the mean of its column?"));
+    QPushButton* drop = box->addButton(tr("Drop rows"), QMessageBox::AcceptRole);
+    QPushButton* impute = box->addButton(tr("Impute column mean"), QMessageBox::AcceptRole);
+    box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(drop);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, drop, impute, context] {
+        data::LoadOptions options = context.options;
+        if (box->clickedButton() == drop) options.missing = data::MissingPolicy::DropRows;
+        else if (box->clickedButton() == impute) options.missing = data::MissingPolicy::ImputeMean;
+        else {
+            statusBar()->showMessage(tr("Loading canceled."), 5000);
+            return;
+        }
+        loadFile(context.path, options);
+    });
+    statusBar()->showMessage(result.message);
+    box->open();
+}
+
+void MainWindow::setBusy(const QString& message) {
+    statusBar()->showMessage(message);
+    m_busyBar->show();
+}
+
+void MainWindow::clearBusy() {
+    m_busyBar->hide();
+    statusBar()->clearMessage();
+}
+
+void MainWindow::openFileDialog() {
+    QSettings settings;
+    const QString directory = settings.value(kLastDirectoryKey, QDir::homePath()).toString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Dataset"), directory,
+        tr("Datasets (*.csv *.tsv *.txt *.npy *.npz *.gz *-ubyte *.idx);;All files (*)"));
+    if (path.isEmpty()) return;
+    settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+    loadFile(path);
+}
+
+void MainWindow::addRecentFile(const QString& path) {
+    QSettings settings;
+    QStringList files = settings.value(kRecentFilesKey).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    files.removeAll(absolute);
+    files.prepend(absolute);
+    while (files.size() > maxRecentFiles) files.removeLast();
+    settings.setValue(kRecentFilesKey, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList files = QSettings().value(kRecentFilesKey).toStringList();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString& path = files[i];
+        QAction* action = m_recentMenu->addAction(
+            tr("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this, [this, path] { loadFile(path); });
+        action->setStatusTip(path);
+    }
+    if (!files.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear Menu"), this, [this] {
+            QSettings().remove(kRecentFilesKey);
+            rebuildRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About Latentscape"),
+        tr("<h3>Latentscape %1</h3>"
+           "<p>A native explorer for the latent space of high-dimensional data.</p>"
+           "<p>Qt %2 &middot; VTK %3<br>OpenGL: %4</p>")
+            .arg(QStringLiteral(LATENTSCAPE_VERSION), QString::fromLatin1(qVersion()),
+                 QString::fromLatin1(vtkVersion::GetVTKVersion()),
+                 m_scatterView->glRendererName().toHtmlEscaped()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/state"), saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!localFileOf(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = localFileOf(event->mimeData());
+    if (path.isEmpty()) return;
+    event->acceptProposedAction();
+    loadFile(path);
+}
+
+}  // namespace latentscape::ui

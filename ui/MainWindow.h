@@ -1,0 +1,96 @@
+#pragma once
+/// @file The main window: the scatter view, the data panel, the File menu and the status bar.
+/// Loading runs on a worker (jobs/DatasetJob); this class only hands results to the widgets.
+
+#include "data/load.h"
+#include "jobs/DatasetJob.h"
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <QThreadPool>
+
+#include <memory>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+
+namespace latentscape::ui {
+
+class DataPanel;
+class ScatterView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Loads `path` on a worker. On success it replaces the dataset; on failure the current
+    /// dataset stays and the error is shown (dialog "loadErrorBox" and status bar).
+    void loadFile(const QString& path, const data::LoadOptions& options = {});
+    /// Fashion-MNIST from defaultDatasetPath() if present, else synthetic Gaussian blobs.
+    void loadDefaultDataset();
+    /// Shows an existing dataset; its summary is still prepared on the worker.
+    void setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& displayName = {});
+
+    std::shared_ptr<const data::Dataset> dataset() const { return m_prepared.dataset; }
+    const PreparedDataset& preparedDataset() const { return m_prepared; }
+    ScatterView* scatterView() const { return m_scatterView; }
+    DataPanel* dataPanel() const { return m_dataPanel; }
+    bool isLoading() const { return m_activeJob != nullptr; }
+
+    static QString defaultDatasetPath();
+    static constexpr int maxRecentFiles = 8;
+
+signals:
+    void datasetChanged();
+    void loadFailed(const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    using Watcher = QFutureWatcher<DatasetJobResult>;
+    /// What to do with a finished job besides showing its dataset.
+    struct JobContext {
+        QString displayName;  ///< file name, or a description of generated data
+        QString path;         ///< empty for generated data
+        data::LoadOptions options;
+        bool fallBackToBlobs = false;  ///< the default dataset: show blobs if it fails
+    };
+
+    void createActions();
+    void startJob(DatasetSource source, JobContext context);
+    void cancelJobs();
+    void jobFinished(Watcher* watcher, const JobContext& context);
+    void applyDataset(PreparedDataset prepared);
+    void loadBlobs();
+    void showLoadError(const QString& displayName, const QString& message);
+    void askMissingValuePolicy(const JobContext& context, const DatasetJobResult& result);
+    void setBusy(const QString& message);
+    void clearBusy();
+
+    void updatePoints();
+    void updateColors();
+    void showCursorPosition(double x, double y);
+    void openFileDialog();
+    void addRecentFile(const QString& path);
+    void rebuildRecentMenu();
+    void showAbout();
+
+    ScatterView* m_scatterView = nullptr;
+    DataPanel* m_dataPanel = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QLabel* m_pointsLabel = nullptr;
+    QLabel* m_cursorLabel = nullptr;
+    QProgressBar* m_busyBar = nullptr;
+
+    PreparedDataset m_prepared;
+    QThreadPool m_pool;
+    Watcher* m_activeJob = nullptr;
+};
+
+}  // namespace latentscape::ui

@@ -1,0 +1,120 @@
+#include "jobs/DatasetJob.h"
+
+#include "common/error.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <new>
+
+namespace latentscape::ui {
+namespace {
+
+// Rows between two cancellation checks: ~1 ms of work for a few hundred features.
+constexpr std::int64_t kRowBlock = 4096;
+
+// Per-column variance in two passes (mean first) so that large offsets do not cancel digits.
+bool computeVariance(const data::Dataset& ds, std::vector<double>& variance,
+                     const std::function<bool()>& canceled) {
+    const auto n = ds.n;
+    const auto d = std::size_t(ds.d);
+    std::vector<double> mean(d, 0.0);
+    variance.assign(d, 0.0);
+    if (n == 0) return true;
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (i % kRowBlock == 0 && canceled && canceled()) return false;
+        const float* r = ds.row(i);
+        for (std::size_t j = 0; j < d; ++j) mean[j] += r[j];
+    }
+    for (auto& m : mean) m /= double(n);
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (i % kRowBlock == 0 && canceled && canceled()) return false;
+        const float* r = ds.row(i);
+        for (std::size_t j = 0; j < d; ++j) {
+            const double dev = r[j] - mean[j];
+            variance[j] += dev * dev;
+        }
+    }
+    for (auto& v : variance) v /= double(n);
+    return true;
+}
+
+ColumnSummary summarize(const data::MetadataColumn& column) {
+    ColumnSummary s;
+    s.missing = std::int64_t(column.missing_count());
+    if (column.kind == data::ColumnKind::Categorical) {
+        s.categoryCounts.assign(column.categories.size(), 0);
+        for (auto code : column.codes)
+            if (code >= 0 && std::size_t(code) < s.categoryCounts.size()) ++s.categoryCounts[std::size_t(code)];
+    } else if (column.kind == data::ColumnKind::Numeric) {
+        s.range = numericRange(column.numbers);
+    }
+    return s;
+}
+
+int defaultColorColumn(const data::Dataset& ds) {
+    if (ds.label_column) return int(*ds.label_column);
+    for (auto kind : {data::ColumnKind::Categorical, data::ColumnKind::Numeric})
+        for (std::size_t i = 0; i < ds.metadata.size(); ++i)
+            if (ds.metadata[i].kind == kind) return int(i);
+    return -1;
+}
+
+}  // namespace
+
+PreparedDataset prepareDataset(std::shared_ptr<const data::Dataset> dataset,
+                               const std::function<bool()>& canceled) {
+    PreparedDataset p;
+    if (!dataset) return p;
+    const data::Dataset& ds = *dataset;
+    if (!computeVariance(ds, p.featureVariance, canceled)) return {};
+
+    // Highest variance first; ties keep the earlier column, so the choice is deterministic.
+    std::vector<int> order(p.featureVariance.size());
+    for (std::size_t j = 0; j < order.size(); ++j) order[j] = int(j);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return p.featureVariance[std::size_t(a)] > p.featureVariance[std::size_t(b)]; });
+    p.defaultX = order.empty() ? 0 : order[0];
+    p.defaultY = order.size() < 2 ? p.defaultX : order[1];
+
+    p.columns.reserve(ds.metadata.size());
+    for (const auto& column : ds.metadata) p.columns.push_back(summarize(column));
+    p.defaultColorColumn = defaultColorColumn(ds);
+    p.dataset = std::move(dataset);
+    return p;
+}
+
+void runDatasetJob(QPromise<DatasetJobResult>& promise, DatasetSource source, QString displayName,
+                   QString path) {
+    QElapsedTimer timer;
+    timer.start();
+    DatasetJobResult result;
+    // What a user reads when the error itself does not name the file.
+    const QString subject = path.isEmpty() ? displayName : path;
+    try {
+        std::shared_ptr<const data::Dataset> dataset = source();
+        if (promise.isCanceled()) return;
+        result.prepared = prepareDataset(std::move(dataset), [&promise] { return promise.isCanceled(); });
+        if (!result.prepared.dataset) return;  // canceled while preparing
+        result.prepared.displayName = displayName;
+        result.prepared.path = path;
+        result.prepared.seconds = double(timer.nsecsElapsed()) / 1e9;
+        result.status = DatasetJobResult::Status::Ready;
+    } catch (const MissingValuesError& e) {
+        result.status = DatasetJobResult::Status::MissingValues;
+        result.message = QString::fromStdString(e.what());
+        result.missingCells = e.missing_cells();
+        result.missingRows = e.affected_rows();
+    } catch (const LoadError& e) {
+        result.message = QString::fromStdString(e.what());
+    } catch (const std::bad_alloc&) {
+        result.message = QStringLiteral("%1: not enough memory to load this dataset").arg(subject);
+    } catch (const std::exception& e) {
+        result.message = QStringLiteral("%1: %2").arg(subject, QString::fromStdString(e.what()));
+    } catch (...) {
+        result.message = QStringLiteral("%1: unknown error while loading").arg(subject);
+    }
+    promise.addResult(std::move(result));
+}
+
+}  // namespace latentscape::ui

@@ -1,0 +1,60 @@
+#pragma once
+/// @file The "Data" dock: what is loaded, which two features are plotted, what colours the
+/// points, and the legend for that colouring.
+
+#include "jobs/DatasetJob.h"
+
+#include <QDockWidget>
+
+#include <memory>
+#include <vector>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+
+namespace latentscape::ui {
+
+class LegendWidget;
+
+class DataPanel : public QDockWidget {
+    Q_OBJECT
+public:
+    explicit DataPanel(QWidget* parent = nullptr);
+
+    /// Shows `prepared` with its default X/Y features and colour column. Emits no signals.
+    void setDataset(const PreparedDataset& prepared);
+
+    int xFeature() const;
+    int yFeature() const;
+    /// Metadata column the points are coloured by, or -1 for none.
+    int colorColumn() const;
+    double pointSize() const;
+    void setPointSize(double logicalPixels);
+
+    LegendWidget* legend() const { return m_legend; }
+
+signals:
+    void xFeatureChanged(int feature);
+    void yFeatureChanged(int feature);
+    void colorColumnChanged(int column);
+    void pointSizeChanged(double logicalPixels);
+
+private:
+    void fillFeatureCombo(QComboBox* combo, const PreparedDataset& prepared, int current);
+    void updateSummary(const PreparedDataset& prepared);
+    void updateLegend();
+
+    QLabel* m_summary = nullptr;
+    QComboBox* m_xCombo = nullptr;
+    QComboBox* m_yCombo = nullptr;
+    QComboBox* m_colorCombo = nullptr;
+    QDoubleSpinBox* m_pointSize = nullptr;
+    QLabel* m_legendTitle = nullptr;
+    LegendWidget* m_legend = nullptr;
+
+    std::shared_ptr<const data::Dataset> m_dataset;
+    std::vector<ColumnSummary> m_columns;
+};
+
+}  // namespace latentscape::ui

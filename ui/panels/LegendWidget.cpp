@@ -1,0 +1,152 @@
+#include "panels/LegendWidget.h"
+
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPainter>
+#include <QStackedWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace latentscape::ui {
+
+/// A horizontal viridis bar.
+class GradientBar : public QWidget {
+public:
+    explicit GradientBar(QWidget* parent = nullptr) : QWidget(parent) {
+        setMinimumHeight(16);
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter painter(this);
+        QLinearGradient gradient(0, 0, width(), 0);
+        constexpr int stops = 32;
+        for (int i = 0; i <= stops; ++i) {
+            const double t = double(i) / stops;
+            gradient.setColorAt(t, viridis(t).toQColor());
+        }
+        const QRect bar = rect().adjusted(0, 0, -1, -1);
+        painter.fillRect(bar, gradient);
+        painter.setPen(palette().color(QPalette::Mid));
+        painter.drawRect(bar);
+    }
+};
+
+namespace {
+
+QIcon swatch(const QColor& color) {
+    QPixmap pixmap(14, 14);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(color.darker(130));
+    painter.setBrush(color);
+    painter.drawEllipse(QRectF(1.5, 1.5, 11, 11));
+    return QIcon(pixmap);
+}
+
+QString formatNumber(double v) { return QLocale().toString(v, 'g', 5); }
+
+}  // namespace
+
+LegendWidget::LegendWidget(QWidget* parent) : QWidget(parent) {
+    m_stack = new QStackedWidget(this);
+
+    m_categories = new QTreeWidget(m_stack);
+    m_categories->setObjectName(QStringLiteral("legendCategories"));
+    m_categories->setColumnCount(2);
+    m_categories->setHeaderLabels({tr("Category"), tr("Points")});
+    m_categories->setRootIsDecorated(false);
+    m_categories->setUniformRowHeights(true);
+    m_categories->setSelectionMode(QAbstractItemView::NoSelection);
+    m_categories->setFocusPolicy(Qt::NoFocus);
+    m_categories->header()->setStretchLastSection(false);
+    m_categories->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_categories->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_stack->addWidget(m_categories);
+
+    m_rangePage = new QWidget(m_stack);
+    auto* rangeLayout = new QGridLayout(m_rangePage);
+    rangeLayout->setContentsMargins(0, 4, 0, 0);
+    m_gradient = new GradientBar(m_rangePage);
+    m_minLabel = new QLabel(m_rangePage);
+    m_maxLabel = new QLabel(m_rangePage);
+    m_maxLabel->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_rangeNote = new QLabel(m_rangePage);
+    m_rangeNote->setWordWrap(true);
+    rangeLayout->addWidget(m_gradient, 0, 0, 1, 2);
+    rangeLayout->addWidget(m_minLabel, 1, 0);
+    rangeLayout->addWidget(m_maxLabel, 1, 1);
+    rangeLayout->addWidget(m_rangeNote, 2, 0, 1, 2);
+    rangeLayout->setRowStretch(3, 1);
+    m_stack->addWidget(m_rangePage);
+
+    m_note = new QLabel(m_stack);
+    m_note->setWordWrap(true);
+    m_note->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_stack->addWidget(m_note);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_stack);
+    showNote(QString());
+}
+
+void LegendWidget::showCategories(const data::MetadataColumn& column, const ColumnSummary& summary) {
+    m_categories->clear();
+    QList<QTreeWidgetItem*> items;
+    const QLocale locale;
+    for (std::size_t c = 0; c < column.categories.size(); ++c) {
+        auto* item = new QTreeWidgetItem;
+        const QString name = QString::fromStdString(column.categories[c]);
+        item->setText(0, name);
+        item->setToolTip(0, name);
+        item->setIcon(0, swatch(categoricalColor(int(c)).toQColor()));
+        item->setText(1, locale.toString(qlonglong(c < summary.categoryCounts.size() ? summary.categoryCounts[c] : 0)));
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+        items.append(item);
+    }
+    if (summary.missing > 0) {
+        auto* item = new QTreeWidgetItem;
+        item->setText(0, tr("(missing)"));
+        item->setIcon(0, swatch(missingColor().toQColor()));
+        item->setText(1, locale.toString(qlonglong(summary.missing)));
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+        items.append(item);
+    }
+    m_categories->addTopLevelItems(items);
+    if (column.categories.size() > std::size_t(categoricalPaletteSize()))
+        m_categories->setToolTip(tr("%1 categories share %2 colours: colours repeat.")
+                                     .arg(column.categories.size())
+                                     .arg(categoricalPaletteSize()));
+    else
+        m_categories->setToolTip(QString());
+    m_stack->setCurrentWidget(m_categories);
+}
+
+void LegendWidget::showRange(const data::MetadataColumn& column, const ColumnSummary& summary) {
+    m_minLabel->setText(formatNumber(summary.range.min));
+    m_maxLabel->setText(formatNumber(summary.range.max));
+    QString note = tr("%1, linear from minimum to maximum.").arg(QString::fromStdString(column.name));
+    if (summary.missing > 0)
+        note += QLatin1Char(' ') + (summary.missing == 1 ? tr("1 missing value in grey.")
+                                                         : tr("%1 missing values in grey.")
+                                                               .arg(QLocale().toString(qlonglong(summary.missing))));
+    m_rangeNote->setText(note);
+    m_stack->setCurrentWidget(m_rangePage);
+}
+
+void LegendWidget::showNote(const QString& note) {
+    m_categories->clear();
+    m_note->setText(note);
+    m_stack->setCurrentWidget(m_note);
+}
+
+int LegendWidget::categoryRows() const {
+    return m_stack->currentWidget() == m_categories ? m_categories->topLevelItemCount() : 0;
+}
+
+}  // namespace latentscape::ui

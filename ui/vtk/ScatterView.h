@@ -1,0 +1,96 @@
+#pragma once
+/// @file A scatter plot of n points with one RGB colour each, rendered by VTK.
+/// Coordinates and colours are updated in place, so live updates (an embedding that is still
+/// optimising) cost a copy and a Modified(), not a pipeline rebuild.
+
+#include "vtk/VtkOpenGLWidget.h"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include <QPointF>
+
+#include <vtkNew.h>
+
+class vtkActor;
+class vtkCellArray;
+class vtkIdTypeArray;
+class vtkInteractorStyleTrackballCamera;
+class vtkPoints;
+class vtkPolyData;
+class vtkPolyDataMapper;
+class vtkRenderer;
+class vtkUnsignedCharArray;
+
+namespace latentscape::ui {
+
+class PanZoomStyle;
+
+class ScatterView : public VtkOpenGLWidget {
+    Q_OBJECT
+public:
+    explicit ScatterView(QWidget* parent = nullptr);
+    ~ScatterView() override;
+
+    /// 2-D points at (x[i], y[i], 0): parallel projection, drag to pan, wheel to zoom.
+    /// Colours are kept when the count is unchanged, else reset to the uniform colour.
+    void setPoints(const float* x, const float* y, std::size_t n);
+    /// 3-D points, xyz interleaved: perspective camera, drag to rotate.
+    void setPoints(const float* xyz, std::size_t n);
+    /// 3 bytes (RGB) per point; `n` must equal pointCount().
+    void setColors(const std::uint8_t* rgb, std::size_t n);
+
+    /// Point diameter in logical pixels (drawn at this times the device pixel ratio).
+    void setPointSize(double logicalPixels);
+    double pointSize() const { return m_pointSize; }
+
+    std::size_t pointCount() const;
+    std::array<double, 3> pointPosition(std::size_t i) const;
+    std::array<std::uint8_t, 3> pointColor(std::size_t i) const;
+    bool isThreeD() const { return m_threeD; }
+
+    /// Fits all points into the view with a small margin. Until the user pans or zooms, the
+    /// view keeps fitting them when the widget is resized.
+    void resetCamera();
+
+    vtkRenderer* renderer() const;
+
+    /// Data coordinates (z = 0 plane) under a widget position in logical pixels.
+    std::array<double, 2> dataPosition(const QPointF& widgetPosition) const;
+
+signals:
+    /// The mouse moved over the 2-D plot; (x, y) are data coordinates.
+    void cursorMoved(double x, double y);
+    /// The mouse left the plot, or the plot is 3-D.
+    void cursorLeft();
+
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    void ensurePointCount(std::size_t n);
+    void setThreeD(bool threeD);
+    void applyPointSize();
+    void onCameraModified();
+
+    vtkNew<vtkPoints> m_points;
+    vtkNew<vtkIdTypeArray> m_vertexIds;
+    vtkNew<vtkCellArray> m_vertices;
+    vtkNew<vtkUnsignedCharArray> m_colors;
+    vtkNew<vtkPolyData> m_polyData;
+    vtkNew<vtkPolyDataMapper> m_mapper;
+    vtkNew<vtkActor> m_actor;
+    vtkNew<vtkRenderer> m_renderer;
+    vtkNew<PanZoomStyle> m_panZoomStyle;
+    vtkNew<vtkInteractorStyleTrackballCamera> m_rotateStyle;
+
+    double m_pointSize = 4.0;
+    bool m_threeD = false;
+    bool m_cameraFitted = true;
+    bool m_fittingCamera = false;
+};
+
+}  // namespace latentscape::ui
