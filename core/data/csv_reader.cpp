@@ -150,10 +150,17 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
         }
     }
 
+    // 'y' names a target (scikit-learn's X, y), unless an 'x' column beside it says the two are
+    // coordinates (x, y, z tables such as the Swiss roll).
+    const bool has_x = std::any_of(t.names.begin(), t.names.end(), [](const std::string& n) { return n == "x" || n == "X"; });
+    auto named_label = [&](const std::string& name) {
+        return is_label_name(name) && !(has_x && (name == "y" || name == "Y"));
+    };
+
     const NumericCells cells = parse_numeric(t);
     std::vector<std::size_t> feature_cols, meta_cols;
     for (std::size_t c = 0; c < ncol; ++c) {
-        const bool label = label_col ? *label_col == c : is_label_name(t.names[c]);
+        const bool label = label_col ? *label_col == c : named_label(t.names[c]);
         // Mostly numbers: a feature column (its stray text cells are errors). Mostly text, or
         // nothing but missing cells: metadata.
         const bool numeric = cells.numbers[c] > 0 && cells.numbers[c] >= cells.texts[c];
@@ -171,7 +178,7 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
     ds.features = std::move(block.features);
     for (std::size_t c : feature_cols) ds.feature_names.push_back(t.names[c]);
     for (std::size_t c : meta_cols) {
-        const bool label = label_col ? *label_col == c : is_label_name(t.names[c]);
+        const bool label = label_col ? *label_col == c : named_label(t.names[c]);
         ds.metadata.push_back(make_metadata_column(t, cells, c, block.rows, label));
     }
     ds.label_column = choose_label(path, ds.metadata, label_col ? std::optional(t.names[*label_col]) : std::nullopt);

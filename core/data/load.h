@@ -22,7 +22,8 @@ enum class HeaderMode { Auto, Present, Absent };
 
 struct LoadOptions {
     /// Label column: a column name for CSV/TSV, an array name inside an .npz. Unset: a column
-    /// named label/class/target/y (any case) if there is one, else the first categorical column.
+    /// named label/class/target/y (any case; 'y' not when an 'x' column says they are
+    /// coordinates) if there is one, else the first categorical column.
     std::optional<std::string> label;
     /// Separate labels file: a 1-D .npy for .npy features, an IDX labels file for IDX images
     /// (found automatically next to train-images/t10k-images files when unset).

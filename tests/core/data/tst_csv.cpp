@@ -70,6 +70,16 @@ private slots:
         QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{1, 0, 1}));
     }
 
+    void yIsALabelUnlessBesideX() {
+        Dataset ds = load(write("xy.csv", "f1,f2,y\n1,2,0\n3,4,1\n5,6,0\n"));
+        QCOMPARE(ds.d, 2);
+        QCOMPARE(ds.label()->name, std::string("y"));
+        ds = load(write("xyz.csv", "x,y,z,segment\n1,2,3,a\n3,4,5,b\n5,6,7,a\n"));
+        QCOMPARE(ds.d, 3);
+        QCOMPARE(ds.feature_names[1], std::string("y"));
+        QCOMPARE(ds.label()->name, std::string("segment"));
+    }
+
     void explicitLabel() {
         const auto path = write("explicit.csv", "a,b,c\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n");
         LoadOptions o;
@@ -99,7 +109,7 @@ private slots:
         QTest::newRow("quoted numbers, spaces, plus sign") << "g.csv" << QByteArray("\"a\",\"b\",\"c\"\n\"1\", 2 ,+3\n4,\"5\",6e0\n");
     }
     void headerlessAndDelimiters() {
-        // (Columns named x/y/z would not do here: 'y' is one of the automatic label names.)
+        // (Columns named a/b/c: 'y' is one of the automatic label names, see yIsALabelUnlessBesideX.)
         QFETCH(QString, name);
         QFETCH(QByteArray, bytes);
         const Dataset ds = load(write(name, bytes));
