@@ -1,5 +1,5 @@
 #pragma once
-/// @file The NPY array format, shared by the .npy, .npz and IDX loaders and the NPY writers:
+/// @file The NPY array format, shared by the .npy, .npz and IDX loaders:
 /// header parsing, conversion of raw array bytes of any supported element type to float32, and
 /// turning an array into a Dataset's features. Internal to core/data.
 
@@ -29,8 +29,9 @@ struct Source {
     std::int64_t base = 0;  ///< file offset of byte 0 of the buffer being parsed
     /// Archive member the bytes belong to ("X.npy"), empty for a plain file.
     std::string member;
-    /// The bytes were inflated from a compressed member (or a .gz file): positions inside them
-    /// are not file offsets, so errors report `base` and say where in the inflated data.
+    /// The bytes were inflated: positions inside them are not file offsets. Errors in a deflated
+    /// member report `base` (where the member's data start) and say where in the inflated data;
+    /// errors in a gzipped file report the decompressed position and say so.
     bool inflated = false;
 
     /// Throws LoadError for the byte at position `pos` of the buffer.
@@ -93,8 +94,9 @@ void convert_array(const ScalarType& type, bool fortran_order, const std::vector
 void convert_array(const ScalarType& type, bool fortran_order, const std::vector<std::int64_t>& shape,
                    const char* data, double* out);
 
-/// Gives `ds.features` n * d elements. Large matrices are backed by transparent huge pages where
-/// the kernel allows it: zeroing and filling them then costs a fraction of 4 KiB-page faults.
+/// Gives `ds.features` n * d zeroed elements. Large matrices are backed by transparent huge pages
+/// where the kernel allows it and are pre-faulted on all threads, which makes the allocation of a
+/// large matrix several times cheaper than 4 KiB page faults taken one by one.
 void allocate_features(Dataset& ds, std::int64_t n, std::int64_t d);
 
 /// Index of the first non-finite value (NaN or +-inf) among values[0, count), or -1. Parallel,
@@ -127,9 +129,5 @@ std::vector<double> values_from_npy(const Source& src, const char* data, std::si
 /// missing (the convention write_npz uses). Values with a fractional part give a numeric column;
 /// NaN is missing in both cases.
 MetadataColumn label_column_from_values(std::string name, const std::vector<double>& values);
-
-/// The header of an NPY 1.0 file of little-endian float32 or int32 (`descr` "<f4" / "<i4") in C
-/// order, padded so that the data start at a multiple of 64 bytes, as numpy writes it.
-std::string npy_header_v1(const std::string& descr, const std::vector<std::int64_t>& shape);
 
 }  // namespace latentscape::data::internal

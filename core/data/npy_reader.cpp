@@ -1,11 +1,183 @@
-// scaffolding: replaced by the binary-formats work
+// load_npy: NumPy .npy files (plain or gzipped), with an optional 1-D labels .npy.
+
 #include "data/load.h"
-#include "data/write.h"
-#include <stdexcept>
+
+#include "common/error.h"
+#include "common/file_io.h"
+#include "data/npy_format.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <memory>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace latentscape::data {
-Dataset load_npy(const std::string&, const LoadOptions&) { throw std::logic_error("npy: not built yet"); }
-Dataset load_npz(const std::string&, const LoadOptions&) { throw std::logic_error("npz: not built yet"); }
-Dataset load_idx(const std::string&, const LoadOptions&) { throw std::logic_error("idx: not built yet"); }
-void write_npy(const Dataset&, const std::string&) { throw std::logic_error("npy: not built yet"); }
-void write_npz(const Dataset&, const std::string&) { throw std::logic_error("npz: not built yet"); }
+namespace {
+
+using internal::Source;
+
+// numpy writes headers of a few hundred bytes (and refuses over 10000 by default); a larger
+// length field means a corrupt file, and must not make us read gigabytes as "header".
+constexpr std::size_t max_header_size = std::size_t(1) << 20;
+
+// A read-only file with positioned reads, so that threads can fill disjoint parts of one buffer.
+class InputFile {
+public:
+    explicit InputFile(const std::string& path) : path_(path) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0)
+            throw LoadError(path, errno == ENOENT ? "no such file" : std::string("cannot open: ") + std::strerror(errno));
+        if (S_ISDIR(st.st_mode)) throw LoadError(path, "is a directory, not a file");
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) throw LoadError(path, std::string("cannot open: ") + std::strerror(errno));
+        if (::fstat(fd_, &st) != 0) {
+            ::close(fd_);
+            throw LoadError(path, std::string("cannot read its size: ") + std::strerror(errno));
+        }
+        size_ = std::uint64_t(st.st_size);
+    }
+    ~InputFile() { ::close(fd_); }
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+
+    std::uint64_t size() const { return size_; }
+
+    /// Reads exactly `len` bytes at `offset`; a file that shrank meanwhile is reported as truncated.
+    void read_at(char* dst, std::size_t len, std::uint64_t offset) const {
+        std::size_t got = 0;
+        while (got < len) {
+            const ssize_t r = ::pread(fd_, dst + got, len - got, off_t(offset + got));
+            if (r < 0 && errno == EINTR) continue;
+            if (r < 0)
+                throw LoadError(path_, std::string("read error: ") + std::strerror(errno), std::nullopt,
+                                std::int64_t(offset + got));
+            if (r == 0)
+                throw LoadError(path_, "file is truncated (it shrank while being read)", std::nullopt,
+                                std::int64_t(offset + got));
+            got += std::size_t(r);
+        }
+    }
+
+private:
+    std::string path_;
+    int fd_ = -1;
+    std::uint64_t size_ = 0;
+};
+
+// Reads `bytes` at `offset` into `dst` with one positioned read per 1 MiB chunk, the chunks split
+// between threads: copying out of the page cache with two cores beats one. When `floats` is set
+// (dst holds float32 values), each chunk is checked for non-finite values while still in cache;
+// returns the lowest non-finite index, or -1.
+std::int64_t read_parallel(const InputFile& file, std::uint64_t offset, char* dst, std::uint64_t bytes, bool floats) {
+    constexpr std::uint64_t chunk = std::uint64_t(1) << 20;
+    const std::int64_t chunks = std::int64_t((bytes + chunk - 1) / chunk);
+    std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
+    std::int64_t error_chunk = chunks;
+    std::exception_ptr error;
+#pragma omp parallel for schedule(static) reduction(min : first_bad) if (chunks > 1)
+    for (std::int64_t c = 0; c < chunks; ++c) {
+        const std::uint64_t begin = std::uint64_t(c) * chunk;
+        const std::uint64_t len = std::min(chunk, bytes - begin);
+        try {
+            file.read_at(dst + begin, std::size_t(len), offset + begin);
+        } catch (...) {
+#pragma omp critical(latentscape_npy_read_error)
+            if (c < error_chunk) {  // report the first failing chunk whatever the thread count
+                error_chunk = c;
+                error = std::current_exception();
+            }
+            continue;
+        }
+        if (!floats) continue;
+        const auto* values = reinterpret_cast<const float*>(dst + begin);
+        const std::int64_t bad = internal::first_non_finite(values, std::int64_t(len / sizeof(float)));
+        if (bad >= 0) first_bad = std::min(first_bad, std::int64_t(begin / sizeof(float)) + bad);
+    }
+    if (error) std::rethrow_exception(error);
+    return first_bad == std::numeric_limits<std::int64_t>::max() ? -1 : first_bad;
 }
+
+void load_plain(const InputFile& file, const Source& src, Dataset& ds) {
+    char preamble[internal::npy_preamble_size];
+    const std::size_t got = std::size_t(std::min<std::uint64_t>(file.size(), sizeof preamble));
+    file.read_at(preamble, got, 0);
+    const std::size_t header_size = internal::npy_header_size(src, preamble, got);
+    if (header_size > max_header_size)
+        src.fail("NPY header claims " + std::to_string(header_size) + " bytes, far more than any real header", 8);
+    std::string header_bytes(std::size_t(std::min<std::uint64_t>(header_size, file.size())), '\0');
+    file.read_at(header_bytes.data(), header_bytes.size(), 0);
+    const internal::NpyHeader h = internal::parse_npy_header(src, header_bytes.data(), header_bytes.size());
+    // Everything below is sized from the header only after the file proved to hold that much.
+    internal::check_data_present(src, h, file.size() - h.data_offset);
+    const internal::ArrayLayout layout = internal::features_layout(src, h);
+    const std::uint64_t matrix_bytes = io::checked_mul(src.file, h.count, sizeof(float));
+    const bool direct = internal::is_native_float32_rows(h);
+    io::check_fits_in_memory(src.file, matrix_bytes + (direct ? 0 : h.data_bytes), "the feature matrix");
+    internal::allocate_features(ds, layout.n, layout.d);
+    float* values = ds.features.data();
+    if (direct) {
+        // The file's bytes are the matrix: read them straight into place, no staging copy.
+        const std::int64_t bad =
+            read_parallel(file, h.data_offset, reinterpret_cast<char*>(values), h.data_bytes, true);
+        if (bad >= 0) internal::fail_non_finite(src, h, layout, reinterpret_cast<const char*>(values), values, bad);
+    } else {
+        const std::unique_ptr<char[]> raw(new char[h.data_bytes]);  // uninitialised: filled by the read
+        read_parallel(file, h.data_offset, raw.get(), h.data_bytes, false);
+        internal::convert_array(h.dtype, h.fortran_order, h.shape, raw.get(), values);
+        internal::check_finite(src, h, layout, raw.get(), values);
+    }
+    internal::describe_features(layout, ds);
+}
+
+bool starts_with_gzip_magic(const InputFile& file) {
+    char magic[2] = {0, 0};
+    if (file.size() < 2) return false;
+    file.read_at(magic, 2, 0);
+    return io::is_gzip(magic, 2);
+}
+
+void attach_labels(const std::string& labels_path, Dataset& ds) {
+    bool gzipped = false;
+    {
+        const InputFile file(labels_path);
+        gzipped = starts_with_gzip_magic(file);
+    }
+    const std::string bytes = io::read_file(labels_path);
+    const Source src{labels_path, 0, {}, gzipped};
+    const std::vector<double> values = internal::values_from_npy(src, bytes.data(), bytes.size());
+    if (std::int64_t(values.size()) != ds.n)
+        throw LoadError(labels_path, "holds " + std::to_string(values.size()) + " labels but the features file has " +
+                                         std::to_string(ds.n) + " rows; the lengths must match");
+    ds.metadata.push_back(internal::label_column_from_values("label", values));
+    ds.label_column = ds.metadata.size() - 1;
+}
+
+}  // namespace
+
+Dataset load_npy(const std::string& path, const LoadOptions& options) {
+    Dataset ds;
+    {
+        const InputFile file(path);
+        if (file.size() == 0) throw LoadError(path, "file is empty");
+        if (starts_with_gzip_magic(file)) {
+            // Compressed data cannot be read in place; inflate once and convert from memory.
+            const std::string bytes = io::read_file(path);
+            internal::features_from_npy(Source{path, 0, {}, true}, bytes.data(), bytes.size(), ds);
+        } else {
+            load_plain(file, Source{path, 0, {}, false}, ds);
+        }
+    }
+    if (options.labels_path) attach_labels(*options.labels_path, ds);
+    ds.source = path;
+    ds.format = "npy";
+    ds.check_consistent();
+    return ds;
+}
+
+}  // namespace latentscape::data
