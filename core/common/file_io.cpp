@@ -13,8 +13,10 @@
 #include <fstream>
 #include <limits>
 #include <random>
+#include <utility>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace latentscape::io {
@@ -149,6 +151,64 @@ std::string read_file(const std::string& path, bool allow_empty) {
         if (buf.empty() && !allow_empty) throw LoadError(path, "file is empty (after gzip decompression)");
     }
     return buf;
+}
+
+FileBytes::~FileBytes() {
+    if (map_) ::munmap(map_, map_size_);
+}
+
+FileBytes::FileBytes(FileBytes&& o) noexcept { *this = std::move(o); }
+
+FileBytes& FileBytes::operator=(FileBytes&& o) noexcept {
+    if (this == &o) return *this;
+    if (map_) ::munmap(map_, map_size_);
+    map_ = std::exchange(o.map_, nullptr);
+    map_size_ = std::exchange(o.map_size_, 0);
+    // The view points into the mapping (unchanged by the move) or into owned_ (moved: re-aim it).
+    const bool in_owned = !o.owned_.empty() && o.view_.data() >= o.owned_.data() &&
+                          o.view_.data() <= o.owned_.data() + o.owned_.size();
+    const std::size_t offset = in_owned ? std::size_t(o.view_.data() - o.owned_.data()) : 0;
+    const std::size_t length = o.view_.size();
+    owned_ = std::move(o.owned_);
+    view_ = in_owned ? std::string_view(owned_.data() + offset, length) : o.view_;
+    o.view_ = {};
+    return *this;
+}
+
+FileBytes map_file(const std::string& path, bool allow_empty) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status)) throw LoadError(path, "no such file");
+    if (std::filesystem::is_directory(status)) throw LoadError(path, "is a directory, not a file");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw LoadError(path, "cannot read its size: " + ec.message());
+    FileBytes out;
+    if (size == 0) {
+        if (!allow_empty) throw LoadError(path, "file is empty");
+        return out;
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw LoadError(path, std::string("cannot open: ") + std::strerror(errno));
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) {
+        // Some file systems cannot map: fall back to reading.
+        out.owned_ = read_file(path, allow_empty);
+        out.view_ = out.owned_;
+        return out;
+    }
+    out.map_ = map;
+    out.map_size_ = size;
+    out.view_ = std::string_view(static_cast<const char*>(map), size);
+    if (is_gzip(out.view_.data(), out.view_.size())) {
+        out.owned_ = gunzip(path, out.view_.data(), out.view_.size());
+        ::munmap(out.map_, out.map_size_);
+        out.map_ = nullptr;
+        out.map_size_ = 0;
+        if (out.owned_.empty() && !allow_empty) throw LoadError(path, "file is empty (after gzip decompression)");
+        out.view_ = out.owned_;
+    }
+    return out;
 }
 
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {

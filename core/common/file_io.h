@@ -5,6 +5,7 @@
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace latentscape::io {
@@ -27,6 +28,33 @@ bool is_gzip(const char* data, std::size_t size);
 /// false, truncated or corrupt gzip, too large for memory) throw LoadError naming the file and
 /// the byte offset.
 std::string read_file(const std::string& path, bool allow_empty = false);
+
+/// The bytes of a whole file, for parsers that only read them: a plain file is memory-mapped
+/// read-only (no copy, no zero-fill: the page cache is used in place); a gzipped one is
+/// decompressed into memory. Movable, not copyable.
+class FileBytes {
+public:
+    FileBytes() = default;
+    ~FileBytes();
+    FileBytes(FileBytes&& other) noexcept;
+    FileBytes& operator=(FileBytes&& other) noexcept;
+    FileBytes(const FileBytes&) = delete;
+    FileBytes& operator=(const FileBytes&) = delete;
+
+    std::string_view view() const { return view_; }
+    /// Drops `n` bytes from the front of the view (a byte-order mark, say).
+    void skip(std::size_t n) { view_.remove_prefix(n); }
+
+private:
+    friend FileBytes map_file(const std::string& path, bool allow_empty);
+    void* map_ = nullptr;
+    std::size_t map_size_ = 0;
+    std::string owned_;
+    std::string_view view_;
+};
+
+/// Like read_file, with the same checks and errors, but maps a plain file instead of copying it.
+FileBytes map_file(const std::string& path, bool allow_empty = false);
 
 /// Inflates a gzip buffer; `path` is only used in error messages.
 std::string gunzip(const std::string& path, const char* data, std::size_t size);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -112,10 +113,17 @@ FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const 
         }
         out.missing.cells_imputed = missing_cells;
     }
+    // Feature columns side by side (the usual layout: a label first or last) copy as one block.
+    const bool contiguous = feature_cols.back() - feature_cols.front() + 1 == d;
+    const bool impute = missing_cells > 0 && policy == MissingPolicy::ImputeMean;
 #pragma omp parallel for schedule(static)
     for (std::int64_t i = 0; i < std::int64_t(n); ++i) {
         const float* src = cells.values.data() + out.rows[std::size_t(i)] * ncol;
         float* dst = out.features.data() + std::size_t(i) * d;
+        if (contiguous && !impute) {
+            std::memcpy(dst, src + feature_cols.front(), d * sizeof(float));
+            continue;
+        }
         for (std::size_t j = 0; j < d; ++j) {
             const float v = src[feature_cols[j]];
             dst[j] = std::isnan(v) ? means[j] : v;

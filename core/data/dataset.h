@@ -1,6 +1,8 @@
 #pragma once
 /// @file The in-memory dataset every loader produces and every algorithm reads.
 
+#include "common/default_init.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,7 +64,7 @@ struct MissingReport {
 struct Dataset {
     std::int64_t n = 0;                      ///< rows (points)
     std::int64_t d = 0;                      ///< feature columns
-    std::vector<float> features;             ///< n * d values, row i at [i * d, (i + 1) * d)
+    FloatVector features;                    ///< n * d values, row i at [i * d, (i + 1) * d)
     std::vector<std::string> feature_names;  ///< d names
     std::vector<MetadataColumn> metadata;    ///< each with n entries
     std::optional<std::size_t> label_column; ///< index into metadata of the label, if any

@@ -94,9 +94,8 @@ void convert_array(const ScalarType& type, bool fortran_order, const std::vector
 void convert_array(const ScalarType& type, bool fortran_order, const std::vector<std::int64_t>& shape,
                    const char* data, double* out);
 
-/// Gives `ds.features` n * d zeroed elements. Large matrices are backed by transparent huge pages
-/// where the kernel allows it and are pre-faulted on all threads, which makes the allocation of a
-/// large matrix several times cheaper than 4 KiB page faults taken one by one.
+/// Gives `ds.features` n * d uninitialised elements, for the caller's parallel loops to fill (and
+/// so fault in on all threads). Large matrices are advised to use transparent huge pages.
 void allocate_features(Dataset& ds, std::int64_t n, std::int64_t d);
 
 /// Index of the first non-finite value (NaN or +-inf) among values[0, count), or -1. Parallel,

@@ -22,7 +22,7 @@ constexpr std::size_t kSniffLines = 20;
 /// Offset of the end of the record that starts at `pos` (at its '\n' or at `size`), honouring
 /// quotes when `quoted`. `lines` is incremented by the line breaks inside quoted fields.
 /// Returns npos for an unterminated quote.
-std::size_t record_end(const std::string& t, std::size_t pos, bool quoted, std::int64_t& lines) {
+std::size_t record_end(std::string_view t, std::size_t pos, bool quoted, std::int64_t& lines) {
     const std::size_t size = t.size();
     if (!quoted) {
         const void* nl = std::memchr(t.data() + pos, '\n', size - pos);
@@ -98,7 +98,7 @@ bool is_missing_token(std::string_view s) {
     return l == "na" || l == "n/a" || l == "nan" || l == "null" || l == "none";
 }
 
-char sniff_delimiter(const std::string& text) {
+char sniff_delimiter(std::string_view text) {
     // For each candidate, the field counts of the first lines (outside quotes) must agree.
     const std::array<char, 4> candidates{',', '\t', ';', '|'};
     char best = ',';
@@ -237,7 +237,7 @@ Cell parse_cell(std::string_view raw, float& value) {
 std::string Table::field(std::size_t r, std::size_t col) const {
     const Record& rec = records[r];
     std::string out;
-    for_each_field(text.data() + rec.begin, text.data() + rec.end, delimiter, quoted,
+    for_each_field(text().data() + rec.begin, text().data() + rec.end, delimiter, quoted,
                    [&](std::size_t i, const char* b, const char* e) {
                        if (i == col) out = unquote(std::string_view(b, std::size_t(e - b)));
                    });
@@ -247,7 +247,7 @@ std::string Table::field(std::size_t r, std::size_t col) const {
 std::vector<std::string> Table::fields(std::size_t r) const {
     const Record& rec = records[r];
     std::vector<std::string> out;
-    for_each_field(text.data() + rec.begin, text.data() + rec.end, delimiter, quoted,
+    for_each_field(text().data() + rec.begin, text().data() + rec.end, delimiter, quoted,
                    [&](std::size_t, const char* b, const char* e) {
                        out.push_back(unquote(std::string_view(b, std::size_t(e - b))));
                    });
@@ -257,9 +257,9 @@ std::vector<std::string> Table::fields(std::size_t r) const {
 Table read_table(const std::string& path, std::optional<char> delimiter, HeaderMode header) {
     Table t;
     t.path = path;
-    t.text = io::read_file(path);
-    std::string& text = t.text;
-    if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) text.erase(0, 3);  // UTF-8 BOM
+    t.bytes = io::map_file(path);
+    if (t.bytes.view().size() >= 3 && std::memcmp(t.bytes.view().data(), "\xEF\xBB\xBF", 3) == 0) t.bytes.skip(3);  // UTF-8 BOM
+    const std::string_view text = t.text();
 
     const std::size_t probe = std::min<std::size_t>(text.size(), 1 << 16);
     if (text.size() >= 6 && std::memcmp(text.data(), "\x93NUMPY", 6) == 0)
@@ -362,8 +362,8 @@ NumericCells parse_numeric(const Table& t) {
             const Record& rec = t.records[std::size_t(r)];
             float* vals = out.values.data() + std::size_t(r) * ncol;
             Cell* kinds = out.kinds.data() + std::size_t(r) * ncol;
-            const char* b = t.text.data() + rec.begin;
-            const char* e = t.text.data() + rec.end;
+            const char* b = t.text().data() + rec.begin;
+            const char* e = t.text().data() + rec.end;
             std::size_t fields;
             if (!t.quoted) {
                 fields = parse_unquoted_record(b, e, t.delimiter, ncol, vals, kinds, local);
@@ -382,7 +382,7 @@ NumericCells parse_numeric(const Table& t) {
     }
     if (ragged != std::numeric_limits<std::int64_t>::max()) {
         const Record& rec = t.records[std::size_t(ragged)];
-        const std::size_t got = for_each_field(t.text.data() + rec.begin, t.text.data() + rec.end, t.delimiter,
+        const std::size_t got = for_each_field(t.text().data() + rec.begin, t.text().data() + rec.end, t.delimiter,
                                                t.quoted, [](std::size_t, const char*, const char*) {});
         throw LoadError(t.path,
                         "ragged row: " + std::to_string(got) + " fields, expected " + std::to_string(ncol) +

@@ -2,6 +2,7 @@
 /// @file Internal: splitting a delimited text buffer into records and typed cells. Shared by the
 /// CSV/TSV loader and the Embedding Projector loader.
 
+#include "common/file_io.h"
 #include "data/dataset.h"
 #include "data/load.h"
 
@@ -23,7 +24,8 @@ struct Record {
 /// A delimited text file split into records, with the header (if any) taken off.
 struct Table {
     std::string path;
-    std::string text;                 ///< the whole (decompressed) file
+    io::FileBytes bytes;              ///< the whole (decompressed) file, mapped or owned, BOM skipped
+    std::string_view text() const { return bytes.view(); }
     char delimiter = ',';
     bool quoted = false;              ///< the file contains '"' somewhere: use the RFC 4180 splitter
     bool has_header = false;
@@ -86,7 +88,7 @@ MetadataColumn make_metadata_column(const Table& table, const NumericCells& cell
 
 /// Feature columns cut out of a parsed table, with the missing-value policy applied.
 struct FeatureBlock {
-    std::vector<float> features;     ///< rows.size() x feature_cols.size(), row-major
+    FloatVector features;            ///< rows.size() x feature_cols.size(), row-major
     std::vector<std::size_t> rows;   ///< the records kept, in order
     MissingReport missing;
 };

@@ -118,7 +118,7 @@ private slots:
         const Dataset vec = load_npy(fixture("vector_f8.npy"));
         QCOMPARE(vec.n, 5);
         QCOMPARE(vec.d, 1);
-        QCOMPARE(vec.features, (std::vector<float>{1.5f, -2.0f, 3.25f, 0.0f, 1e10f}));
+        QCOMPARE(std::vector<float>(vec.features.begin(), vec.features.end()), (std::vector<float>{1.5f, -2.0f, 3.25f, 0.0f, 1e10f}));
     }
 
     void npyImages_data() {

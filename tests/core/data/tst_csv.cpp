@@ -115,7 +115,7 @@ private slots:
         const Dataset ds = load(write(name, bytes));
         QCOMPARE(ds.n, 2);
         QCOMPARE(ds.d, 3);
-        QCOMPARE(std::vector<float>(ds.features), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+        QCOMPARE(std::vector<float>(ds.features.begin(), ds.features.end()), (std::vector<float>{1, 2, 3, 4, 5, 6}));
     }
 
     void rfc4180Quoting() {
@@ -178,7 +178,7 @@ private slots:
         drop.missing = MissingPolicy::DropRows;
         const Dataset d = load(path, drop);
         QCOMPARE(d.n, 2);
-        QCOMPARE(std::vector<float>(d.features), (std::vector<float>{1, 2, 7, 8}));
+        QCOMPARE(std::vector<float>(d.features.begin(), d.features.end()), (std::vector<float>{1, 2, 7, 8}));
         QCOMPARE(d.label()->codes, (std::vector<std::int32_t>{0, 1}));  // metadata follows the kept rows
         QCOMPARE(d.missing.rows_dropped, std::int64_t(3));
         QCOMPARE(d.missing.cells, std::int64_t(4));
