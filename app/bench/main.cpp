@@ -67,9 +67,7 @@ data::Dataset benchmark_data() {
         codes.insert(codes.end(), more.begin(), more.end());
         a.n += b.n;
         a.images = {};
-        for (auto& m : a.metadata)
-            if (&m != &a.metadata[*a.label_column]) m = {};
-        a.metadata = {a.metadata[*a.label_column]};
+        a.metadata = {a.metadata[*a.label_column]};  // the label alone, as digits 0-9
         a.label_column = 0;
         a.metadata[0].categories.clear();
         for (int c = 0; c < 10; ++c) a.metadata[0].categories.push_back(std::to_string(c));

@@ -146,6 +146,14 @@ T number(const Args& a, const std::string& name, T fallback) {
     return v;
 }
 
+/// Refuses an output name before any work is done (loading can take seconds).
+void check_output_name(const std::string& out) {
+    bool gzipped = false;
+    const std::string ext = io::extension(out, &gzipped);
+    if (gzipped || (ext != "csv" && ext != "npy" && ext != "npz"))
+        throw UsageError{"--out must end in .csv, .npy or .npz, not '" + out + "'"};
+}
+
 void print_info(const data::Dataset& ds) {
     std::printf("File:       %s\n", ds.source.c_str());
     std::printf("Format:     %s\n", ds.format.c_str());
@@ -259,6 +267,7 @@ int run_info(const Args& a) {
 int run_convert(const Args& a) {
     const std::string& in = single_input(a);
     if (!a.has("out")) throw UsageError{"--out is required"};
+    check_output_name(a.get("out"));
     const data::LoadOptions o = load_options(a);
     const data::Dataset ds = data::load(in, o);
     return write_output(ds, a.get("out"), in, a.has("json"));
@@ -267,6 +276,7 @@ int run_convert(const Args& a) {
 int run_generate(const Args& a) {
     const std::string& kind = single_input(a);
     if (!a.has("out")) throw UsageError{"--out is required"};
+    check_output_name(a.get("out"));
     data::Dataset ds;
     if (kind == "blobs") {
         data::synthetic::BlobsOptions o;

@@ -123,6 +123,8 @@ std::string read_file(const std::string& path, bool allow_empty) {
     const auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status)) throw LoadError(path, "no such file");
     if (std::filesystem::is_directory(status)) throw LoadError(path, "is a directory, not a file");
+    // Opening a FIFO would block until a writer comes: only regular files are read.
+    if (!std::filesystem::is_regular_file(status)) throw LoadError(path, "is not a regular file");
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw LoadError(path, std::string("cannot open: ") + std::strerror(errno));
     struct Closer {
@@ -180,6 +182,7 @@ FileBytes map_file(const std::string& path, bool allow_empty) {
     const auto status = std::filesystem::status(path, ec);
     if (ec || !std::filesystem::exists(status)) throw LoadError(path, "no such file");
     if (std::filesystem::is_directory(status)) throw LoadError(path, "is a directory, not a file");
+    if (!std::filesystem::is_regular_file(status)) throw LoadError(path, "is not a regular file");
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) throw LoadError(path, "cannot read its size: " + ec.message());
     FileBytes out;

@@ -1,9 +1,11 @@
 #include "common/error.h"
 #include "common/file_io.h"
+#include "common/parallel.h"
 #include "data/load.h"
 #include "data/text_table.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -59,13 +61,13 @@ FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const 
 
     std::vector<std::uint8_t> row_missing(nrec, 0);
     if (missing_cells > 0) {
-#pragma omp parallel for schedule(static)
-        for (std::int64_t r = 0; r < std::int64_t(nrec); ++r)
+        parallel::for_each(std::int64_t(nrec), [&](std::int64_t r) {
             for (std::size_t c : feature_cols)
                 if (cells.kinds[std::size_t(r) * ncol + c] == Cell::Missing) {
                     row_missing[std::size_t(r)] = 1;
                     break;
                 }
+        });
     }
     const std::int64_t rows_with_missing = std::count(row_missing.begin(), row_missing.end(), 1);
 
@@ -96,10 +98,9 @@ FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const 
     std::vector<float> means(d, 0.0f);
     if (missing_cells > 0 && policy == MissingPolicy::ImputeMean) {
         // Per column, a sequential double sum: the same mean whatever the thread count.
-#pragma omp parallel for schedule(static)
-        for (std::int64_t j = 0; j < std::int64_t(d); ++j) {
+        parallel::for_each(std::int64_t(d), [&](std::int64_t j) {
             const std::size_t c = feature_cols[std::size_t(j)];
-            if (cells.missing[c] == 0) continue;
+            if (cells.missing[c] == 0) return;
             double sum = 0;
             std::int64_t count = 0;
             for (std::size_t r = 0; r < nrec; ++r) {
@@ -110,25 +111,24 @@ FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const 
                 }
             }
             means[std::size_t(j)] = count > 0 ? float(sum / double(count)) : 0.0f;
-        }
+        });
         out.missing.cells_imputed = missing_cells;
     }
     // Feature columns side by side (the usual layout: a label first or last) copy as one block.
     const bool contiguous = feature_cols.back() - feature_cols.front() + 1 == d;
     const bool impute = missing_cells > 0 && policy == MissingPolicy::ImputeMean;
-#pragma omp parallel for schedule(static)
-    for (std::int64_t i = 0; i < std::int64_t(n); ++i) {
+    parallel::for_each(std::int64_t(n), [&](std::int64_t i) {
         const float* src = cells.values.data() + out.rows[std::size_t(i)] * ncol;
         float* dst = out.features.data() + std::size_t(i) * d;
         if (contiguous && !impute) {
             std::memcpy(dst, src + feature_cols.front(), d * sizeof(float));
-            continue;
+            return;
         }
         for (std::size_t j = 0; j < d; ++j) {
             const float v = src[feature_cols[j]];
             dst[j] = std::isnan(v) ? means[j] : v;
         }
-    }
+    });
     return out;
 }
 
@@ -146,10 +146,12 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
     if (options.label) {
         for (std::size_t c = 0; c < ncol; ++c)
             if (t.names[c] == *options.label) label_col = c;
-        if (!label_col && !t.has_header && !options.label->empty() &&
-            std::all_of(options.label->begin(), options.label->end(), ::isdigit)) {
-            const std::size_t k = std::stoul(*options.label);
-            if (k >= 1 && k <= ncol) label_col = k - 1;
+        if (!label_col && !t.has_header) {
+            // A 1-based column number, for files without a header.
+            const std::string& s = *options.label;
+            std::size_t k = 0;
+            const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), k);
+            if (ec == std::errc() && ptr == s.data() + s.size() && k >= 1 && k <= ncol) label_col = k - 1;
         }
         if (!label_col) {
             std::string names;
@@ -191,8 +193,7 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
     }
     ds.label_column = choose_label(path, ds.metadata, label_col ? std::optional(t.names[*label_col]) : std::nullopt);
     for (const auto& m : ds.metadata) {
-        std::string low = m.name;
-        std::transform(low.begin(), low.end(), low.begin(), ::tolower);
+        const std::string low = lower(m.name);
         if (low == "id" || low == "row_id" || low == "_id") {
             ds.row_ids.reserve(std::size_t(ds.n));
             for (std::int64_t i = 0; i < ds.n; ++i) ds.row_ids.push_back(m.value_string(std::size_t(i)));

@@ -8,12 +8,12 @@
 #include <filesystem>
 
 namespace latentscape::data {
-namespace {
-
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
     return s;
 }
+
+namespace {
 
 bool looks_like_idx_name(const std::string& path) {
     const std::string name = lower(std::filesystem::path(path).filename().string());
@@ -32,7 +32,7 @@ bool is_label_name(const std::string& column_name) {
 std::string detect_format(const std::string& path, const LoadOptions& options) {
     bool gz = false;
     const std::string ext = io::extension(path, &gz);
-    if (looks_like_idx_name(path)) return "idx";
+    // A known extension wins over an IDX-like name ("res-idx1.csv" is a CSV).
     if (ext == "csv" || ext == "txt") return "csv";
     if (ext == "tsv") {
         const std::string name = lower(std::filesystem::path(path).filename().string());
@@ -43,6 +43,7 @@ std::string detect_format(const std::string& path, const LoadOptions& options) {
     }
     if (ext == "npy") return "npy";
     if (ext == "npz") return "npz";
+    if (looks_like_idx_name(path)) return "idx";
     throw LoadError(path, ext.empty() ? "file type not recognised (no extension); supported: .csv .tsv .txt .npy "
                                         ".npz and MNIST IDX files, each optionally .gz"
                                       : "unsupported file type '." + ext +

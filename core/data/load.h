@@ -62,6 +62,9 @@ Dataset load_idx(const std::string& path, const LoadOptions& options = {});
 /// TensorFlow Embedding Projector: vectors TSV (no header) + optional metadata TSV.
 Dataset load_projector(const std::string& vectors_path, const LoadOptions& options = {});
 
+/// ASCII lower case (file names, column names).
+std::string lower(std::string s);
+
 /// Names used for an automatic label column: label, class, target, y (case-insensitive).
 bool is_label_name(const std::string& column_name);
 

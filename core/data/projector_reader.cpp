@@ -19,8 +19,7 @@ std::optional<std::string> sibling_metadata(const std::string& vectors_path) {
     namespace fs = std::filesystem;
     const fs::path p(vectors_path);
     std::string name = p.filename().string();
-    std::string low = name;
-    std::transform(low.begin(), low.end(), low.begin(), ::tolower);
+    const std::string low = lower(name);
     for (const char* word : {"vectors", "tensors"}) {
         const auto at = low.find(word);
         if (at == std::string::npos) continue;

@@ -1,5 +1,6 @@
 #include "data/synthetic.h"
 
+#include "common/file_io.h"
 #include "common/rng.h"
 
 #include <algorithm>
@@ -12,6 +13,14 @@ namespace {
 
 void require(bool ok, const std::string& message) {
     if (!ok) throw std::invalid_argument(message);
+}
+
+/// n x d floats must fit in memory: refuse early rather than thrash (or die) while filling them.
+void require_fits(std::int64_t n, std::int64_t d) {
+    const auto limit = io::available_memory();
+    if (std::uint64_t(n) > limit / std::uint64_t(d) / sizeof(float))
+        throw std::invalid_argument("synthetic: " + std::to_string(n) + " x " + std::to_string(d) +
+                                    " floats do not fit in the available memory");
 }
 
 // The 3-D manifolds share the parameter t in [1.5 pi, 4.5 pi] (Swiss roll) or [-1.5 pi, 1.5 pi]
@@ -33,6 +42,7 @@ void attach_position(Dataset& ds, std::vector<double> t, double t_min, double t_
 Dataset manifold(const ManifoldOptions& o, bool roll) {
     require(o.n >= 1, "synthetic: n (" + std::to_string(o.n) + ") must be at least 1");
     require(o.noise >= 0, "synthetic: noise must not be negative");
+    require_fits(o.n, 3);
     Rng rng(o.seed);
     Dataset ds;
     ds.n = o.n;
@@ -74,6 +84,7 @@ Dataset blobs(const BlobsOptions& o) {
     require(o.d >= 1, "blobs: d (" + std::to_string(o.d) + ") must be at least 1");
     require(o.k >= 1 && o.k <= o.n, "blobs: k (" + std::to_string(o.k) + ") must be in [1, n]");
     require(o.spread >= 0 && o.separation >= 0, "blobs: spread and separation must not be negative");
+    require_fits(o.n, o.d);
     Rng rng(o.seed);
     std::vector<double> centres(std::size_t(o.k) * std::size_t(o.d));
     for (auto& c : centres) c = rng.uniform(-o.separation, o.separation);

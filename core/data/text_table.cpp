@@ -3,7 +3,7 @@
 #include "common/error.h"
 #include "common/file_io.h"
 
-#include <omp.h>
+#include "common/parallel.h"
 
 #include <algorithm>
 #include <array>
@@ -332,8 +332,9 @@ Table read_table(const std::string& path, std::optional<char> delimiter, HeaderM
             seen.insert(name);
             t.names.push_back(name);
         }
+        const std::int64_t header_line = all.front().line;
         all.erase(all.begin());
-        if (all.empty()) throw LoadError(path, "only a header line, no data rows", 1);
+        if (all.empty()) throw LoadError(path, "only a header line, no data rows", header_line);
     } else {
         for (std::size_t c = 0; c < ncols; ++c) t.names.push_back("col" + std::to_string(c + 1));
     }
@@ -347,18 +348,33 @@ NumericCells parse_numeric(const Table& t) {
     const std::size_t ncol = t.columns();
     NumericCells out;
     const std::uint64_t cells = io::checked_mul(t.path, nrec, ncol);
+    auto fields_of = [&](const Record& rec) {
+        return for_each_field(t.text().data() + rec.begin, t.text().data() + rec.end, t.delimiter, t.quoted,
+                              [](std::size_t, const char*, const char*) {});
+    };
+    auto ragged_error = [&](const Record& rec) {
+        return LoadError(t.path,
+                         "ragged row: " + std::to_string(fields_of(rec)) + " fields, expected " + std::to_string(ncol) +
+                             (t.has_header ? " (as in the header)" : " (as in the first row)"),
+                         rec.line);
+    };
+    // Every field but the last ends in a delimiter byte, so a table of records x columns cells
+    // needs at least records x (columns - 1) bytes. When the file is smaller some row must be
+    // short: say so rather than ask for memory sized by one over-wide first row.
+    if (cells > t.text().size() + nrec) {
+        for (const Record& rec : t.records)
+            if (fields_of(rec) != ncol) throw ragged_error(rec);
+    }
     io::check_fits_in_memory(t.path, cells * (sizeof(float) + sizeof(Cell)), "parsing the table");
     out.values.allocate(cells);
     out.kinds.allocate(cells);
 
-    const int threads = omp_get_max_threads();
-    std::vector<std::vector<std::int64_t>> counts(std::size_t(threads), std::vector<std::int64_t>(3 * ncol, 0));
-    std::int64_t ragged = std::numeric_limits<std::int64_t>::max();
-#pragma omp parallel reduction(min : ragged)
-    {
-        std::int64_t* local = counts[std::size_t(omp_get_thread_num())].data();
-#pragma omp for schedule(static)
-        for (std::int64_t r = 0; r < std::int64_t(nrec); ++r) {
+    // Per-thread counts (integers: their sum is exact in any order) and first ragged record.
+    const std::size_t threads = std::size_t(parallel::max_threads());
+    std::vector<std::vector<std::int64_t>> counts(threads, std::vector<std::int64_t>(3 * ncol, 0));
+    std::vector<std::int64_t> ragged_at(threads, std::numeric_limits<std::int64_t>::max());
+    parallel::for_each_with_thread(std::int64_t(nrec), [&](int thread, std::int64_t r) {
+            std::int64_t* local = counts[std::size_t(thread)].data();
             const Record& rec = t.records[std::size_t(r)];
             float* vals = out.values.data() + std::size_t(r) * ncol;
             Cell* kinds = out.kinds.data() + std::size_t(r) * ncol;
@@ -377,18 +393,10 @@ NumericCells parse_numeric(const Table& t) {
                     ++local[(k == Cell::Number ? 0 : k == Cell::Missing ? 1 : 2) * ncol + c];
                 });
             }
-            if (fields != ncol) ragged = std::min(ragged, r);
-        }
-    }
-    if (ragged != std::numeric_limits<std::int64_t>::max()) {
-        const Record& rec = t.records[std::size_t(ragged)];
-        const std::size_t got = for_each_field(t.text().data() + rec.begin, t.text().data() + rec.end, t.delimiter,
-                                               t.quoted, [](std::size_t, const char*, const char*) {});
-        throw LoadError(t.path,
-                        "ragged row: " + std::to_string(got) + " fields, expected " + std::to_string(ncol) +
-                            (t.has_header ? " (as in the header)" : " (as in the first row)"),
-                        rec.line);
-    }
+            if (fields != ncol) ragged_at[std::size_t(thread)] = std::min(ragged_at[std::size_t(thread)], r);
+    });
+    const std::int64_t ragged = *std::min_element(ragged_at.begin(), ragged_at.end());
+    if (ragged != std::numeric_limits<std::int64_t>::max()) throw ragged_error(t.records[std::size_t(ragged)]);
     out.numbers.assign(ncol, 0);
     out.missing.assign(ncol, 0);
     out.texts.assign(ncol, 0);
@@ -412,48 +420,73 @@ NumericCells parse_numeric(const Table& t) {
     return out;
 }
 
+namespace {
+
+/// The raw text of column `col` in each of `rows` (quotes still on), in one pass per record.
+std::vector<std::string_view> column_fields(const Table& t, std::size_t col, const std::vector<std::size_t>& rows) {
+    std::vector<std::string_view> out(rows.size());
+    parallel::for_each(std::int64_t(rows.size()), [&](std::int64_t i) {
+        const Record& rec = t.records[rows[std::size_t(i)]];
+        for_each_field(t.text().data() + rec.begin, t.text().data() + rec.end, t.delimiter, t.quoted,
+                       [&](std::size_t c, const char* b, const char* e) {
+                           if (c == col) out[std::size_t(i)] = std::string_view(b, std::size_t(e - b));
+                       });
+    });
+    return out;
+}
+
+/// A cell of a numeric metadata column at full double precision (ids, timestamps and large
+/// integer labels do not survive float32). NaN when missing.
+double parse_double(std::string_view raw) {
+    std::string unq;
+    std::string_view s = trim(raw);
+    if (!s.empty() && s.front() == '"') {
+        unq = unquote(s);
+        s = trim(unq);
+    }
+    if (is_missing_token(s)) return std::numeric_limits<double>::quiet_NaN();
+    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    double v = std::numeric_limits<double>::quiet_NaN();
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+}
+
+}  // namespace
+
 MetadataColumn make_metadata_column(const Table& t, const NumericCells& cells, std::size_t col,
                                     const std::vector<std::size_t>& rows, bool is_label) {
-    const std::size_t ncol = t.columns();
     const std::string& name = t.names[col];
-    const bool numeric = cells.texts[col] == 0;
-    if (numeric) {
+    const std::vector<std::string_view> raw = column_fields(t, col, rows);
+    if (cells.texts[col] == 0) {
+        std::vector<double> numbers(raw.size());
+        for (std::size_t i = 0; i < raw.size(); ++i) numbers[i] = parse_double(raw[i]);
         // Integer codes with few distinct values are categories (class labels, cluster ids).
-        std::set<float> distinct;
+        std::set<double> distinct;
         bool integral = true;
-        for (std::size_t r : rows) {
-            const float v = cells.values[r * ncol + col];
+        for (double v : numbers) {
             if (std::isnan(v)) continue;
             if (v != std::floor(v)) integral = false;
             distinct.insert(v);
             if (distinct.size() > 256) break;
         }
         const bool few = distinct.size() <= 256 && (is_label || distinct.size() * 4 <= rows.size() * 3);
-        if (!(integral && few)) {
-            std::vector<double> numbers;
-            numbers.reserve(rows.size());
-            for (std::size_t r : rows) numbers.push_back(double(cells.values[r * ncol + col]));
-            return MetadataColumn::numeric(name, std::move(numbers));
-        }
+        if (!(integral && few)) return MetadataColumn::numeric(name, std::move(numbers));
         std::vector<std::string> categories;
-        std::map<float, std::int32_t> code_of;
-        for (float v : distinct) {
+        std::map<double, std::int32_t> code_of;
+        for (double v : distinct) {
             code_of[v] = std::int32_t(categories.size());
             char buf[32];
-            auto res = std::to_chars(buf, buf + sizeof buf, v);
+            const auto res = std::to_chars(buf, buf + sizeof buf, v);
             categories.emplace_back(buf, res.ptr);
         }
         std::vector<std::int32_t> codes;
-        codes.reserve(rows.size());
-        for (std::size_t r : rows) {
-            const float v = cells.values[r * ncol + col];
-            codes.push_back(std::isnan(v) ? -1 : code_of[v]);
-        }
+        codes.reserve(numbers.size());
+        for (double v : numbers) codes.push_back(std::isnan(v) ? -1 : code_of[v]);
         return MetadataColumn::categorical(name, std::move(codes), std::move(categories));
     }
     std::vector<std::string> texts;
-    texts.reserve(rows.size());
-    for (std::size_t r : rows) texts.push_back(t.field(r, col));
+    texts.reserve(raw.size());
+    for (std::string_view f : raw) texts.push_back(unquote(f));
     std::map<std::string, std::int32_t> code_of;
     for (const auto& s : texts) {
         if (!s.empty()) code_of.emplace(s, 0);

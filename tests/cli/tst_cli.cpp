@@ -79,6 +79,7 @@ private slots:
         QTest::newRow("file not found") << QStringList{"info", "/no/such/file.csv"} << 2 << "no such file";
         QTest::newRow("bad policy") << QStringList{"info", "x.csv", "--missing", "maybe"} << 2 << "--missing must be";
         QTest::newRow("convert without --out") << QStringList{"convert", "x.csv"} << 2 << "--out is required";
+        QTest::newRow("bad output type, checked before loading") << QStringList{"convert", "/no/such.csv", "--out", "x.xlsx"} << 2 << "--out must end in";
         QTest::newRow("bad number") << QStringList{"generate", "blobs", "--out", "x.csv", "--n", "ten"} << 2 << "--n must be a number";
     }
     void exitCodes() {

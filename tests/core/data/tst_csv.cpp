@@ -1,6 +1,7 @@
 // CSV / TSV / Embedding Projector loading: typing, quoting, missing-value policies and every kind
 // of bad input the loader must refuse with a message naming the file, the line and the cause.
 #include "common/error.h"
+#include "common/parallel.h"
 #include "data/load.h"
 
 #include <QtTest>
@@ -9,6 +10,8 @@
 #include <zlib.h>
 
 #include <fstream>
+
+#include <sys/stat.h>
 
 using namespace latentscape;
 using namespace latentscape::data;
@@ -87,6 +90,12 @@ private slots:
         const Dataset ds = load(path, o);
         QCOMPARE(ds.d, 2);
         QCOMPARE(ds.label()->name, std::string("c"));
+        // A column number only applies to files without a header; a huge one is simply not found.
+        LoadOptions byNumber;
+        byNumber.label = "3";
+        QCOMPARE(load(write("numbered.csv", "1,2,0\n3,4,1\n5,6,0\n"), byNumber).label()->name, std::string("col3"));
+        byNumber.label = "99999999999999999999999";
+        QVERIFY_THROWS_EXCEPTION(LoadError, load(m_dir.filePath("numbered.csv").toStdString(), byNumber));
         o.label = "nope";
         try {
             load(path, o);
@@ -200,6 +209,7 @@ private slots:
         QTest::newRow("empty file") << "empty.csv" << QByteArray() << 0 << "file is empty";
         QTest::newRow("blank lines only") << "blank.csv" << QByteArray("\n \n\n") << 0 << "no data";
         QTest::newRow("header only") << "header.csv" << QByteArray("a,b,c\n") << 1 << "only a header";
+        QTest::newRow("header only, after blank lines") << "header3.csv" << QByteArray("\n\na,b,c\n") << 3 << "only a header";
         QTest::newRow("ragged row") << "ragged.csv" << QByteArray("a,b,c\n1,2,3\n4,5\n6,7,8\n") << 3 << "ragged row: 2 fields, expected 3";
         QTest::newRow("non-numeric cell") << "text.csv" << QByteArray("a,b\n1,2\n3,4\n5,oops\n7,8\n") << 4 << "non-numeric value 'oops'";
         QTest::newRow("infinite value") << "inf.csv" << QByteArray("a,b\n1,2\n3,inf\n") << 3 << "not a finite float32";
@@ -224,6 +234,52 @@ private slots:
             QVERIFY2(what.find(cause.toStdString()) != std::string::npos, what.c_str());
             if (line > 0) QCOMPARE(e.line().value_or(-1), std::int64_t(line));
         }
+    }
+
+    void overWideFirstRowIsARaggedRow() {
+        // 2,000 names, then rows of one value: the cells cannot fit in the file, so the answer
+        // is the first short row, not a request for memory sized by the header.
+        QByteArray csv;
+        for (int c = 0; c < 2000; ++c) csv += (c ? "," : "") + QByteArray("c") + QByteArray::number(c);
+        csv += "\n";
+        for (int r = 0; r < 50; ++r) csv += "1\n";
+        try {
+            load(write("wide.csv", csv));
+            QFAIL("ragged table accepted");
+        } catch (const LoadError& e) {
+            QCOMPARE(e.line().value_or(-1), std::int64_t(2));
+            QVERIFY2(std::string(e.what()).find("ragged row: 1 fields, expected 2000") != std::string::npos, e.what());
+        }
+    }
+
+    void namedPipeIsRefusedWithoutHanging() {
+        const QByteArray fifo = m_dir.filePath("pipe.csv").toLocal8Bit();
+        QCOMPARE(::mkfifo(fifo.constData(), 0600), 0);
+        try {
+            load(fifo.toStdString());
+            QFAIL("FIFO accepted");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("not a regular file") != std::string::npos, e.what());
+        }
+    }
+
+    void extensionWinsOverIdxLikeName() {
+        const Dataset ds = load(write("res-idx1.csv", "a,b\n1,2\n3,4\n"));
+        QCOMPARE(ds.format, std::string("csv"));
+        QCOMPARE(ds.n, 2);
+    }
+
+    void metadataKeepsFullPrecision() {
+        // float32 cannot tell 16777216 from 16777217: labels are parsed again as doubles.
+        const Dataset ds = load(write("bigcodes.csv", "a,label\n1,16777216\n2,16777217\n3,16777216\n"));
+        QCOMPARE(ds.label()->categories, (std::vector<std::string>{"16777216", "16777217"}));
+        QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{0, 1, 0}));
+        write("ids_vectors.tsv", "1\t2\n3\t4\n5\t6\n");
+        write("ids_metadata.tsv", "id\tkind\n1700000000123\ta\n1700000000124\tb\n1700000000125\ta\n");
+        const Dataset p = load(m_dir.filePath("ids_vectors.tsv").toStdString());
+        const auto& id = p.metadata.at(*p.find_metadata("id"));
+        QCOMPARE(id.kind, ColumnKind::Numeric);
+        QCOMPARE(id.numbers[1], 1700000000124.0);
     }
 
     void truncatedGzip() {
@@ -256,6 +312,8 @@ private slots:
         const auto path = write("threads.csv", csv);
         LoadOptions o;
         o.missing = MissingPolicy::ImputeMean;
+        // The build really runs OpenMP: without it the comparison below proves nothing.
+        if (QThread::idealThreadCount() >= 2) QVERIFY(parallel::threads_in_region() >= 2);
         const int before = omp_get_max_threads();
         omp_set_num_threads(1);
         const Dataset one = load(path, o);

@@ -105,6 +105,8 @@ private slots:
         const double sd = std::sqrt(sq / m - mean * mean);
         QVERIFY2(std::abs(sd - 1.0) < 0.15, qPrintable(QString::number(sd)));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, synthetic::blobs({.n = 2, .d = 2, .k = 3}));
+        // Absurd sizes are refused before anything is allocated.
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, synthetic::blobs({.n = 1000000000, .d = 100000}));
     }
 
     void manifoldsFollowTheirClosedForm() {

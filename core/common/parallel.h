@@ -1,0 +1,58 @@
+#pragma once
+/// @file The one wrapper around OpenMP that core's loops use. Loops split [0, n) into static,
+/// contiguous blocks; helpers that combine results do it in a fixed order, so a result never
+/// depends on the thread count (DESIGN.md section 3).
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+namespace latentscape::parallel {
+
+/// Threads a parallel loop started here would use.
+inline int max_threads() { return omp_get_max_threads(); }
+
+/// Threads a parallel region really gets (proves that OpenMP is active in a build).
+inline int threads_in_region() {
+    int count = 1;
+#pragma omp parallel
+    {
+#pragma omp single
+        count = omp_get_num_threads();
+    }
+    return count;
+}
+
+/// Calls body(i) for every i in [0, n), in parallel. body must only write what item i owns.
+template <class Body>
+void for_each(std::int64_t n, Body&& body) {
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) body(i);
+}
+
+/// Calls body(thread, i) for every i in [0, n), with thread in [0, max_threads()): for loops that
+/// accumulate into per-thread partial results, to be added up afterwards in thread order.
+template <class Body>
+void for_each_with_thread(std::int64_t n, Body&& body) {
+#pragma omp parallel
+    {
+        const int thread = omp_get_thread_num();
+#pragma omp for schedule(static)
+        for (std::int64_t i = 0; i < n; ++i) body(thread, i);
+    }
+}
+
+/// The smallest i in [0, n) for which pred(i) holds, or n if none: the same answer with any
+/// number of threads (every item is tested; the minimum is exact).
+template <class Pred>
+std::int64_t first_index_where(std::int64_t n, Pred&& pred) {
+    std::int64_t first = n;
+#pragma omp parallel for schedule(static) reduction(min : first)
+    for (std::int64_t i = 0; i < n; ++i)
+        if (i < first && pred(i)) first = std::min(first, i);
+    return first;
+}
+
+}  // namespace latentscape::parallel
