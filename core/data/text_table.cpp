@@ -67,6 +67,26 @@ std::size_t for_each_field(const char* b, const char* e, char delim, bool quoted
     return count;
 }
 
+/// Raw field `col` of [b, e), scanning no further than needed (a label in the first column of a
+/// 785-column row costs one field, not 785).
+std::string_view nth_field(const char* b, const char* e, char delim, bool quoted, std::size_t col) {
+    const char* p = b;
+    for (std::size_t c = 0;; ++c) {
+        const char* field_end = e;
+        bool in_quotes = false;
+        for (const char* q = p; q < e; ++q) {
+            if (quoted && *q == '"') in_quotes = !in_quotes;
+            else if (*q == delim && !in_quotes) {
+                field_end = q;
+                break;
+            }
+        }
+        if (c == col) return std::string_view(p, std::size_t(field_end - p));
+        if (field_end >= e) return {};
+        p = field_end + 1;
+    }
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -236,12 +256,7 @@ Cell parse_cell(std::string_view raw, float& value) {
 
 std::string Table::field(std::size_t r, std::size_t col) const {
     const Record& rec = records[r];
-    std::string out;
-    for_each_field(text().data() + rec.begin, text().data() + rec.end, delimiter, quoted,
-                   [&](std::size_t i, const char* b, const char* e) {
-                       if (i == col) out = unquote(std::string_view(b, std::size_t(e - b)));
-                   });
-    return out;
+    return unquote(nth_field(text().data() + rec.begin, text().data() + rec.end, delimiter, quoted, col));
 }
 
 std::vector<std::string> Table::fields(std::size_t r) const {
@@ -427,10 +442,8 @@ std::vector<std::string_view> column_fields(const Table& t, std::size_t col, con
     std::vector<std::string_view> out(rows.size());
     parallel::for_each(std::int64_t(rows.size()), [&](std::int64_t i) {
         const Record& rec = t.records[rows[std::size_t(i)]];
-        for_each_field(t.text().data() + rec.begin, t.text().data() + rec.end, t.delimiter, t.quoted,
-                       [&](std::size_t c, const char* b, const char* e) {
-                           if (c == col) out[std::size_t(i)] = std::string_view(b, std::size_t(e - b));
-                       });
+        out[std::size_t(i)] = nth_field(t.text().data() + rec.begin, t.text().data() + rec.end, t.delimiter,
+                                        t.quoted, col);
     });
     return out;
 }
