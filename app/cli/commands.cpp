@@ -35,7 +35,8 @@ const char* const kConvertHelp =
     "usage: latentscape-cli convert FILE --out OUT.csv|OUT.npy|OUT.npz [options] [--json]\n"
     "\n"
     "Loads FILE as 'info' does and writes it atomically. CSV keeps features and metadata; NPY\n"
-    "holds the float32 features only; NPZ holds X (features) and labels (int32 codes).\n"
+    "holds the float32 features only; NPZ holds X (features) and the label's values (category\n"
+    "names that are not integers are stored as codes 0..k-1).\n"
     "\n"
     "options:\n"
     "  --out PATH          output file (required)\n"
@@ -250,8 +251,12 @@ int write_output(const data::Dataset& ds, const std::string& out, const std::str
     } else {
         std::printf("wrote %lld x %lld to %s\n", static_cast<long long>(ds.n), static_cast<long long>(ds.d), out.c_str());
     }
+    std::fflush(stdout);
     if (io::extension(out) == "npy" && !ds.metadata.empty())
         std::fprintf(stderr, "note: .npy holds the features only; use .csv or .npz to keep the labels\n");
+    if (io::extension(out) == "npz" && data::npz_loses_label_names(ds))
+        std::fprintf(stderr, "note: .npz stores the label '%s' as codes 0..%zu; its category names are kept only in .csv\n",
+                     ds.label()->name.c_str(), ds.label()->categories.size() - 1);
     return 0;
 }
 

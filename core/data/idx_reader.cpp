@@ -7,12 +7,9 @@
 #include "data/npy_format.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace latentscape::data {
 namespace {
@@ -22,20 +19,11 @@ using internal::Source;
 
 const char* const fashion_classes[] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                        "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-// Labels become category indices; a larger value is not a class id but a corrupt or foreign file.
+// Labels are class indices; a larger value is not a class id but a corrupt or foreign file.
 constexpr double max_label = 65535;
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
-bool is_gzip_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    char magic[2] = {0, 0};
-    in.read(magic, 2);
-    return in.gcount() == 2 && io::is_gzip(magic, 2);
-}
+// Classes 0..top are all categories (a class keeps its colour whichever classes a file holds)
+// while they fit the GUI's swatches; beyond, only the classes present are (see attach_label).
+constexpr double max_dense_label = 255;
 
 /// The IDX header as an NpyHeader: element type, dimensions and where the data start.
 internal::NpyHeader parse_idx_header(const Source& src, const std::string& bytes) {
@@ -96,15 +84,13 @@ std::optional<std::string> find_labels(const std::string& images_path) {
 }
 
 void attach_labels(const std::string& images_path, const std::string& labels_path, Dataset& ds) {
-    const std::string bytes = io::read_file(labels_path);
-    const Source src{labels_path, 0, {}, is_gzip_file(labels_path)};
+    const internal::FileContent content = internal::read_content(labels_path);
+    const std::string& bytes = content.bytes;
+    const Source src{labels_path, 0, {}, content.gzipped};
     const internal::NpyHeader h = parse_idx_header(src, bytes);
     if (h.shape.size() != 1)
         src.fail("an IDX labels file must be 1-D, but this one has shape " + internal::shape_string(h.shape), 3);
     if (h.dtype.kind == ScalarKind::Float) src.fail("IDX labels must be integers, not " + h.dtype.descr, 2);
-    if (std::int64_t(h.count) != ds.n)
-        throw LoadError(labels_path, "holds " + std::to_string(h.count) + " labels but the images file has " +
-                                         std::to_string(ds.n) + " images");
     std::vector<double> values(std::size_t(h.count));
     internal::convert_array(h.dtype, false, h.shape, bytes.data() + h.data_offset, values.data());
     double top = -1;
@@ -115,15 +101,13 @@ void attach_labels(const std::string& images_path, const std::string& labels_pat
                      h.data_offset + i * std::size_t(h.dtype.size));
         top = std::max(top, values[i]);
     }
-    std::vector<std::string> categories;
+    std::vector<std::string> classes;
     const bool fashion = lower(images_path).find("fashion") != std::string::npos ||
                          lower(labels_path).find("fashion") != std::string::npos;
-    if (fashion && top < 10) categories.assign(std::begin(fashion_classes), std::end(fashion_classes));
-    else
-        for (std::int64_t c = 0; c <= std::int64_t(top); ++c) categories.push_back(std::to_string(c));
-    std::vector<std::int32_t> codes(values.begin(), values.end());
-    ds.metadata.push_back(MetadataColumn::categorical("label", std::move(codes), std::move(categories)));
-    ds.label_column = ds.metadata.size() - 1;
+    if (fashion && top < 10) classes.assign(std::begin(fashion_classes), std::end(fashion_classes));
+    else if (top <= max_dense_label)
+        for (std::int64_t c = 0; c <= std::int64_t(top); ++c) classes.push_back(std::to_string(c));
+    internal::attach_label(src, "label", values, ds, classes);
 }
 
 }  // namespace
@@ -131,8 +115,9 @@ void attach_labels(const std::string& images_path, const std::string& labels_pat
 Dataset load_idx(const std::string& path, const LoadOptions& options) {
     Dataset ds;
     {
-        const std::string bytes = io::read_file(path);
-        const Source src{path, 0, {}, is_gzip_file(path)};
+        const internal::FileContent content = internal::read_content(path);
+        const std::string& bytes = content.bytes;
+        const Source src{path, 0, {}, content.gzipped};
         const internal::NpyHeader h = parse_idx_header(src, bytes);
         if (h.shape.size() == 1)
             src.fail("this is an IDX labels file (" + std::to_string(h.count) +

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string_view>
@@ -515,41 +516,6 @@ void features_from_npy(const Source& src, const char* data, std::size_t size, Da
     convert_array(h.dtype, h.fortran_order, h.shape, raw, ds.features.data());
     check_finite(src, h, l, raw, ds.features.data());
     describe_features(l, ds);
-}
-
-std::vector<double> values_from_npy(const Source& src, const char* data, std::size_t size) {
-    const NpyHeader h = parse_npy_header(src, data, size);
-    check_data_present(src, h, size - h.data_offset);
-    if (h.shape.size() != 1)
-        src.fail("labels must be a 1-D array, but this one has shape " + shape_string(h.shape), h.data_offset);
-    io::check_fits_in_memory(src.file, io::checked_mul(src.file, h.count, sizeof(double)), "the labels");
-    std::vector<double> values(std::size_t(h.count));
-    convert_array(h.dtype, false, h.shape, data + h.data_offset, values.data());
-    return values;
-}
-
-MetadataColumn label_column_from_values(std::string name, const std::vector<double>& values) {
-    const bool integral = std::all_of(values.begin(), values.end(),
-                                      [](double v) { return std::isnan(v) || (std::isfinite(v) && v == std::floor(v)); });
-    if (!integral) return MetadataColumn::numeric(std::move(name), values);
-    std::vector<double> distinct;
-    for (const double v : values)
-        if (!std::isnan(v) && v != -1.0) distinct.push_back(v);
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    std::vector<std::string> categories;
-    categories.reserve(distinct.size());
-    for (const double v : distinct) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.0f", v);
-        categories.emplace_back(buf);
-    }
-    std::vector<std::int32_t> codes(values.size(), -1);
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (std::isnan(values[i]) || values[i] == -1.0) continue;
-        codes[i] = std::int32_t(std::lower_bound(distinct.begin(), distinct.end(), values[i]) - distinct.begin());
-    }
-    return MetadataColumn::categorical(std::move(name), std::move(codes), std::move(categories));
 }
 
 }  // namespace latentscape::data::internal

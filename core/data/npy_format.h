@@ -1,7 +1,8 @@
 #pragma once
 /// @file The NPY array format, shared by the .npy, .npz and IDX loaders:
 /// header parsing, conversion of raw array bytes of any supported element type to float32, and
-/// turning an array into a Dataset's features. Internal to core/data.
+/// turning an array into a Dataset's features (npy_format.cpp); reading the input files and
+/// turning label arrays into label columns (npy_reader.cpp). Internal to core/data.
 
 #include "data/dataset.h"
 
@@ -120,13 +121,32 @@ void describe_features(const ArrayLayout& layout, Dataset& ds);
 /// gunzipped .npy): parse, size checks, memory check, conversion, finiteness check.
 void features_from_npy(const Source& src, const char* data, std::size_t size, Dataset& ds);
 
+// ---- Shared by the .npy, .npz and IDX loaders; defined in npy_reader.cpp ----
+
 /// Reads a whole NPY buffer that must hold a 1-D array (labels) and returns its values.
 std::vector<double> values_from_npy(const Source& src, const char* data, std::size_t size);
 
-/// A label column from numeric values. Integer values (and integral floats) become categorical:
-/// each distinct value is a category named by the value, in increasing order, and -1 means
-/// missing (the convention write_npz uses). Values with a fractional part give a numeric column;
-/// NaN is missing in both cases.
-MetadataColumn label_column_from_values(std::string name, const std::vector<double>& values);
+/// A whole file's bytes, inflated when its content is gzip.
+struct FileContent {
+    std::string bytes;
+    bool gzipped = false;  ///< positions in `bytes` are not file offsets: goes to Source::inflated
+};
+
+/// Reads a regular file whole (a FIFO or a device is refused with "is not a regular file" instead
+/// of blocking), inflating gzip content. Unlike io::read_file it tells whether the file was
+/// gzipped, which error messages need, from the bytes it read: the file is opened once.
+FileContent read_content(const std::string& path);
+
+/// Makes `values`, a label array read from `src`, the label column `name` of `ds` (appended to
+/// its metadata). Throws LoadError at `src` unless there is one value per row.
+/// The column follows the CSV loader's rules, so a dataset looks the same whatever format it came
+/// in: integers with at most 256 distinct values are categorical, each category named by its
+/// value, in increasing order; more, or values with a fractional part, give a numeric column.
+/// NaN (only a float array can hold it) is the only missing value: in an integer array every
+/// value is a label, -1 included (+-1 binary labels). `class_names`, if not empty, names the
+/// classes 0..k-1: when every value is such an index, the categories are exactly these names
+/// and the codes the values (IDX class ids keep their colours whichever classes a file holds).
+void attach_label(const Source& src, std::string name, const std::vector<double>& values, Dataset& ds,
+                  const std::vector<std::string>& class_names = {});
 
 }  // namespace latentscape::data::internal

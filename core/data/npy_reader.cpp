@@ -1,4 +1,6 @@
-// load_npy: NumPy .npy files (plain or gzipped), with an optional 1-D labels .npy.
+// load_npy: NumPy .npy files (plain or gzipped), with an optional 1-D labels .npy; and what the
+// .npy, .npz and IDX loaders share beyond the array format: reading whole input files, and
+// turning label arrays into label columns.
 
 #include "data/load.h"
 
@@ -8,10 +10,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <limits>
 #include <memory>
+#include <set>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -34,11 +39,18 @@ public:
         if (::stat(path.c_str(), &st) != 0)
             throw LoadError(path, errno == ENOENT ? "no such file" : std::string("cannot open: ") + std::strerror(errno));
         if (S_ISDIR(st.st_mode)) throw LoadError(path, "is a directory, not a file");
-        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // Opening a FIFO blocks until a writer comes, and a device may never end: refuse both
+        // before opening. O_NONBLOCK and the second check cover a file swapped for a FIFO in
+        // between (for regular files the flag changes nothing).
+        if (!S_ISREG(st.st_mode)) throw LoadError(path, "is not a regular file");
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd_ < 0) throw LoadError(path, std::string("cannot open: ") + std::strerror(errno));
-        if (::fstat(fd_, &st) != 0) {
+        const bool stat_ok = ::fstat(fd_, &st) == 0;
+        const int error = errno;
+        if (!stat_ok || !S_ISREG(st.st_mode)) {
             ::close(fd_);
-            throw LoadError(path, std::string("cannot read its size: ") + std::strerror(errno));
+            throw LoadError(path, stat_ok ? std::string("is not a regular file")
+                                          : std::string("cannot read its size: ") + std::strerror(error));
         }
         size_ = std::uint64_t(st.st_size);
     }
@@ -46,6 +58,7 @@ public:
     InputFile(const InputFile&) = delete;
     InputFile& operator=(const InputFile&) = delete;
 
+    const std::string& path() const { return path_; }
     std::uint64_t size() const { return size_; }
 
     /// Reads exactly `len` bytes at `offset`; a file that shrank meanwhile is reported as truncated.
@@ -103,10 +116,7 @@ std::int64_t read_parallel(const InputFile& file, std::uint64_t offset, char* ds
     return first_bad == std::numeric_limits<std::int64_t>::max() ? -1 : first_bad;
 }
 
-void load_plain(const InputFile& file, const Source& src, Dataset& ds) {
-    char preamble[internal::npy_preamble_size];
-    const std::size_t got = std::size_t(std::min<std::uint64_t>(file.size(), sizeof preamble));
-    file.read_at(preamble, got, 0);
+void load_plain(const InputFile& file, const Source& src, const char* preamble, std::size_t got, Dataset& ds) {
     const std::size_t header_size = internal::npy_header_size(src, preamble, got);
     if (header_size > max_header_size)
         src.fail("NPY header claims " + std::to_string(header_size) + " bytes, far more than any real header", 8);
@@ -135,45 +145,106 @@ void load_plain(const InputFile& file, const Source& src, Dataset& ds) {
     internal::describe_features(layout, ds);
 }
 
-bool starts_with_gzip_magic(const InputFile& file) {
-    char magic[2] = {0, 0};
-    if (file.size() < 2) return false;
-    file.read_at(magic, 2, 0);
-    return io::is_gzip(magic, 2);
+internal::FileContent read_whole(const InputFile& file) {
+    if (file.size() == 0) throw LoadError(file.path(), "file is empty");
+    io::check_fits_in_memory(file.path(), file.size(), "reading the file");
+    std::string raw(std::size_t(file.size()), '\0');
+    file.read_at(raw.data(), raw.size(), 0);
+    if (!io::is_gzip(raw.data(), raw.size())) return {std::move(raw), false};
+    std::string bytes = io::gunzip(file.path(), raw.data(), raw.size());
+    if (bytes.empty()) throw LoadError(file.path(), "file is empty (after gzip decompression)");
+    return {std::move(bytes), true};
 }
 
-void attach_labels(const std::string& labels_path, Dataset& ds) {
-    bool gzipped = false;
-    {
-        const InputFile file(labels_path);
-        gzipped = starts_with_gzip_magic(file);
+// The CSV loader's limit (make_metadata_column): the GUI draws a swatch per category.
+constexpr std::size_t max_categories = 256;
+// Integers beyond 2^53 are not exact as doubles (and would make absurd category names): numeric.
+constexpr double max_exact_integer = 9007199254740992.0;
+
+MetadataColumn label_column(std::string name, const std::vector<double>& values,
+                            const std::vector<std::string>& class_names) {
+    std::set<double> distinct;
+    for (const double v : values) {
+        if (std::isnan(v)) continue;
+        if (!(std::fabs(v) <= max_exact_integer && v == std::floor(v))) return MetadataColumn::numeric(std::move(name), values);
+        if (distinct.insert(v).second && distinct.size() > max_categories)
+            return MetadataColumn::numeric(std::move(name), values);
     }
-    const std::string bytes = io::read_file(labels_path);
-    const Source src{labels_path, 0, {}, gzipped};
-    const std::vector<double> values = internal::values_from_npy(src, bytes.data(), bytes.size());
-    if (std::int64_t(values.size()) != ds.n)
-        throw LoadError(labels_path, "holds " + std::to_string(values.size()) + " labels but the features file has " +
-                                         std::to_string(ds.n) + " rows; the lengths must match");
-    ds.metadata.push_back(internal::label_column_from_values("label", values));
-    ds.label_column = ds.metadata.size() - 1;
+    const bool indices = !class_names.empty() && (distinct.empty() || (*distinct.begin() >= 0 &&
+                                                                      *distinct.rbegin() < double(class_names.size())));
+    std::vector<std::string> categories;
+    if (indices) {
+        categories = class_names;
+    } else {
+        for (const double v : distinct) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.0f", v);
+            categories.emplace_back(buf);
+        }
+    }
+    const std::vector<double> sorted(distinct.begin(), distinct.end());
+    std::vector<std::int32_t> codes(values.size(), -1);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (std::isnan(values[i])) continue;
+        codes[i] = indices ? std::int32_t(values[i])
+                           : std::int32_t(std::lower_bound(sorted.begin(), sorted.end(), values[i]) - sorted.begin());
+    }
+    return MetadataColumn::categorical(std::move(name), std::move(codes), std::move(categories));
 }
 
 }  // namespace
+
+namespace internal {
+
+std::vector<double> values_from_npy(const Source& src, const char* data, std::size_t size) {
+    const NpyHeader h = parse_npy_header(src, data, size);
+    check_data_present(src, h, size - h.data_offset);
+    if (h.shape.size() != 1)
+        src.fail("labels must be a 1-D array, but this one has shape " + shape_string(h.shape), h.data_offset);
+    io::check_fits_in_memory(src.file, io::checked_mul(src.file, h.count, sizeof(double)), "the labels");
+    std::vector<double> values(std::size_t(h.count));
+    convert_array(h.dtype, false, h.shape, data + h.data_offset, values.data());
+    return values;
+}
+
+FileContent read_content(const std::string& path) { return read_whole(InputFile(path)); }
+
+void attach_label(const Source& src, std::string name, const std::vector<double>& values, Dataset& ds,
+                  const std::vector<std::string>& class_names) {
+    if (std::int64_t(values.size()) != ds.n)
+        src.fail("holds " + std::to_string(values.size()) + " labels but " +
+                     (ds.images.empty() ? "the features have " + std::to_string(ds.n) + " rows"
+                                        : "there are " + std::to_string(ds.n) + " images") +
+                     "; there must be one label per row",
+                 0);
+    ds.metadata.push_back(label_column(std::move(name), values, class_names));
+    ds.label_column = ds.metadata.size() - 1;
+}
+
+}  // namespace internal
 
 Dataset load_npy(const std::string& path, const LoadOptions& options) {
     Dataset ds;
     {
         const InputFile file(path);
         if (file.size() == 0) throw LoadError(path, "file is empty");
-        if (starts_with_gzip_magic(file)) {
+        char preamble[internal::npy_preamble_size];
+        const std::size_t got = std::size_t(std::min<std::uint64_t>(file.size(), sizeof preamble));
+        file.read_at(preamble, got, 0);
+        if (io::is_gzip(preamble, got)) {
             // Compressed data cannot be read in place; inflate once and convert from memory.
-            const std::string bytes = io::read_file(path);
-            internal::features_from_npy(Source{path, 0, {}, true}, bytes.data(), bytes.size(), ds);
+            const internal::FileContent content = read_whole(file);
+            internal::features_from_npy(Source{path, 0, {}, true}, content.bytes.data(), content.bytes.size(), ds);
         } else {
-            load_plain(file, Source{path, 0, {}, false}, ds);
+            load_plain(file, Source{path, 0, {}, false}, preamble, got, ds);
         }
     }
-    if (options.labels_path) attach_labels(*options.labels_path, ds);
+    if (options.labels_path) {
+        const internal::FileContent content = internal::read_content(*options.labels_path);
+        const Source src{*options.labels_path, 0, {}, content.gzipped};
+        internal::attach_label(src, "label", internal::values_from_npy(src, content.bytes.data(), content.bytes.size()),
+                               ds);
+    }
     ds.source = path;
     ds.format = "npy";
     ds.check_consistent();

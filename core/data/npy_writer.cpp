@@ -1,4 +1,14 @@
-// write_npy and write_npz: the feature matrix (and categorical label codes) in NumPy's formats.
+// write_npy and write_npz: the feature matrix (and the label) in NumPy's formats.
+//
+// How write_npz writes the label, as the "labels" array. NPY has no portable string arrays, so:
+// - a categorical label whose categories are all integers in their plain decimal spelling ("3",
+//   "-1"; at most 2^53 in magnitude) is written as those integer values: int64, or float64 with
+//   NaN where the label is missing. numpy sees the real classes, and load_npz gives back the same
+//   category names (in increasing numeric order);
+// - any other categorical label (e.g. "T-shirt/top") is written as its codes 0..k-1 (int32, or
+//   float64 with NaN for missing): the category names are lost, and callers that write NPZ
+//   should tell the user so (the CLI is to print a note);
+// - a numeric label is written as float64 (NaN = missing); a text label is not written.
 
 #include "data/write.h"
 
@@ -9,7 +19,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
+#include <cmath>
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <ostream>
 
 namespace latentscape::data {
@@ -64,36 +78,87 @@ void write_le32(std::ostream& out, const T* values, std::size_t count) {
     }
 }
 
-/// One .npy member of an archive: its header plus 4-byte little-endian values.
+/// One .npy member of an archive: its header, then either the features (float32, written
+/// little-endian from where they are, without a copy) or a small array already encoded.
 struct NpyMember {
     std::string name;
     std::string header;
-    const char* values = nullptr;  ///< float or int32 array, written little-endian
-    bool is_float = true;
-    std::size_t count = 0;
+    const float* floats = nullptr;  ///< the features, or nullptr
+    std::size_t count = 0;          ///< number of floats
+    std::string encoded;            ///< when floats is nullptr: little-endian array data
     std::uint32_t crc = 0;
     std::uint64_t local_offset = 0;
 
-    std::uint64_t size() const { return header.size() + std::uint64_t(count) * 4; }
+    std::uint64_t size() const { return header.size() + (floats ? std::uint64_t(count) * 4 : encoded.size()); }
     void write_data(std::ostream& out) const {
         out.write(header.data(), std::streamsize(header.size()));
-        if (is_float) write_le32(out, reinterpret_cast<const float*>(values), count);
-        else write_le32(out, reinterpret_cast<const std::int32_t*>(values), count);
+        if (floats) write_le32(out, floats, count);
+        else out.write(encoded.data(), std::streamsize(encoded.size()));
     }
     void compute_crc() {
         crc = std::uint32_t(crc32_z(0, reinterpret_cast<const Bytef*>(header.data()), header.size()));
-        if constexpr (std::endian::native == std::endian::little) {
-            crc = std::uint32_t(crc32_z(crc, reinterpret_cast<const Bytef*>(values), count * 4));
+        if (!floats) {
+            crc = std::uint32_t(crc32_z(crc, reinterpret_cast<const Bytef*>(encoded.data()), encoded.size()));
+        } else if constexpr (std::endian::native == std::endian::little) {
+            crc = std::uint32_t(crc32_z(crc, reinterpret_cast<const Bytef*>(floats), count * 4));
         } else {
             for (std::size_t i = 0; i < count; ++i) {
-                std::uint32_t v;
-                std::memcpy(&v, values + i * 4, 4);
+                std::uint32_t v = std::bit_cast<std::uint32_t>(floats[i]);
                 v = __builtin_bswap32(v);
                 crc = std::uint32_t(crc32_z(crc, reinterpret_cast<const Bytef*>(&v), 4));
             }
         }
     }
 };
+
+// Larger integers are not exact in the doubles the loaders convert labels to.
+constexpr std::int64_t max_exact_integer = std::int64_t(1) << 53;
+
+/// The categories as integers, if every one is an integer in its plain decimal spelling: "07" or
+/// "+7" would come back as "7" (and "7" and "07" would merge), so they are not integers here.
+std::optional<std::vector<std::int64_t>> integer_categories(const std::vector<std::string>& categories) {
+    std::vector<std::int64_t> values;
+    values.reserve(categories.size());
+    for (const std::string& c : categories) {
+        std::int64_t v = 0;
+        const auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), v);
+        if (ec != std::errc() || end != c.data() + c.size() || v > max_exact_integer || v < -max_exact_integer ||
+            std::to_string(v) != c)
+            return std::nullopt;
+        values.push_back(v);
+    }
+    return values;
+}
+
+/// The "labels" member for a categorical or numeric label (see the top of this file).
+NpyMember labels_member(const MetadataColumn& label) {
+    NpyMember m;
+    m.name = "labels.npy";
+    std::string& out = m.encoded;
+    const auto put_double = [&out](double v) { put64(out, std::bit_cast<std::uint64_t>(v)); };
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::int64_t n = std::int64_t(label.size());
+    if (label.kind == ColumnKind::Numeric) {
+        out.reserve(std::size_t(n) * 8);
+        for (const double v : label.numbers) put_double(v);
+        m.header = npy_header("<f8", {n});
+        return m;
+    }
+    const std::optional<std::vector<std::int64_t>> integers = integer_categories(label.categories);
+    const std::size_t k = label.categories.size();
+    const bool missing = std::any_of(label.codes.begin(), label.codes.end(),
+                                     [k](std::int32_t c) { return c < 0 || std::size_t(c) >= k; });
+    out.reserve(std::size_t(n) * 8);
+    for (const std::int32_t c : label.codes) {
+        const bool present = c >= 0 && std::size_t(c) < k;
+        const std::int64_t value = present && integers ? (*integers)[std::size_t(c)] : c;
+        if (missing) put_double(present ? double(value) : nan);
+        else if (integers) put64(out, std::uint64_t(value));
+        else put32(out, std::uint32_t(value));
+    }
+    m.header = npy_header(missing ? "<f8" : integers ? "<i8" : "<i4", {n});
+    return m;
+}
 
 std::string local_header(const NpyMember& m) {
     const bool zip64 = m.size() > zip32_limit;
@@ -198,13 +263,13 @@ void write_npy(const Dataset& ds, const std::string& path) {
 
 void write_npz(const Dataset& ds, const std::string& path) {
     ds.check_consistent();
-    std::vector<NpyMember> members;
-    members.push_back({"X.npy", npy_header("<f4", {ds.n, ds.d}),
-                       reinterpret_cast<const char*>(ds.features.data()), true, ds.features.size()});
+    std::vector<NpyMember> members(1);
+    members[0].name = "X.npy";
+    members[0].header = npy_header("<f4", {ds.n, ds.d});
+    members[0].floats = ds.features.data();
+    members[0].count = ds.features.size();
     const MetadataColumn* label = ds.label();
-    if (label && label->kind == ColumnKind::Categorical)
-        members.push_back({"labels.npy", npy_header("<i4", {ds.n}),
-                           reinterpret_cast<const char*>(label->codes.data()), false, label->codes.size()});
+    if (label && label->kind != ColumnKind::Text) members.push_back(labels_member(*label));
     std::uint64_t offset = 0;
     for (auto& m : members) {
         m.compute_crc();

@@ -268,36 +268,33 @@ const Member* choose_features(const Archive& archive, const LoadOptions& options
                  archive.directory_offset());
 }
 
-void attach_labels(const Archive& archive, const Member& features, const LoadOptions& options, Dataset& ds) {
-    const Member* label = nullptr;
+void find_and_attach_label(const Archive& archive, const Member& features, const LoadOptions& options, Dataset& ds) {
     if (options.label) {
-        label = find_array(archive, *options.label);
+        const Member* label = find_array(archive, *options.label);
         if (!label)
             archive.fail("no label array named '" + *options.label + "'; the archive holds " + available_arrays(archive),
                          archive.directory_offset());
-    } else {
-        for (const char* name : {"y", "labels", "label", "target"})
-            if ((label = find_array(archive, name)) && label != &features) break;
-        if (!label || label == &features) return;
+        const MemberData data = archive.read(*label);
+        internal::attach_label(data.src, array_name(label->name),
+                               internal::values_from_npy(data.src, data.data, data.size), ds);
+        return;
     }
-    const MemberData data = archive.read(*label);
-    if (!options.label) {
-        // A guessed label array is only used when it fits (1-D numbers, one per row), so that an
-        // array merely named "y" cannot make the file unloadable; an explicit one must fit.
+    // Guessed by the names the CSV loader uses. A guessed array is only used when it fits (1-D
+    // numbers, one per row), so that an array merely named "y" cannot make the file unloadable;
+    // the first that fits, in archive order, wins.
+    for (const Member& m : archive.members()) {
+        if (&m == &features || !is_label_name(array_name(m.name))) continue;
+        const MemberData data = archive.read(m);
         try {
             const auto h = internal::parse_npy_header(data.src, data.data, data.size);
-            if (h.shape.size() != 1 || h.shape[0] != ds.n) return;
+            if (h.shape.size() != 1 || h.shape[0] != ds.n) continue;
         } catch (const LoadError&) {
-            return;
+            continue;
         }
+        internal::attach_label(data.src, array_name(m.name), internal::values_from_npy(data.src, data.data, data.size),
+                               ds);
+        return;
     }
-    const std::vector<double> values = internal::values_from_npy(data.src, data.data, data.size);
-    if (std::int64_t(values.size()) != ds.n)
-        data.src.fail("label array has " + std::to_string(values.size()) + " entries but the features have " +
-                          std::to_string(ds.n) + " rows",
-                      0);
-    ds.metadata.push_back(internal::label_column_from_values(array_name(label->name), values));
-    ds.label_column = ds.metadata.size() - 1;
 }
 
 }  // namespace
@@ -311,7 +308,7 @@ Dataset load_npz(const std::string& path, const LoadOptions& options) {
         const MemberData data = archive.read(features);
         internal::features_from_npy(data.src, data.data, data.size, ds);
     }
-    attach_labels(archive, features, options, ds);
+    find_and_attach_label(archive, features, options, ds);
     ds.source = path;
     ds.format = "npz";
     ds.check_consistent();

@@ -62,6 +62,17 @@ void write_csv(const Dataset& ds, const std::string& path) {
     });
 }
 
+bool npz_loses_label_names(const Dataset& ds) {
+    const MetadataColumn* label = ds.label();
+    if (!label || label->kind != ColumnKind::Categorical) return false;
+    for (const auto& c : label->categories) {
+        std::int64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(c.data(), c.data() + c.size(), v);
+        if (ec != std::errc() || ptr != c.data() + c.size() || std::to_string(v) != c) return true;
+    }
+    return false;
+}
+
 void write(const Dataset& ds, const std::string& path) {
     bool gzipped = false;
     const std::string ext = io::extension(path, &gzipped);

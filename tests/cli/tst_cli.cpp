@@ -116,6 +116,11 @@ private slots:
         QCOMPARE(o["rows"].toInt(), 200);
         QCOMPARE(o["features"].toInt(), 4);
         QVERIFY(!o["label"].isNull());
+        // Text categories cannot live in an .npz: the user is told where they are kept.
+        const QString named = file("named.csv", "a,b,kind\n1,2,cat\n3,4,dog\n5,6,cat\n");
+        r = run({"convert", named, "--out", m_dir.filePath("named.npz")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains("category names are kept only in .csv"), r.err.constData());
         // Converting to an unwritable place fails cleanly and leaves nothing behind.
         r = run({"convert", csv, "--out", m_dir.filePath("missing-dir/out.csv")});
         QCOMPARE(r.code, 2);

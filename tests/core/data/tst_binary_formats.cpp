@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <sys/stat.h>
+
 using namespace latentscape;
 using namespace latentscape::data;
 
@@ -157,7 +159,8 @@ private slots:
         QTest::addColumn<QStringList>("categories");
         QTest::addColumn<QList<int>>("codes");
         QTest::newRow("int") << "labels_int.npy" << true << QStringList{"0", "1", "2"} << QList<int>{2, 0, 1, 2};
-        QTest::newRow("-1 is missing") << "labels_missing.npy" << true << QStringList{"3", "7"} << QList<int>{-1, 1, 0, 1};
+        QTest::newRow("float NaN is missing") << "labels_missing.npy" << true << QStringList{"3", "7"} << QList<int>{-1, 1, 0, 1};
+        QTest::newRow("int -1 is a label (+-1)") << "labels_pm1.npy" << true << QStringList{"-1", "1"} << QList<int>{0, 1, 1, 0};
         QTest::newRow("float") << "labels_float.npy" << false << QStringList{} << QList<int>{};
     }
     void npyLabels() {
@@ -195,6 +198,45 @@ private slots:
         }
     }
 
+    // As for CSV: integer labels with at most 256 distinct values are categories, more are numbers.
+    void labelCategoriesAreCapped_data() {
+        QTest::addColumn<int>("distinct");
+        QTest::addColumn<bool>("floats");
+        QTest::addColumn<bool>("categorical");
+        QTest::newRow("256 int32") << 256 << false << true;
+        QTest::newRow("257 int32") << 257 << false << false;
+        QTest::newRow("256 integral float64") << 256 << true << true;
+        QTest::newRow("257 integral float64") << 257 << true << false;
+    }
+    void labelCategoriesAreCapped() {
+        QFETCH(int, distinct);
+        QFETCH(bool, floats);
+        QFETCH(bool, categorical);
+        const int n = 300;
+        std::vector<float> features(n);
+        std::vector<std::int32_t> ints(n);
+        std::vector<double> doubles(n);
+        for (int i = 0; i < n; ++i) {
+            features[std::size_t(i)] = float(i);
+            ints[std::size_t(i)] = i % distinct - 1;  // -1 counts as a value
+            doubles[std::size_t(i)] = i % distinct - 1;
+        }
+        LoadOptions options;
+        options.labels_path = write("capped_labels.npy", floats ? npy(dict("<f8", "(300,)"), raw(doubles))
+                                                                 : npy(dict("<i4", "(300,)"), raw(ints)));
+        const Dataset ds = load_npy(write("capped_features.npy", npy(dict("<f4", "(300,)"), raw(features))), options);
+        QVERIFY(ds.label());
+        if (!categorical) {
+            QCOMPARE(ds.label()->kind, ColumnKind::Numeric);
+            QCOMPARE(ds.label()->numbers, doubles);
+            return;
+        }
+        QCOMPARE(ds.label()->kind, ColumnKind::Categorical);
+        QCOMPARE(ds.label()->categories.size(), std::size_t(distinct));
+        QCOMPARE(ds.label()->categories.front(), std::string("-1"));
+        for (int i = 0; i < n; ++i) QCOMPARE(ds.label()->value_string(std::size_t(i)), std::to_string(i % distinct - 1));
+    }
+
     void npz_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("array");
@@ -208,6 +250,7 @@ private slots:
         QTest::newRow("chosen array and label") << "custom_names.npz" << "emb" << "kind" << "kind";
         QTest::newRow("string y is not guessed as labels") << "string_labels.npz" << "" << "" << "";
         QTest::newRow("only one array") << "custom_names.npz" << "" << "" << "";
+        QTest::newRow("Class after a misfit y") << "label_names.npz" << "" << "" << "Class";
     }
     void npz() {
         QFETCH(QString, file);
@@ -317,6 +360,16 @@ private slots:
         QCOMPARE(ds.label()->value_string(2), std::string("Ankle boot"));
     }
 
+    // Class ids 0..255 are all categories (absent ones too); beyond, only those present are.
+    void idxLabelsBeyondDenseRange() {
+        const std::string images = write("w/x-images-idx3-ubyte", readFixture("tiny-images-idx3-ubyte"));
+        write("w/x-labels-idx1-ubyte", QByteArray("\0\0\x0b\x01\0\0\0\x03\x00\x04\x00\x00\x01\x2c", 14));  // int16 4, 0, 300
+        const Dataset ds = load(images);
+        QVERIFY(ds.label());
+        QCOMPARE(ds.label()->categories, (std::vector<std::string>{"0", "4", "300"}));
+        QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{1, 0, 2}));
+    }
+
     void idxLabelCountMismatch() {
         const std::string images = write("m/x-images-idx3-ubyte", readFixture("tiny-images-idx3-ubyte"));
         const std::string labels = write("m/x-labels-idx1-ubyte", QByteArray("\0\0\x08\x01\0\0\0\x02\x01\x02", 10));
@@ -393,6 +446,8 @@ private slots:
         row("float32 overflow", "big.npy", npy(dict("<f8", "(2,)"), raw(std::vector<double>{1, 1e300})), "too large for float32");
         const QByteArray gz = readFixture("gzipped_f4.npy.gz");
         row("truncated gzip", "cut.npy.gz", gz.left(gz.size() - 12), "truncated");
+        row("gzipped, cut inside the data", "cut_inside.npy.gz", readFixture("gzipped_cut.npy.gz"),
+            "truncated: shape (4, 3) of '<f4' needs 48 bytes but only 44 follow the header (the offset counts decompressed bytes)");
 
         const QByteArray stored = readFixture("stored.npz");
         const qsizetype central = stored.indexOf("PK\x01\x02");
@@ -414,6 +469,9 @@ private slots:
         row("idx: unknown type", "type-images-idx3-ubyte", QByteArray("\0\0\x0a\x01\0\0\0\x01\0", 9), "element type 0x0A");
         row("idx: truncated", "cut-images-idx3-ubyte", images.left(images.size() - 1), "truncated");
         row("idx: labels alone", "lone-labels-idx1-ubyte", readFixture("tiny-labels-idx1-ubyte"), "open the matching images file");
+        row("idx: gzipped, truncated", "cut-images-idx3-ubyte.gz", readFixture("gz-cut-images-idx3-ubyte.gz"),
+            "truncated: shape (3, 2, 3) of 'ubyte' needs 18 bytes but only 17 follow the header (the offset counts "
+            "decompressed bytes)");
     }
     void badInput() {
         QFETCH(QString, name);
@@ -436,6 +494,34 @@ private slots:
             QVERIFY2(!offset || e.offset().has_value(), e.what());
         }
         QVERIFY(timer.elapsed() < 2000);  // no huge allocation, no hang
+    }
+
+    // Opening a FIFO blocks until a writer comes: every binary input is refused before it is opened.
+    // (Without the check this test hangs.)
+    void nonRegularFileIsRefused_data() {
+        QTest::addColumn<QString>("fifo_name");  // its name says which loader reads it
+        QTest::addColumn<QString>("features");  // "": the FIFO is the features file, else its labels
+        QTest::newRow("npy") << "fifo.npy" << "";
+        QTest::newRow("npy labels") << "fifo-labels.npy" << "dtype_f4_le.npy";
+        QTest::newRow("idx images") << "fifo-images-idx3-ubyte" << "";
+        QTest::newRow("idx labels") << "fifo-labels-idx1-ubyte" << "tiny-images-idx3-ubyte";
+        QTest::newRow("npz") << "fifo.npz" << "";
+    }
+    void nonRegularFileIsRefused() {
+        QFETCH(QString, fifo_name);
+        QFETCH(QString, features);
+        const std::string fifo = m_dir.filePath(fifo_name).toStdString();
+        ::unlink(fifo.c_str());
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        LoadOptions options;
+        if (!features.isEmpty()) options.labels_path = fifo;
+        try {
+            load(features.isEmpty() ? fifo : fixture(features), options);
+            QFAIL("no error");
+        } catch (const LoadError& e) {
+            QCOMPARE(e.file(), fifo);
+            QVERIFY2(e.cause().find("is not a regular file") != std::string::npos, e.what());
+        }
     }
 
     // The first bad value is reported whatever the thread count, on both read paths; its
@@ -507,7 +593,7 @@ private slots:
         ds.d = 3;
         ds.features = {0.0f, -1.5f, 3.25f, 1e-30f, 1e30f, -0.0f, 7.0f, 8.5f, -9.75f, 0.1f, 0.2f, 0.3f, 16777217.0f, -2.0f, 4.0f};
         ds.feature_names = {"a", "b", "c"};
-        ds.metadata.push_back(MetadataColumn::categorical("species", {0, 1, -1, 1, 0}, {"cat", "dog"}));
+        ds.metadata.push_back(MetadataColumn::categorical("digit", {0, 1, -1, 1, 0}, {"3", "7"}));
         ds.label_column = 0;
         const std::string npy_path = m_dir.filePath("round.npy").toStdString();
         const std::string npz_path = m_dir.filePath("round.npz").toStdString();
@@ -523,11 +609,66 @@ private slots:
         QVERIFY(b.label());
         QCOMPARE(b.label()->name, std::string("labels"));
         QCOMPARE(b.label()->codes, (std::vector<std::int32_t>{0, 1, -1, 1, 0}));
-        QCOMPARE(b.label()->categories, (std::vector<std::string>{"0", "1"}));
+        QCOMPARE(b.label()->categories, (std::vector<std::string>{"3", "7"}));  // the classes, not their codes
 
         ds.label_column.reset();  // no label: X only
         write_npz(ds, npz_path);
         QVERIFY(!load_npz(npz_path).label());
+    }
+
+    // write_npz keeps integer classes as such; other names can only be written as codes.
+    void npzLabelRoundTrip_data() {
+        QTest::addColumn<QStringList>("categories");
+        QTest::addColumn<QList<int>>("codes");
+        QTest::addColumn<QStringList>("expected");  // value_string of each row after the round trip
+        QTest::newRow("3, 7") << QStringList{"3", "7"} << QList<int>{0, 1, 1, 0} << QStringList{"3", "7", "7", "3"};
+        QTest::newRow("-1, 1") << QStringList{"-1", "1"} << QList<int>{1, 0, 0, 1} << QStringList{"1", "-1", "-1", "1"};
+        QTest::newRow("unsorted, missing") << QStringList{"10", "-2", "0"} << QList<int>{0, -1, 1, 2}
+                                           << QStringList{"10", "", "-2", "0"};
+        QTest::newRow("names: codes") << QStringList{"T-shirt/top", "Trouser"} << QList<int>{1, 0, 1, 1}
+                                      << QStringList{"1", "0", "1", "1"};
+        QTest::newRow("names, missing: codes") << QStringList{"cat", "dog"} << QList<int>{1, -1, 0, 1}
+                                               << QStringList{"1", "", "0", "1"};
+        QTest::newRow("not plain integers: codes") << QStringList{"07", "+7"} << QList<int>{0, 1, 1, 0}
+                                                   << QStringList{"0", "1", "1", "0"};
+    }
+    void npzLabelRoundTrip() {
+        QFETCH(QStringList, categories);
+        QFETCH(QList<int>, codes);
+        QFETCH(QStringList, expected);
+        Dataset ds;
+        ds.n = 4;
+        ds.d = 1;
+        ds.features = {1, 2, 3, 4};
+        ds.feature_names = {"a"};
+        std::vector<std::string> names;
+        for (const auto& c : categories) names.push_back(c.toStdString());
+        ds.metadata.push_back(MetadataColumn::categorical("y", std::vector<std::int32_t>(codes.begin(), codes.end()), names));
+        ds.label_column = 0;
+        const std::string path = m_dir.filePath("labels.npz").toStdString();
+        write_npz(ds, path);
+        const Dataset back = load_npz(path);
+        QVERIFY(back.label());
+        QCOMPARE(back.label()->kind, ColumnKind::Categorical);
+        for (int i = 0; i < 4; ++i) QCOMPARE(QString::fromStdString(back.label()->value_string(std::size_t(i))), expected[i]);
+    }
+
+    void npzNumericLabelRoundTrip() {
+        Dataset ds;
+        ds.n = 3;
+        ds.d = 1;
+        ds.features = {1, 2, 3};
+        ds.feature_names = {"a"};
+        ds.metadata.push_back(MetadataColumn::numeric("target", {0.25, std::nan(""), -3.5}));
+        ds.label_column = 0;
+        const std::string path = m_dir.filePath("numeric.npz").toStdString();
+        write_npz(ds, path);
+        const Dataset back = load_npz(path);
+        QVERIFY(back.label());
+        QCOMPARE(back.label()->kind, ColumnKind::Numeric);
+        QCOMPARE(back.label()->numbers[0], 0.25);
+        QVERIFY(std::isnan(back.label()->numbers[1]));
+        QCOMPARE(back.label()->numbers[2], -3.5);
     }
 
     void writtenFilesLoadInNumpy() {
@@ -540,16 +681,21 @@ private slots:
         ds.metadata.push_back(MetadataColumn::categorical("y", {1, -1}, {"p", "q"}));
         ds.label_column = 0;
         const QString npy_path = m_dir.filePath("numpy.npy"), npz_path = m_dir.filePath("numpy.npz");
+        const QString ints_path = m_dir.filePath("ints.npz");
         write_npy(ds, npy_path.toStdString());
         write_npz(ds, npz_path.toStdString());
+        ds.metadata[0] = MetadataColumn::categorical("y", {1, 0}, {"-1", "1"});
+        write_npz(ds, ints_path.toStdString());
         const QString script = QString(
                                    "import numpy as np, sys\n"
                                    "want = np.array([[1.5, -2.0], [3.0e-7, 65504.0]], dtype=np.float32)\n"
-                                   "a = np.load(sys.argv[1]); z = np.load(sys.argv[2])\n"
+                                   "a = np.load(sys.argv[1]); z = np.load(sys.argv[2]); i = np.load(sys.argv[3])\n"
                                    "assert a.dtype == np.float32 and np.array_equal(a, want)\n"
                                    "assert sorted(z.files) == ['X', 'labels'] and np.array_equal(z['X'], want)\n"
-                                   "assert z['labels'].dtype == np.int32 and z['labels'].tolist() == [1, -1]\n");
-        QCOMPARE(QProcess::execute("/usr/bin/python3", {"-c", script, npy_path, npz_path}), 0);
+                                   "l = z['labels']\n"
+                                   "assert l.dtype == np.float64 and l[0] == 1 and np.isnan(l[1])\n"
+                                   "assert i['labels'].dtype == np.int64 and i['labels'].tolist() == [1, -1]\n");
+        QCOMPARE(QProcess::execute("/usr/bin/python3", {"-c", script, npy_path, npz_path, ints_path}), 0);
     }
 };
 

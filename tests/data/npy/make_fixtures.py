@@ -115,7 +115,9 @@ def main():
     # Labels for the 4-row grids.
     save('labels_int.npy', np.array([2, 0, 1, 2], dtype=np.int64))
     save('labels_float.npy', np.array([0.5, 1.25, -3.0, 2.0]))
-    save('labels_missing.npy', np.array([-1, 7, 3, 7], dtype=np.int32))
+    # NaN is the only missing label (float arrays); -1 in an integer array is a label (+-1 classes).
+    save('labels_missing.npy', np.array([np.nan, 7, 3, 7]))
+    save('labels_pm1.npy', np.array([-1, 1, 1, -1], dtype=np.int32))
     save('labels_short.npy', np.array([1, 2, 3], dtype=np.int64))
 
     features = grid_as('<f4').astype(np.float32)
@@ -126,6 +128,9 @@ def main():
     np.savez(path('ambiguous.npz'), emb=features, meta=features)
     np.savez(path('custom_names.npz'), emb=features, kind=np.array([0.5, 1.5, 2.5, 3.5]))
     np.savez(path('string_labels.npz'), X=features, y=np.array(['a', 'b', 'c', 'd']))
+    # Label names are guessed as for CSV (label, labels, class, target, y; any case), and the first
+    # that fits wins: this 'y' has 3 entries for 4 rows, 'Class' fits.
+    np.savez(path('label_names.npz'), X=features, y=np.array([1, 2, 3]), Class=labels)
     with open(path('zip64.npz'), 'wb') as f:
         f.write(zip64_archive([('data.npy', npy_bytes(features)), ('target.npy', npy_bytes(labels))]))
 
@@ -143,6 +148,11 @@ def main():
     for name, data in (('gz-images-idx3-ubyte.gz', idx_images), ('gz-labels-idx1-ubyte.gz', idx_labels)):
         with open(path(name), 'wb') as f:
             f.write(gzip_bytes(data))
+    # Gzipped files cut short inside the data: errors count decompressed bytes and say so.
+    with open(path('gz-cut-images-idx3-ubyte.gz'), 'wb') as f:
+        f.write(gzip_bytes(idx_images[:-1]))
+    with open(path('gzipped_cut.npy.gz'), 'wb') as f:
+        f.write(gzip_bytes(npy_bytes(grid_as('<f4').astype('<f4'))[:-4]))
     # Big-endian int16 and float64 IDX images (no labels file).
     with open(path('int16-images-idx3'), 'wb') as f:
         f.write(idx_bytes((cube - 300).astype('>i2'), 0x0B))
