@@ -24,6 +24,11 @@
 
 #include <vtkVersion.h>
 
+// resources/resources.qrc lives in a static library: nothing would pull its initialiser into
+// the executable, so it is registered explicitly (Q_INIT_RESOURCE must be used outside any
+// namespace).
+static void initLatentscapeResources() { Q_INIT_RESOURCE(resources); }
+
 namespace latentscape::ui {
 namespace {
 
@@ -40,8 +45,12 @@ QString localFileOf(const QMimeData* mime) {
 
 }  // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetPath(standardDatasetPath()) {
+    // One load at a time: each is OpenMP-parallel and may need gigabytes. A newer request
+    // cancels the queued ones (they end without running) and the running one's result is ignored.
+    m_pool.setMaxThreadCount(1);
     setWindowTitle(tr("Latentscape"));
+    setWindowIcon(applicationIcon());
     setAcceptDrops(true);
 
     m_scatterView = new ScatterView(this);
@@ -92,9 +101,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
-    // No worker may outlive the window: cancel what can stop early, wait for the rest.
+    // No worker may outlive the window: cancel what can stop early (queued jobs end at once,
+    // a running one at its next check), then wait for the rest.
     cancelJobs();
     m_pool.waitForDone();
+}
+
+QIcon MainWindow::applicationIcon() {
+    initLatentscapeResources();
+    return QIcon(QStringLiteral(":/latentscape.svg"));
 }
 
 void MainWindow::createActions() {
@@ -119,7 +134,7 @@ void MainWindow::createActions() {
     rebuildRecentMenu();
 }
 
-QString MainWindow::defaultDatasetPath() {
+QString MainWindow::standardDatasetPath() {
     return QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 }
 
@@ -132,8 +147,8 @@ void MainWindow::loadFile(const QString& path, const data::LoadOptions& options)
 }
 
 void MainWindow::loadDefaultDataset() {
-    const QString path = defaultDatasetPath();
-    if (!QFileInfo::exists(path)) {
+    const QString path = m_defaultDatasetPath;
+    if (path.isEmpty() || !QFileInfo::exists(path)) {
         loadBlobs();
         return;
     }
@@ -152,6 +167,11 @@ void MainWindow::loadBlobs() {
              JobContext{name, {}, {}, false});
 }
 
+void MainWindow::loadFromSource(DatasetSource source, const QString& displayName) {
+    if (!source) return;
+    startJob(std::move(source), JobContext{displayName, {}, {}, false});
+}
+
 void MainWindow::setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& displayName) {
     if (!dataset) return;
     const QString name = displayName.isEmpty() ? QString::fromStdString(dataset->source) : displayName;
@@ -159,7 +179,9 @@ void MainWindow::setDataset(std::shared_ptr<const data::Dataset> dataset, const 
 }
 
 void MainWindow::startJob(DatasetSource source, JobContext context) {
-    // The newest request wins: older jobs are canceled and their results ignored.
+    // The newest request wins: older jobs are canceled and their results ignored. With one
+    // loader thread a canceled job that has not started yet finishes without running (QtConcurrent
+    // checks the promise first), so only the running one (if any) delays this one.
     cancelJobs();
     auto* watcher = new Watcher(this);
     m_activeJob = watcher;
@@ -231,6 +253,12 @@ void MainWindow::updatePoints() {
         }
     }
     m_scatterView->setPoints(x.data(), y.data(), n);
+    const auto name = [&ds](int j) {
+        return j >= 0 && std::size_t(j) < ds.feature_names.size() ? QString::fromStdString(ds.feature_names[std::size_t(j)])
+                                                                   : QString();
+    };
+    if (ds.d > 0) m_scatterView->setAxisLabels(name(m_dataPanel->xFeature()), name(m_dataPanel->yFeature()));
+    else m_scatterView->setAxisLabels({}, {});
 }
 
 void MainWindow::updateColors() {

@@ -1,11 +1,13 @@
 #pragma once
 /// @file The main window: the scatter view, the data panel, the File menu and the status bar.
-/// Loading runs on a worker (jobs/DatasetJob); this class only hands results to the widgets.
+/// Loading runs on one loader thread (jobs/DatasetJob); this class only hands results to the
+/// widgets. The newest request wins: older ones are canceled (if still queued) or ignored.
 
 #include "data/load.h"
 #include "jobs/DatasetJob.h"
 
 #include <QFutureWatcher>
+#include <QIcon>
 #include <QMainWindow>
 #include <QThreadPool>
 
@@ -29,18 +31,29 @@ public:
     /// Loads `path` on a worker. On success it replaces the dataset; on failure the current
     /// dataset stays and the error is shown (dialog "loadErrorBox" and status bar).
     void loadFile(const QString& path, const data::LoadOptions& options = {});
-    /// Fashion-MNIST from defaultDatasetPath() if present, else synthetic Gaussian blobs.
+    /// Fashion-MNIST from defaultDatasetPath() if present, else synthetic Gaussian blobs (also
+    /// shown, after the error, when the file is present but cannot be read).
     void loadDefaultDataset();
     /// Shows an existing dataset; its summary is still prepared on the worker.
     void setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& displayName = {});
+    /// Shows whatever `source` produces; `source` runs on the loader thread (generated data).
+    void loadFromSource(DatasetSource source, const QString& displayName);
 
     std::shared_ptr<const data::Dataset> dataset() const { return m_prepared.dataset; }
     const PreparedDataset& preparedDataset() const { return m_prepared; }
     ScatterView* scatterView() const { return m_scatterView; }
     DataPanel* dataPanel() const { return m_dataPanel; }
     bool isLoading() const { return m_activeJob != nullptr; }
+    /// Loader threads: 1, so that loads (each OpenMP-parallel and memory-heavy) never overlap.
+    int loaderThreadLimit() const { return m_pool.maxThreadCount(); }
 
-    static QString defaultDatasetPath();
+    /// The file loadDefaultDataset() opens; standardDatasetPath() unless set otherwise.
+    QString defaultDatasetPath() const { return m_defaultDatasetPath; }
+    void setDefaultDatasetPath(const QString& path) { m_defaultDatasetPath = path; }
+    /// Where the set-up installs Fashion-MNIST (training images; labels found next to them).
+    static QString standardDatasetPath();
+    /// The application icon (resources/latentscape.svg, compiled into this library).
+    static QIcon applicationIcon();
     static constexpr int maxRecentFiles = 8;
 
 signals:
@@ -89,6 +102,7 @@ private:
     QProgressBar* m_busyBar = nullptr;
 
     PreparedDataset m_prepared;
+    QString m_defaultDatasetPath;
     QThreadPool m_pool;
     Watcher* m_activeJob = nullptr;
 };

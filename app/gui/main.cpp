@@ -14,6 +14,9 @@ int main(int argc, char* argv[]) {
     QApplication::setOrganizationName(QStringLiteral("Latentscape"));
     QApplication::setApplicationVersion(QStringLiteral(LATENTSCAPE_VERSION));
     QApplication app(argc, argv);
+    // resources/latentscape.desktop: lets Wayland compositors and docks match the window to it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("latentscape"));
+    QApplication::setWindowIcon(latentscape::ui::MainWindow::applicationIcon());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(

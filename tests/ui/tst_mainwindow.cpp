@@ -1,32 +1,45 @@
 // The main window with real widgets under Xvfb: it renders coloured points, survives bad
-// files, stays free of Qt 5, follows the X feature combo, pans and zooms, and loads a dropped
-// file after asking what to do with its missing values.
+// files, stays free of Qt 5, follows the X feature combo, pans and zooms, loads a dropped file
+// after asking what to do with its missing values, runs one load at a time (the newest wins),
+// opens the example dataset or falls back to blobs, keeps a huge legend short, shows its icon
+// and names the plotted features on the axes.
 
 #include "MainWindow.h"
 #include "data/synthetic.h"
 #include "panels/DataPanel.h"
+#include "panels/LegendWidget.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
 #include "vtk/VtkOpenGLWidget.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QIcon>
+#include <QImageReader>
+#include <QLabel>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QOpenGLContext>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QSurfaceFormat>
+#include <QSemaphore>
+#include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QtTest>
 
 #include <vtkCamera.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkRenderer.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <random>
 
 using namespace latentscape;
 
@@ -56,6 +69,46 @@ qint64 countNear(const QImage& image, ui::Rgb color, int tolerance) {
         for (int x = 0; x < image.width(); ++x) count += near(line[x], color, tolerance);
     }
     return count;
+}
+
+// n points in 2-D whose label is a unique-ish id: 20 ids of 500 points each, then one point per id.
+std::shared_ptr<const data::Dataset> manyCategories(std::int64_t n, std::int32_t bigIds) {
+    auto ds = std::make_shared<data::Dataset>();
+    ds->n = n;
+    ds->d = 2;
+    ds->features.resize(std::size_t(2 * n));
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal;
+    for (auto& v : ds->features) v = normal(rng);
+    ds->feature_names = {"u", "v"};
+    const std::int64_t grouped = std::int64_t(bigIds) * 500;
+    std::vector<std::int32_t> codes(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i)
+        codes[std::size_t(i)] = i < grouped ? std::int32_t(i % bigIds) : std::int32_t(bigIds + (i - grouped));
+    const auto categories = std::size_t(bigIds + (n - grouped));
+    std::vector<std::string> names(categories);
+    for (std::size_t c = 0; c < categories; ++c) names[c] = "id" + std::to_string(c);
+    ds->metadata.push_back(data::MetadataColumn::categorical("id", std::move(codes), std::move(names)));
+    ds->label_column = 0;
+    ds->source = "many categories";
+    ds->format = "synthetic";
+    ds->check_consistent();
+    return ds;
+}
+
+std::shared_ptr<const data::Dataset> tinyDataset(float value) {
+    auto ds = std::make_shared<data::Dataset>();
+    ds->n = 3;
+    ds->d = 2;
+    ds->features.assign(6, value);
+    ds->feature_names = {"a", "b"};
+    ds->source = "tiny";
+    ds->check_consistent();
+    return ds;
+}
+
+QTreeWidget* legendTree(ui::MainWindow* window) {
+    return window->dataPanel()->legend()->findChild<QTreeWidget*>(QStringLiteral("legendCategories"));
 }
 
 }  // namespace
@@ -254,6 +307,257 @@ private slots:
         QVERIFY(m_window->isLoading());
         m_window.reset();  // cancels the job and waits for its thread
         QTest::qWait(50);  // a late result would now reach a deleted window
+    }
+
+    void loadsRunOneAtATimeAndTheNewestWins() {
+        showWindowWithBlobs();
+        QCOMPARE(m_window->loaderThreadLimit(), 1);
+
+        // A is running (blocked until released), B is queued, C is the newest request. The jobs
+        // share the probe, not the test's stack: a failing test must not leave A with dangling
+        // references.
+        struct Probe {
+            QSemaphore startedA, releaseA;
+            std::atomic<int> running{0}, mostRunning{0};
+            std::atomic<bool> ranB{false}, ranC{false};
+            void enter() {
+                const int now = ++running;
+                int seen = mostRunning.load();
+                while (now > seen && !mostRunning.compare_exchange_weak(seen, now)) {}
+            }
+        };
+        const auto probe = std::make_shared<Probe>();
+        const auto a = tinyDataset(1.0f), b = tinyDataset(2.0f), c = tinyDataset(3.0f);
+        m_window->loadFromSource([probe, a] {
+            probe->enter();
+            probe->startedA.release();
+            probe->releaseA.tryAcquire(1, 10000);  // bounded, so a failing test cannot hang the pool
+            --probe->running;
+            return a;
+        }, QStringLiteral("A"));
+        QVERIFY(probe->startedA.tryAcquire(1, 5000));
+        m_window->loadFromSource([probe, b] {
+            probe->enter();
+            probe->ranB = true;
+            --probe->running;
+            return b;
+        }, QStringLiteral("B"));
+        m_window->loadFromSource([probe, c] {
+            probe->enter();
+            probe->ranC = true;
+            --probe->running;
+            return c;
+        }, QStringLiteral("C"));
+        QVERIFY(m_window->isLoading());
+        QTest::qWait(100);
+        QVERIFY(!probe->ranC);  // waits for A: one loader thread
+        QCOMPARE(m_window->dataset(), m_blobs);
+
+        QSignalSpy changed(m_window.get(), &ui::MainWindow::datasetChanged);
+        probe->releaseA.release();
+        QTRY_COMPARE(m_window->dataset(), c);
+        QVERIFY(!m_window->isLoading());
+        QVERIFY(probe->ranC);
+        QVERIFY2(!probe->ranB, "a queued, superseded job still ran its source");
+        QCOMPARE(probe->mostRunning.load(), 1);
+        QCOMPARE(changed.count(), 1);  // A's result was discarded, not shown first
+        QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("C")));
+    }
+
+    void defaultDatasetIsFashionMnist() {
+        const QString path = ui::MainWindow::standardDatasetPath();
+        if (!QFileInfo::exists(path)) QSKIP("Fashion-MNIST is not installed");
+        m_window = std::make_unique<ui::MainWindow>();
+        QCOMPARE(m_window->defaultDatasetPath(), path);
+        m_window->resize(1000, 700);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QElapsedTimer timer;
+        timer.start();
+        m_window->loadDefaultDataset();
+        QVERIFY(m_window->isLoading());
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->dataset() != nullptr && !m_window->isLoading(), 20000);
+        qInfo() << "Fashion-MNIST shown after" << timer.elapsed() << "ms";
+        const auto ds = m_window->dataset();
+        QCOMPARE(ds->n, std::int64_t(60000));
+        QCOMPARE(ds->d, std::int64_t(784));
+        QCOMPARE(m_window->scatterView()->pointCount(), std::size_t(60000));
+        QTreeWidget* tree = legendTree(m_window.get());
+        QVERIFY(tree);
+        QCOMPARE(m_window->dataPanel()->legend()->categoryRows(), 10);
+        QCOMPARE(tree->topLevelItem(0)->text(0), QStringLiteral("T-shirt/top"));
+        QCOMPARE(tree->topLevelItem(9)->text(0), QStringLiteral("Ankle boot"));
+        QCOMPARE(tree->topLevelItem(0)->text(1), QLocale().toString(6000));
+        QVERIFY(m_window->findChild<QMessageBox*>(QStringLiteral("loadErrorBox")) == nullptr);
+    }
+
+    void defaultDatasetFallsBackToBlobs_data() {
+        QTest::addColumn<bool>("fileExists");
+        QTest::newRow("absent") << false;
+        QTest::newRow("unreadable") << true;  // installed but corrupt: error shown, blobs anyway
+    }
+
+    void defaultDatasetFallsBackToBlobs() {
+        QFETCH(bool, fileExists);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("train-images-idx3-ubyte.gz"));
+        if (fileExists) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("not gzip, not IDX");
+        }
+        m_window = std::make_unique<ui::MainWindow>();
+        m_window->setDefaultDatasetPath(path);
+        QCOMPARE(m_window->defaultDatasetPath(), path);
+        m_window->resize(1000, 700);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->loadDefaultDataset();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->dataset() != nullptr && !m_window->isLoading(), 10000);
+        const auto ds = m_window->dataset();
+        QCOMPARE(ds->format, std::string("synthetic"));
+        QCOMPARE(ds->n, std::int64_t(3000));
+        QCOMPARE(ds->d, std::int64_t(50));
+        QVERIFY(ds->label());
+        QCOMPARE(ds->label()->categories.size(), std::size_t(6));
+        QCOMPARE(m_window->dataPanel()->legend()->categoryRows(), 6);
+        QVERIFY(m_window->windowTitle().startsWith(QStringLiteral("Synthetic blobs")));
+        auto* box = m_window->findChild<QMessageBox*>(QStringLiteral("loadErrorBox"));
+        QCOMPARE(box != nullptr, fileExists);
+        if (box) QVERIFY2(box->text().contains(QStringLiteral("train-images-idx3-ubyte.gz")), qPrintable(box->text()));
+    }
+
+    void hugeLegendIsCapped() {
+        showWindowWithBlobs();
+        const std::int32_t bigIds = 20;
+        const auto many = manyCategories(60000, bigIds);  // 20 + 50,000 categories
+        const std::size_t categories = many->metadata[0].categories.size();
+        QCOMPARE(categories, std::size_t(50020));
+        QElapsedTimer timer;
+        timer.start();
+        m_window->setDataset(many, QStringLiteral("many"));
+        QTRY_COMPARE(m_window->dataset(), many);
+        qInfo() << "50,020 categories shown after" << timer.elapsed() << "ms";
+
+        ui::LegendWidget* legend = m_window->dataPanel()->legend();
+        QTreeWidget* tree = legendTree(m_window.get());
+        QCOMPARE(legend->categoryRows(), ui::LegendWidget::maxCategoryRows + 1);
+        QCOMPARE(legend->hiddenCategories(), std::int64_t(categories) - ui::LegendWidget::maxCategoryRows);
+        // The largest first (ties in code order), then single points, then the summary row.
+        QCOMPARE(tree->topLevelItem(0)->text(0), QStringLiteral("id0"));
+        QCOMPARE(tree->topLevelItem(0)->text(1), QLocale().toString(500));
+        QCOMPARE(tree->topLevelItem(bigIds - 1)->text(0), QStringLiteral("id19"));
+        QCOMPARE(tree->topLevelItem(bigIds)->text(1), QLocale().toString(1));
+        QTreeWidgetItem* more = tree->topLevelItem(ui::LegendWidget::maxCategoryRows);
+        QCOMPARE(more->text(0), QStringLiteral("… %1 more categories").arg(QLocale().toString(49920)));
+        QCOMPARE(more->text(1), QLocale().toString(49920));  // one point each
+        QVERIFY(more->icon(0).isNull());
+
+        // One shared swatch per palette colour, not one pixmap per row.
+        QSet<qint64> keys;
+        for (int row = 0; row < ui::LegendWidget::maxCategoryRows; ++row)
+            keys.insert(tree->topLevelItem(row)->icon(0).cacheKey());
+        QCOMPARE(keys.size(), ui::categoricalPaletteSize());
+        QCOMPARE(tree->topLevelItem(0)->icon(0).cacheKey(), tree->topLevelItem(22)->icon(0).cacheKey());
+
+        // Switching the colouring away and back costs bounded widget work.
+        auto* colorCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("colorByCombo"));
+        QVERIFY(colorCombo);
+        timer.restart();
+        colorCombo->setCurrentIndex(0);  // None
+        QCOMPARE(legend->categoryRows(), 0);
+        colorCombo->setCurrentIndex(1);  // id
+        const qint64 ms = timer.elapsed();
+        qInfo() << "colour by None and back to 50,020 categories:" << ms << "ms";
+        QCOMPARE(legend->categoryRows(), ui::LegendWidget::maxCategoryRows + 1);
+        QVERIFY2(ms < 200, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+        QCOMPARE(m_window->scatterView()->pointColor(0)[0], ui::categoricalColor(0).r);
+    }
+
+    void applicationIconLoads() {
+        const QIcon icon = ui::MainWindow::applicationIcon();
+        QVERIFY(!icon.isNull());
+        QVERIFY(QFile::exists(QStringLiteral(":/latentscape.svg")));
+        QVERIFY2(QImageReader::supportedImageFormats().contains("svg"), "qt6-svg image format plugin missing");
+        qInfo() << "icon sizes" << icon.availableSizes();
+        for (int size : {16, 48, 256}) {
+            const QPixmap pixmap = icon.pixmap(size, size);
+            QVERIFY(!pixmap.isNull());
+            QCOMPARE(pixmap.size(), QSize(size, size));
+        }
+        // Drawn, not blank: transparent corners, a dark plate, blue and orange dots.
+        const QImage image = icon.pixmap(128, 128).toImage().convertToFormat(QImage::Format_ARGB32);
+        QCOMPARE(qAlpha(image.pixel(0, 0)), 0);
+        const QRgb plate = image.pixel(110, 20);
+        QCOMPARE(qAlpha(plate), 255);
+        QVERIFY(qGray(plate) < 80);
+        QVERIFY(near(image.pixel(42, 80), {0x4f, 0x9f, 0xe0}, 12));
+        QVERIFY(near(image.pixel(84, 44), {0xff, 0x8c, 0x1a}, 12));
+
+        m_window = std::make_unique<ui::MainWindow>();
+        QVERIFY(!m_window->windowIcon().isNull());
+        QVERIFY(!m_window->windowIcon().pixmap(32, 32).isNull());
+    }
+
+    void axisLabelsNameThePlottedFeatures() {
+        showWindowWithBlobs();
+        ui::ScatterView* view = m_window->scatterView();
+        auto* xCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("xFeatureCombo"));
+        auto* yCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("yFeatureCombo"));
+        QVERIFY(xCombo && yCombo);
+        const auto name = [this](int j) { return QString::fromStdString(m_blobs->feature_names[std::size_t(j)]); };
+        QCOMPARE(view->xAxisLabel(), name(xCombo->currentIndex()));
+        QCOMPARE(view->yAxisLabel(), name(yCombo->currentIndex()));
+
+        auto* xLabel = view->findChild<QWidget*>(QStringLiteral("xAxisLabel"));
+        auto* yLabel = view->findChild<QWidget*>(QStringLiteral("yAxisLabel"));
+        QVERIFY(xLabel && yLabel);
+        QVERIFY(xLabel->isVisible() && yLabel->isVisible());
+        QVERIFY(view->rect().contains(xLabel->geometry()));
+        QVERIFY(view->rect().contains(yLabel->geometry()));
+        QVERIFY(xLabel->geometry().bottom() > view->height() * 0.9);                       // along the bottom
+        QVERIFY(yLabel->geometry().left() < view->width() * 0.1);                          // up the left edge
+        QVERIFY(yLabel->height() > yLabel->width());                                       // reads upwards
+        QVERIFY(!xLabel->geometry().intersects(yLabel->geometry()));
+        QVERIFY(xLabel->testAttribute(Qt::WA_TransparentForMouseEvents));
+
+        // The fitted data stays clear of the labels: no point projects under them.
+        vtkRenderer* renderer = view->renderer();
+        const double dpr = view->devicePixelRatioF();
+        const int deviceHeight = view->renderWindow()->GetSize()[1];
+        for (std::size_t i = 0; i < view->pointCount(); i += 7) {
+            const auto p = view->pointPosition(i);
+            renderer->SetWorldPoint(p[0], p[1], p[2], 1.0);
+            renderer->WorldToDisplay();
+            double d[3];
+            renderer->GetDisplayPoint(d);
+            const QPointF logical(d[0] / dpr, (deviceHeight - 1 - d[1]) / dpr);
+            QVERIFY(!xLabel->geometry().contains(logical.toPoint()));
+            QVERIFY(!yLabel->geometry().contains(logical.toPoint()));
+        }
+
+        const int newFeature = (xCombo->currentIndex() + 1) % int(m_blobs->d);
+        xCombo->setCurrentIndex(newFeature);
+        QCOMPARE(view->xAxisLabel(), name(newFeature));
+        QCOMPARE(view->yAxisLabel(), name(yCombo->currentIndex()));
+
+        // Readable over points: the window's image (GL frame plus overlays) shows a light plate
+        // with dark text where the X label is.
+        const QImage shot = m_window->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const qreal shotRatio = shot.devicePixelRatio();
+        const QRect plate(xLabel->mapTo(m_window.get(), QPoint(0, 0)) * shotRatio, xLabel->size() * shotRatio);
+        QVERIFY(shot.rect().contains(plate));
+        qint64 dark = 0;
+        for (int y = plate.top() + 2; y <= plate.bottom() - 2; ++y)
+            for (int x = plate.left() + 2; x <= plate.right() - 2; ++x) dark += qGray(shot.pixel(x, y)) < 110;
+        QVERIFY2(dark >= 20, qPrintable(QStringLiteral("%1 dark pixels").arg(dark)));
+        QVERIFY(near(shot.pixel(plate.left() + 3, plate.center().y()), {255, 255, 255}, 45));
+
+        // 3-D has no such axes.
+        const std::vector<float> xyz{0, 0, 0, 1, 1, 1, 2, 0, 1};
+        view->setPoints(xyz.data(), 3);
+        QVERIFY(!xLabel->isVisible() && !yLabel->isVisible());
     }
 
     void droppedCsvWithMissingValuesAsksAndLoads() {

@@ -9,6 +9,9 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <numeric>
+
 namespace latentscape::ui {
 
 /// A horizontal viridis bar.
@@ -95,32 +98,88 @@ LegendWidget::LegendWidget(QWidget* parent) : QWidget(parent) {
     showNote(QString());
 }
 
+const QIcon& LegendWidget::paletteSwatch(std::int32_t code) {
+    const int size = categoricalPaletteSize();
+    if (m_paletteSwatches.empty()) m_paletteSwatches.resize(std::size_t(size));
+    const auto slot = std::size_t(((code % size) + size) % size);
+    QIcon& icon = m_paletteSwatches[slot];
+    if (icon.isNull()) icon = swatch(categoricalColor(int(slot)).toQColor());
+    return icon;
+}
+
+const QIcon& LegendWidget::missingSwatch() {
+    if (m_missingSwatch.isNull()) m_missingSwatch = swatch(missingColor().toQColor());
+    return m_missingSwatch;
+}
+
 void LegendWidget::showCategories(const data::MetadataColumn& column, const ColumnSummary& summary) {
     m_categories->clear();
+    const std::size_t categories = column.categories.size();
+    const auto pointsIn = [&summary](std::size_t c) -> std::int64_t {
+        return c < summary.categoryCounts.size() ? summary.categoryCounts[c] : 0;
+    };
+
+    // Which categories get a row: all of them in code order, or the largest by decreasing count
+    // (ties in code order). O(categories) arithmetic, but a bounded number of widget items.
+    std::vector<std::int32_t> shown;
+    if (categories <= std::size_t(maxCategoryRows)) {
+        shown.resize(categories);
+        std::iota(shown.begin(), shown.end(), 0);
+    } else {
+        std::vector<std::int32_t> all(categories);
+        std::iota(all.begin(), all.end(), 0);
+        const auto last = all.begin() + maxCategoryRows;
+        std::partial_sort(all.begin(), last, all.end(), [&pointsIn](std::int32_t a, std::int32_t b) {
+            const auto na = pointsIn(std::size_t(a)), nb = pointsIn(std::size_t(b));
+            return na != nb ? na > nb : a < b;
+        });
+        shown.assign(all.begin(), last);
+    }
+    m_hiddenCategories = std::int64_t(categories - shown.size());
+
     QList<QTreeWidgetItem*> items;
+    items.reserve(qsizetype(shown.size()) + 2);
     const QLocale locale;
-    for (std::size_t c = 0; c < column.categories.size(); ++c) {
+    std::int64_t shownPoints = 0;
+    for (const std::int32_t c : shown) {
         auto* item = new QTreeWidgetItem;
-        const QString name = QString::fromStdString(column.categories[c]);
+        const QString name = QString::fromStdString(column.categories[std::size_t(c)]);
+        const std::int64_t points = pointsIn(std::size_t(c));
+        shownPoints += points;
         item->setText(0, name);
         item->setToolTip(0, name);
-        item->setIcon(0, swatch(categoricalColor(int(c)).toQColor()));
-        item->setText(1, locale.toString(qlonglong(c < summary.categoryCounts.size() ? summary.categoryCounts[c] : 0)));
+        item->setIcon(0, paletteSwatch(c));
+        item->setText(1, locale.toString(qlonglong(points)));
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+        items.append(item);
+    }
+    if (m_hiddenCategories > 0) {
+        std::int64_t totalPoints = 0;
+        for (std::size_t c = 0; c < categories; ++c) totalPoints += pointsIn(c);
+        auto* item = new QTreeWidgetItem;
+        item->setText(0, tr("… %1 more categories").arg(locale.toString(qlonglong(m_hiddenCategories))));
+        item->setToolTip(0, tr("Only the %1 largest of %2 categories are listed.")
+                                .arg(maxCategoryRows)
+                                .arg(locale.toString(qlonglong(categories))));
+        QFont font = item->font(0);
+        font.setItalic(true);
+        item->setFont(0, font);
+        item->setText(1, locale.toString(qlonglong(totalPoints - shownPoints)));
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         items.append(item);
     }
     if (summary.missing > 0) {
         auto* item = new QTreeWidgetItem;
         item->setText(0, tr("(missing)"));
-        item->setIcon(0, swatch(missingColor().toQColor()));
+        item->setIcon(0, missingSwatch());
         item->setText(1, locale.toString(qlonglong(summary.missing)));
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         items.append(item);
     }
     m_categories->addTopLevelItems(items);
-    if (column.categories.size() > std::size_t(categoricalPaletteSize()))
+    if (categories > std::size_t(categoricalPaletteSize()))
         m_categories->setToolTip(tr("%1 categories share %2 colours: colours repeat.")
-                                     .arg(column.categories.size())
+                                     .arg(locale.toString(qlonglong(categories)))
                                      .arg(categoricalPaletteSize()));
     else
         m_categories->setToolTip(QString());
@@ -128,6 +187,8 @@ void LegendWidget::showCategories(const data::MetadataColumn& column, const Colu
 }
 
 void LegendWidget::showRange(const data::MetadataColumn& column, const ColumnSummary& summary) {
+    m_categories->clear();
+    m_hiddenCategories = 0;
     m_minLabel->setText(formatNumber(summary.range.min));
     m_maxLabel->setText(formatNumber(summary.range.max));
     QString note = tr("%1, linear from minimum to maximum.").arg(QString::fromStdString(column.name));
@@ -141,6 +202,7 @@ void LegendWidget::showRange(const data::MetadataColumn& column, const ColumnSum
 
 void LegendWidget::showNote(const QString& note) {
     m_categories->clear();
+    m_hiddenCategories = 0;
     m_note->setText(note);
     m_stack->setCurrentWidget(m_note);
 }

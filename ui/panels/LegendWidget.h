@@ -1,10 +1,16 @@
 #pragma once
 /// @file The colour legend: one row per category (swatch, name, point count), or a viridis
-/// gradient with its minimum and maximum for a numeric column.
+/// gradient with its minimum and maximum for a numeric column. A column with more than
+/// maxCategoryRows categories (unique ids, say) shows its largest ones and one "… N more
+/// categories" row, so that its cost on the GUI thread does not grow with the category count.
 
 #include "jobs/DatasetJob.h"
 
+#include <QIcon>
 #include <QWidget>
+
+#include <cstdint>
+#include <vector>
 
 class QLabel;
 class QStackedWidget;
@@ -19,17 +25,27 @@ class LegendWidget : public QWidget {
 public:
     explicit LegendWidget(QWidget* parent = nullptr);
 
-    /// Categories of `column` with the counts in `summary` (plus a "missing" row if any).
+    /// Most category rows shown; more categories are summed up in one final row.
+    static constexpr int maxCategoryRows = 100;
+
+    /// Categories of `column` with the counts in `summary` (plus a "missing" row if any): all
+    /// of them in code order, or, beyond maxCategoryRows, the largest ones by decreasing count.
     void showCategories(const data::MetadataColumn& column, const ColumnSummary& summary);
     /// The viridis gradient from summary.range.min to summary.range.max.
     void showRange(const data::MetadataColumn& column, const ColumnSummary& summary);
     /// No colour mapping: a one-line note instead of a legend.
     void showNote(const QString& note);
 
-    /// Rows in the category list (0 unless categories are shown).
+    /// Rows in the category list (0 unless categories are shown), "more" and "missing" rows included.
     int categoryRows() const;
+    /// Categories summed up in the "… N more categories" row (0 when every category has a row).
+    std::int64_t hiddenCategories() const { return m_hiddenCategories; }
 
 private:
+    /// One shared icon per palette colour, drawn on first use (not one pixmap per row).
+    const QIcon& paletteSwatch(std::int32_t code);
+    const QIcon& missingSwatch();
+
     QStackedWidget* m_stack = nullptr;
     QTreeWidget* m_categories = nullptr;
     QWidget* m_rangePage = nullptr;
@@ -38,6 +54,9 @@ private:
     QLabel* m_maxLabel = nullptr;
     QLabel* m_rangeNote = nullptr;
     QLabel* m_note = nullptr;
+    std::vector<QIcon> m_paletteSwatches;
+    QIcon m_missingSwatch;
+    std::int64_t m_hiddenCategories = 0;
 };
 
 }  // namespace latentscape::ui

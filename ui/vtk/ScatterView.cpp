@@ -5,6 +5,8 @@
 
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QPainter>
+#include <QResizeEvent>
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
@@ -29,7 +31,58 @@ namespace latentscape::ui {
 namespace {
 // Fraction of the data's extent left free around it after resetCamera().
 constexpr double kCameraMargin = 0.06;
+// Logical pixels between an axis label and the edge of the view.
+constexpr int kAxisLabelMargin = 6;
 }  // namespace
+
+/// An axis caption over the plot: text on a nearly opaque plate (readable over dense points),
+/// horizontal or reading upwards. Mouse events pass through to the view underneath.
+class AxisLabel : public QWidget {
+public:
+    AxisLabel(Qt::Orientation orientation, QWidget* parent) : QWidget(parent), m_orientation(orientation) {
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+        setFocusPolicy(Qt::NoFocus);
+        hide();
+    }
+
+    QString text() const { return m_text; }
+    void setText(const QString& text) { m_text = text; }
+
+    /// Resizes to the text, elided in the middle to at most `maxLength` logical pixels along it.
+    void fit(int maxLength) {
+        const QFontMetrics metrics = fontMetrics();
+        const int padding = metrics.height() / 3;
+        m_shown = metrics.elidedText(m_text, Qt::ElideMiddle, std::max(0, maxLength - 2 * padding));
+        const QSize along(metrics.horizontalAdvance(m_shown) + 2 * padding, metrics.height() + padding);
+        resize(m_orientation == Qt::Horizontal ? along : along.transposed());
+        update();
+    }
+
+    /// Extent across the text: what the label takes from the other axis.
+    int thickness() const { return fontMetrics().height() + fontMetrics().height() / 3; }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter painter(this);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QColor(0, 0, 0, 45));
+        painter.setBrush(QColor(255, 255, 255, 225));
+        painter.drawRoundedRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4.0, 4.0);
+        painter.setPen(QColor(0x30, 0x30, 0x30));
+        QRect textRect = rect();
+        if (m_orientation == Qt::Vertical) {
+            painter.translate(0, height());
+            painter.rotate(-90.0);
+            textRect = QRect(0, 0, height(), width());
+        }
+        painter.drawText(textRect, Qt::AlignCenter, m_shown);
+    }
+
+private:
+    Qt::Orientation m_orientation;
+    QString m_text;
+    QString m_shown;
+};
 
 ScatterView::ScatterView(QWidget* parent) : VtkOpenGLWidget(parent) {
     m_points->SetDataTypeToFloat();
@@ -58,6 +111,11 @@ ScatterView::ScatterView(QWidget* parent) : VtkOpenGLWidget(parent) {
     m_panZoomStyle->SetDefaultRenderer(m_renderer);
     m_rotateStyle->SetDefaultRenderer(m_renderer);
     interactor()->SetInteractorStyle(m_panZoomStyle);
+
+    m_xLabel = new AxisLabel(Qt::Horizontal, this);
+    m_xLabel->setObjectName(QStringLiteral("xAxisLabel"));
+    m_yLabel = new AxisLabel(Qt::Vertical, this);
+    m_yLabel->setObjectName(QStringLiteral("yAxisLabel"));
 
     connect(this, &VtkOpenGLWidget::deviceSizeChanged, this, [this] {
         applyPointSize();
@@ -129,9 +187,43 @@ void ScatterView::setColors(const std::uint8_t* rgb, std::size_t n) {
     update();
 }
 
+void ScatterView::setAxisLabels(const QString& xName, const QString& yName) {
+    m_xName = xName;
+    m_yName = yName;
+    // "X: name →" along the bottom; "Y: name →" up the left edge, the arrow pointing up.
+    m_xLabel->setText(xName.isEmpty() ? QString() : tr("X: %1  \u2192").arg(xName));
+    m_yLabel->setText(yName.isEmpty() ? QString() : tr("Y: %1  \u2192").arg(yName));
+    layoutAxisLabels();
+    if (m_cameraFitted) resetCamera();  // the labels' bands may have changed
+}
+
+void ScatterView::layoutAxisLabels() {
+    const bool showX = !m_threeD && !m_xName.isEmpty();
+    const bool showY = !m_threeD && !m_yName.isEmpty();
+    // Each label stays clear of the other's corner.
+    const int reserveX = showY ? m_yLabel->thickness() + kAxisLabelMargin : 0;
+    const int reserveY = showX ? m_xLabel->thickness() + kAxisLabelMargin : 0;
+    if (showX) {
+        m_xLabel->fit(width() - 2 * (kAxisLabelMargin + reserveX));
+        m_xLabel->move((width() - m_xLabel->width()) / 2, height() - kAxisLabelMargin - m_xLabel->height());
+    }
+    if (showY) {
+        m_yLabel->fit(height() - 2 * (kAxisLabelMargin + reserveY));
+        m_yLabel->move(kAxisLabelMargin, (height() - m_yLabel->height()) / 2);
+    }
+    m_xLabel->setVisible(showX);
+    m_yLabel->setVisible(showY);
+}
+
+void ScatterView::resizeEvent(QResizeEvent* event) {
+    VtkOpenGLWidget::resizeEvent(event);
+    layoutAxisLabels();
+}
+
 void ScatterView::setThreeD(bool threeD) {
     if (threeD == m_threeD) return;
     m_threeD = threeD;
+    layoutAxisLabels();
     interactor()->SetInteractorStyle(threeD ? static_cast<vtkInteractorStyle*>(m_rotateStyle.GetPointer())
                                             : static_cast<vtkInteractorStyle*>(m_panZoomStyle.GetPointer()));
     resetCamera();
@@ -168,9 +260,17 @@ void ScatterView::resetCamera() {
         double halfWidth = 0.5 * (b[1] - b[0]);
         double halfHeight = 0.5 * (b[3] - b[2]);
         if (halfWidth <= 0 && halfHeight <= 0) halfWidth = halfHeight = 1.0;
+        // The parallel scale is half the view's height in data units. The data must fit into
+        // the view less a band on each side as wide as the axis labels take, so that the labels
+        // do not cover points of a freshly fitted plot.
         const int* size = renderWindow()->GetSize();
-        const double aspect = size[1] > 0 ? double(size[0]) / size[1] : 1.0;
-        const double scale = std::max(halfHeight, halfWidth / aspect) * (1.0 + kCameraMargin);
+        const double w = std::max(size[0], 1), h = std::max(size[1], 1);
+        const double dpr = pixelRatio();
+        const double padX = m_yName.isEmpty() ? 0.0 : (m_yLabel->thickness() + 2 * kAxisLabelMargin) * dpr;
+        const double padY = m_xName.isEmpty() ? 0.0 : (m_xLabel->thickness() + 2 * kAxisLabelMargin) * dpr;
+        const double usableW = std::max(w - 2.0 * padX, 0.5 * w);
+        const double usableH = std::max(h - 2.0 * padY, 0.5 * h);
+        const double scale = std::max(halfHeight * h / usableH, halfWidth * h / usableW) * (1.0 + kCameraMargin);
         camera->ParallelProjectionOn();
         camera->SetFocalPoint(cx, cy, 0.0);
         camera->SetPosition(cx, cy, 4.0 * scale + 1.0);

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include <QPointF>
+#include <QString>
 
 #include <vtkNew.h>
 
@@ -25,6 +26,7 @@ class vtkUnsignedCharArray;
 
 namespace latentscape::ui {
 
+class AxisLabel;
 class PanZoomStyle;
 
 class ScatterView : public VtkOpenGLWidget {
@@ -40,6 +42,12 @@ public:
     void setPoints(const float* xyz, std::size_t n);
     /// 3 bytes (RGB) per point; `n` must equal pointCount().
     void setColors(const std::uint8_t* rgb, std::size_t n);
+
+    /// Names of the plotted features, shown along the bottom (X) and left (Y) edges of a 2-D
+    /// plot; an empty name hides its label. Hidden in 3-D.
+    void setAxisLabels(const QString& xName, const QString& yName);
+    QString xAxisLabel() const { return m_xName; }
+    QString yAxisLabel() const { return m_yName; }
 
     /// Point diameter in logical pixels (drawn at this times the device pixel ratio).
     void setPointSize(double logicalPixels);
@@ -67,6 +75,7 @@ signals:
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
@@ -75,6 +84,7 @@ private:
     void setThreeD(bool threeD);
     void applyPointSize();
     void onCameraModified();
+    void layoutAxisLabels();
 
     vtkNew<vtkPoints> m_points;
     vtkNew<vtkIdTypeArray> m_vertexIds;
@@ -86,6 +96,11 @@ private:
     vtkNew<vtkRenderer> m_renderer;
     vtkNew<PanZoomStyle> m_panZoomStyle;
     vtkNew<vtkInteractorStyleTrackballCamera> m_rotateStyle;
+
+    AxisLabel* m_xLabel = nullptr;
+    AxisLabel* m_yLabel = nullptr;
+    QString m_xName;
+    QString m_yName;
 
     double m_pointSize = 4.0;
     bool m_threeD = false;
