@@ -30,10 +30,12 @@ pkgs=(
   xvfb xauth libgl1-mesa-dri libglx-mesa0 x11-utils
   # the default dataset
   dataset-fashion-mnist
+  # an independent reader for the writer tests (numpy loads what we write)
+  python3-numpy
 )
 if [ "$want_bench" = 1 ]; then
   # references measured side by side by latentscape-bench (run with /usr/bin/python3)
-  pkgs+=(python3-numpy python3-pandas python3-sklearn libopenblas0-pthread)
+  pkgs+=(python3-pandas python3-sklearn libopenblas0-pthread)
 fi
 
 missing=()
