@@ -294,6 +294,8 @@ void MainWindow::showLoadError(const QString& displayName, const QString& messag
                                 tr("Could not open “%1”.").arg(displayName), QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("loadErrorBox"));
     box->setInformativeText(message);
+    // Messages carry a path, a line and a cause: give them room instead of six wrapped lines.
+    box->setStyleSheet(QStringLiteral("QLabel { min-width: 520px; }"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     emit loadFailed(message);

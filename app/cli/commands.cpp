@@ -166,10 +166,11 @@ void print_info(const data::Dataset& ds) {
         if (ds.d > 1) std::printf(", %s", ds.feature_names.back().c_str());
         std::printf(")");
     }
-    std::printf("\nMetadata:   %s\n", ds.metadata.empty() ? "none" : "");
+    std::printf("\nMetadata:%s\n", ds.metadata.empty() ? "   none" : "");
     for (const auto& m : ds.metadata) {
         std::printf("  %-20s %s", m.name.c_str(), data::to_string(m.kind));
-        if (m.kind == data::ColumnKind::Categorical) std::printf(", %zu categories", m.categories.size());
+        if (m.kind == data::ColumnKind::Categorical)
+            std::printf(", %zu %s", m.categories.size(), m.categories.size() == 1 ? "category" : "categories");
         if (const auto miss = m.missing_count()) std::printf(", %zu missing", miss);
         std::printf("\n");
     }

@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "latentscape-cli %s: %s\nRun 'latentscape-cli %s --help' for its options.\n", e.name,
                          u.message.c_str(), e.name);
             return 2;
+        } catch (const MissingValuesError& err) {
+            std::fprintf(stderr, "error: %s\n(pass --missing drop or --missing mean)\n", err.what());
+            return 2;
         } catch (const LoadError& err) {
             std::fprintf(stderr, "error: %s\n", err.what());
             return 2;

@@ -166,19 +166,42 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
     auto named_label = [&](const std::string& name) {
         return is_label_name(name) && !(has_x && (name == "y" || name == "Y"));
     };
+    // A row index is never a feature: pandas' to_csv writes the index as a first column with an
+    // empty name (read back as "Unnamed: 0" by pandas); "id" and "index" columns are ids too.
+    auto index_column = [&](std::size_t c) {
+        const std::string low = lower(t.names[c]);
+        return (c == 0 && t.has_header && t.field_is_unnamed(0)) || low == "unnamed: 0" || low == "index" ||
+               low == "id" || low == "row_id" || low == "_id";
+    };
 
     const NumericCells cells = parse_numeric(t);
     std::vector<std::size_t> feature_cols, meta_cols;
     for (std::size_t c = 0; c < ncol; ++c) {
-        const bool label = label_col ? *label_col == c : named_label(t.names[c]);
+        // Label-named columns stay metadata even when another column is the chosen label: a
+        // 'target' beside '--label species' would otherwise leak the answer into the features.
+        const bool label = (label_col && *label_col == c) || named_label(t.names[c]) || index_column(c);
         // Mostly numbers: a feature column (its stray text cells are errors). Mostly text, or
         // nothing but missing cells: metadata.
         const bool numeric = cells.numbers[c] > 0 && cells.numbers[c] >= cells.texts[c];
         (numeric && !label ? feature_cols : meta_cols).push_back(c);
     }
-    if (feature_cols.empty())
+    if (feature_cols.empty()) {
+        // European spreadsheets write "1,5" with ';' between fields: say so rather than leave
+        // the user wondering why numbers are text.
+        bool decimal_commas = false;
+        if (t.delimiter != ',')
+            for (std::size_t c = 0; c < ncol && !decimal_commas; ++c) {
+                const std::string v = t.field(0, c);
+                const auto comma = v.find(',');
+                decimal_commas = comma != std::string::npos && comma > 0 && comma + 1 < v.size() &&
+                                 std::all_of(v.begin(), v.end(), [](char ch) { return ch == ',' || ch == '-' || (ch >= '0' && ch <= '9'); });
+            }
         throw LoadError(path, "no numeric feature columns: all " + std::to_string(ncol) +
-                                  " column(s) hold text, labels or nothing");
+                                  " column(s) hold text, labels or nothing" +
+                                  (decimal_commas ? " (numbers with decimal commas such as '" + t.field(0, 0) +
+                                                        "' are not read: use a decimal point)"
+                                                  : ""));
+    }
 
     FeatureBlock block = assemble_features(t, cells, feature_cols, options.missing);
 
@@ -189,17 +212,18 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
     for (std::size_t c : feature_cols) ds.feature_names.push_back(t.names[c]);
     for (std::size_t c : meta_cols) {
         const bool label = label_col ? *label_col == c : named_label(t.names[c]);
+        if (index_column(c)) {
+            // Ids: kept as text so that they are never coloured as hundreds of categories.
+            std::vector<std::string> ids;
+            ids.reserve(block.rows.size());
+            for (std::size_t r : block.rows) ids.push_back(t.field(r, c));
+            ds.metadata.push_back(MetadataColumn::text(t.names[c], std::move(ids)));
+            if (ds.row_ids.empty()) ds.row_ids = ds.metadata.back().texts;
+            continue;
+        }
         ds.metadata.push_back(make_metadata_column(t, cells, c, block.rows, label));
     }
     ds.label_column = choose_label(path, ds.metadata, label_col ? std::optional(t.names[*label_col]) : std::nullopt);
-    for (const auto& m : ds.metadata) {
-        const std::string low = lower(m.name);
-        if (low == "id" || low == "row_id" || low == "_id") {
-            ds.row_ids.reserve(std::size_t(ds.n));
-            for (std::int64_t i = 0; i < ds.n; ++i) ds.row_ids.push_back(m.value_string(std::size_t(i)));
-            break;
-        }
-    }
     ds.missing = block.missing;
     ds.source = path;
     ds.format = t.delimiter == '\t' ? "tsv" : "csv";

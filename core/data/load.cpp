@@ -52,6 +52,8 @@ std::string detect_format(const std::string& path, const LoadOptions& options) {
 }
 
 Dataset load(const std::string& path, const LoadOptions& options) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw LoadError(path, "is a directory, not a file");
     const std::string format = detect_format(path, options);
     if (format == "csv" || format == "tsv") return load_csv(path, options);
     if (format == "projector") return load_projector(path, options);

@@ -264,7 +264,7 @@ const Member* choose_features(const Archive& archive, const LoadOptions& options
         if (const Member* m = find_array(archive, name)) return m;
     archive.fail(count == 0 ? "the archive holds no arrays (.npy members)"
                             : "cannot tell which array holds the features: the archive holds " +
-                                  available_arrays(archive) + "; choose one with the 'array' option",
+                                  available_arrays(archive) + "; choose one with --array NAME",
                  archive.directory_offset());
 }
 

@@ -280,7 +280,13 @@ Table read_table(const std::string& path, std::optional<char> delimiter, HeaderM
     if (text.size() >= 6 && std::memcmp(text.data(), "\x93NUMPY", 6) == 0)
         throw LoadError(path, "this is a NumPy .npy file, not a text table: rename it to .npy", std::nullopt, 0);
     if (text.size() >= 4 && std::memcmp(text.data(), "PK\x03\x04", 4) == 0)
-        throw LoadError(path, "this is a zip archive (.npz?), not a text table", std::nullopt, 0);
+        throw LoadError(path,
+                        "this is a zip archive (an Excel .xlsx workbook, or a NumPy .npz?), not a text table: "
+                        "export it as CSV, or rename an .npz to .npz",
+                        std::nullopt, 0);
+    if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF')))
+        throw LoadError(path, "this text is UTF-16 (a spreadsheet's \"Unicode text\" export): save it as UTF-8 CSV",
+                        std::nullopt, 0);
     if (const void* nul = std::memchr(text.data(), '\0', probe))
         throw LoadError(path, "binary data (a NUL byte), not a delimited text table", std::nullopt,
                         std::int64_t(static_cast<const char*>(nul) - text.data()));
@@ -343,6 +349,7 @@ Table read_table(const std::string& path, std::optional<char> delimiter, HeaderM
         std::set<std::string> seen;
         for (std::size_t c = 0; c < first.size(); ++c) {
             std::string name = first[c].empty() ? "col" + std::to_string(c + 1) : first[c];
+            t.unnamed.push_back(first[c].empty());
             for (int k = 2; seen.count(name); ++k) name = first[c] + "_" + std::to_string(k);
             seen.insert(name);
             t.names.push_back(name);

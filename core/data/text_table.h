@@ -30,6 +30,8 @@ struct Table {
     bool quoted = false;              ///< the file contains '"' somewhere: use the RFC 4180 splitter
     bool has_header = false;
     std::vector<std::string> names;   ///< column names (generated as col1.. when there is no header)
+    std::vector<bool> unnamed;        ///< per column: the header cell was empty (a pandas index)
+    bool field_is_unnamed(std::size_t c) const { return c < unnamed.size() && unnamed[c]; }
     std::vector<Record> records;      ///< data records only
     std::size_t columns() const { return names.size(); }
     /// Field `col` of record `r`, unquoted and unescaped.

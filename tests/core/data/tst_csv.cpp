@@ -73,6 +73,23 @@ private slots:
         QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{1, 0, 1}));
     }
 
+    void pandasIndexIsNotAFeature() {
+        // df.to_csv() writes the index first, under an empty name.
+        const Dataset ds = load(write("pandas.csv", ",f1,f2,label\n0,1.5,2,a\n1,3,4,b\n2,5,6,a\n"));
+        QCOMPARE(ds.d, 2);
+        QCOMPARE(ds.feature_names, (std::vector<std::string>{"f1", "f2"}));
+        QCOMPARE(ds.row_id(2), std::string("2"));
+        QCOMPARE(ds.label()->name, std::string("label"));
+    }
+
+    void explicitLabelKeepsOtherLabelsOutOfTheFeatures() {
+        LoadOptions o;
+        o.label = "species";
+        const Dataset ds = load(write("iris2.csv", "sl,sw,target,species\n5.1,3.5,0,setosa\n7,3.2,1,versicolor\n6.3,3.3,2,virginica\n"), o);
+        QCOMPARE(ds.feature_names, (std::vector<std::string>{"sl", "sw"}));
+        QCOMPARE(ds.label()->name, std::string("species"));
+    }
+
     void yIsALabelUnlessBesideX() {
         Dataset ds = load(write("xy.csv", "f1,f2,y\n1,2,0\n3,4,1\n5,6,0\n"));
         QCOMPARE(ds.d, 2);
@@ -217,6 +234,9 @@ private slots:
         QTest::newRow("binary garbage") << "garbage.csv" << QByteArray("\x01\x02\x00\xff\xfe garbage", 12) << 0 << "binary data";
         QTest::newRow("npy bytes named csv") << "npy.csv" << QByteArray("\x93NUMPY\x01\x00", 8) << 0 << "NumPy .npy file";
         QTest::newRow("unclosed quote") << "quote.csv" << QByteArray("a,b\n1,\"open\n2,3\n") << 2 << "never closed";
+        QTest::newRow("xlsx renamed") << "book.csv" << QByteArray("PK\x03\x04rest", 8) << 0 << "Excel .xlsx";
+        QTest::newRow("UTF-16 text") << "u16.csv" << QByteArray("\xFF\xFE" "a\0,\0b\0", 8) << 0 << "UTF-16";
+        QTest::newRow("decimal commas") << "comma.csv" << QByteArray("a;b\n1,5;2,5\n3,5;4,5\n") << 0 << "decimal commas";
         QTest::newRow("no numeric column") << "words.csv" << QByteArray("name,colour\nann,red\nbob,blue\n") << 0 << "no numeric feature columns";
     }
     void badInput() {
