@@ -217,7 +217,7 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
             std::vector<std::string> ids;
             ids.reserve(block.rows.size());
             for (std::size_t r : block.rows) ids.push_back(t.field(r, c));
-            ds.metadata.push_back(MetadataColumn::text(t.names[c], std::move(ids)));
+            ds.metadata.push_back(MetadataColumn::text(t.field_is_unnamed(c) ? "index" : t.names[c], std::move(ids)));
             if (ds.row_ids.empty()) ds.row_ids = ds.metadata.back().texts;
             continue;
         }

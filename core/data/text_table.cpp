@@ -525,6 +525,33 @@ MetadataColumn make_metadata_column(const Table& t, const NumericCells& cells, s
     return MetadataColumn::categorical(name, std::move(codes), std::move(categories));
 }
 
+namespace {
+
+bool integer_like(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+}
+
+/// `names` is categorical with non-numeric categories, `codes` categorical with integer ones, and
+/// each code goes with exactly one name and back.
+bool same_partition_with_names(const MetadataColumn& codes, const MetadataColumn& names) {
+    if (codes.kind != ColumnKind::Categorical || names.kind != ColumnKind::Categorical) return false;
+    if (codes.categories.size() != names.categories.size()) return false;
+    if (!std::all_of(codes.categories.begin(), codes.categories.end(), integer_like)) return false;
+    if (std::any_of(names.categories.begin(), names.categories.end(), integer_like)) return false;
+    std::vector<std::int32_t> to_name(codes.categories.size(), -2), to_code(names.categories.size(), -2);
+    for (std::size_t r = 0; r < codes.codes.size(); ++r) {
+        const std::int32_t a = codes.codes[r], b = names.codes[r];
+        if ((a < 0) != (b < 0)) return false;
+        if (a < 0) continue;
+        if (to_name[std::size_t(a)] == -2) to_name[std::size_t(a)] = b;
+        if (to_code[std::size_t(b)] == -2) to_code[std::size_t(b)] = a;
+        if (to_name[std::size_t(a)] != b || to_code[std::size_t(b)] != a) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::optional<std::size_t> choose_label(const std::string& path, const std::vector<MetadataColumn>& metadata,
                                         const std::optional<std::string>& requested) {
     if (requested) {
@@ -535,8 +562,14 @@ std::optional<std::size_t> choose_label(const std::string& path, const std::vect
         throw LoadError(path, "label column '" + *requested + "' not found" +
                                   (names.empty() ? std::string() : " (metadata columns: " + names + ")"));
     }
-    for (std::size_t i = 0; i < metadata.size(); ++i)
-        if (is_label_name(metadata[i].name)) return i;
+    for (std::size_t i = 0; i < metadata.size(); ++i) {
+        if (!is_label_name(metadata[i].name)) continue;
+        // scikit-learn exports carry 'target' as codes 0..k-1 beside a column of class names
+        // that splits the rows identically: the names make the better label.
+        for (std::size_t j = 0; j < metadata.size(); ++j)
+            if (j != i && same_partition_with_names(metadata[i], metadata[j])) return j;
+        return i;
+    }
     for (std::size_t i = 0; i < metadata.size(); ++i)
         if (metadata[i].kind == ColumnKind::Categorical) return i;
     return std::nullopt;

@@ -102,7 +102,8 @@ FeatureBlock assemble_features(const Table& table, const NumericCells& cells,
                                const std::vector<std::size_t>& feature_cols, MissingPolicy policy);
 
 /// Chooses the label column among the metadata: the one named by `requested` (error if absent),
-/// else one named label/class/target/y, else the first categorical column.
+/// else one named label/class/target/y (or, when that one holds integer codes, a column of class
+/// names that splits the rows the same way), else the first categorical column.
 std::optional<std::size_t> choose_label(const std::string& path, const std::vector<MetadataColumn>& metadata,
                                         const std::optional<std::string>& requested);
 

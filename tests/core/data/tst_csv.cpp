@@ -79,7 +79,18 @@ private slots:
         QCOMPARE(ds.d, 2);
         QCOMPARE(ds.feature_names, (std::vector<std::string>{"f1", "f2"}));
         QCOMPARE(ds.row_id(2), std::string("2"));
+        QCOMPARE(ds.metadata.at(0).name, std::string("index"));
         QCOMPARE(ds.label()->name, std::string("label"));
+    }
+
+    void classNamesBeatTheirCodes() {
+        // scikit-learn's frames: 'target' codes beside the class names.
+        const Dataset ds = load(write("iris3.csv", "sl,target,species\n5.1,0,setosa\n7,1,versicolor\n6.3,2,virginica\n4.9,0,setosa\n"));
+        QCOMPARE(ds.label()->name, std::string("species"));
+        QCOMPARE(ds.d, 1);
+        // Codes that do not match the names one to one stay the label.
+        const Dataset other = load(write("iris4.csv", "sl,target,species\n5.1,0,setosa\n7,1,setosa\n6.3,2,virginica\n4.9,0,versicolor\n"));
+        QCOMPARE(other.label()->name, std::string("target"));
     }
 
     void explicitLabelKeepsOtherLabelsOutOfTheFeatures() {
