@@ -25,11 +25,26 @@ inline int threads_in_region() {
     return count;
 }
 
-/// Calls body(i) for every i in [0, n), in parallel. body must only write what item i owns.
+/// True inside a parallel region (a nested loop then runs on its caller's thread).
+inline bool in_parallel() { return omp_in_parallel() != 0; }
+
+/// Calls body(i) for every i in [0, n), in parallel unless `enabled` is false (small inputs, where
+/// waking threads costs more than the work). body must only write what item i owns, and must not
+/// throw (catch inside and store the exception per item).
 template <class Body>
-void for_each(std::int64_t n, Body&& body) {
-#pragma omp parallel for schedule(static)
+void for_each(std::int64_t n, Body&& body, bool enabled = true) {
+#pragma omp parallel for schedule(static) if (enabled)
     for (std::int64_t i = 0; i < n; ++i) body(i);
+}
+
+/// The minimum of value(i) over [0, n) and `none`, in parallel unless `enabled` is false. Exact
+/// whatever the thread count (a minimum does not depend on the order it is taken in).
+template <class Value>
+std::int64_t min_of(std::int64_t n, Value&& value, std::int64_t none, bool enabled = true) {
+    std::int64_t best = none;
+#pragma omp parallel for schedule(static) reduction(min : best) if (enabled)
+    for (std::int64_t i = 0; i < n; ++i) best = std::min(best, value(i));
+    return best;
 }
 
 /// Calls body(thread, i) for every i in [0, n), with thread in [0, max_threads()): for loops that

@@ -11,7 +11,7 @@
 #include <limits>
 #include <string_view>
 
-#include <omp.h>
+#include "common/parallel.h"
 #include <sys/mman.h>
 
 namespace latentscape::data::internal {
@@ -92,12 +92,14 @@ void convert_with(const std::vector<std::int64_t>& shape, bool fortran, const ch
     const bool parallel = rows * cols >= (1 << 16);
     constexpr std::size_t size = Dec::size;
     if (!fortran || shape.size() <= 1) {
-#pragma omp parallel for schedule(static) if (parallel)
-        for (std::int64_t i = 0; i < rows; ++i) {
-            const char* src = data + std::size_t(i) * std::size_t(cols) * size;
-            Out* dst = out + i * cols;
-            for (std::int64_t j = 0; j < cols; ++j) dst[j] = static_cast<Out>(Dec::value(src + std::size_t(j) * size));
-        }
+        parallel::for_each(
+            rows,
+            [&](std::int64_t i) {
+                const char* src = data + std::size_t(i) * std::size_t(cols) * size;
+                Out* dst = out + i * cols;
+                for (std::int64_t j = 0; j < cols; ++j) dst[j] = static_cast<Out>(Dec::value(src + std::size_t(j) * size));
+            },
+            parallel);
         return;
     }
     // Column-major input: blocks of rows read short contiguous runs of each column instead of
@@ -106,15 +108,18 @@ void convert_with(const std::vector<std::int64_t>& shape, bool fortran, const ch
     for (std::int64_t c = 0; c < cols; ++c) column_offset[std::size_t(c)] = fortran_offset(shape, c);
     constexpr std::int64_t block = 16;
     const std::int64_t blocks = (rows + block - 1) / block;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (std::int64_t b = 0; b < blocks; ++b) {
-        const std::int64_t i0 = b * block;
-        const std::int64_t i1 = std::min(rows, i0 + block);
-        for (std::int64_t j = 0; j < cols; ++j) {
-            const char* col = data + std::size_t(rows * column_offset[std::size_t(j)]) * size;
-            for (std::int64_t i = i0; i < i1; ++i) out[i * cols + j] = static_cast<Out>(Dec::value(col + std::size_t(i) * size));
-        }
-    }
+    parallel::for_each(
+        blocks,
+        [&](std::int64_t b) {
+            const std::int64_t i0 = b * block;
+            const std::int64_t i1 = std::min(rows, i0 + block);
+            for (std::int64_t j = 0; j < cols; ++j) {
+                const char* col = data + std::size_t(rows * column_offset[std::size_t(j)]) * size;
+                for (std::int64_t i = i0; i < i1; ++i)
+                    out[i * cols + j] = static_cast<Out>(Dec::value(col + std::size_t(i) * size));
+            }
+        },
+        parallel);
 }
 
 template <bool Swap, typename Out>
@@ -447,23 +452,22 @@ void allocate_features(Dataset& ds, std::int64_t n, std::int64_t d) {
 std::int64_t first_non_finite(const float* values, std::int64_t count) {
     constexpr std::int64_t chunk = 1 << 14;
     const std::int64_t chunks = (count + chunk - 1) / chunk;
-    std::int64_t first = count;
     // Callers already inside a parallel loop (the chunked .npy read) check their chunk serially.
-#pragma omp parallel for schedule(static) reduction(min : first) if (count >= (1 << 16) && !omp_in_parallel())
-    for (std::int64_t c = 0; c < chunks; ++c) {
-        const std::int64_t begin = c * chunk;
-        const std::int64_t end = std::min(count, begin + chunk);
-        // A branch-free pass that vectorises; the exact position is only searched on failure.
-        std::uint32_t bad = 0;
-        for (std::int64_t k = begin; k < end; ++k)
-            bad |= (std::bit_cast<std::uint32_t>(values[k]) & 0x7f800000u) == 0x7f800000u;
-        if (!bad) continue;
-        for (std::int64_t k = begin; k < end; ++k)
-            if (!std::isfinite(values[k])) {
-                first = std::min(first, k);
-                break;
-            }
-    }
+    const std::int64_t first = parallel::min_of(
+        chunks,
+        [&](std::int64_t c) {
+            const std::int64_t begin = c * chunk;
+            const std::int64_t end = std::min(count, begin + chunk);
+            // A branch-free pass that vectorises; the exact position is only searched on failure.
+            std::uint32_t bad = 0;
+            for (std::int64_t k = begin; k < end; ++k)
+                bad |= (std::bit_cast<std::uint32_t>(values[k]) & 0x7f800000u) == 0x7f800000u;
+            if (bad)
+                for (std::int64_t k = begin; k < end; ++k)
+                    if (!std::isfinite(values[k])) return k;
+            return count;
+        },
+        count, count >= (1 << 16) && !parallel::in_parallel());
     return first == count ? -1 : first;
 }
 
@@ -502,8 +506,7 @@ void describe_features(const ArrayLayout& l, Dataset& ds) {
     const std::int64_t count = std::int64_t(ds.features.size());
     std::uint8_t* pixels = ds.images.pixels.data();
     const float* f = ds.features.data();
-#pragma omp parallel for schedule(static) if (count >= (1 << 16))
-    for (std::int64_t k = 0; k < count; ++k) pixels[k] = static_cast<std::uint8_t>(f[k]);
+    parallel::for_each(count, [&](std::int64_t k) { pixels[k] = static_cast<std::uint8_t>(f[k]); }, count >= (1 << 16));
 }
 
 void features_from_npy(const Source& src, const char* data, std::size_t size, Dataset& ds) {

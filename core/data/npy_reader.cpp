@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/file_io.h"
+#include "common/parallel.h"
 #include "data/npy_format.h"
 
 #include <algorithm>
@@ -90,30 +91,29 @@ private:
 std::int64_t read_parallel(const InputFile& file, std::uint64_t offset, char* dst, std::uint64_t bytes, bool floats) {
     constexpr std::uint64_t chunk = std::uint64_t(1) << 20;
     const std::int64_t chunks = std::int64_t((bytes + chunk - 1) / chunk);
-    std::int64_t first_bad = std::numeric_limits<std::int64_t>::max();
-    std::int64_t error_chunk = chunks;
-    std::exception_ptr error;
-#pragma omp parallel for schedule(static) reduction(min : first_bad) if (chunks > 1)
-    for (std::int64_t c = 0; c < chunks; ++c) {
-        const std::uint64_t begin = std::uint64_t(c) * chunk;
-        const std::uint64_t len = std::min(chunk, bytes - begin);
-        try {
-            file.read_at(dst + begin, std::size_t(len), offset + begin);
-        } catch (...) {
-#pragma omp critical(latentscape_npy_read_error)
-            if (c < error_chunk) {  // report the first failing chunk whatever the thread count
-                error_chunk = c;
-                error = std::current_exception();
+    constexpr std::int64_t none = std::numeric_limits<std::int64_t>::max();
+    // Errors are kept per chunk and the first failing chunk is reported, whatever the thread count.
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(chunks));
+    const std::int64_t first_bad = parallel::min_of(
+        chunks,
+        [&](std::int64_t c) {
+            const std::uint64_t begin = std::uint64_t(c) * chunk;
+            const std::uint64_t len = std::min(chunk, bytes - begin);
+            try {
+                file.read_at(dst + begin, std::size_t(len), offset + begin);
+            } catch (...) {
+                errors[std::size_t(c)] = std::current_exception();
+                return none;
             }
-            continue;
-        }
-        if (!floats) continue;
-        const auto* values = reinterpret_cast<const float*>(dst + begin);
-        const std::int64_t bad = internal::first_non_finite(values, std::int64_t(len / sizeof(float)));
-        if (bad >= 0) first_bad = std::min(first_bad, std::int64_t(begin / sizeof(float)) + bad);
-    }
-    if (error) std::rethrow_exception(error);
-    return first_bad == std::numeric_limits<std::int64_t>::max() ? -1 : first_bad;
+            if (!floats) return none;
+            const auto* values = reinterpret_cast<const float*>(dst + begin);
+            const std::int64_t bad = internal::first_non_finite(values, std::int64_t(len / sizeof(float)));
+            return bad >= 0 ? std::int64_t(begin / sizeof(float)) + bad : none;
+        },
+        none, chunks > 1);
+    for (const auto& error : errors)
+        if (error) std::rethrow_exception(error);
+    return first_bad == none ? -1 : first_bad;
 }
 
 void load_plain(const InputFile& file, const Source& src, const char* preamble, std::size_t got, Dataset& ds) {
