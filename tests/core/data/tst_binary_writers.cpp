@@ -25,15 +25,6 @@ class TstBinaryWriters : public QObject {
 
     QTemporaryDir m_dir;
 
-    std::string write(const QString& name, const QByteArray& bytes) {
-        const QString path = m_dir.filePath(name);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(path));
-        f.write(bytes);
-        return path.toStdString();
-    }
-
 private slots:
     void roundTrip() {
         Dataset ds;
