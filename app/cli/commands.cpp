@@ -105,56 +105,6 @@ Args parse_args(int argc, char** argv, int first, const std::vector<std::string>
 
 namespace {
 
-data::LoadOptions load_options(const Args& a) {
-    data::LoadOptions o;
-    if (a.has("label")) o.label = a.get("label");
-    if (a.has("labels")) o.labels_path = a.get("labels");
-    if (a.has("metadata")) o.metadata_path = a.get("metadata");
-    if (a.has("array")) o.array = a.get("array");
-    const std::string missing = a.get("missing", "error");
-    if (missing == "error") o.missing = data::MissingPolicy::Error;
-    else if (missing == "drop") o.missing = data::MissingPolicy::DropRows;
-    else if (missing == "mean") o.missing = data::MissingPolicy::ImputeMean;
-    else throw UsageError{"--missing must be error, drop or mean, not '" + missing + "'"};
-    const std::string header = a.get("header", "auto");
-    if (header == "auto") o.header = data::HeaderMode::Auto;
-    else if (header == "yes") o.header = data::HeaderMode::Present;
-    else if (header == "no") o.header = data::HeaderMode::Absent;
-    else throw UsageError{"--header must be auto, yes or no, not '" + header + "'"};
-    if (a.has("delimiter")) {
-        const std::string d = a.get("delimiter");
-        if (d == "tab" || d == "\\t") o.delimiter = '\t';
-        else if (d.size() == 1) o.delimiter = d[0];
-        else throw UsageError{"--delimiter must be one character or 'tab'"};
-    }
-    return o;
-}
-
-const std::string& single_input(const Args& a) {
-    if (a.positional.size() != 1)
-        throw UsageError{a.positional.empty() ? "missing FILE" : "expected one FILE, got " + std::to_string(a.positional.size())};
-    return a.positional[0];
-}
-
-template <class T>
-T number(const Args& a, const std::string& name, T fallback) {
-    if (!a.has(name)) return fallback;
-    const std::string s = a.get(name);
-    T v{};
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || ptr != s.data() + s.size())
-        throw UsageError{"--" + name + " must be a number, not '" + s + "'"};
-    return v;
-}
-
-/// Refuses an output name before any work is done (loading can take seconds).
-void check_output_name(const std::string& out) {
-    bool gzipped = false;
-    const std::string ext = io::extension(out, &gzipped);
-    if (gzipped || (ext != "csv" && ext != "npy" && ext != "npz"))
-        throw UsageError{"--out must end in .csv, .npy or .npz, not '" + out + "'"};
-}
-
 void print_info(const data::Dataset& ds) {
     std::printf("File:       %s\n", ds.source.c_str());
     std::printf("Format:     %s\n", ds.format.c_str());
@@ -262,6 +212,45 @@ int write_output(const data::Dataset& ds, const std::string& out, const std::str
 }
 
 }  // namespace
+
+/// Refuses an output name before any work is done (loading can take seconds).
+void check_output_name(const std::string& out) {
+    bool gzipped = false;
+    const std::string ext = io::extension(out, &gzipped);
+    if (gzipped || (ext != "csv" && ext != "npy" && ext != "npz"))
+        throw UsageError{"--out must end in .csv, .npy or .npz, not '" + out + "'"};
+}
+
+data::LoadOptions load_options(const Args& a) {
+    data::LoadOptions o;
+    if (a.has("label")) o.label = a.get("label");
+    if (a.has("labels")) o.labels_path = a.get("labels");
+    if (a.has("metadata")) o.metadata_path = a.get("metadata");
+    if (a.has("array")) o.array = a.get("array");
+    const std::string missing = a.get("missing", "error");
+    if (missing == "error") o.missing = data::MissingPolicy::Error;
+    else if (missing == "drop") o.missing = data::MissingPolicy::DropRows;
+    else if (missing == "mean") o.missing = data::MissingPolicy::ImputeMean;
+    else throw UsageError{"--missing must be error, drop or mean, not '" + missing + "'"};
+    const std::string header = a.get("header", "auto");
+    if (header == "auto") o.header = data::HeaderMode::Auto;
+    else if (header == "yes") o.header = data::HeaderMode::Present;
+    else if (header == "no") o.header = data::HeaderMode::Absent;
+    else throw UsageError{"--header must be auto, yes or no, not '" + header + "'"};
+    if (a.has("delimiter")) {
+        const std::string d = a.get("delimiter");
+        if (d == "tab" || d == "\\t") o.delimiter = '\t';
+        else if (d.size() == 1) o.delimiter = d[0];
+        else throw UsageError{"--delimiter must be one character or 'tab'"};
+    }
+    return o;
+}
+
+const std::string& single_input(const Args& a) {
+    if (a.positional.size() != 1)
+        throw UsageError{a.positional.empty() ? "missing FILE" : "expected one FILE, got " + std::to_string(a.positional.size())};
+    return a.positional[0];
+}
 
 int run_info(const Args& a) {
     const data::Dataset ds = data::load(single_input(a), load_options(a));

@@ -2,6 +2,9 @@
 // The subcommands of latentscape-cli. Each returns the process exit code: 0 ok, 2 bad input or
 // usage, 1 internal error (exceptions are mapped by main).
 
+#include "data/load.h"
+
+#include <charconv>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +27,24 @@ struct UsageError {
 /// Parses argv[first..]; `flags` are the options that take no value.
 Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& flags,
                 const std::vector<std::string>& valued);
+
+/// The loading options every command that reads a dataset takes (--label, --missing, ...).
+data::LoadOptions load_options(const Args& args);
+/// The one positional argument (the input file), or a UsageError.
+const std::string& single_input(const Args& args);
+/// Refuses an --out that is not .csv, .npy or .npz before any work is done.
+void check_output_name(const std::string& out);
+/// --name as a number of type T, `fallback` when absent; a UsageError when it does not parse.
+template <class T>
+T number(const Args& a, const std::string& name, T fallback) {
+    if (!a.has(name)) return fallback;
+    const std::string s = a.get(name);
+    T v{};
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || ptr != s.data() + s.size())
+        throw UsageError{"--" + name + " must be a number, not '" + s + "'"};
+    return v;
+}
 
 int run_info(const Args& args);
 int run_convert(const Args& args);

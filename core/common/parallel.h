@@ -14,6 +14,9 @@ namespace latentscape::parallel {
 /// Threads a parallel loop started here would use.
 inline int max_threads() { return omp_get_max_threads(); }
 
+/// Sets the threads later parallel loops use (a --threads option); results do not change.
+inline void set_max_threads(int threads) { omp_set_num_threads(threads < 1 ? 1 : threads); }
+
 /// Threads a parallel region really gets (proves that OpenMP is active in a build).
 inline int threads_in_region() {
     int count = 1;
