@@ -14,6 +14,7 @@ const char* const kUsage =
     "\n"
     "benchmarks:\n"
     "  load     CSV and NPY loading vs pandas.read_csv, numpy.load and memcpy (70,000 x 785)\n"
+    "  kmeans   k-means (k = 10) on the 70,000 x 50 PCA of Fashion-MNIST vs scikit-learn KMeans\n"
     "\n"
     "  --repeat N   runs per side, best taken (default 3)\n"
     "  --dir DIR    where benchmark files are made and kept (default /tmp/latentscape-bench)\n"
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
         const char* name;
         int (*run)(const BenchArgs&);
     };
-    const Entry entries[] = {{"load", bench_load}};
+    const Entry entries[] = {{"load", bench_load}, {"kmeans", bench_kmeans}};
     for (const auto& e : entries) {
         if (what != e.name) continue;
         try {
