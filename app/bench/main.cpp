@@ -15,6 +15,7 @@ const char* const kUsage =
     "benchmarks:\n"
     "  load     CSV and NPY loading vs pandas.read_csv, numpy.load and memcpy (70,000 x 785)\n"
     "  kmeans   k-means (k = 10) on the 70,000 x 50 PCA of Fashion-MNIST vs scikit-learn KMeans\n"
+    "  dbscan   DBSCAN on 70,000 2-D points (eps 0.2, min_samples 10) vs scikit-learn DBSCAN\n"
     "\n"
     "  --repeat N   runs per side, best taken (default 3)\n"
     "  --dir DIR    where benchmark files are made and kept (default /tmp/latentscape-bench)\n"
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
         const char* name;
         int (*run)(const BenchArgs&);
     };
-    const Entry entries[] = {{"load", bench_load}, {"kmeans", bench_kmeans}};
+    const Entry entries[] = {{"load", bench_load}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan}};
     for (const auto& e : entries) {
         if (what != e.name) continue;
         try {
