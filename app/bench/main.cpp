@@ -14,6 +14,7 @@ const char* const kUsage =
     "\n"
     "benchmarks:\n"
     "  load     CSV and NPY loading vs pandas.read_csv, numpy.load and memcpy (70,000 x 785)\n"
+    "  pca      PCA of Fashion-MNIST 70,000 x 784 to 50 components vs scikit-learn and numpy\n"
     "  kmeans   k-means (k = 10) on the 70,000 x 50 PCA of Fashion-MNIST vs scikit-learn KMeans\n"
     "  dbscan   DBSCAN on 70,000 2-D points (eps 0.2, min_samples 10) vs scikit-learn DBSCAN\n"
     "\n"
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
         const char* name;
         int (*run)(const BenchArgs&);
     };
-    const Entry entries[] = {{"load", bench_load}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan}};
+    const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan}};
     for (const auto& e : entries) {
         if (what != e.name) continue;
         try {
