@@ -49,9 +49,15 @@ T number(const Args& a, const std::string& name, T fallback) {
 int run_info(const Args& args);
 int run_convert(const Args& args);
 int run_generate(const Args& args);
+int run_reduce(const Args& args);
+int run_cluster(const Args& args);
+int run_metrics(const Args& args);
 
 extern const char* const kInfoHelp;
 extern const char* const kConvertHelp;
 extern const char* const kGenerateHelp;
+extern const char* const kReduceHelp;
+extern const char* const kClusterHelp;
+extern const char* const kMetricsHelp;
 
 }  // namespace latentscape::cli

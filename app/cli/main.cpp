@@ -18,6 +18,9 @@ const char* const kUsage =
     "  info FILE       rows, features, metadata columns, label and missing values of a dataset\n"
     "  convert FILE    convert a dataset to .csv, .npy or .npz (--out)\n"
     "  generate KIND   write a built-in synthetic dataset (blobs, swiss-roll, s-curve)\n"
+    "  reduce FILE     PCA to K dimensions (--out embedding)\n"
+    "  cluster FILE    k-means or DBSCAN labels (--out LABELS.csv)\n"
+    "  metrics         trustworthiness, continuity, kNN recall/accuracy, silhouette of an embedding\n"
     "\n"
     "Run 'latentscape-cli <command> --help' for a command's options.\n"
     "Exit codes: 0 ok, 2 bad input or usage, 1 internal error.\n";
@@ -55,6 +58,13 @@ int main(int argc, char** argv) {
         {"convert", cli::kConvertHelp, cli::run_convert, {"json", "help"}, with(load_opts, {"out"})},
         {"generate", cli::kGenerateHelp, cli::run_generate, {"json", "help"},
          {"out", "n", "d", "k", "spread", "separation", "noise", "seed"}},
+        {"reduce", cli::kReduceHelp, cli::run_reduce, {"json", "help", "scale", "whiten"},
+         with(load_opts, {"out", "method", "dims", "pca-solver", "seed", "threads"})},
+        {"cluster", cli::kClusterHelp, cli::run_cluster, {"json", "help"},
+         with(load_opts, {"out", "method", "k", "restarts", "max-iterations", "seed", "eps", "min-points",
+                          "on-embedding", "threads"})},
+        {"metrics", cli::kMetricsHelp, cli::run_metrics, {"json", "help"},
+         with(load_opts, {"data", "embedding", "k", "threads"})},
     };
     for (const auto& e : entries) {
         if (command != e.name) continue;

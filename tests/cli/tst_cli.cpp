@@ -36,6 +36,9 @@ private slots:
         QTest::newRow("info") << QStringList{"info", "--help"};
         QTest::newRow("convert") << QStringList{"convert", "--help"};
         QTest::newRow("generate") << QStringList{"generate", "-h"};
+        QTest::newRow("reduce") << QStringList{"reduce", "--help"};
+        QTest::newRow("cluster") << QStringList{"cluster", "--help"};
+        QTest::newRow("metrics") << QStringList{"metrics", "--help"};
     }
     void helpForEveryCommand() {
         QFETCH(QStringList, args);
@@ -80,6 +83,9 @@ private slots:
         QTest::newRow("bad policy") << QStringList{"info", "x.csv", "--missing", "maybe"} << 2 << "--missing must be";
         QTest::newRow("convert without --out") << QStringList{"convert", "x.csv"} << 2 << "--out is required";
         QTest::newRow("bad output type, checked before loading") << QStringList{"convert", "/no/such.csv", "--out", "x.xlsx"} << 2 << "--out must end in";
+        QTest::newRow("reduce: unknown method") << QStringList{"reduce", "x.csv", "--method", "umap", "--out", "y.csv"} << 2 << "--method must be pca";
+        QTest::newRow("cluster: no k") << QStringList{"cluster", "x.csv", "--method", "kmeans", "--out", "y.csv"} << 2 << "--k is required";
+        QTest::newRow("metrics: no embedding") << QStringList{"metrics", "--data", "x.csv"} << 2 << "--embedding are required";
         QTest::newRow("bad number") << QStringList{"generate", "blobs", "--out", "x.csv", "--n", "ten"} << 2 << "--n must be a number";
     }
     void exitCodes() {
@@ -97,6 +103,46 @@ private slots:
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("ragged.csv:3: ragged row"));
         QVERIFY(r.out.isEmpty());
+    }
+
+    void reduceClusterMetricsPipeline() {
+        const QString data = m_dir.filePath("p.csv");
+        Result r = run({"generate", "blobs", "--n", "600", "--d", "12", "--k", "3", "--seed", "3", "--out", data});
+        QCOMPARE(r.code, 0);
+        const QString emb = m_dir.filePath("p_pca.csv");
+        r = run({"reduce", data, "--method", "pca", "--dims", "2", "--out", emb, "--json"});
+        QCOMPARE(r.code, 0);
+        QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["dims"].toInt(), 2);
+        QVERIFY(o["explained_variance_ratio_sum"].toDouble() > 0.5);
+        QVERIFY(o.contains("elapsed_seconds"));
+        r = run({"info", emb, "--json"});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["label"].toString(), QString("blob"));  // the label travels
+
+        r = run({"cluster", data, "--method", "kmeans", "--k", "3", "--out", m_dir.filePath("km.csv"), "--json"});
+        QCOMPARE(r.code, 0);
+        o = QJsonDocument::fromJson(r.out).object();
+        QVERIFY(o["converged"].toBool());
+        QFile km(m_dir.filePath("km.csv"));
+        QVERIFY(km.open(QIODevice::ReadOnly));
+        QCOMPARE(km.readAll().count('\n'), 601);  // header + one line per point
+
+        r = run({"cluster", data, "--on-embedding", emb, "--method", "dbscan", "--eps", "2", "--min-points", "5",
+                 "--out", m_dir.filePath("db.csv"), "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["clusters"].toInt(), 3);
+
+        r = run({"metrics", "--data", data, "--embedding", emb, "--k", "10", "--json"});
+        QCOMPARE(r.code, 0);
+        o = QJsonDocument::fromJson(r.out).object();
+        QVERIFY(o["trustworthiness"].toObject()["value"].toDouble() > 0.8);
+        QCOMPARE(o["knn_accuracy"].toObject()["value"].toDouble(), 1.0);
+        QVERIFY(!o["trustworthiness"].toObject()["sampled"].toBool());
+
+        // k > n is bad input, named as such.
+        r = run({"cluster", emb, "--method", "kmeans", "--k", "1000", "--out", m_dir.filePath("bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("1000"), r.err.constData());
     }
 
     void generateThenConvertRoundTrip() {

@@ -1,0 +1,282 @@
+// latentscape-cli reduce, cluster and metrics: the core numerics from the command line.
+#include "commands.h"
+
+#include "cluster/dbscan.h"
+#include "cluster/kmeans.h"
+#include "common/error.h"
+#include "common/file_io.h"
+#include "common/json.h"
+#include "common/parallel.h"
+#include "data/load.h"
+#include "data/write.h"
+#include "metrics/quality.h"
+#include "metrics/silhouette.h"
+#include "reduce/pca.h"
+
+#include <cstdio>
+#include <ostream>
+#include <stdexcept>
+
+namespace latentscape::cli {
+
+const char* const kReduceHelp =
+    "usage: latentscape-cli reduce FILE --method pca --dims K --out OUT.csv|OUT.npy [options] [--json]\n"
+    "\n"
+    "Reduces FILE's features to K dimensions and writes the embedding (the CSV also carries the\n"
+    "label column and the row ids when FILE has them).\n"
+    "\n"
+    "options:\n"
+    "  --method pca        the reduction (t-SNE and autoencoders come in later versions)\n"
+    "  --dims K            output dimensions (default 2)\n"
+    "  --pca-solver S      auto (default), exact or randomized\n"
+    "  --scale             scale every feature to unit variance first\n"
+    "  --whiten            divide each component by its standard deviation\n"
+    "  --seed N            random seed of the randomized solver (default 42)\n"
+    "  --threads T         worker threads (results do not depend on it)\n"
+    "  --json              print one JSON summary on stdout\n"
+    "  (and the loading options of 'info': --label --missing --header --delimiter --labels\n"
+    "   --metadata --array)\n"
+    "  --help              this text\n";
+
+const char* const kClusterHelp =
+    "usage: latentscape-cli cluster FILE --method kmeans --k K [--restarts R] [--seed S] --out LABELS.csv\n"
+    "       latentscape-cli cluster FILE --method dbscan --eps E --min-points M --out LABELS.csv\n"
+    "\n"
+    "Clusters FILE's features (or, with --on-embedding, an embedding of the same rows) and writes\n"
+    "one row per point: its id and its cluster (-1 = noise for DBSCAN).\n"
+    "\n"
+    "options:\n"
+    "  --method M          kmeans or dbscan\n"
+    "  --k K               k-means clusters\n"
+    "  --restarts R        k-means restarts, the lowest inertia kept (default 1)\n"
+    "  --max-iterations N  k-means iterations per restart (default 300)\n"
+    "  --seed N            k-means++ seed (default 42)\n"
+    "  --eps E             DBSCAN neighbourhood radius\n"
+    "  --min-points M      DBSCAN core-point threshold, the point itself included (default 5)\n"
+    "  --on-embedding EMB  cluster this embedding (.csv/.npy, same rows as FILE) instead\n"
+    "  --threads T         worker threads (results do not depend on it)\n"
+    "  --json              print one JSON summary on stdout\n"
+    "  --help              this text\n";
+
+const char* const kMetricsHelp =
+    "usage: latentscape-cli metrics --data FILE --embedding EMB [--label COL] [--k 10] [--json]\n"
+    "\n"
+    "How faithful is an embedding? Trustworthiness and continuity (Venna & Kaski), k-NN recall\n"
+    "and, with a label, k-NN label accuracy and the silhouette of the labels in the embedding.\n"
+    "Exact up to 20,000 points, sampled estimates (5,000 points, stated) above.\n"
+    "\n"
+    "options:\n"
+    "  --data FILE         the high-dimensional data\n"
+    "  --embedding EMB     its embedding, same rows in the same order\n"
+    "  --label COL         label column of FILE (default: FILE's label)\n"
+    "  --k K               neighbourhood size (default 10)\n"
+    "  --threads T         worker threads (results do not depend on it)\n"
+    "  --json              print one JSON object on stdout\n"
+    "  --help              this text\n";
+
+namespace {
+
+void apply_threads(const Args& a) {
+    if (a.has("threads")) {
+        const int t = number<int>(a, "threads", 1);
+        if (t < 1) throw UsageError{"--threads must be at least 1"};
+        parallel::set_max_threads(t);
+    }
+}
+
+/// Loads an embedding given by path and checks it has `n` rows.
+data::Dataset load_embedding(const std::string& path, std::int64_t n, const std::string& against) {
+    data::Dataset emb = data::load(path);
+    if (emb.n != n)
+        throw LoadError(path, "has " + std::to_string(emb.n) + " rows but " + against + " has " + std::to_string(n));
+    return emb;
+}
+
+}  // namespace
+
+int run_reduce(const Args& a) {
+    const std::string& in = single_input(a);
+    if (!a.has("out")) throw UsageError{"--out is required"};
+    check_output_name(a.get("out"));
+    const std::string method = a.get("method", "pca");
+    if (method != "pca") throw UsageError{"--method must be pca (t-SNE and autoencoders come in later versions)"};
+    reduce::PcaOptions o;
+    o.components = number<int>(a, "dims", 2);
+    o.scale = a.has("scale");
+    o.whiten = a.has("whiten");
+    o.seed = number<std::uint64_t>(a, "seed", o.seed);
+    const std::string solver = a.get("pca-solver", "auto");
+    if (solver == "auto") o.method = reduce::PcaOptions::Method::Auto;
+    else if (solver == "exact") o.method = reduce::PcaOptions::Method::Exact;
+    else if (solver == "randomized") o.method = reduce::PcaOptions::Method::Randomized;
+    else throw UsageError{"--pca-solver must be auto, exact or randomized"};
+    apply_threads(a);
+
+    const data::Dataset ds = data::load(in, load_options(a));
+    const reduce::PcaResult r = reduce::pca(ds, o);
+
+    data::Dataset out;
+    out.n = ds.n;
+    out.d = r.k;
+    out.features = r.scores;
+    for (int j = 0; j < r.k; ++j) out.feature_names.push_back("PC" + std::to_string(j + 1));
+    if (const auto* label = ds.label()) {
+        out.metadata.push_back(*label);
+        out.label_column = 0;
+    }
+    out.row_ids = ds.row_ids;
+    data::write(out, a.get("out"));
+
+    if (a.has("json")) {
+        json::Writer w;
+        w.begin_object();
+        w.key("input").value(in).key("output").value(a.get("out"));
+        w.key("method").value("pca").key("method_used").value(r.method_used);
+        w.key("rows").value(ds.n).key("features").value(ds.d).key("dims").value(r.k);
+        w.key("explained_variance").begin_array();
+        for (double v : r.explained_variance) w.value(v);
+        w.end_array();
+        w.key("explained_variance_ratio").begin_array();
+        double total = 0;
+        for (double v : r.explained_variance_ratio) {
+            w.value(v);
+            total += v;
+        }
+        w.end_array();
+        w.key("explained_variance_ratio_sum").value(total);
+        w.key("threads").value(parallel::max_threads());
+        w.key("elapsed_seconds").value(r.elapsed_seconds);
+        w.end_object();
+        std::printf("%s\n", w.str().c_str());
+    } else {
+        double total = 0;
+        for (double v : r.explained_variance_ratio) total += v;
+        std::printf("PCA (%s): %lld x %lld -> %d dimensions, %.2f%% of the variance, %.3f s; wrote %s\n",
+                    r.method_used.c_str(), static_cast<long long>(ds.n), static_cast<long long>(ds.d), r.k,
+                    100.0 * total, r.elapsed_seconds, a.get("out").c_str());
+    }
+    return 0;
+}
+
+int run_cluster(const Args& a) {
+    const std::string& in = single_input(a);
+    if (!a.has("out")) throw UsageError{"--out is required"};
+    if (io::extension(a.get("out")) != "csv") throw UsageError{"--out must be a .csv file"};
+    const std::string method = a.get("method");
+    if (method != "kmeans" && method != "dbscan") throw UsageError{"--method must be kmeans or dbscan"};
+    if (method == "kmeans" && !a.has("k")) throw UsageError{"--k is required for k-means"};
+    if (method == "dbscan" && !a.has("eps")) throw UsageError{"--eps is required for DBSCAN"};
+    apply_threads(a);
+
+    const data::Dataset ds = data::load(in, load_options(a));
+    data::Dataset emb;
+    const data::Dataset* target = &ds;
+    if (a.has("on-embedding")) {
+        emb = load_embedding(a.get("on-embedding"), ds.n, in);
+        target = &emb;
+    }
+
+    std::vector<std::int32_t> labels;
+    std::vector<std::uint8_t> core;
+    json::Writer w;
+    w.begin_object();
+    w.key("input").value(in).key("output").value(a.get("out")).key("method").value(method);
+    w.key("rows").value(target->n).key("features").value(target->d);
+    std::string summary;
+    if (method == "kmeans") {
+        cluster::KMeansOptions o;
+        o.k = number<int>(a, "k", o.k);
+        o.restarts = number<int>(a, "restarts", o.restarts);
+        o.max_iterations = number<int>(a, "max-iterations", o.max_iterations);
+        o.seed = number<std::uint64_t>(a, "seed", o.seed);
+        const cluster::KMeansResult r = cluster::kmeans(*target, o);
+        labels = r.labels;
+        w.key("k").value(o.k).key("restarts").value(o.restarts).key("inertia").value(r.inertia);
+        w.key("iterations").value(r.iterations).key("converged").value(r.converged);
+        w.key("elapsed_seconds").value(r.elapsed_seconds);
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "k-means: k = %d, inertia %.6g, %d iterations%s, %.3f s", o.k, r.inertia,
+                      r.iterations, r.converged ? "" : " (not converged)", r.elapsed_seconds);
+        summary = buf;
+    } else {
+        cluster::DbscanOptions o;
+        o.eps = number<double>(a, "eps", o.eps);
+        o.min_points = number<int>(a, "min-points", o.min_points);
+        const cluster::DbscanResult r = cluster::dbscan(*target, o);
+        labels = r.labels;
+        core = r.core;
+        w.key("eps").value(o.eps).key("min_points").value(o.min_points).key("clusters").value(r.clusters);
+        w.key("noise").value(r.noise).key("index").value(r.index_used);
+        w.key("elapsed_seconds").value(r.elapsed_seconds);
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "DBSCAN: %d clusters, %lld noise points (%s), %.3f s", r.clusters,
+                      static_cast<long long>(r.noise), r.index_used.c_str(), r.elapsed_seconds);
+        summary = buf;
+    }
+    w.key("threads").value(parallel::max_threads());
+    w.end_object();
+
+    io::write_atomically(a.get("out"), [&](std::ostream& out) {
+        out << (core.empty() ? "id,cluster\n" : "id,cluster,core\n");
+        for (std::int64_t i = 0; i < ds.n; ++i) {
+            out << ds.row_id(i) << ',' << labels[std::size_t(i)];
+            if (!core.empty()) out << ',' << int(core[std::size_t(i)]);
+            out << '\n';
+        }
+    });
+    if (a.has("json")) std::printf("%s\n", w.str().c_str());
+    else std::printf("%s; wrote %s\n", summary.c_str(), a.get("out").c_str());
+    return 0;
+}
+
+int run_metrics(const Args& a) {
+    if (!a.positional.empty()) throw UsageError{"metrics takes --data FILE and --embedding EMB, not positional files"};
+    if (!a.has("data") || !a.has("embedding")) throw UsageError{"--data and --embedding are required"};
+    const int k = number<int>(a, "k", 10);
+    apply_threads(a);
+    const data::Dataset X = data::load(a.get("data"), load_options(a));
+    const data::Dataset Y = load_embedding(a.get("embedding"), X.n, a.get("data"));
+
+    const metrics::QualityResult q = metrics::quality(X.features.data(), X.n, X.d, Y.features.data(), Y.d, k);
+    json::Writer w;
+    w.begin_object();
+    w.key("data").value(a.get("data")).key("embedding").value(a.get("embedding"));
+    w.key("rows").value(X.n).key("k").value(k);
+    auto estimate = [&](const char* name, const metrics::Estimate& e) {
+        w.key(name).begin_object();
+        w.key("value").value(e.value).key("sampled").value(e.sampled).key("sample_size").value(e.sample_size);
+        w.end_object();
+    };
+    estimate("trustworthiness", q.trustworthiness);
+    estimate("continuity", q.continuity);
+    estimate("knn_recall", q.knn_recall);
+    std::string text;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "trustworthiness %.4f, continuity %.4f, kNN recall %.4f (k = %d%s)",
+                  q.trustworthiness.value, q.continuity.value, q.knn_recall.value, k,
+                  q.trustworthiness.sampled ? ", sampled" : "");
+    text = buf;
+    const data::MetadataColumn* label = X.label();
+    if (label && label->kind == data::ColumnKind::Categorical) {
+        const metrics::Estimate acc = metrics::knn_accuracy(Y.features.data(), Y.n, Y.d, label->codes.data(), k);
+        const metrics::SilhouetteResult sil = metrics::silhouette(Y.features.data(), Y.n, Y.d, label->codes.data());
+        w.key("label").value(label->name);
+        estimate("knn_accuracy", acc);
+        w.key("silhouette").begin_object();
+        w.key("value").value(sil.mean).key("sampled").value(sil.sampled).key("sample_size").value(sil.sample_size);
+        w.end_object();
+        std::snprintf(buf, sizeof buf, "; label '%s': kNN accuracy %.4f, silhouette %.4f", label->name.c_str(), acc.value,
+                      sil.mean);
+        text += buf;
+    } else {
+        w.key("label").null();
+    }
+    w.key("threads").value(parallel::max_threads());
+    w.key("elapsed_seconds").value(q.elapsed_seconds);
+    w.end_object();
+    if (a.has("json")) std::printf("%s\n", w.str().c_str());
+    else std::printf("%s\n", text.c_str());
+    return 0;
+}
+
+}  // namespace latentscape::cli
