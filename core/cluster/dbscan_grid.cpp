@@ -1,7 +1,7 @@
 // Radius neighbours of 2-D points through a uniform grid (see dbscan_neighbors.h).
 #include "cluster/dbscan_neighbors.h"
 
-#include "cluster/kmeans_internal.h"
+#include "common/distance.h"
 
 #include <cmath>
 
@@ -69,7 +69,7 @@ std::optional<RadiusNeighbors> radius_neighbors_grid2d(const float* X, std::int6
                 std::int32_t* ids = dst.ids.data();
                 for (std::int64_t t = t0; t < t1; ++t) {
                     ids[end] = std::int32_t(t);
-                    end += sq_dist_double(p, sorted.data() + 2 * t, 2) <= radius2;
+                    end += squared_distance_sequential(p, sorted.data() + 2 * t, 2) <= radius2;
                 }
             }
             dst.ids.resize(end);

@@ -1,7 +1,7 @@
 // Exact radius and k-nearest-neighbour searches for DBSCAN (see dbscan_neighbors.h).
 #include "cluster/dbscan_neighbors.h"
 
-#include "cluster/kmeans_internal.h"
+#include "common/distance.h"
 
 #include "common/parallel.h"
 
@@ -18,9 +18,9 @@
 namespace latentscape::cluster::detail {
 namespace {
 
-/// Squared distance in double, coordinates in index order (k-means' sq_dist_double): the value
+/// Squared distance in double, coordinates in index order (common/distance.h): the value
 /// every decision uses, summed in the same order as scikit-learn's trees.
-inline double exact_distance2(const float* a, const float* b, std::int64_t d) { return sq_dist_double(a, b, d); }
+inline double exact_distance2(const float* a, const float* b, std::int64_t d) { return squared_distance_sequential(a, b, d); }
 
 /// nanoflann dataset adaptor over the row-major float matrix (no copy).
 struct RowMajorCloud {

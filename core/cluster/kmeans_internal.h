@@ -2,6 +2,7 @@
 /// @file Pieces shared by kmeans.cpp and kmeans_scan.cpp (not part of the public API).
 
 #include "cluster/kmeans.h"
+#include "common/distance.h"
 #include "common/parallel.h"
 
 #include <algorithm>
@@ -30,12 +31,7 @@ inline float sq_dist(const float* a, const float* b, std::int64_t d) {
 
 /// Squared Euclidean distance accumulated in double (inertia, silhouette).
 inline double sq_dist_double(const float* a, const float* b, std::int64_t d) {
-    double s = 0.0;
-    for (std::int64_t j = 0; j < d; ++j) {
-        const double t = double(a[j]) - double(b[j]);
-        s += t * t;
-    }
-    return s;
+    return squared_distance_sequential(a, b, d);
 }
 
 /// Number of point blocks for sums over points: a function of the sizes only (never of the
