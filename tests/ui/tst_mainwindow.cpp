@@ -1,120 +1,15 @@
-// The main window with real widgets under Xvfb: it renders coloured points, survives bad
-// files, stays free of Qt 5, follows the X feature combo, pans and zooms, loads a dropped file
-// after asking what to do with its missing values, runs one load at a time (the newest wins),
-// opens the example dataset or falls back to blobs, keeps a huge legend short, shows its icon
-// and names the plotted features on the axes.
+// The main window with real widgets under Xvfb: it survives bad files, stays free of Qt 5, loads
+// a dropped file after asking what to do with its missing values, runs one load at a time (the
+// newest wins), and opens the example dataset or falls back to blobs. (The view: tst_scatterview.)
 
-#include "MainWindow.h"
-#include "data/synthetic.h"
-#include "panels/DataPanel.h"
-#include "panels/LegendWidget.h"
-#include "vtk/ColorMaps.h"
-#include "vtk/ScatterView.h"
-#include "vtk/VtkOpenGLWidget.h"
-
-#include <QComboBox>
-#include <QElapsedTimer>
-#include <QFile>
-#include <QFileInfo>
-#include <QIcon>
-#include <QImageReader>
-#include <QLabel>
-#include <QMessageBox>
-#include <QMimeData>
-#include <QOpenGLContext>
-#include <QPushButton>
-#include <QStandardPaths>
-#include <QSurfaceFormat>
-#include <QSemaphore>
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QTreeWidget>
-#include <QtTest>
-
-#include <vtkCamera.h>
-#include <vtkGenericOpenGLRenderWindow.h>
-#include <vtkRenderer.h>
-
-#include <atomic>
-#include <cmath>
-#include <cstdlib>
-#include <memory>
-#include <random>
+#include "gui_fixtures.h"
 
 using namespace latentscape;
-
-namespace {
-
-std::shared_ptr<const data::Dataset> smallBlobs() {
-    data::synthetic::BlobsOptions options;
-    options.n = 1500;
-    options.d = 8;
-    options.k = 6;
-    options.seed = 7;
-    return std::make_shared<const data::Dataset>(data::synthetic::blobs(options));
-}
-
-// Pixels of the frame within `tolerance` (sum of channel differences) of `color`.
-qint64 countNear(const QImage& image, ui::Rgb color, int tolerance);
-
-bool near(QRgb pixel, ui::Rgb color, int tolerance) {
-    return std::abs(qRed(pixel) - color.r) + std::abs(qGreen(pixel) - color.g) +
-               std::abs(qBlue(pixel) - color.b) <= tolerance;
-}
-
-qint64 countNear(const QImage& image, ui::Rgb color, int tolerance) {
-    qint64 count = 0;
-    for (int y = 0; y < image.height(); ++y) {
-        const QRgb* line = reinterpret_cast<const QRgb*>(image.constScanLine(y));
-        for (int x = 0; x < image.width(); ++x) count += near(line[x], color, tolerance);
-    }
-    return count;
-}
-
-// n points in 2-D whose label is a unique-ish id: 20 ids of 500 points each, then one point per id.
-std::shared_ptr<const data::Dataset> manyCategories(std::int64_t n, std::int32_t bigIds) {
-    auto ds = std::make_shared<data::Dataset>();
-    ds->n = n;
-    ds->d = 2;
-    ds->features.resize(std::size_t(2 * n));
-    std::mt19937 rng(3);
-    std::normal_distribution<float> normal;
-    for (auto& v : ds->features) v = normal(rng);
-    ds->feature_names = {"u", "v"};
-    const std::int64_t grouped = std::int64_t(bigIds) * 500;
-    std::vector<std::int32_t> codes(static_cast<std::size_t>(n));
-    for (std::int64_t i = 0; i < n; ++i)
-        codes[std::size_t(i)] = i < grouped ? std::int32_t(i % bigIds) : std::int32_t(bigIds + (i - grouped));
-    const auto categories = std::size_t(bigIds + (n - grouped));
-    std::vector<std::string> names(categories);
-    for (std::size_t c = 0; c < categories; ++c) names[c] = "id" + std::to_string(c);
-    ds->metadata.push_back(data::MetadataColumn::categorical("id", std::move(codes), std::move(names)));
-    ds->label_column = 0;
-    ds->source = "many categories";
-    ds->format = "synthetic";
-    ds->check_consistent();
-    return ds;
-}
-
-std::shared_ptr<const data::Dataset> tinyDataset(float value) {
-    auto ds = std::make_shared<data::Dataset>();
-    ds->n = 3;
-    ds->d = 2;
-    ds->features.assign(6, value);
-    ds->feature_names = {"a", "b"};
-    ds->source = "tiny";
-    ds->check_consistent();
-    return ds;
-}
-
-QTreeWidget* legendTree(ui::MainWindow* window) {
-    return window->dataPanel()->legend()->findChild<QTreeWidget*>(QStringLiteral("legendCategories"));
-}
-
-}  // namespace
+using namespace gui_fixtures;
 
 class tst_MainWindow : public QObject {
     Q_OBJECT
+
 
 private:
     std::unique_ptr<ui::MainWindow> m_window;
@@ -138,26 +33,6 @@ private slots:
     }
 
     void cleanup() { m_window.reset(); }
-
-    void rendersPointsInLabelColours() {
-        showWindowWithBlobs();
-        const QImage image = m_window->scatterView()->grabFramebuffer();
-        QVERIFY(!image.isNull());
-        // LATENTSCAPE_TEST_DUMP=file.png keeps the frame for a person to look at.
-        if (const QByteArray dump = qgetenv("LATENTSCAPE_TEST_DUMP"); !dump.isEmpty())
-            image.save(QString::fromLocal8Bit(dump));
-        QVERIFY(m_window->scatterView()->lastRenderMilliseconds() > 0.0);
-
-        std::array<qint64, 6> counts{};
-        for (int k = 0; k < 6; ++k) counts[std::size_t(k)] = countNear(image, ui::categoricalColor(k), 30);
-        const qint64 white = countNear(image, {255, 255, 255}, 6);
-        int present = 0;
-        for (qint64 c : counts) present += c >= 20;
-        qInfo() << "pixels per label colour" << counts[0] << counts[1] << counts[2] << counts[3] << counts[4]
-                << counts[5] << "white fraction" << double(white) / (qint64(image.width()) * image.height());
-        QVERIFY2(present >= 4, "fewer than 4 label colours visible");
-        QVERIFY(white > qint64(image.width()) * image.height() / 2);
-    }
 
     void badFileKeepsDatasetAndShowsError_data() {
         QTest::addColumn<QString>("fileName");
@@ -204,97 +79,6 @@ private slots:
         QVERIFY(mapped.contains("libQt6OpenGLWidgets"));
         QVERIFY(mapped.contains("libvtkRenderingOpenGL2"));
         QVERIFY2(!mapped.contains("libQt5"), "a Qt 5 library is mapped into the process");
-    }
-
-    void xFeatureComboMovesPoints() {
-        showWindowWithBlobs();
-        auto* xCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("xFeatureCombo"));
-        QVERIFY(xCombo);
-        QCOMPARE(xCombo->count(), int(m_blobs->d));
-        const int oldFeature = xCombo->currentIndex();
-        const int newFeature = (oldFeature + 1) % int(m_blobs->d);
-        const auto before = m_window->scatterView()->pointPosition(10);
-        QCOMPARE(before[0], double(m_blobs->at(10, oldFeature)));
-
-        xCombo->setCurrentIndex(newFeature);
-        const auto after = m_window->scatterView()->pointPosition(10);
-        QCOMPARE(after[0], double(m_blobs->at(10, newFeature)));
-        QVERIFY(after[0] != before[0]);
-        QCOMPARE(after[1], before[1]);  // Y unchanged
-        QVERIFY(!m_window->scatterView()->grabFramebuffer().isNull());
-    }
-
-    void dragPansWheelZoomsKeysDoNotQuit() {
-        showWindowWithBlobs();
-        ui::ScatterView* view = m_window->scatterView();
-        vtkCamera* camera = view->renderer()->GetActiveCamera();
-        QVERIFY(camera->GetParallelProjection());
-        const double scale = camera->GetParallelScale();
-        double focal[3];
-        camera->GetFocalPoint(focal);
-
-        const QPoint centre = view->rect().center();
-        const auto atCentre = view->dataPosition(QPointF(view->width() / 2.0, view->height() / 2.0));
-        QVERIFY(std::abs(atCentre[0] - focal[0]) < scale * 0.01);
-        QVERIFY(std::abs(atCentre[1] - focal[1]) < scale * 0.01);
-
-        // The wheel zooms about the cursor: the data point under it stays under it.
-        const QPoint aside = centre + QPoint(view->width() / 4, -view->height() / 5);
-        const auto underCursor = view->dataPosition(aside);
-        QWheelEvent wheel(aside, view->mapToGlobal(aside), QPoint(), QPoint(0, 120), Qt::NoButton,
-                          Qt::NoModifier, Qt::NoScrollPhase, false);
-        QApplication::sendEvent(view, &wheel);
-        QVERIFY(camera->GetParallelScale() < scale);
-        const auto stillUnder = view->dataPosition(aside);
-        QVERIFY(std::abs(stillUnder[0] - underCursor[0]) < scale * 0.01);
-        QVERIFY(std::abs(stillUnder[1] - underCursor[1]) < scale * 0.01);
-        camera->GetFocalPoint(focal);
-
-        QTest::mousePress(view, Qt::LeftButton, {}, centre);
-        QTest::mouseMove(view, centre + QPoint(80, 40));
-        QTest::mouseRelease(view, Qt::LeftButton, {}, centre + QPoint(80, 40));
-        double moved[3];
-        camera->GetFocalPoint(moved);
-        QVERIFY(moved[0] < focal[0]);  // dragging right moves the view left over the data
-        QVERIFY(moved[1] > focal[1]);  // dragging down (screen) moves it up (world)
-
-        // The default VTK styles quit on 'q'/'e' and go stereo on '3': the adapter swallows them.
-        for (char key : {'q', 'e', '3', 'f'}) QTest::keyClick(view, key);
-        QVERIFY(m_window->isVisible());
-        QVERIFY(!view->renderWindow()->GetStereoRender());
-
-        QTest::keyClick(view, 'r');  // back to the fitted view
-        QCOMPARE(camera->GetParallelScale(), scale);
-        QVERIFY(!view->grabFramebuffer().isNull());
-    }
-
-    void viewMovedToAnotherWindowRendersAgain() {
-        // A widget moved to another top-level window gets a new GL context: VTK must follow.
-        QWidget first;
-        auto* view = new ui::ScatterView(&first);
-        view->resize(300, 200);
-        const std::vector<float> x{0.0f, 1.0f, 0.5f}, y{0.0f, 0.0f, 1.0f};
-        view->setPoints(x.data(), y.data(), 3);
-        const ui::Rgb red = ui::categoricalColor(3);
-        const std::vector<std::uint8_t> rgb{red.r, red.g, red.b, red.r, red.g, red.b, red.r, red.g, red.b};
-        view->setColors(rgb.data(), 3);
-        view->setPointSize(12.0);
-        view->resetCamera();
-        first.resize(300, 200);
-        first.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&first));
-        QVERIFY(countNear(view->grabFramebuffer(), red, 30) >= 3 * 50);
-
-        bool oldContextGone = false;
-        connect(view->context(), &QObject::destroyed, this, [&oldContextGone] { oldContextGone = true; });
-        QWidget second;
-        second.resize(300, 200);
-        view->setParent(&second);
-        second.show();
-        view->show();
-        QVERIFY(QTest::qWaitForWindowExposed(&second));
-        QVERIFY(oldContextGone);
-        QVERIFY(countNear(view->grabFramebuffer(), red, 30) >= 3 * 50);
     }
 
     void destroyingWhileLoadingIsSafe() {
@@ -428,138 +212,6 @@ private slots:
         if (box) QVERIFY2(box->text().contains(QStringLiteral("train-images-idx3-ubyte.gz")), qPrintable(box->text()));
     }
 
-    void hugeLegendIsCapped() {
-        showWindowWithBlobs();
-        const std::int32_t bigIds = 20;
-        const auto many = manyCategories(60000, bigIds);  // 20 + 50,000 categories
-        const std::size_t categories = many->metadata[0].categories.size();
-        QCOMPARE(categories, std::size_t(50020));
-        QElapsedTimer timer;
-        timer.start();
-        m_window->setDataset(many, QStringLiteral("many"));
-        QTRY_COMPARE(m_window->dataset(), many);
-        qInfo() << "50,020 categories shown after" << timer.elapsed() << "ms";
-
-        ui::LegendWidget* legend = m_window->dataPanel()->legend();
-        QTreeWidget* tree = legendTree(m_window.get());
-        QCOMPARE(legend->categoryRows(), ui::LegendWidget::maxCategoryRows + 1);
-        QCOMPARE(legend->hiddenCategories(), std::int64_t(categories) - ui::LegendWidget::maxCategoryRows);
-        // The largest first (ties in code order), then single points, then the summary row.
-        QCOMPARE(tree->topLevelItem(0)->text(0), QStringLiteral("id0"));
-        QCOMPARE(tree->topLevelItem(0)->text(1), QLocale().toString(500));
-        QCOMPARE(tree->topLevelItem(bigIds - 1)->text(0), QStringLiteral("id19"));
-        QCOMPARE(tree->topLevelItem(bigIds)->text(1), QLocale().toString(1));
-        QTreeWidgetItem* more = tree->topLevelItem(ui::LegendWidget::maxCategoryRows);
-        QCOMPARE(more->text(0), QStringLiteral("… %1 more categories").arg(QLocale().toString(49920)));
-        QCOMPARE(more->text(1), QLocale().toString(49920));  // one point each
-        QVERIFY(more->icon(0).isNull());
-
-        // One shared swatch per palette colour, not one pixmap per row.
-        QSet<qint64> keys;
-        for (int row = 0; row < ui::LegendWidget::maxCategoryRows; ++row)
-            keys.insert(tree->topLevelItem(row)->icon(0).cacheKey());
-        QCOMPARE(keys.size(), ui::categoricalPaletteSize());
-        QCOMPARE(tree->topLevelItem(0)->icon(0).cacheKey(), tree->topLevelItem(22)->icon(0).cacheKey());
-
-        // Switching the colouring away and back costs bounded widget work.
-        auto* colorCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("colorByCombo"));
-        QVERIFY(colorCombo);
-        timer.restart();
-        colorCombo->setCurrentIndex(0);  // None
-        QCOMPARE(legend->categoryRows(), 0);
-        colorCombo->setCurrentIndex(1);  // id
-        const qint64 ms = timer.elapsed();
-        qInfo() << "colour by None and back to 50,020 categories:" << ms << "ms";
-        QCOMPARE(legend->categoryRows(), ui::LegendWidget::maxCategoryRows + 1);
-        QVERIFY2(ms < 200, qPrintable(QStringLiteral("%1 ms").arg(ms)));
-        QCOMPARE(m_window->scatterView()->pointColor(0)[0], ui::categoricalColor(0).r);
-    }
-
-    void applicationIconLoads() {
-        const QIcon icon = ui::MainWindow::applicationIcon();
-        QVERIFY(!icon.isNull());
-        QVERIFY(QFile::exists(QStringLiteral(":/latentscape.svg")));
-        QVERIFY2(QImageReader::supportedImageFormats().contains("svg"), "qt6-svg image format plugin missing");
-        qInfo() << "icon sizes" << icon.availableSizes();
-        for (int size : {16, 48, 256}) {
-            const QPixmap pixmap = icon.pixmap(size, size);
-            QVERIFY(!pixmap.isNull());
-            QCOMPARE(pixmap.size(), QSize(size, size));
-        }
-        // Drawn, not blank: transparent corners, a dark plate, blue and orange dots.
-        const QImage image = icon.pixmap(128, 128).toImage().convertToFormat(QImage::Format_ARGB32);
-        QCOMPARE(qAlpha(image.pixel(0, 0)), 0);
-        const QRgb plate = image.pixel(110, 20);
-        QCOMPARE(qAlpha(plate), 255);
-        QVERIFY(qGray(plate) < 80);
-        QVERIFY(near(image.pixel(42, 80), {0x4f, 0x9f, 0xe0}, 12));
-        QVERIFY(near(image.pixel(84, 44), {0xff, 0x8c, 0x1a}, 12));
-
-        m_window = std::make_unique<ui::MainWindow>();
-        QVERIFY(!m_window->windowIcon().isNull());
-        QVERIFY(!m_window->windowIcon().pixmap(32, 32).isNull());
-    }
-
-    void axisLabelsNameThePlottedFeatures() {
-        showWindowWithBlobs();
-        ui::ScatterView* view = m_window->scatterView();
-        auto* xCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("xFeatureCombo"));
-        auto* yCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("yFeatureCombo"));
-        QVERIFY(xCombo && yCombo);
-        const auto name = [this](int j) { return QString::fromStdString(m_blobs->feature_names[std::size_t(j)]); };
-        QCOMPARE(view->xAxisLabel(), name(xCombo->currentIndex()));
-        QCOMPARE(view->yAxisLabel(), name(yCombo->currentIndex()));
-
-        auto* xLabel = view->findChild<QWidget*>(QStringLiteral("xAxisLabel"));
-        auto* yLabel = view->findChild<QWidget*>(QStringLiteral("yAxisLabel"));
-        QVERIFY(xLabel && yLabel);
-        QVERIFY(xLabel->isVisible() && yLabel->isVisible());
-        QVERIFY(view->rect().contains(xLabel->geometry()));
-        QVERIFY(view->rect().contains(yLabel->geometry()));
-        QVERIFY(xLabel->geometry().bottom() > view->height() * 0.9);                       // along the bottom
-        QVERIFY(yLabel->geometry().left() < view->width() * 0.1);                          // up the left edge
-        QVERIFY(yLabel->height() > yLabel->width());                                       // reads upwards
-        QVERIFY(!xLabel->geometry().intersects(yLabel->geometry()));
-        QVERIFY(xLabel->testAttribute(Qt::WA_TransparentForMouseEvents));
-
-        // The fitted data stays clear of the labels: no point projects under them.
-        vtkRenderer* renderer = view->renderer();
-        const double dpr = view->devicePixelRatioF();
-        const int deviceHeight = view->renderWindow()->GetSize()[1];
-        for (std::size_t i = 0; i < view->pointCount(); i += 7) {
-            const auto p = view->pointPosition(i);
-            renderer->SetWorldPoint(p[0], p[1], p[2], 1.0);
-            renderer->WorldToDisplay();
-            double d[3];
-            renderer->GetDisplayPoint(d);
-            const QPointF logical(d[0] / dpr, (deviceHeight - 1 - d[1]) / dpr);
-            QVERIFY(!xLabel->geometry().contains(logical.toPoint()));
-            QVERIFY(!yLabel->geometry().contains(logical.toPoint()));
-        }
-
-        const int newFeature = (xCombo->currentIndex() + 1) % int(m_blobs->d);
-        xCombo->setCurrentIndex(newFeature);
-        QCOMPARE(view->xAxisLabel(), name(newFeature));
-        QCOMPARE(view->yAxisLabel(), name(yCombo->currentIndex()));
-
-        // Readable over points: the window's image (GL frame plus overlays) shows a light plate
-        // with dark text where the X label is.
-        const QImage shot = m_window->grab().toImage().convertToFormat(QImage::Format_RGB32);
-        const qreal shotRatio = shot.devicePixelRatio();
-        const QRect plate(xLabel->mapTo(m_window.get(), QPoint(0, 0)) * shotRatio, xLabel->size() * shotRatio);
-        QVERIFY(shot.rect().contains(plate));
-        qint64 dark = 0;
-        for (int y = plate.top() + 2; y <= plate.bottom() - 2; ++y)
-            for (int x = plate.left() + 2; x <= plate.right() - 2; ++x) dark += qGray(shot.pixel(x, y)) < 110;
-        QVERIFY2(dark >= 20, qPrintable(QStringLiteral("%1 dark pixels").arg(dark)));
-        QVERIFY(near(shot.pixel(plate.left() + 3, plate.center().y()), {255, 255, 255}, 45));
-
-        // 3-D has no such axes.
-        const std::vector<float> xyz{0, 0, 0, 1, 1, 1, 2, 0, 1};
-        view->setPoints(xyz.data(), 3);
-        QVERIFY(!xLabel->isVisible() && !yLabel->isVisible());
-    }
-
     void droppedCsvWithMissingValuesAsksAndLoads() {
         showWindowWithBlobs();
         QTemporaryDir dir;
@@ -603,5 +255,4 @@ int main(int argc, char* argv[]) {
     tst_MainWindow test;
     return QTest::qExec(&test, argc, argv);
 }
-
 #include "tst_mainwindow.moc"

@@ -1,0 +1,290 @@
+// The scatter view and its panel with real widgets under Xvfb: coloured points in the frame, the
+// X feature combo, pan and zoom, a new GL context, a huge legend kept short, the icon and the
+// axis labels.
+
+#include "gui_fixtures.h"
+
+using namespace latentscape;
+using namespace gui_fixtures;
+
+class tst_ScatterView : public QObject {
+    Q_OBJECT
+
+
+private:
+    std::unique_ptr<ui::MainWindow> m_window;
+    std::shared_ptr<const data::Dataset> m_blobs;
+
+    // A shown window holding the blobs, its first frame rendered.
+    void showWindowWithBlobs() {
+        m_window = std::make_unique<ui::MainWindow>();
+        m_window->resize(1000, 700);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_blobs = smallBlobs();
+        m_window->setDataset(m_blobs, QStringLiteral("blobs"));
+        QTRY_COMPARE(m_window->dataset(), m_blobs);
+        QCOMPARE(m_window->scatterView()->pointCount(), std::size_t(m_blobs->n));
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // keep QSettings away from the user's files
+    }
+
+    void cleanup() { m_window.reset(); }
+
+    void rendersPointsInLabelColours() {
+        showWindowWithBlobs();
+        const QImage image = m_window->scatterView()->grabFramebuffer();
+        QVERIFY(!image.isNull());
+        // LATENTSCAPE_TEST_DUMP=file.png keeps the frame for a person to look at.
+        if (const QByteArray dump = qgetenv("LATENTSCAPE_TEST_DUMP"); !dump.isEmpty())
+            image.save(QString::fromLocal8Bit(dump));
+        QVERIFY(m_window->scatterView()->lastRenderMilliseconds() > 0.0);
+
+        std::array<qint64, 6> counts{};
+        for (int k = 0; k < 6; ++k) counts[std::size_t(k)] = countNear(image, ui::categoricalColor(k), 30);
+        const qint64 white = countNear(image, {255, 255, 255}, 6);
+        int present = 0;
+        for (qint64 c : counts) present += c >= 20;
+        qInfo() << "pixels per label colour" << counts[0] << counts[1] << counts[2] << counts[3] << counts[4]
+                << counts[5] << "white fraction" << double(white) / (qint64(image.width()) * image.height());
+        QVERIFY2(present >= 4, "fewer than 4 label colours visible");
+        QVERIFY(white > qint64(image.width()) * image.height() / 2);
+    }
+
+    void xFeatureComboMovesPoints() {
+        showWindowWithBlobs();
+        auto* xCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("xFeatureCombo"));
+        QVERIFY(xCombo);
+        QCOMPARE(xCombo->count(), int(m_blobs->d));
+        const int oldFeature = xCombo->currentIndex();
+        const int newFeature = (oldFeature + 1) % int(m_blobs->d);
+        const auto before = m_window->scatterView()->pointPosition(10);
+        QCOMPARE(before[0], double(m_blobs->at(10, oldFeature)));
+
+        xCombo->setCurrentIndex(newFeature);
+        const auto after = m_window->scatterView()->pointPosition(10);
+        QCOMPARE(after[0], double(m_blobs->at(10, newFeature)));
+        QVERIFY(after[0] != before[0]);
+        QCOMPARE(after[1], before[1]);  // Y unchanged
+        QVERIFY(!m_window->scatterView()->grabFramebuffer().isNull());
+    }
+
+    void dragPansWheelZoomsKeysDoNotQuit() {
+        showWindowWithBlobs();
+        ui::ScatterView* view = m_window->scatterView();
+        vtkCamera* camera = view->renderer()->GetActiveCamera();
+        QVERIFY(camera->GetParallelProjection());
+        const double scale = camera->GetParallelScale();
+        double focal[3];
+        camera->GetFocalPoint(focal);
+
+        const QPoint centre = view->rect().center();
+        const auto atCentre = view->dataPosition(QPointF(view->width() / 2.0, view->height() / 2.0));
+        QVERIFY(std::abs(atCentre[0] - focal[0]) < scale * 0.01);
+        QVERIFY(std::abs(atCentre[1] - focal[1]) < scale * 0.01);
+
+        // The wheel zooms about the cursor: the data point under it stays under it.
+        const QPoint aside = centre + QPoint(view->width() / 4, -view->height() / 5);
+        const auto underCursor = view->dataPosition(aside);
+        QWheelEvent wheel(aside, view->mapToGlobal(aside), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view, &wheel);
+        QVERIFY(camera->GetParallelScale() < scale);
+        const auto stillUnder = view->dataPosition(aside);
+        QVERIFY(std::abs(stillUnder[0] - underCursor[0]) < scale * 0.01);
+        QVERIFY(std::abs(stillUnder[1] - underCursor[1]) < scale * 0.01);
+        camera->GetFocalPoint(focal);
+
+        QTest::mousePress(view, Qt::LeftButton, {}, centre);
+        QTest::mouseMove(view, centre + QPoint(80, 40));
+        QTest::mouseRelease(view, Qt::LeftButton, {}, centre + QPoint(80, 40));
+        double moved[3];
+        camera->GetFocalPoint(moved);
+        QVERIFY(moved[0] < focal[0]);  // dragging right moves the view left over the data
+        QVERIFY(moved[1] > focal[1]);  // dragging down (screen) moves it up (world)
+
+        // The default VTK styles quit on 'q'/'e' and go stereo on '3': the adapter swallows them.
+        for (char key : {'q', 'e', '3', 'f'}) QTest::keyClick(view, key);
+        QVERIFY(m_window->isVisible());
+        QVERIFY(!view->renderWindow()->GetStereoRender());
+
+        QTest::keyClick(view, 'r');  // back to the fitted view
+        QCOMPARE(camera->GetParallelScale(), scale);
+        QVERIFY(!view->grabFramebuffer().isNull());
+    }
+
+    void viewMovedToAnotherWindowRendersAgain() {
+        // A widget moved to another top-level window gets a new GL context: VTK must follow.
+        QWidget first;
+        auto* view = new ui::ScatterView(&first);
+        view->resize(300, 200);
+        const std::vector<float> x{0.0f, 1.0f, 0.5f}, y{0.0f, 0.0f, 1.0f};
+        view->setPoints(x.data(), y.data(), 3);
+        const ui::Rgb red = ui::categoricalColor(3);
+        const std::vector<std::uint8_t> rgb{red.r, red.g, red.b, red.r, red.g, red.b, red.r, red.g, red.b};
+        view->setColors(rgb.data(), 3);
+        view->setPointSize(12.0);
+        view->resetCamera();
+        first.resize(300, 200);
+        first.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&first));
+        QVERIFY(countNear(view->grabFramebuffer(), red, 30) >= 3 * 50);
+
+        bool oldContextGone = false;
+        connect(view->context(), &QObject::destroyed, this, [&oldContextGone] { oldContextGone = true; });
+        QWidget second;
+        second.resize(300, 200);
+        view->setParent(&second);
+        second.show();
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(&second));
+        QVERIFY(oldContextGone);
+        QVERIFY(countNear(view->grabFramebuffer(), red, 30) >= 3 * 50);
+    }
+
+    void hugeLegendIsCapped() {
+        showWindowWithBlobs();
+        const std::int32_t bigIds = 20;
+        const auto many = manyCategories(60000, bigIds);  // 20 + 50,000 categories
+        const std::size_t categories = many->metadata[0].categories.size();
+        QCOMPARE(categories, std::size_t(50020));
+        QElapsedTimer timer;
+        timer.start();
+        m_window->setDataset(many, QStringLiteral("many"));
+        QTRY_COMPARE(m_window->dataset(), many);
+        qInfo() << "50,020 categories shown after" << timer.elapsed() << "ms";
+
+        ui::LegendWidget* legend = m_window->dataPanel()->legend();
+        QTreeWidget* tree = legendTree(m_window.get());
+        QCOMPARE(legend->categoryRows(), ui::LegendWidget::maxCategoryRows + 1);
+        QCOMPARE(legend->hiddenCategories(), std::int64_t(categories) - ui::LegendWidget::maxCategoryRows);
+        // The largest first (ties in code order), then single points, then the summary row.
+        QCOMPARE(tree->topLevelItem(0)->text(0), QStringLiteral("id0"));
+        QCOMPARE(tree->topLevelItem(0)->text(1), QLocale().toString(500));
+        QCOMPARE(tree->topLevelItem(bigIds - 1)->text(0), QStringLiteral("id19"));
+        QCOMPARE(tree->topLevelItem(bigIds)->text(1), QLocale().toString(1));
+        QTreeWidgetItem* more = tree->topLevelItem(ui::LegendWidget::maxCategoryRows);
+        QCOMPARE(more->text(0), QStringLiteral("… %1 more categories").arg(QLocale().toString(49920)));
+        QCOMPARE(more->text(1), QLocale().toString(49920));  // one point each
+        QVERIFY(more->icon(0).isNull());
+
+        // One shared swatch per palette colour, not one pixmap per row.
+        QSet<qint64> keys;
+        for (int row = 0; row < ui::LegendWidget::maxCategoryRows; ++row)
+            keys.insert(tree->topLevelItem(row)->icon(0).cacheKey());
+        QCOMPARE(keys.size(), ui::categoricalPaletteSize());
+        QCOMPARE(tree->topLevelItem(0)->icon(0).cacheKey(), tree->topLevelItem(22)->icon(0).cacheKey());
+
+        // Switching the colouring away and back costs bounded widget work.
+        auto* colorCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("colorByCombo"));
+        QVERIFY(colorCombo);
+        timer.restart();
+        colorCombo->setCurrentIndex(0);  // None
+        QCOMPARE(legend->categoryRows(), 0);
+        colorCombo->setCurrentIndex(1);  // id
+        const qint64 ms = timer.elapsed();
+        qInfo() << "colour by None and back to 50,020 categories:" << ms << "ms";
+        QCOMPARE(legend->categoryRows(), ui::LegendWidget::maxCategoryRows + 1);
+        QVERIFY2(ms < 200, qPrintable(QStringLiteral("%1 ms").arg(ms)));
+        QCOMPARE(m_window->scatterView()->pointColor(0)[0], ui::categoricalColor(0).r);
+    }
+
+    void applicationIconLoads() {
+        const QIcon icon = ui::MainWindow::applicationIcon();
+        QVERIFY(!icon.isNull());
+        QVERIFY(QFile::exists(QStringLiteral(":/latentscape.svg")));
+        QVERIFY2(QImageReader::supportedImageFormats().contains("svg"), "qt6-svg image format plugin missing");
+        qInfo() << "icon sizes" << icon.availableSizes();
+        for (int size : {16, 48, 256}) {
+            const QPixmap pixmap = icon.pixmap(size, size);
+            QVERIFY(!pixmap.isNull());
+            QCOMPARE(pixmap.size(), QSize(size, size));
+        }
+        // Drawn, not blank: transparent corners, a dark plate, blue and orange dots.
+        const QImage image = icon.pixmap(128, 128).toImage().convertToFormat(QImage::Format_ARGB32);
+        QCOMPARE(qAlpha(image.pixel(0, 0)), 0);
+        const QRgb plate = image.pixel(110, 20);
+        QCOMPARE(qAlpha(plate), 255);
+        QVERIFY(qGray(plate) < 80);
+        QVERIFY(near(image.pixel(42, 80), {0x4f, 0x9f, 0xe0}, 12));
+        QVERIFY(near(image.pixel(84, 44), {0xff, 0x8c, 0x1a}, 12));
+
+        m_window = std::make_unique<ui::MainWindow>();
+        QVERIFY(!m_window->windowIcon().isNull());
+        QVERIFY(!m_window->windowIcon().pixmap(32, 32).isNull());
+    }
+
+    void axisLabelsNameThePlottedFeatures() {
+        showWindowWithBlobs();
+        ui::ScatterView* view = m_window->scatterView();
+        auto* xCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("xFeatureCombo"));
+        auto* yCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("yFeatureCombo"));
+        QVERIFY(xCombo && yCombo);
+        const auto name = [this](int j) { return QString::fromStdString(m_blobs->feature_names[std::size_t(j)]); };
+        QCOMPARE(view->xAxisLabel(), name(xCombo->currentIndex()));
+        QCOMPARE(view->yAxisLabel(), name(yCombo->currentIndex()));
+
+        auto* xLabel = view->findChild<QWidget*>(QStringLiteral("xAxisLabel"));
+        auto* yLabel = view->findChild<QWidget*>(QStringLiteral("yAxisLabel"));
+        QVERIFY(xLabel && yLabel);
+        QVERIFY(xLabel->isVisible() && yLabel->isVisible());
+        QVERIFY(view->rect().contains(xLabel->geometry()));
+        QVERIFY(view->rect().contains(yLabel->geometry()));
+        QVERIFY(xLabel->geometry().bottom() > view->height() * 0.9);                       // along the bottom
+        QVERIFY(yLabel->geometry().left() < view->width() * 0.1);                          // up the left edge
+        QVERIFY(yLabel->height() > yLabel->width());                                       // reads upwards
+        QVERIFY(!xLabel->geometry().intersects(yLabel->geometry()));
+        QVERIFY(xLabel->testAttribute(Qt::WA_TransparentForMouseEvents));
+
+        // The fitted data stays clear of the labels: no point projects under them.
+        vtkRenderer* renderer = view->renderer();
+        const double dpr = view->devicePixelRatioF();
+        const int deviceHeight = view->renderWindow()->GetSize()[1];
+        for (std::size_t i = 0; i < view->pointCount(); i += 7) {
+            const auto p = view->pointPosition(i);
+            renderer->SetWorldPoint(p[0], p[1], p[2], 1.0);
+            renderer->WorldToDisplay();
+            double d[3];
+            renderer->GetDisplayPoint(d);
+            const QPointF logical(d[0] / dpr, (deviceHeight - 1 - d[1]) / dpr);
+            QVERIFY(!xLabel->geometry().contains(logical.toPoint()));
+            QVERIFY(!yLabel->geometry().contains(logical.toPoint()));
+        }
+
+        const int newFeature = (xCombo->currentIndex() + 1) % int(m_blobs->d);
+        xCombo->setCurrentIndex(newFeature);
+        QCOMPARE(view->xAxisLabel(), name(newFeature));
+        QCOMPARE(view->yAxisLabel(), name(yCombo->currentIndex()));
+
+        // Readable over points: the window's image (GL frame plus overlays) shows a light plate
+        // with dark text where the X label is.
+        const QImage shot = m_window->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const qreal shotRatio = shot.devicePixelRatio();
+        const QRect plate(xLabel->mapTo(m_window.get(), QPoint(0, 0)) * shotRatio, xLabel->size() * shotRatio);
+        QVERIFY(shot.rect().contains(plate));
+        qint64 dark = 0;
+        for (int y = plate.top() + 2; y <= plate.bottom() - 2; ++y)
+            for (int x = plate.left() + 2; x <= plate.right() - 2; ++x) dark += qGray(shot.pixel(x, y)) < 110;
+        QVERIFY2(dark >= 20, qPrintable(QStringLiteral("%1 dark pixels").arg(dark)));
+        QVERIFY(near(shot.pixel(plate.left() + 3, plate.center().y()), {255, 255, 255}, 45));
+
+        // 3-D has no such axes.
+        const std::vector<float> xyz{0, 0, 0, 1, 1, 1, 2, 0, 1};
+        view->setPoints(xyz.data(), 3);
+        QVERIFY(!xLabel->isVisible() && !yLabel->isVisible());
+    }
+
+};
+
+int main(int argc, char* argv[]) {
+    // The GL format must be the default before QApplication exists.
+    QSurfaceFormat::setDefaultFormat(ui::VtkOpenGLWidget::defaultFormat());
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("tst_scatterview"));
+    tst_ScatterView test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "tst_scatterview.moc"
