@@ -3,11 +3,13 @@
 
 #include "data/load.h"
 #include "data/synthetic.h"
+#include "data/write.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 
 namespace latentscape::bench {
 
@@ -18,6 +20,29 @@ double python_number(const std::string& code) {
     char buf[128] = {};
     if (!std::fgets(buf, sizeof buf, p.get())) return -1;
     return std::atof(buf);
+}
+
+/// The 50-component PCA of Fashion-MNIST, made once with scikit-learn (PCA(50, random_state=0),
+/// float32), so this benchmark does not depend on our own PCA.
+std::string pca50_file(const std::string& dir) {
+    namespace fs = std::filesystem;
+    fs::create_directories(dir);
+    const std::string raw = dir + "/fashion70k.npy";
+    const std::string pca = dir + "/fashion70k_pca50.npy";
+    if (fs::exists(pca)) return pca;
+    if (!fs::exists(raw)) {
+        std::fprintf(stderr, "preparing %s ...\n", raw.c_str());
+        data::write_npy(fashion70k(), raw);
+    }
+    std::fprintf(stderr, "preparing %s with scikit-learn's PCA ...\n", pca.c_str());
+    const double ok = python_number(
+        "import numpy as np\nfrom sklearn.decomposition import PCA\n"
+        "X = np.load(\"" + raw + "\").astype(np.float32)\n"
+        "Y = PCA(n_components=50, random_state=0).fit_transform(X).astype(np.float32)\n"
+        "np.save(\"" + pca + "\", Y)\nprint(1)");
+    if (ok != 1 || !fs::exists(pca))
+        throw std::runtime_error("could not make " + pca + " (needs " + kPython + " with numpy and scikit-learn)");
+    return pca;
 }
 
 data::Dataset fashion70k() {

@@ -4,6 +4,7 @@
 
 #include "data/dataset.h"
 
+#include <cstdint>
 #include <string>
 
 namespace latentscape::bench {
@@ -12,6 +13,9 @@ struct BenchArgs {
     int repeat = 3;                                  ///< runs per side; the best is reported
     std::string dir = "/tmp/latentscape-bench";      ///< where input files are made and kept
     bool json = false;
+    std::int64_t n = 0;      ///< points, where a benchmark takes a size (0: its default)
+    int dims = 2;            ///< output dimensions, where a benchmark takes them
+    bool reference = true;   ///< run the reference implementation too
 };
 
 /// Debian's Python with numpy, pandas and scikit-learn (the python3 first on PATH lacks them).
@@ -28,10 +32,15 @@ double best_seconds(int repeat, F&& f);
 /// of the same shape when the Debian package is absent.
 data::Dataset fashion70k();
 
+/// The 50-component PCA of Fashion-MNIST (70,000 x 50 float32 .npy in args.dir), made once with
+/// scikit-learn (PCA(50, random_state=0)) so benchmarks on it do not depend on our own PCA.
+std::string pca50_file(const std::string& dir);
+
 int bench_load(const BenchArgs& args);
 int bench_pca(const BenchArgs& args);
 int bench_kmeans(const BenchArgs& args);
 int bench_dbscan(const BenchArgs& args);
+int bench_tsne(const BenchArgs& args);
 
 }  // namespace latentscape::bench
 

@@ -17,10 +17,15 @@ const char* const kUsage =
     "  pca      PCA of Fashion-MNIST 70,000 x 784 to 50 components vs scikit-learn and numpy\n"
     "  kmeans   k-means (k = 10) on the 70,000 x 50 PCA of Fashion-MNIST vs scikit-learn KMeans\n"
     "  dbscan   DBSCAN on 70,000 2-D points (eps 0.2, min_samples 10) vs scikit-learn DBSCAN\n"
+    "  tsne     t-SNE of the first --n (default 10,000) rows of that PCA, perplexity 30, 1000\n"
+    "           iterations, --dims 2|3, vs scikit-learn TSNE (Barnes-Hut); also the neighbour search\n"
     "\n"
     "  --repeat N   runs per side, best taken (default 3)\n"
     "  --dir DIR    where benchmark files are made and kept (default /tmp/latentscape-bench)\n"
     "  --json       one JSON object on stdout\n"
+    "  --n N        points (tsne)\n"
+    "  --dims D     output dimensions (tsne: 2 or 3)\n"
+    "  --no-reference  time Latentscape only\n"
     "References need Debian's Python packages: packaging/install-deps.sh --bench\n";
 
 }  // namespace
@@ -38,6 +43,9 @@ int main(int argc, char** argv) {
         if (a == "--repeat" && i + 1 < argc) args.repeat = std::max(1, std::atoi(argv[++i]));
         else if (a == "--dir" && i + 1 < argc) args.dir = argv[++i];
         else if (a == "--json") args.json = true;
+        else if (a == "--n" && i + 1 < argc) args.n = std::atoll(argv[++i]);
+        else if (a == "--dims" && i + 1 < argc) args.dims = std::atoi(argv[++i]);
+        else if (a == "--no-reference") args.reference = false;
         else {
             std::fprintf(stderr, "latentscape-bench: unknown argument '%s'\n%s", a.c_str(), kUsage);
             return 2;
@@ -47,7 +55,8 @@ int main(int argc, char** argv) {
         const char* name;
         int (*run)(const BenchArgs&);
     };
-    const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan}};
+    const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan},
+                             {"tsne", bench_tsne}};
     for (const auto& e : entries) {
         if (what != e.name) continue;
         try {

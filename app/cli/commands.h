@@ -50,6 +50,7 @@ int run_info(const Args& args);
 int run_convert(const Args& args);
 int run_generate(const Args& args);
 int run_reduce(const Args& args);
+int run_reduce_tsne(const Args& args);
 int run_cluster(const Args& args);
 int run_metrics(const Args& args);
 

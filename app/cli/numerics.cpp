@@ -20,18 +20,29 @@
 namespace latentscape::cli {
 
 const char* const kReduceHelp =
-    "usage: latentscape-cli reduce FILE --method pca --dims K --out OUT.csv|OUT.npy [options] [--json]\n"
+    "usage: latentscape-cli reduce FILE --method pca|tsne --dims K --out OUT.csv|OUT.npy [options] [--json]\n"
     "\n"
     "Reduces FILE's features to K dimensions and writes the embedding (the CSV also carries the\n"
     "label column and the row ids when FILE has them).\n"
     "\n"
     "options:\n"
-    "  --method pca        the reduction (t-SNE and autoencoders come in later versions)\n"
-    "  --dims K            output dimensions (default 2)\n"
+    "  --method M          pca (default) or tsne\n"
+    "  --dims K            output dimensions (default 2; t-SNE: 2 or 3)\n"
+    "  --seed N            random seed (default 42): same seed, same result, any --threads\n"
+    "PCA:\n"
     "  --pca-solver S      auto (default), exact or randomized\n"
     "  --scale             scale every feature to unit variance first\n"
     "  --whiten            divide each component by its standard deviation\n"
-    "  --seed N            random seed of the randomized solver (default 42)\n"
+    "t-SNE:\n"
+    "  --perplexity P      effective neighbours per point (default 30; < (n - 1) / 3)\n"
+    "  --iterations N      gradient-descent iterations (default 1000)\n"
+    "  --exaggeration E    early exaggeration (default 12) for --exaggeration-iterations (250)\n"
+    "  --learning-rate L   step size (default max(n / exaggeration, 50))\n"
+    "  --gradient G        auto (default), exact, bh (Barnes-Hut, 2-D/3-D) or fft (2-D)\n"
+    "  --theta T           Barnes-Hut accuracy (default 0.5; smaller is more exact)\n"
+    "  --neighbors N       auto (default), exact or approximate (hnswlib)\n"
+    "  --pca-dims D        PCA to D dimensions first (default 50 when there are more; 0 = none)\n"
+    "  --init I            pca (default) or random\n"
     "  --threads T         worker threads (results do not depend on it)\n"
     "  --json              print one JSON summary on stdout\n"
     "  (and the loading options of 'info': --label --missing --header --delimiter --labels\n"
@@ -99,7 +110,11 @@ int run_reduce(const Args& a) {
     if (!a.has("out")) throw UsageError{"--out is required"};
     check_output_name(a.get("out"));
     const std::string method = a.get("method", "pca");
-    if (method != "pca") throw UsageError{"--method must be pca (t-SNE and autoencoders come in later versions)"};
+    if (method == "tsne") {
+        apply_threads(a);
+        return run_reduce_tsne(a);
+    }
+    if (method != "pca") throw UsageError{"--method must be pca or tsne (autoencoders come in a later version)"};
     reduce::PcaOptions o;
     o.components = number<int>(a, "dims", 2);
     o.scale = a.has("scale");

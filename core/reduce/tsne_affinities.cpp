@@ -1,0 +1,138 @@
+// t-SNE's input affinities: a Gaussian per point whose bandwidth matches the perplexity, then the
+// symmetrised joint distribution in compressed rows.
+#include "reduce/tsne_internal.h"
+
+#include "common/parallel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace latentscape::reduce::tsne::internal {
+
+double conditional_row(const float* sq_distances, int k, double perplexity, double* p) {
+    const double target = std::log(perplexity);
+    // Distances relative to the nearest: the same distribution, no underflow of exp() for
+    // points far from everything.
+    const double d0 = sq_distances[0];
+    double beta = 1.0;
+    double lo = 0.0;
+    double hi = std::numeric_limits<double>::infinity();
+    // Entropy H(beta) = log(sum) + beta * sum(p_j * d_j) / sum falls monotonically from log(k)
+    // (beta = 0) to log(#nearest ties) (beta -> inf); bisection on it, doubling until bracketed.
+    // The scale of beta is set by the distances, so start from their spread.
+    const double spread = double(sq_distances[k - 1]) - d0;
+    if (spread > 0.0) beta = 1.0 / spread;
+    for (int step = 0; step < 200; ++step) {
+        double sum = 0.0;
+        double weighted = 0.0;
+        for (int j = 0; j < k; ++j) {
+            const double dj = double(sq_distances[j]) - d0;
+            const double e = std::exp(-beta * dj);
+            p[j] = e;
+            sum += e;
+            weighted += e * dj;
+        }
+        const double entropy = std::log(sum) + beta * weighted / sum;
+        const double diff = entropy - target;
+        if (std::abs(diff) < 1e-10) break;
+        if (diff > 0.0) {  // too flat: narrower Gaussian
+            lo = beta;
+            beta = std::isinf(hi) ? beta * 2.0 : 0.5 * (beta + hi);
+        } else {
+            hi = beta;
+            beta = 0.5 * (beta + lo);
+        }
+        if (beta > 1e300) break;  // the nearest ties outnumber the perplexity: p is uniform over them
+    }
+    double sum = 0.0;
+    for (int j = 0; j < k; ++j) {
+        const double dj = double(sq_distances[j]) - d0;
+        p[j] = std::exp(-beta * dj);
+        sum += p[j];
+    }
+    for (int j = 0; j < k; ++j) p[j] /= sum;
+    return beta;
+}
+
+Affinities affinities(const Knn& knn, double perplexity) {
+    const std::int64_t n = knn.n;
+    const int k = knn.k;
+    std::vector<double> conditional(std::size_t(n * k));
+    parallel::for_each(n, [&](std::int64_t i) {
+        conditional_row(knn.sq_distances.data() + i * k, k, perplexity, conditional.data() + i * k);
+    });
+
+    // Transpose: for each j, the rows i that chose j, in increasing i (counting sort).
+    std::vector<std::int64_t> t_start(std::size_t(n + 1), 0);
+    for (std::int64_t e = 0; e < n * k; ++e) ++t_start[std::size_t(knn.indices[std::size_t(e)]) + 1];
+    for (std::int64_t j = 0; j < n; ++j) t_start[std::size_t(j + 1)] += t_start[std::size_t(j)];
+    std::vector<std::int32_t> t_rows(std::size_t(n * k));
+    std::vector<double> t_values(std::size_t(n * k));
+    {
+        std::vector<std::int64_t> fill(t_start.begin(), t_start.end() - 1);
+        for (std::int64_t i = 0; i < n; ++i)
+            for (int a = 0; a < k; ++a) {
+                const std::size_t e = std::size_t(i * k + a);
+                const std::size_t slot = std::size_t(fill[std::size_t(knn.indices[e])]++);
+                t_rows[slot] = std::int32_t(i);
+                t_values[slot] = conditional[e];
+            }
+    }
+
+    // Row i of P merges i's own choices (sorted by column) with the rows that chose i.
+    auto sorted_row = [&](std::int64_t i, std::vector<std::pair<std::int32_t, double>>& out) {
+        out.clear();
+        for (int a = 0; a < k; ++a)
+            out.emplace_back(knn.indices[std::size_t(i * k + a)], conditional[std::size_t(i * k + a)]);
+        std::sort(out.begin(), out.end());
+    };
+    auto merge = [&](std::int64_t i, const std::vector<std::pair<std::int32_t, double>>& own, auto&& emit) {
+        std::size_t a = 0;
+        std::int64_t b = t_start[std::size_t(i)];
+        const std::int64_t b_end = t_start[std::size_t(i + 1)];
+        while (a < own.size() || b < b_end) {
+            if (b >= b_end || (a < own.size() && own[a].first < t_rows[std::size_t(b)])) {
+                emit(own[a].first, own[a].second);
+                ++a;
+            } else if (a >= own.size() || t_rows[std::size_t(b)] < own[a].first) {
+                emit(t_rows[std::size_t(b)], t_values[std::size_t(b)]);
+                ++b;
+            } else {
+                emit(own[a].first, own[a].second + t_values[std::size_t(b)]);
+                ++a;
+                ++b;
+            }
+        }
+    };
+
+    Affinities P;
+    P.n = n;
+    P.row_start.assign(std::size_t(n + 1), 0);
+    std::vector<std::vector<std::pair<std::int32_t, double>>> scratch(std::size_t(parallel::max_threads()));
+    parallel::for_each_with_thread(n, [&](int thread, std::int64_t i) {
+        auto& own = scratch[std::size_t(thread)];
+        sorted_row(i, own);
+        std::int64_t count = 0;
+        merge(i, own, [&](std::int32_t, double) { ++count; });
+        P.row_start[std::size_t(i + 1)] = count;
+    });
+    for (std::int64_t i = 0; i < n; ++i) P.row_start[std::size_t(i + 1)] += P.row_start[std::size_t(i)];
+    P.columns.resize(std::size_t(P.row_start.back()));
+    P.values.resize(std::size_t(P.row_start.back()));
+    const double scale = 1.0 / (2.0 * double(n));
+    parallel::for_each_with_thread(n, [&](int thread, std::int64_t i) {
+        auto& own = scratch[std::size_t(thread)];
+        sorted_row(i, own);
+        std::size_t slot = std::size_t(P.row_start[std::size_t(i)]);
+        merge(i, own, [&](std::int32_t j, double v) {
+            P.columns[slot] = j;
+            P.values[slot] = v * scale;
+            ++slot;
+        });
+    });
+    return P;
+}
+
+}  // namespace latentscape::reduce::tsne::internal

@@ -1,0 +1,267 @@
+// FFT-accelerated interpolation of t-SNE's repulsion in 2-D (Linderman, Rachh, Hoskins,
+// Steinerberger & Kluger 2019). The squared Cauchy kernel K(y, z) = 1 / (1 + |y - z|^2)^2 is
+// replaced by its Lagrange interpolant on a uniform grid: charges spread from the points to the
+// grid nodes of their interval, the node-to-node sums are a convolution with a Toeplitz kernel
+// (done by FFT on a grid twice the size, so it does not wrap around), and the potentials are
+// interpolated back. Four charges (1, y1, y2, |y|^2) give sum_j K (y_i - y_j) and
+// sum_j K (1 + |y_i - y_j|^2) = sum_j w_ij, i.e. the forces and Z, from one kernel.
+#include "reduce/tsne_internal.h"
+
+#include "common/parallel.h"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+namespace latentscape::reduce::tsne::internal {
+namespace {
+
+// FFTW's planner is not thread-safe; execution is.
+std::mutex& planner_mutex() {
+    static std::mutex m;
+    return m;
+}
+
+// Smallest m >= n whose prime factors are 2, 3, 5 and 7: FFTW is fastest on such sizes.
+int next_smooth(int n) {
+    for (int m = std::max(n, 1);; ++m) {
+        int r = m;
+        for (int f : {2, 3, 5, 7})
+            while (r % f == 0) r /= f;
+        if (r == 1) return m;
+    }
+}
+
+constexpr int terms = 4;
+
+}  // namespace
+
+struct FftRepulsion::Impl {
+    int points = 3;           // interpolation nodes per interval
+    int min_intervals = 50;
+    double per_unit = 1.0;
+
+    int intervals = 0;        // per dimension
+    int nodes = 0;            // intervals * points
+    int size = 0;             // 2 * nodes: the FFT grid (no wrap-around)
+    double* kernel = nullptr; // size x size, real
+    fftw_complex* kernel_hat = nullptr;
+    double* charges[terms] = {};
+    double* potentials[terms] = {};
+    fftw_complex* spectra[terms] = {};
+    fftw_plan forward = nullptr;
+    fftw_plan backward = nullptr;
+
+    std::vector<double> denominators;        // of the Lagrange basis on nodes (k + 0.5) / points
+    std::vector<std::int32_t> box;           // n x 2 interval indices
+    std::vector<double> weights;             // n x 2 x points Lagrange weights
+    std::vector<std::int32_t> order;         // points sorted by their first interval index
+    std::vector<std::int64_t> row_start;     // intervals + 1
+    std::vector<double> z;                   // per point
+
+    ~Impl() { release(); }
+
+    void release() {
+        std::lock_guard<std::mutex> lock(planner_mutex());
+        if (forward) fftw_destroy_plan(forward);
+        if (backward) fftw_destroy_plan(backward);
+        forward = backward = nullptr;
+        fftw_free(kernel);
+        fftw_free(kernel_hat);
+        kernel = nullptr;
+        kernel_hat = nullptr;
+        for (int c = 0; c < terms; ++c) {
+            fftw_free(charges[c]);
+            fftw_free(potentials[c]);
+            fftw_free(spectra[c]);
+            charges[c] = potentials[c] = nullptr;
+            spectra[c] = nullptr;
+        }
+        size = 0;
+    }
+
+    // (Re)allocates the buffers and plans for a grid of `want` intervals per dimension.
+    void prepare(int want) {
+        if (want == intervals && size > 0) return;
+        release();
+        intervals = want;
+        nodes = intervals * points;
+        size = 2 * nodes;
+        const std::size_t reals = std::size_t(size) * std::size_t(size);
+        const std::size_t complexes = std::size_t(size) * std::size_t(size / 2 + 1);
+        kernel = fftw_alloc_real(reals);
+        kernel_hat = fftw_alloc_complex(complexes);
+        for (int c = 0; c < terms; ++c) {
+            charges[c] = fftw_alloc_real(reals);
+            potentials[c] = fftw_alloc_real(reals);
+            spectra[c] = fftw_alloc_complex(complexes);
+        }
+        bool ok = kernel && kernel_hat;
+        for (int c = 0; c < terms; ++c) ok = ok && charges[c] && potentials[c] && spectra[c];
+        if (!ok) {
+            release();
+            throw std::bad_alloc();
+        }
+        // Padding outside the nodes x nodes corner stays zero for the life of the buffers.
+        for (int c = 0; c < terms; ++c) std::memset(charges[c], 0, reals * sizeof(double));
+        std::lock_guard<std::mutex> lock(planner_mutex());
+        // FFTW_ESTIMATE: the plan (hence every rounding) is the same in every run; a measured plan
+        // could differ between runs and break reproducibility.
+        forward = fftw_plan_dft_r2c_2d(size, size, kernel, kernel_hat, FFTW_ESTIMATE);
+        backward = fftw_plan_dft_c2r_2d(size, size, spectra[0], potentials[0], FFTW_ESTIMATE);
+        if (!forward || !backward) throw std::runtime_error("FFTW could not plan a transform");
+    }
+
+    void lagrange(double u, double* w) const {
+        for (int k = 0; k < points; ++k) {
+            double num = 1.0;
+            for (int l = 0; l < points; ++l)
+                if (l != k) num *= u - (l + 0.5) / points;
+            w[k] = num / denominators[std::size_t(k)];
+        }
+    }
+
+    double compute(const double* Y, std::int64_t n, double* out) {
+        if (n == 0) return 0.0;
+        double lo = Y[0];
+        double hi = Y[0];
+        for (std::int64_t e = 1; e < 2 * n; ++e) {
+            lo = std::min(lo, Y[e]);
+            hi = std::max(hi, Y[e]);
+        }
+        // Coordinates relative to the box centre keep the |y|^2 charges small.
+        const double centre = 0.5 * (lo + hi);
+        const double range = std::max(hi - lo, 1e-6);
+        const int want = next_smooth(std::max(min_intervals, int(std::ceil(range * per_unit))));
+        prepare(want);
+        const double h = range / intervals;
+        const double delta = h / points;
+        const int P = points;
+        const std::int64_t S = size;
+
+        // Each point's interval and interpolation weights.
+        box.resize(std::size_t(2 * n));
+        weights.resize(std::size_t(2 * n * P));
+        parallel::for_each(n, [&](std::int64_t i) {
+            for (int a = 0; a < 2; ++a) {
+                const double t = (Y[i * 2 + a] - lo) / h;
+                const int b = std::min(int(t), intervals - 1);
+                box[std::size_t(i * 2 + a)] = b;
+                lagrange(t - b, weights.data() + (i * 2 + a) * P);
+            }
+        });
+
+        // Spread the charges. Points are grouped by their first interval index: each group writes
+        // only its own `points` grid rows, so groups run in parallel, and within a group points
+        // add in index order, so the sums do not depend on the thread count.
+        row_start.assign(std::size_t(intervals + 1), 0);
+        for (std::int64_t i = 0; i < n; ++i) ++row_start[std::size_t(box[std::size_t(i * 2)] + 1)];
+        for (int b = 0; b < intervals; ++b) row_start[std::size_t(b + 1)] += row_start[std::size_t(b)];
+        order.resize(std::size_t(n));
+        {
+            std::vector<std::int64_t> fill(row_start.begin(), row_start.end() - 1);
+            for (std::int64_t i = 0; i < n; ++i) order[std::size_t(fill[std::size_t(box[std::size_t(i * 2)])]++)] = std::int32_t(i);
+        }
+        for (int c = 0; c < terms; ++c)
+            for (int r = 0; r < nodes; ++r) std::memset(charges[c] + r * S, 0, std::size_t(nodes) * sizeof(double));
+        parallel::for_each(intervals, [&](std::int64_t b) {
+            for (std::int64_t e = row_start[std::size_t(b)]; e < row_start[std::size_t(b + 1)]; ++e) {
+                const std::int64_t i = order[std::size_t(e)];
+                const double y0 = Y[i * 2] - centre;
+                const double y1 = Y[i * 2 + 1] - centre;
+                const double q[terms] = {1.0, y0, y1, y0 * y0 + y1 * y1};
+                const double* w0 = weights.data() + (i * 2) * P;
+                const double* w1 = weights.data() + (i * 2 + 1) * P;
+                const std::int64_t m0 = std::int64_t(box[std::size_t(i * 2)]) * P;
+                const std::int64_t m1 = std::int64_t(box[std::size_t(i * 2 + 1)]) * P;
+                for (int k0 = 0; k0 < P; ++k0)
+                    for (int k1 = 0; k1 < P; ++k1) {
+                        const double w = w0[k0] * w1[k1];
+                        const std::int64_t at = (m0 + k0) * S + m1 + k1;
+                        for (int c = 0; c < terms; ++c) charges[c][at] += w * q[c];
+                    }
+            }
+        });
+
+        // The kernel on node offsets, laid out circularly: index a stands for offset a (a < nodes)
+        // or a - size (a >= nodes).
+        std::vector<double> offset2(static_cast<std::size_t>(S));
+        for (std::int64_t a = 0; a < S; ++a) {
+            const double o = double(a < nodes ? a : a - S) * delta;
+            offset2[std::size_t(a)] = o * o;
+        }
+        parallel::for_each(S, [&](std::int64_t a) {
+            double* row = kernel + a * S;
+            const double oa = 1.0 + offset2[std::size_t(a)];
+            for (std::int64_t b = 0; b < S; ++b) {
+                const double w = 1.0 / (oa + offset2[std::size_t(b)]);
+                row[b] = w * w;
+            }
+        });
+        fftw_execute_dft_r2c(forward, kernel, kernel_hat);
+        const std::int64_t half = S / 2 + 1;
+        const double norm = 1.0 / double(S * S);
+        parallel::for_each(terms, [&](std::int64_t c) {
+            fftw_execute_dft_r2c(forward, charges[c], spectra[c]);
+            fftw_complex* s = spectra[c];
+            for (std::int64_t e = 0; e < S * half; ++e) {
+                const double re = s[e][0] * kernel_hat[e][0] - s[e][1] * kernel_hat[e][1];
+                const double im = s[e][0] * kernel_hat[e][1] + s[e][1] * kernel_hat[e][0];
+                s[e][0] = re * norm;
+                s[e][1] = im * norm;
+            }
+            fftw_execute_dft_c2r(backward, spectra[c], potentials[c]);
+        });
+
+        // Interpolate the potentials back to the points.
+        z.resize(std::size_t(n));
+        parallel::for_each(n, [&](std::int64_t i) {
+            const double* w0 = weights.data() + (i * 2) * P;
+            const double* w1 = weights.data() + (i * 2 + 1) * P;
+            const std::int64_t m0 = std::int64_t(box[std::size_t(i * 2)]) * P;
+            const std::int64_t m1 = std::int64_t(box[std::size_t(i * 2 + 1)]) * P;
+            double phi[terms] = {};
+            for (int k0 = 0; k0 < P; ++k0)
+                for (int k1 = 0; k1 < P; ++k1) {
+                    const double w = w0[k0] * w1[k1];
+                    const std::int64_t at = (m0 + k0) * S + m1 + k1;
+                    for (int c = 0; c < terms; ++c) phi[c] += w * potentials[c][at];
+                }
+            const double y0 = Y[i * 2] - centre;
+            const double y1 = Y[i * 2 + 1] - centre;
+            out[i * 2] = y0 * phi[0] - phi[1];
+            out[i * 2 + 1] = y1 * phi[0] - phi[2];
+            z[std::size_t(i)] = (1.0 + y0 * y0 + y1 * y1) * phi[0] - 2.0 * (y0 * phi[1] + y1 * phi[2]) + phi[3];
+        });
+        double total = 0.0;
+        for (double v : z) total += v;
+        return total - double(n);  // each point's own w_ii = 1
+    }
+};
+
+FftRepulsion::FftRepulsion(int interpolation_points, int min_intervals, double intervals_per_unit)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->points = interpolation_points;
+    impl_->min_intervals = min_intervals;
+    impl_->per_unit = intervals_per_unit;
+    impl_->denominators.resize(std::size_t(interpolation_points));
+    for (int k = 0; k < interpolation_points; ++k) {
+        double den = 1.0;
+        for (int l = 0; l < interpolation_points; ++l)
+            if (l != k) den *= double(k - l) / interpolation_points;
+        impl_->denominators[std::size_t(k)] = den;
+    }
+}
+FftRepulsion::FftRepulsion(FftRepulsion&&) noexcept = default;
+FftRepulsion& FftRepulsion::operator=(FftRepulsion&&) noexcept = default;
+FftRepulsion::~FftRepulsion() = default;
+
+double FftRepulsion::compute(const double* Y, std::int64_t n, double* out) { return impl_->compute(Y, n, out); }
+
+int FftRepulsion::last_intervals() const { return impl_->intervals; }
+
+}  // namespace latentscape::reduce::tsne::internal
