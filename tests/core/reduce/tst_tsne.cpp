@@ -286,6 +286,7 @@ private slots:
         const auto X = gaussian(n, d, 21, 6, 4.0);
         tsne::Options o;
         o.iterations = 750;
+        o.gradient = tsne::Gradient::Fft;
         auto status = tsne::initialize(X.data(), n, d, o);
         std::vector<double> Y = status.initial_embedding();
         status.run(Y, 250);
@@ -365,6 +366,11 @@ private slots:
         mean /= 300;
         for (int i = 0; i < 300; ++i) sq += std::pow(Y[std::size_t(i * 2)] - mean, 2);
         QVERIFY(std::abs(std::sqrt(sq / 300) - 1e-4) < 1e-10);
+        QCOMPARE(status.gradient(), tsne::Gradient::Exact);
+        QCOMPARE(status.neighbors(), tsne::Neighbors::Exact);
+        tsne::Options three;
+        three.dims = 3;
+        QCOMPARE(tsne::initialize(X.data(), 300, 80, three).gradient(), tsne::Gradient::Exact);
     }
 
     void badInputIsRejected_data() {
