@@ -227,6 +227,34 @@ private slots:
         QVERIFY(std::abs(z_fft / z_exact - 1.0) < z_bound);
     }
 
+    void floatKernelMatchesDouble_data() {
+        QTest::addColumn<int>("n");
+        QTest::addColumn<int>("dims");
+        QTest::newRow("tiny, 2-D") << 37 << 2;
+        QTest::newRow("three tiles, 2-D") << 2500 << 2;
+        QTest::newRow("three tiles, 3-D") << 2100 << 3;
+    }
+    void floatKernelMatchesDouble() {
+        QFETCH(int, n);
+        QFETCH(int, dims);
+        const auto Y = embedding(n, dims, 3.0, 17);
+        std::vector<double> ref(Y.size()), f32(Y.size());
+        std::vector<float> scratch;
+        const double z_ref = ti::exact_repulsion(Y.data(), n, dims, ref.data());
+        const double z = ti::exact_repulsion_f32(Y.data(), n, dims, f32.data(), scratch);
+        qInfo("force error %.3g, Z error %.3g", field_error(f32, ref), std::abs(z / z_ref - 1));
+        QVERIFY(field_error(f32, ref) < 1e-5);
+        QVERIFY(std::abs(z / z_ref - 1.0) < 1e-6);
+        // One tile or many, one thread or two: the same bits.
+        const int before = parallel::max_threads();
+        parallel::set_max_threads(1);
+        std::vector<double> one(Y.size());
+        const double z_one = ti::exact_repulsion_f32(Y.data(), n, dims, one.data(), scratch);
+        parallel::set_max_threads(before);
+        QVERIFY(same_bits(one, f32));
+        QCOMPARE(z_one, z);
+    }
+
     void exactNormalisationMatchesRepulsion() {
         const auto Y = embedding(300, 3, 2.0, 4);
         std::vector<double> out(Y.size());
