@@ -40,6 +40,15 @@ void for_each(std::int64_t n, Body&& body, bool enabled = true) {
     for (std::int64_t i = 0; i < n; ++i) body(i);
 }
 
+/// for_each() for items of uneven cost: threads take the next item as they finish one. Use it
+/// only where item i's result does not depend on which thread computes it (then the result is
+/// still independent of the thread count).
+template <class Body>
+void for_each_dynamic(std::int64_t n, Body&& body) {
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::int64_t i = 0; i < n; ++i) body(i);
+}
+
 /// The minimum of value(i) over [0, n) and `none`, in parallel unless `enabled` is false. Exact
 /// whatever the thread count (a minimum does not depend on the order it is taken in).
 template <class Value>

@@ -109,6 +109,8 @@ struct State {
     mutable BarnesHutRepulsion barnes_hut;
     mutable std::unique_ptr<FftRepulsion> fft;
     mutable std::vector<float> exact_scratch;
+    std::vector<float> p_float;           // P.values in float for the attraction kernel
+    std::vector<float> attraction_scratch;
 
     double repulsion(const double* Y, double* out) const {
         switch (gradient) {
@@ -212,9 +214,11 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
 
     s->learning_rate = options.learning_rate.value_or(std::max(double(n) / options.exaggeration, 50.0));
     s->gradient = options.gradient;
-    if (s->gradient == Gradient::Auto)
+    if (s->gradient == Gradient::Auto) {
         s->gradient = dims == 2 ? (n <= exact_gradient_limit_2d ? Gradient::Exact : Gradient::Fft)
                                 : (n <= exact_gradient_limit_3d ? Gradient::Exact : Gradient::BarnesHut);
+    }
+    s->p_float.assign(s->P.values.begin(), s->P.values.end());
     if (s->gradient == Gradient::Fft)
         s->fft = std::make_unique<internal::FftRepulsion>(options.fft_interpolation_points, options.fft_min_intervals,
                                                           options.fft_intervals_per_unit);
@@ -269,7 +273,7 @@ void Status::run(std::vector<double>& Y, int until) {
         const bool early = s.iteration < s.options.exaggeration_iterations;
         const double exaggeration = early ? s.options.exaggeration : 1.0;
         const double momentum = early ? s.options.momentum : s.options.final_momentum;
-        internal::attraction(s.P, Y.data(), dims, s.attractive.data());
+        internal::attraction_f32(s.P, s.p_float, Y.data(), dims, s.attractive.data(), s.attraction_scratch);
         const double z = s.repulsion(Y.data(), s.repulsive.data());
         const double inv_z = z > 0.0 ? 1.0 / z : 0.0;
         const double lr = s.learning_rate;

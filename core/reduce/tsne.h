@@ -34,8 +34,9 @@ namespace latentscape::reduce::tsne {
 /// How the repulsive forces are computed.
 enum class Gradient {
     Auto,      ///< 2-D: Exact up to 25,000 points, then Fft; 3-D: Exact up to 10,000, then BarnesHut
-    Exact,     ///< all pairs, O(n^2) per iteration in float32 SIMD: exact, and the fastest up to
-               ///< ~25,000 points (3.7 ms per iteration at 10,000 on 2 cores)
+    Exact,     ///< all pairs, no approximation of the sums, O(n^2) per iteration in float32 SIMD
+               ///< (forces within ~3e-5 of double precision); the fastest up to ~25,000 points
+               ///< (2.5 ms per iteration at 10,000 on 2 cores)
     BarnesHut, ///< space-partitioning tree, O(n log n), 2-D or 3-D, accuracy set by theta
     Fft,       ///< interpolation on a grid + FFT convolution, O(n), 2-D only: fastest for large n
 };

@@ -243,8 +243,10 @@ private slots:
         const double z_ref = ti::exact_repulsion(Y.data(), n, dims, ref.data());
         const double z = ti::exact_repulsion_f32(Y.data(), n, dims, f32.data(), scratch);
         qInfo("force error %.3g, Z error %.3g", field_error(f32, ref), std::abs(z / z_ref - 1));
-        QVERIFY(field_error(f32, ref) < 1e-5);
-        QVERIFY(std::abs(z / z_ref - 1.0) < 1e-6);
+        // float32 sums, and with AVX-512 a 14-bit reciprocal (error < 2^-14 per pair, mostly
+        // cancelling over many pairs): measured 3e-5 / 1e-5.
+        QVERIFY(field_error(f32, ref) < 1e-4);
+        QVERIFY(std::abs(z / z_ref - 1.0) < 5e-5);
         // One tile or many, one thread or two: the same bits.
         const int before = parallel::max_threads();
         parallel::set_max_threads(1);
