@@ -50,11 +50,18 @@ struct FftRepulsion::Impl {
     int size = 0;             // 2 * nodes: the FFT grid (no wrap-around)
     double* kernel = nullptr; // size x size, real
     fftw_complex* kernel_hat = nullptr;
-    double* charges[terms] = {};
-    double* potentials[terms] = {};
+    double kernel_delta = -1.0;  // node spacing kernel_hat was computed for
+    double* charges[terms] = {};    // nodes x size: the padding rows are never transformed
+    double* potentials[terms] = {}; // nodes x size
     fftw_complex* spectra[terms] = {};
-    fftw_plan forward = nullptr;
-    fftw_plan backward = nullptr;
+    // The 2-D transforms as 1-D passes, so that the all-zero padding rows of the charges are
+    // never transformed and the unused rows of the potentials never computed (~25% less work
+    // than a full 2-D transform): rows (r2c), then columns (c2c, in place) and back.
+    fftw_plan kernel_rows = nullptr;  // size rows r2c: kernel -> kernel_hat
+    fftw_plan rows_forward = nullptr; // nodes rows r2c
+    fftw_plan columns_forward = nullptr;
+    fftw_plan columns_backward = nullptr;
+    fftw_plan rows_backward = nullptr; // nodes rows c2r
 
     std::vector<double> denominators;        // of the Lagrange basis on nodes (k + 0.5) / points
     std::vector<std::int32_t> box;           // n x 2 interval indices
@@ -67,9 +74,11 @@ struct FftRepulsion::Impl {
 
     void release() {
         std::lock_guard<std::mutex> lock(planner_mutex());
-        if (forward) fftw_destroy_plan(forward);
-        if (backward) fftw_destroy_plan(backward);
-        forward = backward = nullptr;
+        for (fftw_plan* p : {&kernel_rows, &rows_forward, &columns_forward, &columns_backward, &rows_backward}) {
+            if (*p) fftw_destroy_plan(*p);
+            *p = nullptr;
+        }
+        kernel_delta = -1.0;
         fftw_free(kernel);
         fftw_free(kernel_hat);
         kernel = nullptr;
@@ -96,8 +105,8 @@ struct FftRepulsion::Impl {
         kernel = fftw_alloc_real(reals);
         kernel_hat = fftw_alloc_complex(complexes);
         for (int c = 0; c < terms; ++c) {
-            charges[c] = fftw_alloc_real(reals);
-            potentials[c] = fftw_alloc_real(reals);
+            charges[c] = fftw_alloc_real(std::size_t(nodes) * std::size_t(size));
+            potentials[c] = fftw_alloc_real(std::size_t(nodes) * std::size_t(size));
             spectra[c] = fftw_alloc_complex(complexes);
         }
         bool ok = kernel && kernel_hat;
@@ -107,13 +116,24 @@ struct FftRepulsion::Impl {
             throw std::bad_alloc();
         }
         // Padding outside the nodes x nodes corner stays zero for the life of the buffers.
-        for (int c = 0; c < terms; ++c) std::memset(charges[c], 0, reals * sizeof(double));
+        for (int c = 0; c < terms; ++c) std::memset(charges[c], 0, std::size_t(nodes) * std::size_t(size) * sizeof(double));
         std::lock_guard<std::mutex> lock(planner_mutex());
         // FFTW_ESTIMATE: the plan (hence every rounding) is the same in every run; a measured plan
         // could differ between runs and break reproducibility.
-        forward = fftw_plan_dft_r2c_2d(size, size, kernel, kernel_hat, FFTW_ESTIMATE);
-        backward = fftw_plan_dft_c2r_2d(size, size, spectra[0], potentials[0], FFTW_ESTIMATE);
-        if (!forward || !backward) throw std::runtime_error("FFTW could not plan a transform");
+        const int n1 = size;
+        const int half = size / 2 + 1;
+        kernel_rows = fftw_plan_many_dft_r2c(1, &n1, size, kernel, nullptr, 1, size, kernel_hat, nullptr, 1, half,
+                                             FFTW_ESTIMATE);
+        rows_forward = fftw_plan_many_dft_r2c(1, &n1, nodes, charges[0], nullptr, 1, size, spectra[0], nullptr, 1,
+                                              half, FFTW_ESTIMATE);
+        columns_forward = fftw_plan_many_dft(1, &n1, half, spectra[0], nullptr, half, 1, spectra[0], nullptr, half, 1,
+                                             FFTW_FORWARD, FFTW_ESTIMATE);
+        columns_backward = fftw_plan_many_dft(1, &n1, half, spectra[0], nullptr, half, 1, spectra[0], nullptr, half,
+                                              1, FFTW_BACKWARD, FFTW_ESTIMATE);
+        rows_backward = fftw_plan_many_dft_c2r(1, &n1, nodes, spectra[0], nullptr, 1, half, potentials[0], nullptr, 1,
+                                               size, FFTW_ESTIMATE);
+        if (!kernel_rows || !rows_forward || !columns_forward || !columns_backward || !rows_backward)
+            throw std::runtime_error("FFTW could not plan a transform");
     }
 
     void lagrange(double u, double* w) const {
@@ -138,7 +158,12 @@ struct FftRepulsion::Impl {
         const double range = std::max(hi - lo, 1e-6);
         const int want = next_smooth(std::max(min_intervals, int(std::ceil(range * per_unit))));
         prepare(want);
-        const double h = range / intervals;
+        // A narrow embedding gets min_intervals intervals spanning it exactly. A wide one gets
+        // intervals of exactly 1 / per_unit around its centre: the node spacing, hence the kernel
+        // and its transform, then stay the same until the grid has to grow.
+        const bool fixed_spacing = range * per_unit > min_intervals;
+        const double h = fixed_spacing ? 1.0 / per_unit : range / intervals;
+        lo = fixed_spacing ? centre - 0.5 * intervals * h : lo;
         const double delta = h / points;
         const int P = points;
         const std::int64_t S = size;
@@ -187,34 +212,42 @@ struct FftRepulsion::Impl {
             }
         });
 
-        // The kernel on node offsets, laid out circularly: index a stands for offset a (a < nodes)
-        // or a - size (a >= nodes).
-        std::vector<double> offset2(static_cast<std::size_t>(S));
-        for (std::int64_t a = 0; a < S; ++a) {
-            const double o = double(a < nodes ? a : a - S) * delta;
-            offset2[std::size_t(a)] = o * o;
-        }
-        parallel::for_each(S, [&](std::int64_t a) {
-            double* row = kernel + a * S;
-            const double oa = 1.0 + offset2[std::size_t(a)];
-            for (std::int64_t b = 0; b < S; ++b) {
-                const double w = 1.0 / (oa + offset2[std::size_t(b)]);
-                row[b] = w * w;
-            }
-        });
-        fftw_execute_dft_r2c(forward, kernel, kernel_hat);
+        // The kernel on node offsets, laid out circularly (index a stands for offset a when
+        // a < nodes, a - size otherwise), and its transform: recomputed only when the spacing or
+        // the grid changed.
         const std::int64_t half = S / 2 + 1;
+        if (delta != kernel_delta) {
+            std::vector<double> offset2(static_cast<std::size_t>(S));
+            for (std::int64_t a = 0; a < S; ++a) {
+                const double o = double(a < nodes ? a : a - S) * delta;
+                offset2[std::size_t(a)] = o * o;
+            }
+            parallel::for_each(S, [&](std::int64_t a) {
+                double* row = kernel + a * S;
+                const double oa = 1.0 + offset2[std::size_t(a)];
+                for (std::int64_t b = 0; b < S; ++b) {
+                    const double w = 1.0 / (oa + offset2[std::size_t(b)]);
+                    row[b] = w * w;
+                }
+            });
+            fftw_execute_dft_r2c(kernel_rows, kernel, kernel_hat);
+            fftw_execute_dft(columns_forward, kernel_hat, kernel_hat);
+            kernel_delta = delta;
+        }
         const double norm = 1.0 / double(S * S);
         parallel::for_each(terms, [&](std::int64_t c) {
-            fftw_execute_dft_r2c(forward, charges[c], spectra[c]);
-            fftw_complex* s = spectra[c];
+            fftw_complex* sp = spectra[c];
+            fftw_execute_dft_r2c(rows_forward, charges[c], sp);
+            std::memset(static_cast<void*>(sp + nodes * half), 0, std::size_t((S - nodes) * half) * sizeof(fftw_complex));
+            fftw_execute_dft(columns_forward, sp, sp);
             for (std::int64_t e = 0; e < S * half; ++e) {
-                const double re = s[e][0] * kernel_hat[e][0] - s[e][1] * kernel_hat[e][1];
-                const double im = s[e][0] * kernel_hat[e][1] + s[e][1] * kernel_hat[e][0];
-                s[e][0] = re * norm;
-                s[e][1] = im * norm;
+                const double re = sp[e][0] * kernel_hat[e][0] - sp[e][1] * kernel_hat[e][1];
+                const double im = sp[e][0] * kernel_hat[e][1] + sp[e][1] * kernel_hat[e][0];
+                sp[e][0] = re * norm;
+                sp[e][1] = im * norm;
             }
-            fftw_execute_dft_c2r(backward, spectra[c], potentials[c]);
+            fftw_execute_dft(columns_backward, sp, sp);
+            fftw_execute_dft_c2r(rows_backward, sp, potentials[c]);
         });
 
         // Interpolate the potentials back to the points.

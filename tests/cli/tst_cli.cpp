@@ -145,6 +145,45 @@ private slots:
         QVERIFY2(r.err.contains("1000"), r.err.constData());
     }
 
+    void tsneFromTheCommandLine() {
+        const QString data = m_dir.filePath("t.csv");
+        Result r = run({"generate", "blobs", "--n", "300", "--d", "8", "--k", "3", "--seed", "4", "--out", data});
+        QCOMPARE(r.code, 0);
+        const QString emb = m_dir.filePath("t_tsne.csv");
+        r = run({"reduce", data, "--method", "tsne", "--perplexity", "20", "--iterations", "300", "--seed", "1",
+                 "--threads", "1", "--out", emb, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["method"].toString(), QString("tsne"));
+        QCOMPARE(o["k"].toInt(), 60);
+        QCOMPARE(o["iterations"].toInt(), 300);
+        QCOMPARE(o["gradient"].toString(), QString("exact"));
+        QVERIFY(o["kl_exact"].toBool());
+        QVERIFY(o["kl_divergence"].toDouble() > 0 && o["kl_divergence"].toDouble() < 2);
+        for (const char* part : {"neighbors", "affinities", "optimisation", "total"})
+            QVERIFY(o["seconds"].toObject().contains(part));
+        // Same seed, two threads: the same file, byte for byte.
+        const QString emb2 = m_dir.filePath("t_tsne2.csv");
+        r = run({"reduce", data, "--method", "tsne", "--perplexity", "20", "--iterations", "300", "--seed", "1",
+                 "--threads", "2", "--out", emb2});
+        QCOMPARE(r.code, 0);
+        QFile a(emb), b(emb2);
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        const QByteArray bytes = a.readAll();
+        QCOMPARE(bytes, b.readAll());
+        QVERIFY(bytes.startsWith("tSNE1,tSNE2,blob"));
+        // The well-separated blobs stay separated.
+        r = run({"metrics", "--data", data, "--embedding", emb, "--k", "10", "--json"});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["knn_accuracy"].toObject()["value"].toDouble(), 1.0);
+        // Perplexity too large for n: a usable message, exit code 2.
+        r = run({"reduce", data, "--method", "tsne", "--perplexity", "120", "--out", m_dir.filePath("bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("perplexity (120) must be < (n - 1) / 3"), r.err.constData());
+        r = run({"reduce", data, "--method", "tsne", "--gradient", "fft", "--dims", "3", "--out", m_dir.filePath("bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("2-D only"), r.err.constData());
+    }
+
     void generateThenConvertRoundTrip() {
         const QString csv = m_dir.filePath("blobs.csv");
         Result r = run({"generate", "blobs", "--n", "200", "--d", "4", "--k", "3", "--seed", "5", "--out", csv, "--json"});
