@@ -3,8 +3,10 @@
 // replaced by its Lagrange interpolant on a uniform grid: charges spread from the points to the
 // grid nodes of their interval, the node-to-node sums are a convolution with a Toeplitz kernel
 // (done by FFT on a grid twice the size, so it does not wrap around), and the potentials are
-// interpolated back. Four charges (1, y1, y2, |y|^2) give sum_j K (y_i - y_j) and
-// sum_j K (1 + |y_i - y_j|^2) = sum_j w_ij, i.e. the forces and Z, from one kernel.
+// interpolated back. Three charges (1, y1, y2) give the forces sum_j K (y_i - y_j) = y_i phi_1 -
+// phi_y. FIt-SNE adds a fourth (|y|^2) for Z = sum_ij K (1 + |y_i - y_j|^2); but the
+// interpolated kernel is symmetric, so sum_ij K |y_j|^2 = sum_i |y_i|^2 phi_1(i), and the total
+// needs no fourth transform: Z = sum_i (1 + 2 |y_i|^2) phi_1(i) - 2 y_i . phi_y(i) - n.
 #include "reduce/tsne_internal.h"
 
 #include "common/parallel.h"
@@ -36,7 +38,7 @@ int next_smooth(int n) {
     }
 }
 
-constexpr int terms = 4;
+constexpr int terms = 3;
 
 }  // namespace
 
@@ -57,11 +59,15 @@ struct FftRepulsion::Impl {
     // The 2-D transforms as 1-D passes, so that the all-zero padding rows of the charges are
     // never transformed and the unused rows of the potentials never computed (~25% less work
     // than a full 2-D transform): rows (r2c), then columns (c2c, in place) and back.
-    fftw_plan kernel_rows = nullptr;  // size rows r2c: kernel -> kernel_hat
-    fftw_plan rows_forward = nullptr; // nodes rows r2c
-    fftw_plan columns_forward = nullptr;
-    fftw_plan columns_backward = nullptr;
-    fftw_plan rows_backward = nullptr; // nodes rows c2r
+    // Each pass is split in two halves (of the rows, or of the columns) so that two threads share
+    // the three transforms evenly; a half is computed the same way whichever thread runs it.
+    fftw_plan kernel_rows = nullptr;     // size rows r2c: kernel -> kernel_hat
+    fftw_plan rows_forward[2] = {};      // nodes rows r2c, in two halves
+    fftw_plan columns_forward[2] = {};   // size / 2 + 1 columns c2c, in two halves
+    fftw_plan columns_backward[2] = {};
+    fftw_plan rows_backward[2] = {};     // nodes rows c2r, in two halves
+    int row_split[3] = {};               // first row of each half, and nodes
+    int column_split[3] = {};            // first column of each half, and size / 2 + 1
 
     std::vector<double> denominators;        // of the Lagrange basis on nodes (k + 0.5) / points
     std::vector<std::int32_t> box;           // n x 2 interval indices
@@ -74,7 +80,8 @@ struct FftRepulsion::Impl {
 
     void release() {
         std::lock_guard<std::mutex> lock(planner_mutex());
-        for (fftw_plan* p : {&kernel_rows, &rows_forward, &columns_forward, &columns_backward, &rows_backward}) {
+        for (fftw_plan* p : {&kernel_rows, &rows_forward[0], &rows_forward[1], &columns_forward[0], &columns_forward[1],
+                             &columns_backward[0], &columns_backward[1], &rows_backward[0], &rows_backward[1]}) {
             if (*p) fftw_destroy_plan(*p);
             *p = nullptr;
         }
@@ -124,15 +131,28 @@ struct FftRepulsion::Impl {
         const int half = size / 2 + 1;
         kernel_rows = fftw_plan_many_dft_r2c(1, &n1, size, kernel, nullptr, 1, size, kernel_hat, nullptr, 1, half,
                                              FFTW_ESTIMATE);
-        rows_forward = fftw_plan_many_dft_r2c(1, &n1, nodes, charges[0], nullptr, 1, size, spectra[0], nullptr, 1,
-                                              half, FFTW_ESTIMATE);
-        columns_forward = fftw_plan_many_dft(1, &n1, half, spectra[0], nullptr, half, 1, spectra[0], nullptr, half, 1,
-                                             FFTW_FORWARD, FFTW_ESTIMATE);
-        columns_backward = fftw_plan_many_dft(1, &n1, half, spectra[0], nullptr, half, 1, spectra[0], nullptr, half,
-                                              1, FFTW_BACKWARD, FFTW_ESTIMATE);
-        rows_backward = fftw_plan_many_dft_c2r(1, &n1, nodes, spectra[0], nullptr, 1, half, potentials[0], nullptr, 1,
-                                               size, FFTW_ESTIMATE);
-        if (!kernel_rows || !rows_forward || !columns_forward || !columns_backward || !rows_backward)
+        row_split[0] = 0;
+        row_split[1] = nodes / 2;
+        row_split[2] = nodes;
+        column_split[0] = 0;
+        column_split[1] = half / 2;
+        column_split[2] = half;
+        bool ok_plans = kernel_rows != nullptr;
+        for (int h = 0; h < 2; ++h) {
+            const int r0 = row_split[h], rows = row_split[h + 1] - row_split[h];
+            const int c0 = column_split[h], columns = column_split[h + 1] - column_split[h];
+            rows_forward[h] = fftw_plan_many_dft_r2c(1, &n1, rows, charges[0] + std::size_t(r0) * size, nullptr, 1, size,
+                                                     spectra[0] + std::size_t(r0) * half, nullptr, 1, half, FFTW_ESTIMATE);
+            columns_forward[h] = fftw_plan_many_dft(1, &n1, columns, spectra[0] + c0, nullptr, half, 1, spectra[0] + c0,
+                                                    nullptr, half, 1, FFTW_FORWARD, FFTW_ESTIMATE);
+            columns_backward[h] = fftw_plan_many_dft(1, &n1, columns, spectra[0] + c0, nullptr, half, 1, spectra[0] + c0,
+                                                     nullptr, half, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
+            rows_backward[h] = fftw_plan_many_dft_c2r(1, &n1, rows, spectra[0] + std::size_t(r0) * half, nullptr, 1, half,
+                                                      potentials[0] + std::size_t(r0) * size, nullptr, 1, size,
+                                                      FFTW_ESTIMATE);
+            ok_plans = ok_plans && rows_forward[h] && columns_forward[h] && columns_backward[h] && rows_backward[h];
+        }
+        if (!ok_plans)
             throw std::runtime_error("FFTW could not plan a transform");
     }
 
@@ -198,7 +218,7 @@ struct FftRepulsion::Impl {
                 const std::int64_t i = order[std::size_t(e)];
                 const double y0 = Y[i * 2] - centre;
                 const double y1 = Y[i * 2 + 1] - centre;
-                const double q[terms] = {1.0, y0, y1, y0 * y0 + y1 * y1};
+                const double q[terms] = {1.0, y0, y1};
                 const double* w0 = weights.data() + (i * 2) * P;
                 const double* w1 = weights.data() + (i * 2 + 1) * P;
                 const std::int64_t m0 = std::int64_t(box[std::size_t(i * 2)]) * P;
@@ -231,23 +251,41 @@ struct FftRepulsion::Impl {
                 }
             });
             fftw_execute_dft_r2c(kernel_rows, kernel, kernel_hat);
-            fftw_execute_dft(columns_forward, kernel_hat, kernel_hat);
+            for (int h = 0; h < 2; ++h)
+                fftw_execute_dft(columns_forward[h], kernel_hat + column_split[h], kernel_hat + column_split[h]);
             kernel_delta = delta;
         }
         const double norm = 1.0 / double(S * S);
-        parallel::for_each(terms, [&](std::int64_t c) {
+        // Rows forward, for each term and half.
+        parallel::for_each(2 * terms, [&](std::int64_t job) {
+            const int c = int(job / 2), h = int(job % 2);
+            const std::int64_t r0 = row_split[h];
+            fftw_execute_dft_r2c(rows_forward[h], charges[c] + r0 * S, spectra[c] + r0 * half);
+        });
+        // Columns: forward, times the kernel's transform, backward; for each term and half of the
+        // columns. The padding rows of the spectrum are zeroed first (the row pass skipped them).
+        parallel::for_each(2 * terms, [&](std::int64_t job) {
+            const int c = int(job / 2), h = int(job % 2);
+            const std::int64_t c0 = column_split[h], c1 = column_split[h + 1];
             fftw_complex* sp = spectra[c];
-            fftw_execute_dft_r2c(rows_forward, charges[c], sp);
-            std::memset(static_cast<void*>(sp + nodes * half), 0, std::size_t((S - nodes) * half) * sizeof(fftw_complex));
-            fftw_execute_dft(columns_forward, sp, sp);
-            for (std::int64_t e = 0; e < S * half; ++e) {
-                const double re = sp[e][0] * kernel_hat[e][0] - sp[e][1] * kernel_hat[e][1];
-                const double im = sp[e][0] * kernel_hat[e][1] + sp[e][1] * kernel_hat[e][0];
-                sp[e][0] = re * norm;
-                sp[e][1] = im * norm;
-            }
-            fftw_execute_dft(columns_backward, sp, sp);
-            fftw_execute_dft_c2r(rows_backward, sp, potentials[c]);
+            for (std::int64_t r = nodes; r < S; ++r)
+                std::memset(static_cast<void*>(sp + r * half + c0), 0, std::size_t(c1 - c0) * sizeof(fftw_complex));
+            fftw_execute_dft(columns_forward[h], sp + c0, sp + c0);
+            for (std::int64_t r = 0; r < S; ++r)
+                for (std::int64_t col = c0; col < c1; ++col) {
+                    const std::int64_t e = r * half + col;
+                    const double re = sp[e][0] * kernel_hat[e][0] - sp[e][1] * kernel_hat[e][1];
+                    const double im = sp[e][0] * kernel_hat[e][1] + sp[e][1] * kernel_hat[e][0];
+                    sp[e][0] = re * norm;
+                    sp[e][1] = im * norm;
+                }
+            fftw_execute_dft(columns_backward[h], sp + c0, sp + c0);
+        });
+        // Rows backward, only those of the nodes.
+        parallel::for_each(2 * terms, [&](std::int64_t job) {
+            const int c = int(job / 2), h = int(job % 2);
+            const std::int64_t r0 = row_split[h];
+            fftw_execute_dft_c2r(rows_backward[h], spectra[c] + r0 * half, potentials[c] + r0 * S);
         });
 
         // Interpolate the potentials back to the points.
@@ -268,11 +306,11 @@ struct FftRepulsion::Impl {
             const double y1 = Y[i * 2 + 1] - centre;
             out[i * 2] = y0 * phi[0] - phi[1];
             out[i * 2 + 1] = y1 * phi[0] - phi[2];
-            z[std::size_t(i)] = (1.0 + y0 * y0 + y1 * y1) * phi[0] - 2.0 * (y0 * phi[1] + y1 * phi[2]) + phi[3];
+            z[std::size_t(i)] = (1.0 + 2.0 * (y0 * y0 + y1 * y1)) * phi[0] - 2.0 * (y0 * phi[1] + y1 * phi[2]);
         });
         double total = 0.0;
         for (double v : z) total += v;
-        return total - double(n);  // each point's own w_ii = 1
+        return total - double(n);  // each point's own w_ii = 1 (z[i] is not Z_i; only the sum is)
     }
 };
 

@@ -48,8 +48,8 @@ Affinities affinities(const Knn& knn, double perplexity);
 /// Also returns sum_ij p_ij log(w_ij) through `sum_p_log_w` when it is non-null (for the cost).
 void attraction(const Affinities& P, const double* Y, int dims, double* out, double* sum_p_log_w = nullptr);
 
-/// attraction() in float32 with gathered coordinates where AVX-512 is available (14-bit
-/// reciprocal: relative error ~1e-4), the double version elsewhere; `values` is P.values as float, `scratch` reused storage.
+/// attraction() in float32 (relative error ~1e-6), the optimiser's version; `values` is
+/// P.values as float, `scratch` reused storage.
 void attraction_f32(const Affinities& P, const std::vector<float>& values, const double* Y, int dims, double* out,
                     std::vector<float>& scratch);
 
