@@ -257,6 +257,21 @@ private slots:
         QCOMPARE(z_one, z);
     }
 
+    void floatAttractionMatchesDouble() {
+        const std::int64_t n = 900, d = 6;
+        const auto X = gaussian(n, d, 23, 3);
+        const ti::Affinities P = ti::affinities(ti::exact_knn(X.data(), n, d, 30), 10.0);
+        const std::vector<float> values(P.values.begin(), P.values.end());
+        for (int dims : {2, 3}) {
+            const auto Y = embedding(n, dims, 2.0, 5);
+            std::vector<double> ref(Y.size()), f32(Y.size());
+            std::vector<float> scratch;
+            ti::attraction(P, Y.data(), dims, ref.data());
+            ti::attraction_f32(P, values, Y.data(), dims, f32.data(), scratch);
+            QVERIFY2(field_error(f32, ref) < 1e-5, qPrintable(QString::number(field_error(f32, ref))));
+        }
+    }
+
     void exactNormalisationMatchesRepulsion() {
         const auto Y = embedding(300, 3, 2.0, 4);
         std::vector<double> out(Y.size());
