@@ -91,6 +91,11 @@ double all_pairs(const double* Y, std::int64_t n, double* out) {
 // block one-sidedly. A point's total then adds its tiles' buffers in block order, in double.
 // Every tile is computed the same way whichever thread takes it, so nothing depends on the
 // thread count.
+// Without AVX-512 GCC notes that passing these 64-byte vectors by value would differ from an
+// AVX-512 build's ABI; they only ever cross internal, inlined functions.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 using v16 = float __attribute__((vector_size(64)));
 using v16_unaligned = float __attribute__((vector_size(64), aligned(4)));
 
