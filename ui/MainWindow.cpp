@@ -1,7 +1,9 @@
 #include "MainWindow.h"
 
 #include "data/synthetic.h"
+#include "ReductionController.h"
 #include "panels/DataPanel.h"
+#include "panels/ReductionPanel.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
 
@@ -59,6 +61,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
 
     m_dataPanel = new DataPanel(this);
     addDockWidget(Qt::LeftDockWidgetArea, m_dataPanel);
+    m_reductionPanel = new ReductionPanel(this);
+    m_reductionPanel->restoreSettings();
+    addDockWidget(Qt::LeftDockWidgetArea, m_reductionPanel);
 
     m_pointsLabel = new QLabel(this);
     m_cursorLabel = new QLabel(this);
@@ -72,6 +77,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_pointsLabel);
     statusBar()->showMessage(tr("Open a dataset with File > Open or drop a file here."));
+    m_reduction = new ReductionController(m_reductionPanel, m_scatterView, statusBar(), this);
 
     createActions();
 
@@ -102,7 +108,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
 
 MainWindow::~MainWindow() {
     // No worker may outlive the window: cancel what can stop early (queued jobs end at once,
-    // a running one at its next check), then wait for the rest.
+    // a running one at its next check), then wait for the rest. The reduction goes first,
+    // while the widgets it reports to still exist.
+    delete m_reduction;
+    m_reduction = nullptr;
     cancelJobs();
     m_pool.waitForDone();
 }
@@ -129,13 +138,28 @@ void MainWindow::createActions() {
     viewMenu->addSeparator();
     viewMenu->addAction(m_dataPanel->toggleViewAction());
 
+    viewMenu->addAction(m_reductionPanel->toggleViewAction());
+
+    QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
+    QAction* run = runMenu->addAction(tr("&Run Reduction"), m_reduction, &ReductionController::run);
+    run->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    run->setStatusTip(tr("Run the Reduction panel's method on a worker; the view updates as it goes"));
+    QAction* pause = runMenu->addAction(tr("&Pause / Resume"), this, [this] {
+        if (m_reduction->isRunning()) m_reductionPanel->pauseButton()->click();
+    });
+    pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QAction* cancel = runMenu->addAction(tr("&Cancel"), m_reduction, &ReductionController::cancel);
+    cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Latentscape"), this, &MainWindow::showAbout);
     rebuildRecentMenu();
 }
 
 QString MainWindow::standardDatasetPath() {
-    return QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+    // The 10,000 test images: a t-SNE of them forms within seconds. The 60,000 training images
+    // sit next to them (File > Open).
+    return QStringLiteral("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
 }
 
 void MainWindow::loadFile(const QString& path, const data::LoadOptions& options) {
@@ -149,22 +173,22 @@ void MainWindow::loadFile(const QString& path, const data::LoadOptions& options)
 void MainWindow::loadDefaultDataset() {
     const QString path = m_defaultDatasetPath;
     if (path.isEmpty() || !QFileInfo::exists(path)) {
-        loadBlobs();
+        loadBlobs(m_autoRunOnDefault);
         return;
     }
     const std::string nativePath = QFile::encodeName(path).toStdString();
     startJob([nativePath] { return std::make_shared<const data::Dataset>(data::load(nativePath)); },
-             JobContext{QFileInfo(path).fileName(), path, {}, true});
+             JobContext{QFileInfo(path).fileName(), path, {}, true, m_autoRunOnDefault});
 }
 
-void MainWindow::loadBlobs() {
+void MainWindow::loadBlobs(bool autoRun) {
     data::synthetic::BlobsOptions options;
     options.n = 3000;
     options.d = 50;
     options.k = 6;
     const QString name = tr("Synthetic blobs (%1 clusters in %2-D)").arg(options.k).arg(options.d);
     startJob([options] { return std::make_shared<const data::Dataset>(data::synthetic::blobs(options)); },
-             JobContext{name, {}, {}, false});
+             JobContext{name, {}, {}, false, autoRun});
 }
 
 void MainWindow::loadFromSource(DatasetSource source, const QString& displayName) {
@@ -207,7 +231,7 @@ void MainWindow::jobFinished(Watcher* watcher, const JobContext& context) {
     switch (result.status) {
         case DatasetJobResult::Status::Ready:
             if (!context.path.isEmpty()) addRecentFile(context.path);
-            applyDataset(std::move(result.prepared));
+            applyDataset(std::move(result.prepared), context.autoRun);
             break;
         case DatasetJobResult::Status::MissingValues:
             askMissingValuePolicy(context, result);
@@ -215,14 +239,15 @@ void MainWindow::jobFinished(Watcher* watcher, const JobContext& context) {
         case DatasetJobResult::Status::Failed:
             showLoadError(context.displayName, result.message);
             // The example dataset is installed but unreadable: say so, and still show something.
-            if (context.fallBackToBlobs) loadBlobs();
+            if (context.fallBackToBlobs) loadBlobs(context.autoRun);
             break;
     }
 }
 
-void MainWindow::applyDataset(PreparedDataset prepared) {
+void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
     m_prepared = std::move(prepared);
     const data::Dataset& ds = *m_prepared.dataset;
+    m_reduction->setDataset(m_prepared.dataset);
     setWindowTitle(tr("%1 — Latentscape").arg(m_prepared.displayName));
     m_dataPanel->setDataset(m_prepared);
     updatePoints();
@@ -236,6 +261,10 @@ void MainWindow::applyDataset(PreparedDataset prepared) {
                                       locale.toString(qlonglong(ds.d)), locale.toString(m_prepared.seconds, 'f', 2)),
                              10000);
     emit datasetChanged();
+    if (autoRun) {
+        m_reductionPanel->setMethod(ReductionPanel::Method::Tsne);
+        m_reduction->run();
+    }
 }
 
 void MainWindow::updatePoints() {

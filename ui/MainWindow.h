@@ -20,6 +20,8 @@ class QProgressBar;
 namespace latentscape::ui {
 
 class DataPanel;
+class ReductionController;
+class ReductionPanel;
 class ScatterView;
 
 class MainWindow : public QMainWindow {
@@ -43,6 +45,11 @@ public:
     const PreparedDataset& preparedDataset() const { return m_prepared; }
     ScatterView* scatterView() const { return m_scatterView; }
     DataPanel* dataPanel() const { return m_dataPanel; }
+    ReductionPanel* reductionPanel() const { return m_reductionPanel; }
+    ReductionController* reduction() const { return m_reduction; }
+    /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
+    /// new user sees on the first launch. Off unless set (the app's main sets it).
+    void setAutoRunOnDefault(bool on) { m_autoRunOnDefault = on; }
     bool isLoading() const { return m_activeJob != nullptr; }
     /// Loader threads: 1, so that loads (each OpenMP-parallel and memory-heavy) never overlap.
     int loaderThreadLimit() const { return m_pool.maxThreadCount(); }
@@ -73,14 +80,15 @@ private:
         QString path;         ///< empty for generated data
         data::LoadOptions options;
         bool fallBackToBlobs = false;  ///< the default dataset: show blobs if it fails
+        bool autoRun = false;          ///< start a t-SNE once it is shown
     };
 
     void createActions();
     void startJob(DatasetSource source, JobContext context);
     void cancelJobs();
     void jobFinished(Watcher* watcher, const JobContext& context);
-    void applyDataset(PreparedDataset prepared);
-    void loadBlobs();
+    void applyDataset(PreparedDataset prepared, bool autoRun = false);
+    void loadBlobs(bool autoRun = false);
     void showLoadError(const QString& displayName, const QString& message);
     void askMissingValuePolicy(const JobContext& context, const DatasetJobResult& result);
     void setBusy(const QString& message);
@@ -96,6 +104,9 @@ private:
 
     ScatterView* m_scatterView = nullptr;
     DataPanel* m_dataPanel = nullptr;
+    ReductionPanel* m_reductionPanel = nullptr;
+    ReductionController* m_reduction = nullptr;
+    bool m_autoRunOnDefault = false;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_pointsLabel = nullptr;
     QLabel* m_cursorLabel = nullptr;

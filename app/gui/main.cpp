@@ -32,7 +32,11 @@ int main(int argc, char* argv[]) {
     latentscape::ui::MainWindow window;
     window.show();
     const QStringList files = parser.positionalArguments();
-    if (files.isEmpty()) window.loadDefaultDataset();
+    if (files.isEmpty()) {
+        // First launch: the example dataset, and its t-SNE forming live.
+        window.setAutoRunOnDefault(true);
+        window.loadDefaultDataset();
+    }
     else window.loadFile(files.first());
     return app.exec();
 }

@@ -61,6 +61,9 @@ public:
     /// Fits all points into the view with a small margin. Until the user pans or zooms, the
     /// view keeps fitting them when the widget is resized.
     void resetCamera();
+    /// True while the camera is the fitted one (the user has not panned, zoomed or rotated):
+    /// a live embedding refits it on every frame then.
+    bool isCameraFitted() const { return m_cameraFitted; }
 
     vtkRenderer* renderer() const;
 

@@ -1,0 +1,81 @@
+#pragma once
+/// @file Runs reductions for the main window: starts an EmbeddingJob with the Reduction panel's
+/// options, shows its snapshots in the scatter view at up to 30 frames per second (the newest
+/// wins; frames that arrive faster are coalesced), reports iteration, cost and time left in the
+/// status bar, and cancels or pauses it. A new run or a new dataset cancels the old run.
+
+#include "jobs/EmbeddingJob.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QProgressBar;
+class QStatusBar;
+
+namespace latentscape::ui {
+
+class ReductionPanel;
+class ScatterView;
+
+class ReductionController : public QObject {
+    Q_OBJECT
+public:
+    ReductionController(ReductionPanel* panel, ScatterView* view, QStatusBar* statusBar, QObject* parent = nullptr);
+    /// Cancels the run and waits for every worker.
+    ~ReductionController() override;
+
+    /// Cancels any run and forgets the embedding (it belonged to the old rows).
+    void setDataset(std::shared_ptr<const data::Dataset> dataset);
+    /// Starts the panel's method on the current dataset (cancelling a run in progress).
+    void run();
+    void cancel();
+    void setPaused(bool paused);
+
+    bool isRunning() const { return m_job != nullptr; }
+    bool hasEmbedding() const { return !m_embedding.empty(); }
+    /// The embedding last shown, n x embeddingDims() row-major.
+    const std::vector<float>& embedding() const { return m_embedding; }
+    int embeddingDims() const { return m_dims; }
+    int embeddingIteration() const { return m_iteration; }
+    /// Frames drawn for the current (or last) run.
+    int framesShown() const { return m_frames; }
+    /// Minimum time between two frames: 30 frames per second at most.
+    static constexpr int frameIntervalMs = 33;
+
+signals:
+    /// A frame of the running (or just finished) reduction is on screen.
+    void embeddingShown();
+    /// The run ended; `error` is empty unless it failed.
+    void runFinished(bool canceled, const QString& error);
+
+private:
+    void onSnapshotReady();
+    void showLatest();
+    void onFinished(bool canceled, const QString& error);
+    void retire();
+    void reapRetired();
+
+    ReductionPanel* m_panel;
+    ScatterView* m_view;
+    QStatusBar* m_statusBar;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_label = nullptr;
+    QTimer m_frameTimer;
+    bool m_framePending = false;
+
+    std::shared_ptr<const data::Dataset> m_dataset;
+    std::unique_ptr<EmbeddingJob> m_job;
+    std::vector<std::unique_ptr<EmbeddingJob>> m_retired;  // canceled, still finishing a step
+    QString m_methodName;
+    std::vector<float> m_embedding;
+    int m_dims = 2;
+    int m_iteration = 0;
+    int m_frames = 0;
+};
+
+}  // namespace latentscape::ui
