@@ -165,6 +165,12 @@ void ReductionController::onFinished(bool canceled, const QString& error) {
     emit runFinished(canceled, error);
 }
 
+int ReductionController::workersAlive() const {
+    int alive = m_job && !m_job->isFinished() ? 1 : 0;
+    for (const auto& job : m_retired) alive += job->isFinished() ? 0 : 1;
+    return alive;
+}
+
 void ReductionController::retire() {
     // A canceled worker may still be inside a step (the neighbour search cannot be interrupted):
     // keep it until its thread ends, so the GUI thread never waits for it.

@@ -42,6 +42,8 @@ public:
     const std::vector<float>& embedding() const { return m_embedding; }
     int embeddingDims() const { return m_dims; }
     int embeddingIteration() const { return m_iteration; }
+    /// Worker threads still running: the current run's and canceled ones finishing their step.
+    int workersAlive() const;
     /// Frames drawn for the current (or last) run.
     int framesShown() const { return m_frames; }
     /// Minimum time between two frames: 30 frames per second at most.

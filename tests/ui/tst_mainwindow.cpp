@@ -4,6 +4,8 @@
 
 #include "gui_fixtures.h"
 
+#include "ReductionController.h"
+
 using namespace latentscape;
 using namespace gui_fixtures;
 
@@ -158,21 +160,28 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         QElapsedTimer timer;
         timer.start();
+        m_window->setAutoRunOnDefault(true);  // as the app's first launch does
         m_window->loadDefaultDataset();
         QVERIFY(m_window->isLoading());
         QTRY_VERIFY_WITH_TIMEOUT(m_window->dataset() != nullptr && !m_window->isLoading(), 20000);
         qInfo() << "Fashion-MNIST shown after" << timer.elapsed() << "ms";
         const auto ds = m_window->dataset();
-        QCOMPARE(ds->n, std::int64_t(60000));
+        QCOMPARE(ds->n, std::int64_t(10000));  // the test images: a t-SNE forms in seconds
         QCOMPARE(ds->d, std::int64_t(784));
-        QCOMPARE(m_window->scatterView()->pointCount(), std::size_t(60000));
+        QCOMPARE(m_window->scatterView()->pointCount(), std::size_t(10000));
         QTreeWidget* tree = legendTree(m_window.get());
         QVERIFY(tree);
         QCOMPARE(m_window->dataPanel()->legend()->categoryRows(), 10);
         QCOMPARE(tree->topLevelItem(0)->text(0), QStringLiteral("T-shirt/top"));
         QCOMPARE(tree->topLevelItem(9)->text(0), QStringLiteral("Ankle boot"));
-        QCOMPARE(tree->topLevelItem(0)->text(1), QLocale().toString(6000));
+        QCOMPARE(tree->topLevelItem(0)->text(1), QLocale().toString(1000));
         QVERIFY(m_window->findChild<QMessageBox*>(QStringLiteral("loadErrorBox")) == nullptr);
+        // ... and its t-SNE starts by itself and is shown as it forms.
+        QVERIFY(m_window->reduction()->isRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->reduction()->framesShown() >= 2, 20000);
+        qInfo() << "first t-SNE frames after" << timer.elapsed() << "ms";
+        QCOMPARE(m_window->scatterView()->xAxisLabel(), QStringLiteral("t-SNE 1"));
+        m_window->reduction()->cancel();
     }
 
     void defaultDatasetFallsBackToBlobs_data() {
