@@ -3,6 +3,7 @@
 #include "data/synthetic.h"
 #include "ReductionController.h"
 #include "panels/DataPanel.h"
+#include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
@@ -64,6 +65,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     m_reductionPanel = new ReductionPanel(this);
     m_reductionPanel->restoreSettings();
     addDockWidget(Qt::LeftDockWidgetArea, m_reductionPanel);
+    m_metricsPanel = new MetricsPanel(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_metricsPanel);
 
     m_pointsLabel = new QLabel(this);
     m_cursorLabel = new QLabel(this);
@@ -78,6 +81,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     statusBar()->addPermanentWidget(m_pointsLabel);
     statusBar()->showMessage(tr("Open a dataset with File > Open or drop a file here."));
     m_reduction = new ReductionController(m_reductionPanel, m_scatterView, statusBar(), this);
+    connect(m_reduction, &ReductionController::runFinished, this, [this](bool canceled, const QString& error) {
+        if (canceled || !error.isEmpty() || !m_reduction->hasEmbedding()) return;
+        m_metricsPanel->compute(m_prepared.dataset, m_reduction->embedding(), m_reduction->embeddingDims(),
+                                m_reduction->methodName());
+    });
+    connect(m_reduction, &ReductionController::runStarted, m_metricsPanel, &MetricsPanel::clear);
 
     createActions();
 
@@ -139,6 +148,7 @@ void MainWindow::createActions() {
     viewMenu->addAction(m_dataPanel->toggleViewAction());
 
     viewMenu->addAction(m_reductionPanel->toggleViewAction());
+    viewMenu->addAction(m_metricsPanel->toggleViewAction());
 
     QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
     QAction* run = runMenu->addAction(tr("&Run Reduction"), m_reduction, &ReductionController::run);
@@ -248,6 +258,7 @@ void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
     m_prepared = std::move(prepared);
     const data::Dataset& ds = *m_prepared.dataset;
     m_reduction->setDataset(m_prepared.dataset);
+    m_metricsPanel->clear();
     setWindowTitle(tr("%1 — Latentscape").arg(m_prepared.displayName));
     m_dataPanel->setDataset(m_prepared);
     updatePoints();

@@ -20,6 +20,7 @@ class QProgressBar;
 namespace latentscape::ui {
 
 class DataPanel;
+class MetricsPanel;
 class ReductionController;
 class ReductionPanel;
 class ScatterView;
@@ -47,6 +48,7 @@ public:
     DataPanel* dataPanel() const { return m_dataPanel; }
     ReductionPanel* reductionPanel() const { return m_reductionPanel; }
     ReductionController* reduction() const { return m_reduction; }
+    MetricsPanel* metricsPanel() const { return m_metricsPanel; }
     /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
     /// new user sees on the first launch. Off unless set (the app's main sets it).
     void setAutoRunOnDefault(bool on) { m_autoRunOnDefault = on; }
@@ -106,6 +108,7 @@ private:
     DataPanel* m_dataPanel = nullptr;
     ReductionPanel* m_reductionPanel = nullptr;
     ReductionController* m_reduction = nullptr;
+    MetricsPanel* m_metricsPanel = nullptr;
     bool m_autoRunOnDefault = false;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_pointsLabel = nullptr;

@@ -81,6 +81,7 @@ void ReductionController::run() {
     m_progress->setRange(0, 0);
     m_progress->show();
     m_label->setText(tr("%1: finding neighbours…").arg(m_methodName));
+    emit runStarted();
     job->start();
 }
 

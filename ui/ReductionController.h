@@ -49,7 +49,12 @@ public:
     /// Minimum time between two frames: 30 frames per second at most.
     static constexpr int frameIntervalMs = 33;
 
+    /// "PCA" or "t-SNE": the method of the current (or last) run.
+    QString methodName() const { return m_methodName; }
+
 signals:
+    /// A run begins (the old embedding is about to be replaced).
+    void runStarted();
     /// A frame of the running (or just finished) reduction is on screen.
     void embeddingShown();
     /// The run ended; `error` is empty unless it failed.

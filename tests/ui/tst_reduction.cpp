@@ -4,6 +4,9 @@
 #include "gui_fixtures.h"
 
 #include "ReductionController.h"
+#include "metrics/quality.h"
+#include "metrics/silhouette.h"
+#include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
@@ -82,6 +85,22 @@ private slots:
         }
         QCOMPARE(view->xAxisLabel(), QStringLiteral("t-SNE 1"));
         QVERIFY(m_window->findChild<QLabel*>(QStringLiteral("reductionStatus"))->text().contains("done"));
+        // The Metrics panel then shows what latentscape-cli metrics computes for this embedding.
+        ui::MetricsPanel* metricsPanel = m_window->metricsPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(metricsPanel->result().has_value(), 30000);
+        const ui::EmbeddingMetrics& m = *metricsPanel->result();
+        const metrics::QualityResult q = metrics::quality(ds->features.data(), ds->n, ds->d, shown.data(), 2, 10);
+        QCOMPARE(m.trustworthiness.value, q.trustworthiness.value);
+        QCOMPARE(m.continuity.value, q.continuity.value);
+        QCOMPARE(m.knnRecall.value, q.knn_recall.value);
+        const auto& codes = ds->label()->codes;
+        QVERIFY(m.knnAccuracy.has_value() && m.silhouette.has_value());
+        QCOMPARE(m.knnAccuracy->value, metrics::knn_accuracy(shown.data(), ds->n, 2, codes.data(), 10).value);
+        QCOMPARE(*m.silhouette, metrics::silhouette(shown.data(), ds->n, 2, codes.data()).mean);
+        QCOMPARE(m.knnAccuracy->value, 1.0);  // separated blobs
+        const QString text = metricsPanel->findChild<QLabel*>(QStringLiteral("metricsValues"))->text();
+        QVERIFY2(text.contains(QLocale().toString(q.trustworthiness.value, 'f', 4)), qPrintable(text));
+
         // Every blob is on screen in its own colour.
         const QImage frame = view->grabFramebuffer();
         for (int k = 0; k < 4; ++k)
