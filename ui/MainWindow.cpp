@@ -2,6 +2,7 @@
 
 #include "data/synthetic.h"
 #include "ReductionController.h"
+#include "panels/ClusterPanel.h"
 #include "panels/DataPanel.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
@@ -67,6 +68,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     addDockWidget(Qt::LeftDockWidgetArea, m_reductionPanel);
     m_metricsPanel = new MetricsPanel(this);
     addDockWidget(Qt::RightDockWidgetArea, m_metricsPanel);
+    m_clusterPanel = new ClusterPanel(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_clusterPanel);
+    connect(m_clusterPanel, &ClusterPanel::runRequested, this, &MainWindow::runClustering);
+    connect(m_clusterPanel, &ClusterPanel::clustered, this, &MainWindow::applyClusters);
 
     m_pointsLabel = new QLabel(this);
     m_cursorLabel = new QLabel(this);
@@ -149,6 +154,7 @@ void MainWindow::createActions() {
 
     viewMenu->addAction(m_reductionPanel->toggleViewAction());
     viewMenu->addAction(m_metricsPanel->toggleViewAction());
+    viewMenu->addAction(m_clusterPanel->toggleViewAction());
 
     QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
     QAction* run = runMenu->addAction(tr("&Run Reduction"), m_reduction, &ReductionController::run);
@@ -259,6 +265,7 @@ void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
     const data::Dataset& ds = *m_prepared.dataset;
     m_reduction->setDataset(m_prepared.dataset);
     m_metricsPanel->clear();
+    m_clusterPanel->forget();
     setWindowTitle(tr("%1 — Latentscape").arg(m_prepared.displayName));
     m_dataPanel->setDataset(m_prepared);
     updatePoints();
@@ -276,6 +283,37 @@ void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
         m_reductionPanel->setMethod(ReductionPanel::Method::Tsne);
         m_reduction->run();
     }
+}
+
+void MainWindow::runClustering() {
+    if (!m_prepared.dataset) return;
+    const bool onEmbedding = m_clusterPanel->target() == ClusterPanel::Target::Embedding;
+    if (onEmbedding && !m_reduction->hasEmbedding())
+        statusBar()->showMessage(tr("No embedding yet: clustering the original features"), 8000);
+    if (onEmbedding && m_reduction->hasEmbedding())
+        m_clusterPanel->start(m_prepared.dataset, m_reduction->embedding(), m_reduction->embeddingDims());
+    else
+        m_clusterPanel->start(m_prepared.dataset, {}, 0);
+}
+
+void MainWindow::applyClusters(PreparedDataset prepared) {
+    // The same rows with one more column: keep the name, the plotted embedding and the run.
+    if (!prepared.dataset || !m_prepared.dataset || prepared.dataset->n != m_prepared.dataset->n) return;
+    prepared.displayName = m_prepared.displayName;
+    prepared.path = m_prepared.path;
+    const int x = m_dataPanel->xFeature(), y = m_dataPanel->yFeature();
+    m_prepared = std::move(prepared);
+    m_reduction->replaceDataset(m_prepared.dataset);
+    m_dataPanel->setDataset(m_prepared);
+    if (!m_reduction->hasEmbedding()) {
+        // Keep the plotted features (setDataset chose the defaults again).
+        m_prepared.defaultX = x;
+        m_prepared.defaultY = y;
+        m_dataPanel->setDataset(m_prepared);
+        updatePoints();
+    }
+    m_dataPanel->setColorColumn(int(m_prepared.dataset->metadata.size()) - 1);  // "cluster", appended last
+    updateColors();
 }
 
 void MainWindow::updatePoints() {

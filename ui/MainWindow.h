@@ -20,6 +20,7 @@ class QProgressBar;
 namespace latentscape::ui {
 
 class DataPanel;
+class ClusterPanel;
 class MetricsPanel;
 class ReductionController;
 class ReductionPanel;
@@ -49,6 +50,7 @@ public:
     ReductionPanel* reductionPanel() const { return m_reductionPanel; }
     ReductionController* reduction() const { return m_reduction; }
     MetricsPanel* metricsPanel() const { return m_metricsPanel; }
+    ClusterPanel* clusterPanel() const { return m_clusterPanel; }
     /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
     /// new user sees on the first launch. Off unless set (the app's main sets it).
     void setAutoRunOnDefault(bool on) { m_autoRunOnDefault = on; }
@@ -96,6 +98,8 @@ private:
     void setBusy(const QString& message);
     void clearBusy();
 
+    void runClustering();
+    void applyClusters(PreparedDataset prepared);
     void updatePoints();
     void updateColors();
     void showCursorPosition(double x, double y);
@@ -109,6 +113,7 @@ private:
     ReductionPanel* m_reductionPanel = nullptr;
     ReductionController* m_reduction = nullptr;
     MetricsPanel* m_metricsPanel = nullptr;
+    ClusterPanel* m_clusterPanel = nullptr;
     bool m_autoRunOnDefault = false;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_pointsLabel = nullptr;

@@ -31,6 +31,9 @@ public:
 
     /// Cancels any run and forgets the embedding (it belonged to the old rows).
     void setDataset(std::shared_ptr<const data::Dataset> dataset);
+    /// The same rows with new metadata (a clustering added a column): the run and the
+    /// embedding stay.
+    void replaceDataset(std::shared_ptr<const data::Dataset> dataset) { m_dataset = std::move(dataset); }
     /// Starts the panel's method on the current dataset (cancelling a run in progress).
     void run();
     void cancel();

@@ -6,6 +6,8 @@
 #include "ReductionController.h"
 #include "metrics/quality.h"
 #include "metrics/silhouette.h"
+#include "metrics/agreement.h"
+#include "panels/ClusterPanel.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "reduce/pca.h"
@@ -119,6 +121,53 @@ private slots:
         const reduce::PcaResult core = reduce::pca(*ds, o);
         QVERIFY(std::equal(core.scores.begin(), core.scores.end(), reduction()->embedding().begin()));
         QCOMPARE(m_window->scatterView()->xAxisLabel(), QStringLiteral("PCA 1"));
+    }
+
+    void clustersColourTheEmbedding() {
+        const auto ds = blobs(1200, 10, 4);
+        show(ds);
+        panel()->setTsneIterations(400);
+        QSignalSpy finished(reduction(), &ui::ReductionController::runFinished);
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        const std::vector<float> embedding = reduction()->embedding();
+
+        // k-means with k = 4 on the embedding: the four blobs, coloured as four clusters.
+        ui::ClusterPanel* clusters = m_window->clusterPanel();
+        clusters->setMethod(ui::ClusterPanel::Method::KMeans);
+        clusters->setTarget(ui::ClusterPanel::Target::Embedding);
+        clusters->setK(4);
+        QTest::mouseClick(clusters->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->dataset() != ds, 20000);
+        const auto clustered = m_window->dataset();
+        const data::MetadataColumn& column = clustered->metadata.back();
+        QCOMPARE(QString::fromStdString(column.name), QStringLiteral("cluster"));
+        QCOMPARE(m_window->dataPanel()->colorColumn(), int(clustered->metadata.size()) - 1);
+        QCOMPARE(metrics::adjusted_rand_index(column.codes.data(), ds->label()->codes.data(), ds->n), 1.0);
+        QVERIFY(reduction()->embedding() == embedding);  // the embedding stays on screen
+        const QImage frame = m_window->scatterView()->grabFramebuffer();
+        for (int c = 0; c < 4; ++c)
+            QVERIFY2(countNear(frame, ui::categoricalColor(c), 30) >= 200, qPrintable(QString("cluster %1").arg(c)));
+
+        // DBSCAN on the features with a radius that leaves the blobs' outskirts as noise: grey.
+        clusters->setMethod(ui::ClusterPanel::Method::Dbscan);
+        clusters->setTarget(ui::ClusterPanel::Target::Features);
+        clusters->setEps(2.5);
+        clusters->setMinPoints(20);
+        QTest::mouseClick(clusters->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->dataset() != clustered, 20000);
+        const data::MetadataColumn& db = m_window->dataset()->metadata.back();
+        const auto noise = std::count(db.codes.begin(), db.codes.end(), -1);
+        qInfo("DBSCAN: %d clusters, %d noise points", int(db.categories.size()), int(noise));
+        QCOMPARE(int(db.categories.size()), 4);
+        QVERIFY(noise > 0);
+        std::size_t noisy = 0;
+        while (db.codes[noisy] != -1) ++noisy;
+        const auto rgb = m_window->scatterView()->pointColor(noisy);
+        const ui::Rgb grey = ui::missingColor();
+        QCOMPARE(int(rgb[0]), int(grey.r));
+        QCOMPARE(int(rgb[1]), int(grey.g));
+        QCOMPARE(int(rgb[2]), int(grey.b));
     }
 
     void cancelStopsTheRun() {

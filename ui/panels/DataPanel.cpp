@@ -105,6 +105,11 @@ int DataPanel::colorColumn() const {
     return data.isValid() ? data.toInt() : -1;
 }
 
+void DataPanel::setColorColumn(int column) {
+    const int index = m_colorCombo->findData(column);
+    m_colorCombo->setCurrentIndex(index >= 0 ? index : 0);
+}
+
 double DataPanel::pointSize() const { return m_pointSize->value(); }
 
 void DataPanel::setPointSize(double logicalPixels) {

@@ -29,6 +29,8 @@ public:
     int yFeature() const;
     /// Metadata column the points are coloured by, or -1 for none.
     int colorColumn() const;
+    /// Colours by metadata column `column` (-1: none); emits colorColumnChanged.
+    void setColorColumn(int column);
     double pointSize() const;
     void setPointSize(double logicalPixels);
 

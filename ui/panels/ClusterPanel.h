@@ -1,0 +1,78 @@
+#pragma once
+/// @file The "Clustering" dock: k-means or DBSCAN, on the embedding on screen or on the original
+/// features, run on a worker. The result becomes a categorical "cluster" column of the dataset
+/// (DBSCAN's noise is missing, so it is drawn grey) and the points are coloured by it.
+
+#include "jobs/DatasetJob.h"
+
+#include <QDockWidget>
+#include <QFutureWatcher>
+
+#include <memory>
+#include <vector>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QStackedWidget;
+
+namespace latentscape::ui {
+
+struct ClusterJobResult {
+    PreparedDataset prepared;  ///< the dataset with its "cluster" column (null on error)
+    QString summary;           ///< "k-means, k = 10: inertia ..." / "DBSCAN: 8 clusters, 1,611 noise"
+    QString error;
+};
+
+/// Clusters `points` (n x dims: the embedding, or the dataset's own features when empty) and
+/// returns a copy of `dataset` with a "cluster" column (replacing an older one). Worker side.
+ClusterJobResult runClusterJob(std::shared_ptr<const data::Dataset> dataset, std::vector<float> points, int dims,
+                               bool kmeans, int k, int restarts, std::uint64_t seed, double eps, int minPoints);
+
+class ClusterPanel : public QDockWidget {
+    Q_OBJECT
+public:
+    enum class Method { KMeans = 0, Dbscan = 1 };
+    enum class Target { Embedding = 0, Features = 1 };
+
+    explicit ClusterPanel(QWidget* parent = nullptr);
+    ~ClusterPanel() override;
+
+    Method method() const;
+    void setMethod(Method method);
+    Target target() const;
+    void setTarget(Target target);
+    void setK(int k);
+    void setEps(double eps);
+    void setMinPoints(int minPoints);
+    QPushButton* runButton() const { return m_run; }
+
+    /// Starts clustering on a worker (the caller passes the embedding, or nothing for features).
+    void start(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims);
+    bool isRunning() const { return m_watcher.isRunning(); }
+    /// Drops a result still to come (the dataset it belongs to was replaced).
+    void forget();
+
+signals:
+    void runRequested();
+    /// A clustering finished: `prepared` is the dataset with its "cluster" column.
+    void clustered(const PreparedDataset& prepared);
+
+private:
+    QComboBox* m_method = nullptr;
+    QComboBox* m_target = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    QSpinBox* m_k = nullptr;
+    QSpinBox* m_restarts = nullptr;
+    QSpinBox* m_seed = nullptr;
+    QDoubleSpinBox* m_eps = nullptr;
+    QSpinBox* m_minPoints = nullptr;
+    QPushButton* m_run = nullptr;
+    QLabel* m_status = nullptr;
+    QFutureWatcher<ClusterJobResult> m_watcher;
+    int m_generation = 0;
+};
+
+}  // namespace latentscape::ui
