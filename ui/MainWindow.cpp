@@ -10,6 +10,10 @@
 #include "vtk/ScatterView.h"
 
 #include <QAction>
+#include <QBuffer>
+#include <QCursor>
+#include <QImage>
+#include <QToolTip>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -114,6 +118,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     connect(m_dataPanel, &DataPanel::colorColumnChanged, this, &MainWindow::updateColors);
     connect(m_scatterView, &ScatterView::cursorMoved, this, &MainWindow::showCursorPosition);
     connect(m_scatterView, &ScatterView::cursorLeft, m_cursorLabel, &QLabel::clear);
+    connect(m_scatterView, &ScatterView::pointHovered, this, &MainWindow::showPointTooltip);
     connect(m_dataPanel, &DataPanel::pointSizeChanged, this, [this](double size) {
         m_scatterView->setPointSize(size);
         QSettings().setValue(kPointSizeKey, size);
@@ -349,6 +354,49 @@ void MainWindow::updateColors() {
     else
         colors = uniformColors(std::size_t(ds.n));
     m_scatterView->setColors(colors.data(), std::size_t(ds.n));
+}
+
+QString MainWindow::pointDescription(std::int64_t index) const {
+    if (!m_prepared.dataset || index < 0 || index >= m_prepared.dataset->n) return {};
+    const data::Dataset& ds = *m_prepared.dataset;
+    const auto i = std::size_t(index);
+    const QLocale locale;
+    QString html = tr("<b>Point %1</b>").arg(locale.toString(qlonglong(index)));
+    if (!ds.row_ids.empty()) html += tr(" &nbsp;id <b>%1</b>").arg(QString::fromStdString(ds.row_ids[i]).toHtmlEscaped());
+    if (!ds.images.empty() && ds.images.channels == 1) {
+        // The image itself, three times its size, inline.
+        const data::ImageStack& im = ds.images;
+        QImage image(im.image(i), im.width, im.height, im.width, QImage::Format_Grayscale8);
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        image.scaled(im.width * 3, im.height * 3).save(&buffer, "PNG");
+        html += QStringLiteral("<br><img src=\"data:image/png;base64,%1\">").arg(QString::fromLatin1(png.toBase64()));
+    }
+    html += QStringLiteral("<table>");
+    const std::size_t shown = std::min<std::size_t>(ds.metadata.size(), 12);
+    for (std::size_t c = 0; c < shown; ++c) {
+        const data::MetadataColumn& column = ds.metadata[c];
+        html += QStringLiteral("<tr><td>%1</td><td>&nbsp;%2</td></tr>")
+                    .arg(QString::fromStdString(column.name).toHtmlEscaped(),
+                         QString::fromStdString(column.value_string(i)).toHtmlEscaped());
+    }
+    if (m_reduction->hasEmbedding()) {
+        const int dims = m_reduction->embeddingDims();
+        QStringList coords;
+        for (int a = 0; a < dims; ++a) coords << locale.toString(m_reduction->embedding()[i * std::size_t(dims) + std::size_t(a)], 'g', 4);
+        html += QStringLiteral("<tr><td>%1</td><td>&nbsp;(%2)</td></tr>").arg(m_reduction->methodName(), coords.join(QStringLiteral(", ")));
+    }
+    html += QStringLiteral("</table>");
+    return html;
+}
+
+void MainWindow::showPointTooltip(std::int64_t index) {
+    if (index < 0) {
+        QToolTip::hideText();
+        return;
+    }
+    QToolTip::showText(QCursor::pos(), pointDescription(index), m_scatterView);
 }
 
 void MainWindow::showCursorPosition(double x, double y) {

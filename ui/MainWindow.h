@@ -40,6 +40,8 @@ public:
     void loadDefaultDataset();
     /// Shows an existing dataset; its summary is still prepared on the worker.
     void setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& displayName = {});
+    /// The hover tooltip's text for point `index` (rich text; the image inline for image data).
+    QString pointDescription(std::int64_t index) const;
     /// Shows whatever `source` produces; `source` runs on the loader thread (generated data).
     void loadFromSource(DatasetSource source, const QString& displayName);
 
@@ -103,6 +105,7 @@ private:
     void updatePoints();
     void updateColors();
     void showCursorPosition(double x, double y);
+    void showPointTooltip(std::int64_t index);
     void openFileDialog();
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();

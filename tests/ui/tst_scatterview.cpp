@@ -192,6 +192,64 @@ private slots:
         QCOMPARE(m_window->scatterView()->pointColor(0)[0], ui::categoricalColor(0).r);
     }
 
+    void hoverNamesThePointUnderTheCursor() {
+        // Three labelled points far apart, in 2-D and then in 3-D.
+        auto ds = std::make_shared<data::Dataset>();
+        ds->n = 3;
+        ds->d = 2;
+        ds->features = {0.0f, 0.0f, 1.0f, 1.0f, 2.0f, 0.5f};
+        ds->feature_names = {"u", "v"};
+        ds->metadata.push_back(data::MetadataColumn::categorical("kind", {0, 1, 2}, {"apple", "pear", "plum"}));
+        ds->label_column = 0;
+        ds->check_consistent();
+        m_window = std::make_unique<ui::MainWindow>();
+        m_window->resize(1000, 700);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window->setDataset(ds, QStringLiteral("three"));
+        QTRY_COMPARE(m_window->dataset(), std::shared_ptr<const data::Dataset>(ds));
+        ui::ScatterView* view = m_window->scatterView();
+        QCoreApplication::processEvents();
+
+        // Where the view says point i is drawn agrees with VTK's own world-to-display transform.
+        auto checkProjection = [view](std::size_t i) {
+            const auto p = view->pointPosition(i);
+            vtkRenderer* renderer = view->renderer();
+            renderer->SetWorldPoint(p[0], p[1], p[2], 1.0);
+            renderer->WorldToDisplay();
+            double display[3];
+            renderer->GetDisplayPoint(display);
+            const int* size = view->renderWindow()->GetSize();
+            const double dpr = view->devicePixelRatioF();
+            const QPointF w = view->widgetPosition(i);
+            QVERIFY2(std::abs(w.x() * dpr - display[0]) < 1.0 && std::abs((size[1] - w.y() * dpr) - display[1]) < 1.5,
+                     qPrintable(QString("point %1: %2,%3 vs %4,%5").arg(i).arg(w.x() * dpr).arg(w.y() * dpr)
+                                    .arg(display[0]).arg(size[1] - display[1])));
+        };
+        QSignalSpy hovered(view, &ui::ScatterView::pointHovered);
+        for (std::size_t i = 0; i < 3; ++i) {
+            checkProjection(i);
+            QCOMPARE(view->pointAt(view->widgetPosition(i)), std::int64_t(i));
+        }
+        QTest::mouseMove(view, view->widgetPosition(1).toPoint());
+        QTRY_VERIFY(!hovered.isEmpty());
+        QCOMPARE(hovered.last().at(0).value<std::int64_t>(), std::int64_t(1));
+        const QString text = m_window->pointDescription(1);
+        QVERIFY2(text.contains(QStringLiteral("pear")) && text.contains(QStringLiteral("Point 1")), qPrintable(text));
+        QTest::mouseMove(view, QPoint(5, 5));  // a corner, far from every point
+        QTRY_COMPARE(hovered.last().at(0).value<std::int64_t>(), std::int64_t(-1));
+
+        // 3-D: the same through a perspective camera.
+        const float xyz[9] = {0, 0, 0, 1, 1, 1, 2, 0.5f, -1};
+        view->setPoints(xyz, 3);
+        QVERIFY(view->isThreeD());
+        QCoreApplication::processEvents();
+        for (std::size_t i = 0; i < 3; ++i) {
+            checkProjection(i);
+            QCOMPARE(view->pointAt(view->widgetPosition(i)), std::int64_t(i));
+        }
+    }
+
     void applicationIconLoads() {
         const QIcon icon = ui::MainWindow::applicationIcon();
         QVERIFY(!icon.isNull());

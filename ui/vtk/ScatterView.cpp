@@ -10,6 +10,8 @@
 
 #include <vtkActor.h>
 #include <vtkCamera.h>
+#include <vtkMatrix4x4.h>
+#include <vtkRenderWindow.h>
 #include <vtkCellArray.h>
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
@@ -295,8 +297,69 @@ std::array<double, 2> ScatterView::dataPosition(const QPointF& widgetPosition) c
     return {world[0], world[1]};
 }
 
+namespace {
+
+// World -> logical widget pixels through the camera's composite projection matrix.
+struct Projector {
+    double m[16];
+    double width, height, dpr;
+    QPointF operator()(const float* p) const {
+        const double x = m[0] * p[0] + m[1] * p[1] + m[2] * p[2] + m[3];
+        const double y = m[4] * p[0] + m[5] * p[1] + m[6] * p[2] + m[7];
+        const double w = m[12] * p[0] + m[13] * p[1] + m[14] * p[2] + m[15];
+        const double nx = x / w, ny = y / w;
+        return {(nx + 1.0) * 0.5 * width / dpr, (1.0 - (ny + 1.0) * 0.5) * height / dpr};
+    }
+};
+
+Projector projector(vtkRenderer* renderer, vtkRenderWindow* window, double dpr) {
+    const int* size = window->GetSize();
+    Projector p{};
+    p.width = std::max(size[0], 1);
+    p.height = std::max(size[1], 1);
+    p.dpr = dpr;
+    vtkMatrix4x4* matrix =
+        renderer->GetActiveCamera()->GetCompositeProjectionTransformMatrix(p.width / p.height, -1.0, 1.0);
+    for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c) p.m[r * 4 + c] = matrix->GetElement(r, c);
+    return p;
+}
+
+}  // namespace
+
+QPointF ScatterView::widgetPosition(std::size_t i) const {
+    const Projector project = projector(m_renderer, renderWindow(), devicePixelRatioF());
+    const float* points = static_cast<const float*>(m_points->GetVoidPointer(0));
+    return project(points + 3 * i);
+}
+
+std::int64_t ScatterView::pointAt(const QPointF& widgetPosition, double tolerance) const {
+    const std::size_t n = pointCount();
+    if (n == 0) return -1;
+    const Projector project = projector(m_renderer, renderWindow(), devicePixelRatioF());
+    const float* points = static_cast<const float*>(m_points->GetVoidPointer(0));
+    std::int64_t best = -1;
+    double bestDistance = tolerance * tolerance;
+    for (std::size_t i = 0; i < n; ++i) {
+        const QPointF q = project(points + 3 * i);
+        const double dx = q.x() - widgetPosition.x(), dy = q.y() - widgetPosition.y();
+        const double d2 = dx * dx + dy * dy;
+        if (d2 < bestDistance || (best < 0 && d2 <= bestDistance)) {
+            bestDistance = d2;
+            best = std::int64_t(i);
+        }
+    }
+    return best;
+}
+
 void ScatterView::mouseMoveEvent(QMouseEvent* event) {
     VtkOpenGLWidget::mouseMoveEvent(event);
+    // Hover only while no button is down: dragging pans or rotates.
+    const std::int64_t hovered = event->buttons() == Qt::NoButton ? pointAt(event->position()) : -1;
+    if (hovered != m_hovered) {
+        m_hovered = hovered;
+        emit pointHovered(hovered);
+    }
     if (m_threeD || pointCount() == 0) {
         emit cursorLeft();
         return;
@@ -307,6 +370,10 @@ void ScatterView::mouseMoveEvent(QMouseEvent* event) {
 
 void ScatterView::leaveEvent(QEvent* event) {
     VtkOpenGLWidget::leaveEvent(event);
+    if (m_hovered >= 0) {
+        m_hovered = -1;
+        emit pointHovered(-1);
+    }
     emit cursorLeft();
 }
 

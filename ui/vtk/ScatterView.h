@@ -69,12 +69,19 @@ public:
 
     /// Data coordinates (z = 0 plane) under a widget position in logical pixels.
     std::array<double, 2> dataPosition(const QPointF& widgetPosition) const;
+    /// Where point i is drawn, in logical widget pixels (2-D and 3-D, through the current camera).
+    QPointF widgetPosition(std::size_t i) const;
+    /// The point drawn nearest to `widgetPosition` within `tolerance` logical pixels (the lowest
+    /// index on ties), or -1. O(n): every point is projected with the camera's matrix.
+    std::int64_t pointAt(const QPointF& widgetPosition, double tolerance = 6.0) const;
 
 signals:
     /// The mouse moved over the 2-D plot; (x, y) are data coordinates.
     void cursorMoved(double x, double y);
     /// The mouse left the plot, or the plot is 3-D.
     void cursorLeft();
+    /// The mouse rests over point `index` (-1: over no point any more).
+    void pointHovered(std::int64_t index);
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -109,6 +116,7 @@ private:
     bool m_threeD = false;
     bool m_cameraFitted = true;
     bool m_fittingCamera = false;
+    std::int64_t m_hovered = -1;
 };
 
 }  // namespace latentscape::ui
