@@ -401,14 +401,11 @@ void MainWindow::showPointTooltip(std::int64_t index) {
 
 void MainWindow::showCursorPosition(double x, double y) {
     if (!m_prepared.dataset || m_prepared.dataset->d == 0) return;
-    const auto& names = m_prepared.dataset->feature_names;
-    const auto name = [&names](int j) {
-        return j >= 0 && std::size_t(j) < names.size() ? QString::fromStdString(names[std::size_t(j)]) : QString();
-    };
+    // The axes' own names: features, or the embedding's components when one is plotted.
     const QLocale locale;
     m_cursorLabel->setText(tr("%1 = %2   %3 = %4")
-                               .arg(name(m_dataPanel->xFeature()), locale.toString(x, 'g', 5),
-                                    name(m_dataPanel->yFeature()), locale.toString(y, 'g', 5)));
+                               .arg(m_scatterView->xAxisLabel(), locale.toString(x, 'g', 5),
+                                    m_scatterView->yAxisLabel(), locale.toString(y, 'g', 5)));
 }
 
 void MainWindow::showLoadError(const QString& displayName, const QString& message) {
