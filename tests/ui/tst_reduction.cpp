@@ -13,6 +13,7 @@
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
 
+#include <QSpinBox>
 #include <QStatusBar>
 
 using namespace gui_fixtures;
@@ -47,6 +48,7 @@ private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
     void init() {
+        QSettings().clear();  // each case starts from the defaults, whatever the last one ran
         m_window = std::make_unique<ui::MainWindow>();
         m_window->resize(1000, 700);
         m_window->show();
@@ -107,6 +109,31 @@ private slots:
         const QImage frame = view->grabFramebuffer();
         for (int k = 0; k < 4; ++k)
             QVERIFY2(countNear(frame, ui::categoricalColor(k), 30) >= 200, qPrintable(QString("blob %1").arg(k)));
+    }
+
+    void threeDimensionalTsneIsRotatable() {
+        const auto ds = blobs(1500, 10, 5);
+        show(ds);
+        panel()->setTsneIterations(300);
+        QSignalSpy finished(reduction(), &ui::ReductionController::runFinished);
+        auto* dims = panel()->findChild<QSpinBox*>(QStringLiteral("reductionDims"));
+        QVERIFY(dims);
+        dims->setValue(3);
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        ui::ScatterView* view = m_window->scatterView();
+        QVERIFY(view->isThreeD());
+        QCOMPARE(reduction()->embeddingDims(), 3);
+        QCOMPARE(reduction()->embedding().size(), std::size_t(3 * ds->n));
+        const QImage before = view->grabFramebuffer();
+        for (int c = 0; c < 5; ++c) QVERIFY(countNear(before, ui::categoricalColor(c), 30) >= 50);
+        // A drag rotates the cloud: the picture changes, the camera is no longer the fitted one.
+        const QPoint centre(view->width() / 2, view->height() / 2);
+        QTest::mousePress(view, Qt::LeftButton, Qt::NoModifier, centre);
+        for (int step = 1; step <= 10; ++step) QTest::mouseMove(view, centre + QPoint(12 * step, 4 * step));
+        QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, centre + QPoint(120, 40));
+        QTRY_VERIFY(view->grabFramebuffer() != before);
+        QVERIFY(!view->isCameraFitted());
     }
 
     void pcaShowsTheScores() {

@@ -48,6 +48,7 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
                             "t-SNE: non-linear, keeps neighbourhoods; watch it form live."));
     top->addRow(tr("Method"), m_method);
     m_dims = intBox(2, 3, t.dims, tr("Output dimensions: 2 for a flat map, 3 to rotate."));
+    m_dims->setObjectName(QStringLiteral("reductionDims"));
     top->addRow(tr("Dimensions"), m_dims);
     layout->addLayout(top);
 
