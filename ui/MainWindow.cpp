@@ -4,12 +4,14 @@
 #include "ReductionController.h"
 #include "panels/ClusterPanel.h"
 #include "panels/DataPanel.h"
+#include "panels/LegendWidget.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
 
 #include <QAction>
+#include <algorithm>
 #include <QBuffer>
 #include <QCursor>
 #include <QImage>
@@ -116,6 +118,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
         m_scatterView->resetCamera();
     });
     connect(m_dataPanel, &DataPanel::colorColumnChanged, this, &MainWindow::updateColors);
+    connect(m_dataPanel->legend(), &LegendWidget::hiddenCodesChanged, this, &MainWindow::updateVisibility);
     connect(m_scatterView, &ScatterView::cursorMoved, this, &MainWindow::showCursorPosition);
     connect(m_scatterView, &ScatterView::cursorLeft, m_cursorLabel, &QLabel::clear);
     connect(m_scatterView, &ScatterView::pointHovered, this, &MainWindow::showPointTooltip);
@@ -397,6 +400,23 @@ void MainWindow::showPointTooltip(std::int64_t index) {
         return;
     }
     QToolTip::showText(QCursor::pos(), pointDescription(index), m_scatterView);
+}
+
+void MainWindow::updateVisibility() {
+    if (!m_prepared.dataset) return;
+    const data::Dataset& ds = *m_prepared.dataset;
+    const std::vector<std::int32_t>& hidden = m_dataPanel->legend()->hiddenCodes();
+    const int column = m_dataPanel->colorColumn();
+    if (hidden.empty() || column < 0 || std::size_t(column) >= ds.metadata.size() ||
+        ds.metadata[std::size_t(column)].kind != data::ColumnKind::Categorical) {
+        m_scatterView->setVisibility({});
+        return;
+    }
+    const auto& codes = ds.metadata[std::size_t(column)].codes;
+    std::vector<std::uint8_t> visible(codes.size());
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        visible[i] = std::binary_search(hidden.begin(), hidden.end(), codes[i] < 0 ? -1 : codes[i]) ? 0 : 1;
+    m_scatterView->setVisibility(visible);
 }
 
 void MainWindow::showCursorPosition(double x, double y) {

@@ -104,6 +104,7 @@ private:
     void applyClusters(PreparedDataset prepared);
     void updatePoints();
     void updateColors();
+    void updateVisibility();
     void showCursorPosition(double x, double y);
     void showPointTooltip(std::int64_t index);
     void openFileDialog();

@@ -192,6 +192,43 @@ private slots:
         QCOMPARE(m_window->scatterView()->pointColor(0)[0], ui::categoricalColor(0).r);
     }
 
+    void legendHidesAndIsolatesCategories() {
+        showWindowWithBlobs();
+        ui::ScatterView* view = m_window->scatterView();
+        QTreeWidget* tree = legendTree(m_window.get());
+        QVERIFY(tree);
+        const auto& codes = m_blobs->label()->codes;
+        const auto inCategory = [&codes](int c) { return std::size_t(std::count(codes.begin(), codes.end(), c)); };
+        const std::size_t n = std::size_t(m_blobs->n);
+        QCOMPARE(view->visibleCount(), n);
+        const QImage all = view->grabFramebuffer();
+        QVERIFY(countNear(all, ui::categoricalColor(0), 30) > 100);
+
+        // Untick category 0: its points are no longer drawn, nor found under the cursor.
+        tree->topLevelItem(0)->setCheckState(0, Qt::Unchecked);
+        QCOMPARE(view->visibleCount(), n - inCategory(0));
+        QTRY_COMPARE(countNear(view->grabFramebuffer(), ui::categoricalColor(0), 30), qint64(0));
+        std::size_t first0 = 0;
+        while (codes[first0] != 0) ++first0;
+        QVERIFY(view->pointAt(view->widgetPosition(first0), 0.01) != std::int64_t(first0));
+
+        // Double-click category 2 (the tree's signal; QTest's synthetic double click does not
+        // reach item views reliably): it alone is drawn; again: everything.
+        emit tree->itemDoubleClicked(tree->topLevelItem(2), 0);
+        QCOMPARE(view->visibleCount(), inCategory(2));
+        QCOMPARE(m_window->dataPanel()->legend()->hiddenCodes().size(), std::size_t(5));
+        emit tree->itemDoubleClicked(tree->topLevelItem(2), 0);
+        QCOMPARE(view->visibleCount(), n);
+
+        // Colouring by another column (none here) shows everything again.
+        tree->topLevelItem(1)->setCheckState(0, Qt::Unchecked);
+        QCOMPARE(view->visibleCount(), n - inCategory(1));
+        auto* combo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("colorByCombo"));
+        QVERIFY(combo);
+        combo->setCurrentIndex(0);  // None
+        QCOMPARE(view->visibleCount(), n);
+    }
+
     void hoverNamesThePointUnderTheCursor() {
         // Three labelled points far apart, in 2-D and then in 3-D.
         auto ds = std::make_shared<data::Dataset>();

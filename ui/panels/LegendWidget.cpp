@@ -69,6 +69,12 @@ LegendWidget::LegendWidget(QWidget* parent) : QWidget(parent) {
     m_categories->header()->setStretchLastSection(false);
     m_categories->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_categories->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_categories->setToolTip(tr("Untick a category to hide its points; double-click one to show it alone."));
+    connect(m_categories, &QTreeWidget::itemChanged, this, [this] { collectHidden(); });
+    connect(m_categories, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
+        const QVariant code = item->data(0, Qt::UserRole);
+        if (code.isValid()) isolate(code.toInt());
+    });
     m_stack->addWidget(m_categories);
 
     m_rangePage = new QWidget(m_stack);
@@ -112,8 +118,45 @@ const QIcon& LegendWidget::missingSwatch() {
     return m_missingSwatch;
 }
 
+void LegendWidget::collectHidden() {
+    std::vector<std::int32_t> hidden;
+    for (int r = 0; r < m_categories->topLevelItemCount(); ++r) {
+        const QTreeWidgetItem* item = m_categories->topLevelItem(r);
+        const QVariant code = item->data(0, Qt::UserRole);
+        if (code.isValid() && item->checkState(0) == Qt::Unchecked) hidden.push_back(code.toInt());
+    }
+    std::sort(hidden.begin(), hidden.end());
+    if (hidden == m_hiddenCodes) return;
+    m_hiddenCodes = std::move(hidden);
+    emit hiddenCodesChanged();
+}
+
+void LegendWidget::isolate(std::int32_t code) {
+    // Already alone: show everything again.
+    bool alone = true;
+    for (int r = 0; r < m_categories->topLevelItemCount(); ++r) {
+        const QTreeWidgetItem* item = m_categories->topLevelItem(r);
+        const QVariant c = item->data(0, Qt::UserRole);
+        if (!c.isValid()) continue;
+        const bool shown = item->checkState(0) == Qt::Checked;
+        if (shown != (c.toInt() == code)) alone = false;
+    }
+    {
+        const QSignalBlocker block(m_categories);
+        for (int r = 0; r < m_categories->topLevelItemCount(); ++r) {
+            QTreeWidgetItem* item = m_categories->topLevelItem(r);
+            const QVariant c = item->data(0, Qt::UserRole);
+            if (c.isValid()) item->setCheckState(0, alone || c.toInt() == code ? Qt::Checked : Qt::Unchecked);
+        }
+    }
+    collectHidden();
+}
+
 void LegendWidget::showCategories(const data::MetadataColumn& column, const ColumnSummary& summary) {
+    const QSignalBlocker block(m_categories);
     m_categories->clear();
+    const bool hadHidden = !m_hiddenCodes.empty();
+    m_hiddenCodes.clear();
     const std::size_t categories = column.categories.size();
     const auto pointsIn = [&summary](std::size_t c) -> std::int64_t {
         return c < summary.categoryCounts.size() ? summary.categoryCounts[c] : 0;
@@ -149,6 +192,9 @@ void LegendWidget::showCategories(const data::MetadataColumn& column, const Colu
         item->setText(0, name);
         item->setToolTip(0, name);
         item->setIcon(0, paletteSwatch(c));
+        item->setData(0, Qt::UserRole, c);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(0, Qt::Checked);
         item->setText(1, locale.toString(qlonglong(points)));
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         items.append(item);
@@ -172,6 +218,9 @@ void LegendWidget::showCategories(const data::MetadataColumn& column, const Colu
         auto* item = new QTreeWidgetItem;
         item->setText(0, tr("(missing)"));
         item->setIcon(0, missingSwatch());
+        item->setData(0, Qt::UserRole, -1);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(0, Qt::Checked);
         item->setText(1, locale.toString(qlonglong(summary.missing)));
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         items.append(item);
@@ -184,10 +233,15 @@ void LegendWidget::showCategories(const data::MetadataColumn& column, const Colu
     else
         m_categories->setToolTip(QString());
     m_stack->setCurrentWidget(m_categories);
+    if (hadHidden) emit hiddenCodesChanged();
 }
 
 void LegendWidget::showRange(const data::MetadataColumn& column, const ColumnSummary& summary) {
     m_categories->clear();
+    if (!m_hiddenCodes.empty()) {
+        m_hiddenCodes.clear();
+        emit hiddenCodesChanged();
+    }
     m_hiddenCategories = 0;
     m_minLabel->setText(formatNumber(summary.range.min));
     m_maxLabel->setText(formatNumber(summary.range.max));
@@ -202,6 +256,10 @@ void LegendWidget::showRange(const data::MetadataColumn& column, const ColumnSum
 
 void LegendWidget::showNote(const QString& note) {
     m_categories->clear();
+    if (!m_hiddenCodes.empty()) {
+        m_hiddenCodes.clear();
+        emit hiddenCodesChanged();
+    }
     m_hiddenCategories = 0;
     m_note->setText(note);
     m_stack->setCurrentWidget(m_note);

@@ -41,6 +41,16 @@ public:
     /// Categories summed up in the "… N more categories" row (0 when every category has a row).
     std::int64_t hiddenCategories() const { return m_hiddenCategories; }
 
+    /// Codes the user has switched off (unticked), -1 standing for the missing row. Clicking a
+    /// row's box hides or shows its category; double-clicking a row isolates it (again: all).
+    const std::vector<std::int32_t>& hiddenCodes() const { return m_hiddenCodes; }
+    /// Shows only `code` (-1: the missing row), or every category again when it is the only one.
+    void isolate(std::int32_t code);
+
+signals:
+    /// The set of hidden codes changed.
+    void hiddenCodesChanged();
+
 private:
     /// One shared icon per palette colour, drawn on first use (not one pixmap per row).
     const QIcon& paletteSwatch(std::int32_t code);
@@ -57,6 +67,8 @@ private:
     std::vector<QIcon> m_paletteSwatches;
     QIcon m_missingSwatch;
     std::int64_t m_hiddenCategories = 0;
+    std::vector<std::int32_t> m_hiddenCodes;
+    void collectHidden();
 };
 
 }  // namespace latentscape::ui

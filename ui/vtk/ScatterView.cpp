@@ -146,6 +146,7 @@ std::array<std::uint8_t, 3> ScatterView::pointColor(std::size_t i) const {
 
 void ScatterView::ensurePointCount(std::size_t n) {
     if (n == pointCount() && m_colors->GetNumberOfTuples() == vtkIdType(n)) return;
+    m_visible.clear();
     m_points->SetNumberOfPoints(vtkIdType(n));
     // One vertex cell per point, ids 0..n-1: built once per point count.
     m_vertexIds->SetNumberOfValues(vtkIdType(n));
@@ -188,6 +189,21 @@ void ScatterView::setColors(const std::uint8_t* rgb, std::size_t n) {
     m_colors->Modified();
     update();
 }
+
+void ScatterView::setVisibility(const std::vector<std::uint8_t>& visible) {
+    const std::size_t n = pointCount();
+    m_visible = visible.size() == n ? visible : std::vector<std::uint8_t>{};
+    vtkIdType count = 0;
+    m_vertexIds->SetNumberOfValues(vtkIdType(n));
+    for (std::size_t i = 0; i < n; ++i)
+        if (m_visible.empty() || m_visible[i]) m_vertexIds->SetValue(count++, vtkIdType(i));
+    m_vertexIds->SetNumberOfValues(count);
+    m_vertices->SetData(1, m_vertexIds);
+    m_polyData->Modified();
+    update();
+}
+
+std::size_t ScatterView::visibleCount() const { return std::size_t(m_vertexIds->GetNumberOfValues()); }
 
 void ScatterView::setAxisLabels(const QString& xName, const QString& yName) {
     m_xName = xName;
@@ -341,6 +357,7 @@ std::int64_t ScatterView::pointAt(const QPointF& widgetPosition, double toleranc
     std::int64_t best = -1;
     double bestDistance = tolerance * tolerance;
     for (std::size_t i = 0; i < n; ++i) {
+        if (!m_visible.empty() && !m_visible[i]) continue;
         const QPointF q = project(points + 3 * i);
         const double dx = q.x() - widgetPosition.x(), dy = q.y() - widgetPosition.y();
         const double d2 = dx * dx + dy * dy;

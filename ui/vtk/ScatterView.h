@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include <QPointF>
 #include <QString>
@@ -42,6 +43,11 @@ public:
     void setPoints(const float* xyz, std::size_t n);
     /// 3 bytes (RGB) per point; `n` must equal pointCount().
     void setColors(const std::uint8_t* rgb, std::size_t n);
+    /// Which points are drawn (1) or hidden (0); empty: all. Hidden points are left out of the
+    /// vertex list (not made transparent), and hover skips them. Reset when the count changes.
+    void setVisibility(const std::vector<std::uint8_t>& visible);
+    /// Points drawn now.
+    std::size_t visibleCount() const;
 
     /// Names of the plotted features, shown along the bottom (X) and left (Y) edges of a 2-D
     /// plot; an empty name hides its label. Hidden in 3-D.
@@ -117,6 +123,7 @@ private:
     bool m_cameraFitted = true;
     bool m_fittingCamera = false;
     std::int64_t m_hovered = -1;
+    std::vector<std::uint8_t> m_visible;  // empty: all
 };
 
 }  // namespace latentscape::ui
