@@ -71,11 +71,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     addDockWidget(Qt::LeftDockWidgetArea, m_dataPanel);
     m_reductionPanel = new ReductionPanel(this);
     m_reductionPanel->restoreSettings();
-    addDockWidget(Qt::LeftDockWidgetArea, m_reductionPanel);
+    // Data (and its legend) has the left edge to itself; what is run sits on the right.
+    addDockWidget(Qt::RightDockWidgetArea, m_reductionPanel);
     m_metricsPanel = new MetricsPanel(this);
     addDockWidget(Qt::RightDockWidgetArea, m_metricsPanel);
     m_clusterPanel = new ClusterPanel(this);
     addDockWidget(Qt::RightDockWidgetArea, m_clusterPanel);
+    tabifyDockWidget(m_metricsPanel, m_clusterPanel);
+    m_metricsPanel->raise();
     connect(m_clusterPanel, &ClusterPanel::runRequested, this, &MainWindow::runClustering);
     connect(m_clusterPanel, &ClusterPanel::clustered, this, &MainWindow::applyClusters);
 
