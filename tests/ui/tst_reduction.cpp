@@ -172,6 +172,9 @@ private slots:
         QCOMPARE(m_window->dataPanel()->colorColumn(), int(clustered->metadata.size()) - 1);
         QCOMPARE(metrics::adjusted_rand_index(column.codes.data(), ds->label()->codes.data(), ds->n), 1.0);
         QVERIFY(reduction()->embedding() == embedding);  // the embedding stays on screen
+        const QString summary = clusters->findChild<QLabel*>(QStringLiteral("clusterStatus"))->text();
+        QVERIFY2(summary.contains(QStringLiteral("ARI 1.0000")) && summary.contains(QStringLiteral("NMI 1.0000")),
+                 qPrintable(summary));
         const QImage frame = m_window->scatterView()->grabFramebuffer();
         for (int c = 0; c < 4; ++c)
             QVERIFY2(countNear(frame, ui::categoricalColor(c), 30) >= 200, qPrintable(QString("cluster %1").arg(c)));

@@ -3,6 +3,7 @@
 #include "cluster/dbscan.h"
 #include "cluster/kmeans.h"
 #include "data/dataset.h"
+#include "metrics/agreement.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -53,6 +54,15 @@ ClusterJobResult runClusterJob(std::shared_ptr<const data::Dataset> dataset, std
             r.summary = QObject::tr("DBSCAN on the %1: %2 clusters, %3 noise points, %4 s")
                             .arg(on).arg(db.clusters).arg(locale.toString(qlonglong(db.noise)))
                             .arg(locale.toString(db.elapsed_seconds, 'f', 2));
+        }
+        // How well the clusters recover the label, when there is one (noise counts as its own group).
+        const data::MetadataColumn* label = dataset->label();
+        if (label && label->kind == data::ColumnKind::Categorical && label->name != "cluster") {
+            const double ari = metrics::adjusted_rand_index(labels.data(), label->codes.data(), n);
+            const double nmi = metrics::normalized_mutual_info(labels.data(), label->codes.data(), n);
+            r.summary += QObject::tr("\nagainst '%1': ARI %2, NMI %3")
+                             .arg(QString::fromStdString(label->name), locale.toString(ari, 'f', 4),
+                                  locale.toString(nmi, 'f', 4));
         }
         // A copy of the dataset with the column: the dataset is immutable and shared with views
         // and jobs that may still read it.
