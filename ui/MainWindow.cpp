@@ -160,6 +160,16 @@ void MainWindow::createActions() {
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* reset = viewMenu->addAction(tr("&Reset Camera"), m_scatterView, &ScatterView::resetCamera);
     reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction* dark = viewMenu->addAction(tr("&Dark Background"));
+    dark->setObjectName(QStringLiteral("darkBackgroundAction"));
+    dark->setCheckable(true);
+    dark->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    dark->setChecked(QSettings().value(QStringLiteral("view/darkBackground"), false).toBool());
+    m_scatterView->setDarkBackground(dark->isChecked());
+    connect(dark, &QAction::toggled, this, [this](bool on) {
+        m_scatterView->setDarkBackground(on);
+        QSettings().setValue(QStringLiteral("view/darkBackground"), on);
+    });
     viewMenu->addSeparator();
     viewMenu->addAction(m_dataPanel->toggleViewAction());
 

@@ -229,6 +229,21 @@ private slots:
         QCOMPARE(view->visibleCount(), n);
     }
 
+    void darkBackgroundFromTheViewMenu() {
+        showWindowWithBlobs();
+        ui::ScatterView* view = m_window->scatterView();
+        auto* dark = m_window->findChild<QAction*>(QStringLiteral("darkBackgroundAction"));
+        QVERIFY(dark && !dark->isChecked());
+        QVERIFY(countNear(view->grabFramebuffer(), {255, 255, 255}, 6) > 10000);
+        dark->trigger();
+        const QImage frame = view->grabFramebuffer();
+        QCOMPARE(countNear(frame, {255, 255, 255}, 6), qint64(0));
+        QVERIFY(countNear(frame, {28, 28, 33}, 12) > 10000);
+        QVERIFY(countNear(frame, ui::categoricalColor(0), 30) > 100);  // the points keep their colours
+        dark->trigger();
+        QVERIFY(!view->darkBackground());
+    }
+
     void hoverNamesThePointUnderTheCursor() {
         // Three labelled points far apart, in 2-D and then in 3-D.
         auto ds = std::make_shared<data::Dataset>();

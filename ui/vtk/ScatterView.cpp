@@ -247,6 +247,15 @@ void ScatterView::setThreeD(bool threeD) {
     resetCamera();
 }
 
+void ScatterView::setDarkBackground(bool dark) {
+    m_dark = dark;
+    if (dark)
+        m_renderer->SetBackground(0.11, 0.11, 0.13);
+    else
+        m_renderer->SetBackground(1.0, 1.0, 1.0);
+    update();
+}
+
 void ScatterView::setPointSize(double logicalPixels) {
     m_pointSize = std::clamp(logicalPixels, 1.0, 64.0);
     applyPointSize();

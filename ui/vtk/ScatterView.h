@@ -55,6 +55,10 @@ public:
     QString xAxisLabel() const { return m_xName; }
     QString yAxisLabel() const { return m_yName; }
 
+    /// Dark (near-black) or white background; the palette colours stay the same.
+    void setDarkBackground(bool dark);
+    bool darkBackground() const { return m_dark; }
+
     /// Point diameter in logical pixels (drawn at this times the device pixel ratio).
     void setPointSize(double logicalPixels);
     double pointSize() const { return m_pointSize; }
@@ -120,6 +124,7 @@ private:
 
     double m_pointSize = 4.0;
     bool m_threeD = false;
+    bool m_dark = false;
     bool m_cameraFitted = true;
     bool m_fittingCamera = false;
     std::int64_t m_hovered = -1;
