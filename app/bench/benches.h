@@ -41,6 +41,7 @@ int bench_pca(const BenchArgs& args);
 int bench_kmeans(const BenchArgs& args);
 int bench_dbscan(const BenchArgs& args);
 int bench_tsne(const BenchArgs& args);
+int bench_render(const BenchArgs& args);
 
 }  // namespace latentscape::bench
 

@@ -19,6 +19,8 @@ const char* const kUsage =
     "  dbscan   DBSCAN on 70,000 2-D points (eps 0.2, min_samples 10) vs scikit-learn DBSCAN\n"
     "  tsne     t-SNE of the first --n (default 10,000) rows of that PCA, perplexity 30, 1000\n"
     "           iterations, --dims 2|3, vs scikit-learn TSNE (Barnes-Hut); also the neighbour search\n"
+    "  render   scatter-view frames per second at 100,000 and 1,000,000 moving points (--n N for\n"
+    "           one size); run under xvfb-run for Mesa's software renderer\n"
     "\n"
     "  --repeat N   runs per side, best taken (default 3)\n"
     "  --dir DIR    where benchmark files are made and kept (default /tmp/latentscape-bench)\n"
@@ -56,7 +58,11 @@ int main(int argc, char** argv) {
         int (*run)(const BenchArgs&);
     };
     const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan},
-                             {"tsne", bench_tsne}};
+                             {"tsne", bench_tsne},
+#ifdef LATENTSCAPE_BENCH_RENDER
+                             {"render", bench_render},
+#endif
+    };
     for (const auto& e : entries) {
         if (what != e.name) continue;
         try {

@@ -244,6 +244,35 @@ private slots:
         QVERIFY(!view->darkBackground());
     }
 
+    void movingPointsAreThinnedThenDrawnInFull() {
+        ui::ScatterView view;
+        view.resize(600, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const std::size_t n = 200000;
+        std::vector<float> x(n), y(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = float(i % 1000);
+            y[i] = float(i / 1000);
+        }
+        view.setPoints(x.data(), y.data(), n);
+        QTRY_VERIFY(!view.isSubsampling());  // a still picture: every point
+        QCOMPARE(view.drawnCount(), n);
+        // Frames of a live embedding: an even subsample of about the limit, the same points each frame.
+        for (int frame = 0; frame < 3; ++frame) {
+            for (float& v : x) v += 0.01f;
+            view.setPoints(x.data(), y.data(), n);
+            QVERIFY(view.isSubsampling());
+            QVERIFY(view.drawnCount() <= view.movingPointLimit() && view.drawnCount() >= view.movingPointLimit() / 2);
+        }
+        // Still again: all of them.
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isSubsampling(), 2000);
+        QCOMPARE(view.drawnCount(), n);
+        view.setMovingPointLimit(0);
+        view.setPoints(x.data(), y.data(), n);
+        QVERIFY(!view.isSubsampling());
+    }
+
     void hoverNamesThePointUnderTheCursor() {
         // Three labelled points far apart, in 2-D and then in 3-D.
         auto ds = std::make_shared<data::Dataset>();

@@ -125,6 +125,15 @@ ScatterView::ScatterView(QWidget* parent) : VtkOpenGLWidget(parent) {
     });
     applyPointSize();
     resetCamera();
+
+    m_settleTimer = new QTimer(this);
+    m_settleTimer->setSingleShot(true);
+    m_settleTimer->setInterval(300);
+    connect(m_settleTimer, &QTimer::timeout, this, [this] {
+        if (!m_subsampling) return;
+        m_subsampling = false;
+        rebuildVertices();
+    });
 }
 
 ScatterView::~ScatterView() { m_renderer->GetActiveCamera()->RemoveAllObservers(); }
@@ -147,11 +156,9 @@ std::array<std::uint8_t, 3> ScatterView::pointColor(std::size_t i) const {
 void ScatterView::ensurePointCount(std::size_t n) {
     if (n == pointCount() && m_colors->GetNumberOfTuples() == vtkIdType(n)) return;
     m_visible.clear();
+    m_subsampling = false;
     m_points->SetNumberOfPoints(vtkIdType(n));
-    // One vertex cell per point, ids 0..n-1: built once per point count.
-    m_vertexIds->SetNumberOfValues(vtkIdType(n));
-    for (vtkIdType i = 0; i < vtkIdType(n); ++i) m_vertexIds->SetValue(i, i);
-    m_vertices->SetData(1, m_vertexIds);
+    rebuildVertices();
     m_colors->SetNumberOfTuples(vtkIdType(n));
     const auto colors = uniformColors(n);
     std::copy(colors.begin(), colors.end(), m_colors->GetPointer(0));
@@ -169,6 +176,7 @@ void ScatterView::setPoints(const float* x, const float* y, std::size_t n) {
     }
     m_points->Modified();
     setThreeD(false);
+    pointsMoved();
     update();
 }
 
@@ -178,6 +186,7 @@ void ScatterView::setPoints(const float* xyz, std::size_t n) {
     std::copy(xyz, xyz + 3 * n, out);
     m_points->Modified();
     setThreeD(true);
+    pointsMoved();
     update();
 }
 
@@ -193,17 +202,48 @@ void ScatterView::setColors(const std::uint8_t* rgb, std::size_t n) {
 void ScatterView::setVisibility(const std::vector<std::uint8_t>& visible) {
     const std::size_t n = pointCount();
     m_visible = visible.size() == n ? visible : std::vector<std::uint8_t>{};
+    rebuildVertices();
+}
+
+void ScatterView::rebuildVertices() {
+    // One vertex cell per drawn point. While subsampling, every stride-th visible point: an even
+    // thinning, the same points from frame to frame (no flicker).
+    const std::size_t n = pointCount();
+    m_visibleCount = 0;
+    for (std::size_t i = 0; i < n; ++i) m_visibleCount += m_visible.empty() || m_visible[i];
+    const std::size_t stride =
+        m_subsampling && m_movingLimit > 0 ? std::max<std::size_t>(1, (m_visibleCount + m_movingLimit - 1) / m_movingLimit) : 1;
     vtkIdType count = 0;
-    m_vertexIds->SetNumberOfValues(vtkIdType(n));
-    for (std::size_t i = 0; i < n; ++i)
-        if (m_visible.empty() || m_visible[i]) m_vertexIds->SetValue(count++, vtkIdType(i));
+    std::size_t seen = 0;
+    m_vertexIds->SetNumberOfValues(vtkIdType(m_visibleCount));
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!m_visible.empty() && !m_visible[i]) continue;
+        if (seen++ % stride == 0) m_vertexIds->SetValue(count++, vtkIdType(i));
+    }
     m_vertexIds->SetNumberOfValues(count);
     m_vertices->SetData(1, m_vertexIds);
     m_polyData->Modified();
     update();
 }
 
-std::size_t ScatterView::visibleCount() const { return std::size_t(m_vertexIds->GetNumberOfValues()); }
+std::size_t ScatterView::drawnCount() const { return std::size_t(m_vertexIds->GetNumberOfValues()); }
+
+void ScatterView::setMovingPointLimit(std::size_t limit) {
+    m_movingLimit = limit;
+    if (m_subsampling) {
+        m_subsampling = false;
+        rebuildVertices();
+    }
+}
+
+void ScatterView::pointsMoved() {
+    if (m_movingLimit == 0 || m_visibleCount <= m_movingLimit) return;
+    if (!m_subsampling) {
+        m_subsampling = true;
+        rebuildVertices();
+    }
+    m_settleTimer->start();
+}
 
 void ScatterView::setAxisLabels(const QString& xName, const QString& yName) {
     m_xName = xName;
