@@ -189,6 +189,21 @@ void MainWindow::createActions() {
     cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
 
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&Keyboard Shortcuts"), this, [this] {
+        QMessageBox::information(
+            this, tr("Keyboard Shortcuts"),
+            tr("<table>"
+               "<tr><td>Ctrl+O</td><td>&nbsp;Open a dataset</td></tr>"
+               "<tr><td>Ctrl+R</td><td>&nbsp;Run the Reduction panel's method</td></tr>"
+               "<tr><td>Ctrl+P</td><td>&nbsp;Pause / resume the run</td></tr>"
+               "<tr><td>Ctrl+.</td><td>&nbsp;Cancel the run</td></tr>"
+               "<tr><td>Ctrl+0, R</td><td>&nbsp;Fit the view to the points</td></tr>"
+               "<tr><td>Ctrl+Shift+D</td><td>&nbsp;Dark background</td></tr>"
+               "<tr><td>Ctrl+Q</td><td>&nbsp;Quit</td></tr>"
+               "</table><p>Mouse: drag to pan (2-D) or rotate (3-D), wheel to zoom at the cursor, "
+               "hover a point for its details; in the legend, untick a class to hide it, "
+               "double-click one to show it alone.</p>"));
+    })->setShortcut(QKeySequence::HelpContents);
     helpMenu->addAction(tr("&About Latentscape"), this, &MainWindow::showAbout);
     rebuildRecentMenu();
 }

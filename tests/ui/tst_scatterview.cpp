@@ -268,6 +268,12 @@ private slots:
         // Still again: all of them.
         QTRY_VERIFY_WITH_TIMEOUT(!view.isSubsampling(), 2000);
         QCOMPARE(view.drawnCount(), n);
+        // A zoom by the wheel thins them too while it lasts.
+        QWheelEvent wheel(QPointF(300, 200), view.mapToGlobal(QPointF(300, 200)), QPoint(), QPoint(0, 120),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(&view, &wheel);
+        QVERIFY(view.isSubsampling());
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isSubsampling(), 2000);
         view.setMovingPointLimit(0);
         view.setPoints(x.data(), y.data(), n);
         QVERIFY(!view.isSubsampling());

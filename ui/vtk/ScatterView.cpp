@@ -307,7 +307,9 @@ void ScatterView::applyPointSize() {
 }
 
 void ScatterView::onCameraModified() {
-    if (!m_fittingCamera) m_cameraFitted = false;
+    if (m_fittingCamera) return;
+    m_cameraFitted = false;
+    pointsMoved();  // a pan, zoom or rotation in progress: the level of detail applies too
 }
 
 void ScatterView::resetCamera() {

@@ -52,7 +52,8 @@ public:
     /// Points drawn in the current frame: visibleCount(), or a subsample while points move.
     std::size_t drawnCount() const;
 
-    /// Level of detail: while coordinates keep changing (a live embedding) and more than `limit`
+    /// Level of detail: while coordinates keep changing (a live embedding) or the camera moves
+    /// (pan, zoom, rotation), and more than `limit`
     /// points are visible, only an even subsample of about `limit` is drawn; all of them again
     /// 300 ms after the last change. 0 turns it off. Software rendering draws ~60,000 moving
     /// points at 25 frames per second on 2 cores.
