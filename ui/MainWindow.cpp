@@ -379,9 +379,14 @@ void MainWindow::updateColors() {
     if (!m_prepared.dataset) return;
     const data::Dataset& ds = *m_prepared.dataset;
     const int column = m_dataPanel->colorColumn();
+    const int feature = m_dataPanel->colorFeature();
     std::vector<std::uint8_t> colors;
-    if (column >= 0 && std::size_t(column) < ds.metadata.size())
-        colors = columnColors(ds.metadata[std::size_t(column)], m_prepared.columns[std::size_t(column)].range);
+    if (feature >= 0 && feature < ds.d)
+        colors = numberColors(ds.features.data() + feature, std::size_t(ds.n), std::size_t(ds.d),
+                              featureRange(ds, feature), m_dataPanel->colorMap());
+    else if (column >= 0 && std::size_t(column) < ds.metadata.size())
+        colors = columnColors(ds.metadata[std::size_t(column)], m_prepared.columns[std::size_t(column)].range,
+                              m_dataPanel->colorMap());
     else
         colors = uniformColors(std::size_t(ds.n));
     m_scatterView->setColors(colors.data(), std::size_t(ds.n));

@@ -229,6 +229,39 @@ private slots:
         QCOMPARE(view->visibleCount(), n);
     }
 
+    void colourByAFeatureWithEachMap() {
+        showWindowWithBlobs();
+        ui::ScatterView* view = m_window->scatterView();
+        ui::DataPanel* panel = m_window->dataPanel();
+        panel->setColorFeature(3);
+        QCOMPARE(panel->colorFeature(), 3);
+        QCOMPARE(panel->colorColumn(), -1);
+        const auto& X = m_blobs->features;
+        const std::int64_t d = m_blobs->d;
+        std::size_t lo = 0, hi = 0;
+        for (std::size_t i = 0; i < std::size_t(m_blobs->n); ++i) {
+            if (X[i * d + 3] < X[lo * d + 3]) lo = i;
+            if (X[i * d + 3] > X[hi * d + 3]) hi = i;
+        }
+        auto colourOf = [view](std::size_t i) {
+            const auto c = view->pointColor(i);
+            return ui::Rgb{c[0], c[1], c[2]};
+        };
+        for (ui::ContinuousMap map : {ui::ContinuousMap::Viridis, ui::ContinuousMap::Magma, ui::ContinuousMap::Diverging}) {
+            panel->setColorMap(map);
+            QVERIFY(colourOf(lo) == ui::mapColor(map, 0.0));
+            QVERIFY(colourOf(hi) == ui::mapColor(map, 1.0));
+        }
+        QCOMPARE(ui::mapColor(ui::ContinuousMap::Diverging, 0.5), (ui::Rgb{221, 221, 221}));  // grey middle
+        QCOMPARE(ui::mapColor(ui::ContinuousMap::Magma, 0.0), (ui::Rgb{0, 0, 4}));
+        // The legend shows the range, not categories.
+        QCOMPARE(panel->legend()->categoryRows(), 0);
+        // Back to the label: categories again.
+        panel->setColorColumn(0);
+        QCOMPARE(panel->colorFeature(), -1);
+        QVERIFY(panel->legend()->categoryRows() > 0);
+    }
+
     void darkBackgroundFromTheViewMenu() {
         showWindowWithBlobs();
         ui::ScatterView* view = m_window->scatterView();

@@ -3,6 +3,9 @@
 #include "panels/LegendWidget.h"
 
 #include <QComboBox>
+
+#include <cmath>
+#include <limits>
 #include <QCompleter>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -52,6 +55,11 @@ DataPanel::DataPanel(QWidget* parent) : QDockWidget(tr("Data"), parent) {
     m_colorCombo->setObjectName(QStringLiteral("colorByCombo"));
     m_colorCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_colorCombo->setMinimumContentsLength(12);
+    m_mapCombo = new QComboBox(content);
+    m_mapCombo->setObjectName(QStringLiteral("colorMapCombo"));
+    m_mapCombo->addItems({tr("viridis"), tr("magma"), tr("diverging")});
+    m_mapCombo->setToolTip(tr("Colour map for numbers. Viridis and magma are perceptually uniform and "
+                              "colour-blind safe; diverging suits values around a middle."));
     m_pointSize = new QDoubleSpinBox(content);
     m_pointSize->setObjectName(QStringLiteral("pointSizeSpin"));
     m_pointSize->setRange(1.0, 20.0);
@@ -65,6 +73,7 @@ DataPanel::DataPanel(QWidget* parent) : QDockWidget(tr("Data"), parent) {
     form->addRow(tr("&X axis:"), m_xCombo);
     form->addRow(tr("&Y axis:"), m_yCombo);
     form->addRow(tr("&Colour by:"), m_colorCombo);
+    form->addRow(tr("Colour &map:"), m_mapCombo);
     form->addRow(tr("Point &size:"), m_pointSize);
 
     m_legendTitle = new QLabel(content);
@@ -94,16 +103,45 @@ DataPanel::DataPanel(QWidget* parent) : QDockWidget(tr("Data"), parent) {
         updateLegend();
         emit colorColumnChanged(colorColumn());
     });
+    connect(m_mapCombo, &QComboBox::currentIndexChanged, this, [this] {
+        updateLegend();
+        emit colorColumnChanged(colorColumn());
+    });
     connect(m_pointSize, &QDoubleSpinBox::valueChanged, this, &DataPanel::pointSizeChanged);
+}
+
+NumericRange featureRange(const data::Dataset& dataset, int feature) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (std::int64_t i = 0; i < dataset.n; ++i) {
+        const double v = dataset.row(i)[feature];
+        if (!std::isfinite(v)) continue;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+    return lo > hi ? NumericRange{} : NumericRange{lo, hi};
 }
 
 int DataPanel::xFeature() const { return std::max(0, m_xCombo->currentIndex()); }
 int DataPanel::yFeature() const { return std::max(0, m_yCombo->currentIndex()); }
 
+// The colour combo's item data: a metadata column c as c, a feature j as -(j + 2); "None" has none.
 int DataPanel::colorColumn() const {
     const QVariant data = m_colorCombo->currentData();
-    return data.isValid() ? data.toInt() : -1;
+    return data.isValid() && data.toInt() >= 0 ? data.toInt() : -1;
 }
+
+int DataPanel::colorFeature() const {
+    const QVariant data = m_colorCombo->currentData();
+    return data.isValid() && data.toInt() <= -2 ? -(data.toInt() + 2) : -1;
+}
+
+void DataPanel::setColorFeature(int feature) {
+    const int index = m_colorCombo->findData(-(feature + 2));
+    if (index >= 0) m_colorCombo->setCurrentIndex(index);
+}
+
+ContinuousMap DataPanel::colorMap() const { return ContinuousMap(std::max(0, m_mapCombo->currentIndex())); }
+void DataPanel::setColorMap(ContinuousMap map) { m_mapCombo->setCurrentIndex(int(map)); }
 
 void DataPanel::setColorColumn(int column) {
     const int index = m_colorCombo->findData(column);
@@ -150,6 +188,11 @@ void DataPanel::setDataset(const PreparedDataset& prepared) {
             const QString kind = column.kind == data::ColumnKind::Categorical ? tr("categories") : tr("numeric");
             m_colorCombo->addItem(tr("%1 (%2)").arg(QString::fromStdString(column.name), kind), int(i));
         }
+        // Then every feature, by its values.
+        if (!m_dataset->feature_names.empty()) m_colorCombo->insertSeparator(m_colorCombo->count());
+        for (std::size_t j = 0; j < m_dataset->feature_names.size(); ++j)
+            m_colorCombo->addItem(tr("%1 (feature)").arg(QString::fromStdString(m_dataset->feature_names[j])),
+                                  -(int(j) + 2));
         const int index = m_colorCombo->findData(prepared.defaultColorColumn);
         m_colorCombo->setCurrentIndex(index >= 0 ? index : 0);
         m_colorCombo->setEnabled(m_colorCombo->count() > 1);
@@ -190,6 +233,15 @@ void DataPanel::updateSummary(const PreparedDataset& prepared) {
 
 void DataPanel::updateLegend() {
     const int column = colorColumn();
+    const int feature = colorFeature();
+    m_mapCombo->setEnabled(feature >= 0 || (m_dataset && column >= 0 && std::size_t(column) < m_dataset->metadata.size() &&
+                                            m_dataset->metadata[std::size_t(column)].kind == data::ColumnKind::Numeric));
+    if (m_dataset && feature >= 0 && feature < m_dataset->d) {
+        const QString name = QString::fromStdString(m_dataset->feature_names[std::size_t(feature)]);
+        m_legendTitle->setText(tr("<b>Legend</b> &mdash; %1").arg(name.toHtmlEscaped()));
+        m_legend->showRange(name, featureRange(*m_dataset, feature), 0, colorMap());
+        return;
+    }
     if (!m_dataset || column < 0 || std::size_t(column) >= m_dataset->metadata.size()) {
         m_legendTitle->setText(tr("<b>Legend</b>"));
         m_legend->showNote(m_dataset ? tr("All points in one colour.") : QString());
@@ -199,7 +251,7 @@ void DataPanel::updateLegend() {
     const ColumnSummary& summary = m_columns[std::size_t(column)];
     m_legendTitle->setText(tr("<b>Legend</b> &mdash; %1").arg(QString::fromStdString(meta.name).toHtmlEscaped()));
     if (meta.kind == data::ColumnKind::Categorical) m_legend->showCategories(meta, summary);
-    else m_legend->showRange(meta, summary);
+    else m_legend->showRange(meta, summary, colorMap());
 }
 
 }  // namespace latentscape::ui

@@ -3,6 +3,7 @@
 /// points, and the legend for that colouring.
 
 #include "jobs/DatasetJob.h"
+#include "vtk/ColorMaps.h"
 
 #include <QDockWidget>
 
@@ -16,6 +17,9 @@ class QLabel;
 namespace latentscape::ui {
 
 class LegendWidget;
+
+/// Finite minimum and maximum of one feature column (O(n)).
+NumericRange featureRange(const data::Dataset& dataset, int feature);
 
 class DataPanel : public QDockWidget {
     Q_OBJECT
@@ -31,6 +35,13 @@ public:
     int colorColumn() const;
     /// Colours by metadata column `column` (-1: none); emits colorColumnChanged.
     void setColorColumn(int column);
+    /// Feature the points are coloured by (the colour combo lists features after the metadata
+    /// columns), or -1.
+    int colorFeature() const;
+    void setColorFeature(int feature);
+    /// The continuous map for numbers (metadata or features).
+    ContinuousMap colorMap() const;
+    void setColorMap(ContinuousMap map);
     double pointSize() const;
     void setPointSize(double logicalPixels);
 
@@ -51,6 +62,7 @@ private:
     QComboBox* m_xCombo = nullptr;
     QComboBox* m_yCombo = nullptr;
     QComboBox* m_colorCombo = nullptr;
+    QComboBox* m_mapCombo = nullptr;
     QDoubleSpinBox* m_pointSize = nullptr;
     QLabel* m_legendTitle = nullptr;
     LegendWidget* m_legend = nullptr;

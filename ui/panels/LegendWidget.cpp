@@ -17,6 +17,7 @@ namespace latentscape::ui {
 /// A horizontal viridis bar.
 class GradientBar : public QWidget {
 public:
+    ContinuousMap map = ContinuousMap::Viridis;
     explicit GradientBar(QWidget* parent = nullptr) : QWidget(parent) {
         setMinimumHeight(16);
         setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
@@ -29,7 +30,7 @@ protected:
         constexpr int stops = 32;
         for (int i = 0; i <= stops; ++i) {
             const double t = double(i) / stops;
-            gradient.setColorAt(t, viridis(t).toQColor());
+            gradient.setColorAt(t, mapColor(map, t).toQColor());
         }
         const QRect bar = rect().adjusted(0, 0, -1, -1);
         painter.fillRect(bar, gradient);
@@ -236,20 +237,25 @@ void LegendWidget::showCategories(const data::MetadataColumn& column, const Colu
     if (hadHidden) emit hiddenCodesChanged();
 }
 
-void LegendWidget::showRange(const data::MetadataColumn& column, const ColumnSummary& summary) {
+void LegendWidget::showRange(const data::MetadataColumn& column, const ColumnSummary& summary, ContinuousMap map) {
+    showRange(QString::fromStdString(column.name), summary.range, summary.missing, map);
+}
+
+void LegendWidget::showRange(const QString& name, const NumericRange& range, std::int64_t missing, ContinuousMap map) {
+    m_gradient->map = map;
+    m_gradient->update();
     m_categories->clear();
     if (!m_hiddenCodes.empty()) {
         m_hiddenCodes.clear();
         emit hiddenCodesChanged();
     }
     m_hiddenCategories = 0;
-    m_minLabel->setText(formatNumber(summary.range.min));
-    m_maxLabel->setText(formatNumber(summary.range.max));
-    QString note = tr("%1, linear from minimum to maximum.").arg(QString::fromStdString(column.name));
-    if (summary.missing > 0)
-        note += QLatin1Char(' ') + (summary.missing == 1 ? tr("1 missing value in grey.")
-                                                         : tr("%1 missing values in grey.")
-                                                               .arg(QLocale().toString(qlonglong(summary.missing))));
+    m_minLabel->setText(formatNumber(range.min));
+    m_maxLabel->setText(formatNumber(range.max));
+    QString note = tr("%1, linear from minimum to maximum (%2).").arg(name, QString::fromLatin1(mapName(map)));
+    if (missing > 0)
+        note += QLatin1Char(' ') + (missing == 1 ? tr("1 missing value in grey.")
+                                                 : tr("%1 missing values in grey.").arg(QLocale().toString(qlonglong(missing))));
     m_rangeNote->setText(note);
     m_stack->setCurrentWidget(m_rangePage);
 }

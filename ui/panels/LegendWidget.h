@@ -31,8 +31,11 @@ public:
     /// Categories of `column` with the counts in `summary` (plus a "missing" row if any): all
     /// of them in code order, or, beyond maxCategoryRows, the largest ones by decreasing count.
     void showCategories(const data::MetadataColumn& column, const ColumnSummary& summary);
-    /// The viridis gradient from summary.range.min to summary.range.max.
-    void showRange(const data::MetadataColumn& column, const ColumnSummary& summary);
+    /// The gradient of `map` from summary.range.min to summary.range.max.
+    void showRange(const data::MetadataColumn& column, const ColumnSummary& summary,
+                   ContinuousMap map = ContinuousMap::Viridis);
+    /// The same for any named values (a feature column).
+    void showRange(const QString& name, const NumericRange& range, std::int64_t missing, ContinuousMap map);
     /// No colour mapping: a one-line note instead of a legend.
     void showNote(const QString& note);
 

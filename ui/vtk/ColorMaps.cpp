@@ -56,6 +56,60 @@ Rgb viridis(double t) {
     return {toByte(rgb[0]), toByte(rgb[1]), toByte(rgb[2])};
 }
 
+namespace {
+
+// Piecewise-linear through evenly spaced stops.
+Rgb throughStops(const std::uint8_t (*stops)[3], int count, double t) {
+    const double x = t * (count - 1);
+    const int k = std::min(int(x), count - 2);
+    const double f = x - k;
+    auto lerp = [f](std::uint8_t a, std::uint8_t b) { return std::uint8_t(std::lround(a + (b - a) * f)); };
+    return {lerp(stops[k][0], stops[k + 1][0]), lerp(stops[k][1], stops[k + 1][1]), lerp(stops[k][2], stops[k + 1][2])};
+}
+
+}  // namespace
+
+Rgb mapColor(ContinuousMap map, double t) {
+    if (std::isnan(t)) return missingColor();
+    t = std::clamp(t, 0.0, 1.0);
+    // matplotlib's magma at t = 0, 1/8, ..., 1.
+    static constexpr std::uint8_t magma[9][3] = {{0, 0, 4},      {28, 16, 68},   {79, 18, 123},
+                                                 {129, 37, 129}, {181, 54, 122}, {229, 80, 100},
+                                                 {251, 135, 97}, {254, 194, 135}, {252, 253, 191}};
+    // A blue-grey-red diverging map (after Moreland's cool-warm), grey in the middle.
+    static constexpr std::uint8_t diverging[5][3] = {
+        {59, 76, 192}, {141, 176, 254}, {221, 221, 221}, {244, 154, 123}, {180, 4, 38}};
+    switch (map) {
+        case ContinuousMap::Magma: return throughStops(magma, 9, t);
+        case ContinuousMap::Diverging: return throughStops(diverging, 5, t);
+        case ContinuousMap::Viridis: break;
+    }
+    return viridis(t);
+}
+
+const char* mapName(ContinuousMap map) {
+    switch (map) {
+        case ContinuousMap::Magma: return "magma";
+        case ContinuousMap::Diverging: return "diverging";
+        case ContinuousMap::Viridis: break;
+    }
+    return "viridis";
+}
+
+std::vector<std::uint8_t> numberColors(const float* values, std::size_t n, std::size_t stride, const NumericRange& range,
+                                       ContinuousMap map) {
+    std::vector<std::uint8_t> out(3 * n);
+    const double span = range.max - range.min;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double v = values[i * stride];
+        const Rgb c = std::isfinite(v) ? mapColor(map, span > 0 ? (v - range.min) / span : 0.5) : missingColor();
+        out[3 * i] = c.r;
+        out[3 * i + 1] = c.g;
+        out[3 * i + 2] = c.b;
+    }
+    return out;
+}
+
 NumericRange numericRange(const std::vector<double>& values) {
     double lo = std::numeric_limits<double>::infinity();
     double hi = -lo;
@@ -78,7 +132,8 @@ std::vector<std::uint8_t> uniformColors(std::size_t n, Rgb color) {
     return out;
 }
 
-std::vector<std::uint8_t> columnColors(const data::MetadataColumn& column, const NumericRange& range) {
+std::vector<std::uint8_t> columnColors(const data::MetadataColumn& column, const NumericRange& range,
+                                       ContinuousMap map) {
     const std::size_t n = column.size();
     std::vector<std::uint8_t> out(3 * n);
     auto put = [&out](std::size_t i, Rgb c) {
@@ -98,7 +153,7 @@ std::vector<std::uint8_t> columnColors(const data::MetadataColumn& column, const
             for (std::size_t i = 0; i < n; ++i) {
                 const double v = column.numbers[i];
                 if (!std::isfinite(v)) put(i, missingColor());
-                else put(i, viridis(span > 0 ? (v - range.min) / span : 0.5));
+                else put(i, mapColor(map, span > 0 ? (v - range.min) / span : 0.5));
             }
             break;
         }

@@ -31,6 +31,14 @@ Rgb uniformColor();
 /// Viridis at t in [0, 1] (clamped; NaN gives missingColor()).
 Rgb viridis(double t);
 
+/// Continuous maps for numbers: viridis and magma (perceptually uniform, colour-blind safe), and
+/// a diverging blue-grey-red map for values around a middle.
+enum class ContinuousMap { Viridis = 0, Magma = 1, Diverging = 2 };
+/// `map` at t in [0, 1] (clamped; NaN gives missingColor()).
+Rgb mapColor(ContinuousMap map, double t);
+/// "viridis", "magma", "diverging".
+const char* mapName(ContinuousMap map);
+
 /// Finite minimum and maximum of a numeric column (NaN skipped); {0, 0} when none is finite.
 struct NumericRange {
     double min = 0.0;
@@ -40,7 +48,12 @@ NumericRange numericRange(const std::vector<double>& values);
 
 /// One RGB triple per row (3 * column.size() bytes): categories through the palette, numbers
 /// from `range.min` to `range.max` through viridis, missing values grey, text uniform.
-std::vector<std::uint8_t> columnColors(const data::MetadataColumn& column, const NumericRange& range);
+std::vector<std::uint8_t> columnColors(const data::MetadataColumn& column, const NumericRange& range,
+                                       ContinuousMap map = ContinuousMap::Viridis);
+/// One RGB triple per value of `values[i * stride]` (a feature column of a row-major matrix),
+/// from `range.min` to `range.max` through `map`; non-finite values grey.
+std::vector<std::uint8_t> numberColors(const float* values, std::size_t n, std::size_t stride, const NumericRange& range,
+                                       ContinuousMap map);
 /// `n` points all in `color`.
 std::vector<std::uint8_t> uniformColors(std::size_t n, Rgb color = uniformColor());
 
