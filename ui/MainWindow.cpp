@@ -80,6 +80,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     tabifyDockWidget(m_metricsPanel, m_clusterPanel);
     m_metricsPanel->raise();
     connect(m_clusterPanel, &ClusterPanel::runRequested, this, &MainWindow::runClustering);
+    connect(m_clusterPanel, &ClusterPanel::kDistanceRequested, this, [this] {
+        if (!m_prepared.dataset) return;
+        const bool onEmbedding = m_clusterPanel->target() == ClusterPanel::Target::Embedding && m_reduction->hasEmbedding();
+        m_clusterPanel->startKDistance(m_prepared.dataset, onEmbedding ? m_reduction->embedding() : std::vector<float>{},
+                                       onEmbedding ? m_reduction->embeddingDims() : 0);
+    });
     connect(m_clusterPanel, &ClusterPanel::clustered, this, &MainWindow::applyClusters);
 
     m_pointsLabel = new QLabel(this);

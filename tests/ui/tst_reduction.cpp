@@ -6,6 +6,7 @@
 #include "ReductionController.h"
 #include "metrics/quality.h"
 #include "metrics/silhouette.h"
+#include "cluster/dbscan.h"
 #include "metrics/agreement.h"
 #include "panels/ClusterPanel.h"
 #include "panels/MetricsPanel.h"
@@ -191,6 +192,14 @@ private slots:
         qInfo("DBSCAN: %d clusters, %d noise points", int(db.categories.size()), int(noise));
         QCOMPARE(int(db.categories.size()), 4);
         QVERIFY(noise > 0);
+        // The k-distance plot (k = min points) of the same space, and a click on it picks eps.
+        QTest::mouseClick(clusters->findChild<QPushButton*>(QStringLiteral("kDistanceButton")), Qt::LeftButton);
+        ui::KDistancePlot* plot = clusters->kDistancePlot();
+        QTRY_VERIFY_WITH_TIMEOUT(!plot->curve().empty(), 20000);
+        QVERIFY(plot->curve() == cluster::k_distance(ds->features.data(), ds->n, ds->d, 20));
+        const QPoint click(plot->width() / 2, plot->height() / 3);
+        QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, click);
+        QVERIFY(std::abs(clusters->eps() - plot->epsAt(click.y())) < 1e-3);
         std::size_t noisy = 0;
         while (db.codes[noisy] != -1) ++noisy;
         const auto rgb = m_window->scatterView()->pointColor(noisy);

@@ -9,6 +9,9 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPolygonF>
 #include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
@@ -80,6 +83,60 @@ ClusterJobResult runClusterJob(std::shared_ptr<const data::Dataset> dataset, std
     return r;
 }
 
+KDistancePlot::KDistancePlot(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("kDistancePlot"));
+    setMinimumHeight(110);
+    setToolTip(tr("Distance of every point to its k-th nearest neighbour, largest first. Click at the "
+                  "knee of the curve to use that distance as eps."));
+}
+
+void KDistancePlot::setCurve(std::vector<float> distances) {
+    m_curve = std::move(distances);
+    m_max = m_curve.empty() ? 1.0 : std::max(double(m_curve.front()), 1e-12);
+    update();
+}
+
+void KDistancePlot::setEps(double eps) {
+    m_eps = eps;
+    update();
+}
+
+double KDistancePlot::epsAt(double y) const {
+    const double h = std::max(1, height() - 1);
+    return std::clamp(1.0 - y / h, 0.0, 1.0) * m_max;
+}
+
+void KDistancePlot::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    painter.fillRect(rect(), palette().color(QPalette::Base));
+    painter.setPen(palette().color(QPalette::Mid));
+    painter.drawRect(rect().adjusted(0, 0, -1, -1));
+    if (m_curve.empty()) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(rect(), Qt::AlignCenter, tr("k-distance plot"));
+        return;
+    }
+    const double w = width() - 1, h = height() - 1;
+    const std::size_t n = m_curve.size();
+    QPolygonF line;
+    const std::size_t step = std::max<std::size_t>(1, n / std::size_t(std::max(1.0, w)));
+    for (std::size_t i = 0; i < n; i += step)
+        line << QPointF(w * double(i) / double(std::max<std::size_t>(1, n - 1)), h * (1.0 - m_curve[i] / m_max));
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(palette().color(QPalette::Text), 1.5));
+    painter.drawPolyline(line);
+    if (m_eps > 0) {
+        const double y = h * (1.0 - std::min(m_eps / m_max, 1.0));
+        painter.setPen(QPen(QColor(214, 39, 40), 1.0, Qt::DashLine));
+        painter.drawLine(QPointF(0, y), QPointF(w, y));
+    }
+}
+
+void KDistancePlot::mousePressEvent(QMouseEvent* event) {
+    if (m_curve.empty()) return;
+    emit epsPicked(epsAt(event->position().y()));
+}
+
 ClusterPanel::ClusterPanel(QWidget* parent) : QDockWidget(tr("Clustering"), parent) {
     setObjectName(QStringLiteral("clusterPanel"));
     auto* body = new QWidget(this);
@@ -128,6 +185,12 @@ ClusterPanel::ClusterPanel(QWidget* parent) : QDockWidget(tr("Clustering"), pare
     m_minPoints->setValue(5);
     m_minPoints->setToolTip(tr("Neighbours (the point included) that make a core point."));
     db->addRow(tr("Min points"), m_minPoints);
+    m_kButton = new QPushButton(tr("k-distance plot"));
+    m_kButton->setObjectName(QStringLiteral("kDistanceButton"));
+    m_kButton->setToolTip(tr("Plot every point's distance to its k-th neighbour (k = min points) to choose eps."));
+    db->addRow(m_kButton);
+    m_plot = new KDistancePlot;
+    db->addRow(m_plot);
     m_pages->addWidget(dbPage);
     layout->addWidget(m_pages);
 
@@ -143,6 +206,15 @@ ClusterPanel::ClusterPanel(QWidget* parent) : QDockWidget(tr("Clustering"), pare
 
     connect(m_method, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
     connect(m_run, &QPushButton::clicked, this, &ClusterPanel::runRequested);
+    connect(m_kButton, &QPushButton::clicked, this, &ClusterPanel::kDistanceRequested);
+    connect(m_plot, &KDistancePlot::epsPicked, this, [this](double eps) { m_eps->setValue(eps); });
+    connect(m_eps, &QDoubleSpinBox::valueChanged, m_plot, &KDistancePlot::setEps);
+    connect(&m_kWatcher, &QFutureWatcher<std::vector<float>>::finished, this, [this] {
+        m_kButton->setEnabled(true);
+        if (m_kWatcher.future().resultCount() == 0) return;
+        m_plot->setCurve(m_kWatcher.result());
+        m_plot->setEps(m_eps->value());
+    });
     connect(&m_watcher, &QFutureWatcher<ClusterJobResult>::finished, this, [this] {
         m_run->setEnabled(true);
         if (m_watcher.property("generation").toInt() != m_generation || m_watcher.future().resultCount() == 0) return;
@@ -156,7 +228,27 @@ ClusterPanel::ClusterPanel(QWidget* parent) : QDockWidget(tr("Clustering"), pare
     });
 }
 
-ClusterPanel::~ClusterPanel() { m_watcher.waitForFinished(); }
+ClusterPanel::~ClusterPanel() {
+    m_watcher.waitForFinished();
+    m_kWatcher.waitForFinished();
+}
+
+double ClusterPanel::eps() const { return m_eps->value(); }
+
+void ClusterPanel::startKDistance(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims) {
+    if (!dataset || m_kWatcher.isRunning()) return;
+    m_kButton->setEnabled(false);
+    const int k = m_minPoints->value();
+    m_kWatcher.setFuture(QtConcurrent::run([dataset, embedding = std::move(embedding), dims, k] {
+        try {
+            const float* X = embedding.empty() ? dataset->features.data() : embedding.data();
+            const std::int64_t d = embedding.empty() ? dataset->d : dims;
+            return cluster::k_distance(X, dataset->n, d, std::min<std::int64_t>(k, dataset->n));
+        } catch (const std::exception&) {
+            return std::vector<float>{};
+        }
+    }));
+}
 
 ClusterPanel::Method ClusterPanel::method() const { return Method(m_method->currentIndex()); }
 void ClusterPanel::setMethod(Method method) { m_method->setCurrentIndex(int(method)); }

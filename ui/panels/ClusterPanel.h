@@ -7,6 +7,7 @@
 
 #include <QDockWidget>
 #include <QFutureWatcher>
+#include <QWidget>
 
 #include <memory>
 #include <vector>
@@ -19,6 +20,31 @@ class QSpinBox;
 class QStackedWidget;
 
 namespace latentscape::ui {
+
+/// The k-distance curve (descending) with a line at the current eps; a click sets eps to the
+/// distance under the cursor. The knee of the curve is a good eps.
+class KDistancePlot : public QWidget {
+    Q_OBJECT
+public:
+    explicit KDistancePlot(QWidget* parent = nullptr);
+    void setCurve(std::vector<float> distances);
+    const std::vector<float>& curve() const { return m_curve; }
+    void setEps(double eps);
+    /// The eps a click at widget height y would choose.
+    double epsAt(double y) const;
+
+signals:
+    void epsPicked(double eps);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent* event) override;
+
+private:
+    std::vector<float> m_curve;
+    double m_eps = 0.0;
+    double m_max = 1.0;
+};
 
 struct ClusterJobResult {
     PreparedDataset prepared;  ///< the dataset with its "cluster" column (null on error)
@@ -47,6 +73,10 @@ public:
     void setK(int k);
     void setEps(double eps);
     void setMinPoints(int minPoints);
+    double eps() const;
+    KDistancePlot* kDistancePlot() const { return m_plot; }
+    /// Computes the k-distance curve (k = min points) on a worker and shows it.
+    void startKDistance(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims);
     QPushButton* runButton() const { return m_run; }
 
     /// Starts clustering on a worker (the caller passes the embedding, or nothing for features).
@@ -57,6 +87,7 @@ public:
 
 signals:
     void runRequested();
+    void kDistanceRequested();
     /// A clustering finished: `prepared` is the dataset with its "cluster" column.
     void clustered(const PreparedDataset& prepared);
 
@@ -70,6 +101,9 @@ private:
     QDoubleSpinBox* m_eps = nullptr;
     QSpinBox* m_minPoints = nullptr;
     QPushButton* m_run = nullptr;
+    QPushButton* m_kButton = nullptr;
+    KDistancePlot* m_plot = nullptr;
+    QFutureWatcher<std::vector<float>> m_kWatcher;
     QLabel* m_status = nullptr;
     QFutureWatcher<ClusterJobResult> m_watcher;
     int m_generation = 0;
