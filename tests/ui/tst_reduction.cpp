@@ -109,7 +109,7 @@ private slots:
         // Every blob is on screen in its own colour.
         const QImage frame = view->grabFramebuffer();
         for (int k = 0; k < 4; ++k)
-            QVERIFY2(countNear(frame, ui::categoricalColor(k), 30) >= 200, qPrintable(QString("blob %1").arg(k)));
+            QVERIFY2(countNear(frame, ui::categoricalColor(k, 4), 30) >= 200, qPrintable(QString("blob %1").arg(k)));
     }
 
     void threeDimensionalTsneIsRotatable() {
@@ -127,7 +127,7 @@ private slots:
         QCOMPARE(reduction()->embeddingDims(), 3);
         QCOMPARE(reduction()->embedding().size(), std::size_t(3 * ds->n));
         const QImage before = view->grabFramebuffer();
-        for (int c = 0; c < 5; ++c) QVERIFY(countNear(before, ui::categoricalColor(c), 30) >= 50);
+        for (int c = 0; c < 5; ++c) QVERIFY(countNear(before, ui::categoricalColor(c, 5), 30) >= 50);
         // A drag rotates the cloud: the picture changes, the camera is no longer the fitted one.
         const QPoint centre(view->width() / 2, view->height() / 2);
         QTest::mousePress(view, Qt::LeftButton, Qt::NoModifier, centre);
@@ -178,7 +178,7 @@ private slots:
                  qPrintable(summary));
         const QImage frame = m_window->scatterView()->grabFramebuffer();
         for (int c = 0; c < 4; ++c)
-            QVERIFY2(countNear(frame, ui::categoricalColor(c), 30) >= 200, qPrintable(QString("cluster %1").arg(c)));
+            QVERIFY2(countNear(frame, ui::categoricalColor(c, 4), 30) >= 200, qPrintable(QString("cluster %1").arg(c)));
 
         // DBSCAN on the features with a radius that leaves the blobs' outskirts as noise: grey.
         clusters->setMethod(ui::ClusterPanel::Method::Dbscan);

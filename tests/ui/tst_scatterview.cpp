@@ -4,6 +4,9 @@
 
 #include "gui_fixtures.h"
 
+#include <set>
+#include <tuple>
+
 using namespace latentscape;
 using namespace gui_fixtures;
 
@@ -44,7 +47,7 @@ private slots:
         QVERIFY(m_window->scatterView()->lastRenderMilliseconds() > 0.0);
 
         std::array<qint64, 6> counts{};
-        for (int k = 0; k < 6; ++k) counts[std::size_t(k)] = countNear(image, ui::categoricalColor(k), 30);
+        for (int k = 0; k < 6; ++k) counts[std::size_t(k)] = countNear(image, ui::categoricalColor(k, 6), 30);
         const qint64 white = countNear(image, {255, 255, 255}, 6);
         int present = 0;
         for (qint64 c : counts) present += c >= 20;
@@ -176,7 +179,8 @@ private slots:
         for (int row = 0; row < ui::LegendWidget::maxCategoryRows; ++row)
             keys.insert(tree->topLevelItem(row)->icon(0).cacheKey());
         QCOMPARE(keys.size(), ui::categoricalPaletteSize());
-        QCOMPARE(tree->topLevelItem(0)->icon(0).cacheKey(), tree->topLevelItem(22)->icon(0).cacheKey());
+        QCOMPARE(tree->topLevelItem(0)->icon(0).cacheKey(),
+                 tree->topLevelItem(ui::categoricalPaletteSize())->icon(0).cacheKey());
 
         // Switching the colouring away and back costs bounded widget work.
         auto* colorCombo = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("colorByCombo"));
@@ -202,12 +206,12 @@ private slots:
         const std::size_t n = std::size_t(m_blobs->n);
         QCOMPARE(view->visibleCount(), n);
         const QImage all = view->grabFramebuffer();
-        QVERIFY(countNear(all, ui::categoricalColor(0), 30) > 100);
+        QVERIFY(countNear(all, ui::categoricalColor(0, 6), 30) > 100);
 
         // Untick category 0: its points are no longer drawn, nor found under the cursor.
         tree->topLevelItem(0)->setCheckState(0, Qt::Unchecked);
         QCOMPARE(view->visibleCount(), n - inCategory(0));
-        QTRY_COMPARE(countNear(view->grabFramebuffer(), ui::categoricalColor(0), 30), qint64(0));
+        QTRY_COMPARE(countNear(view->grabFramebuffer(), ui::categoricalColor(0, 6), 30), qint64(0));
         std::size_t first0 = 0;
         while (codes[first0] != 0) ++first0;
         QVERIFY(view->pointAt(view->widgetPosition(first0), 0.01) != std::int64_t(first0));
@@ -262,6 +266,42 @@ private slots:
         QVERIFY(panel->legend()->categoryRows() > 0);
     }
 
+    void palettesStayDistinguishable() {
+        // Up to 8 categories: Okabe-Ito; more: 64 colours, each far from all others and from white.
+        std::set<std::tuple<int, int, int>> safe, wide;
+        for (int k = 0; k < 8; ++k) {
+            const ui::Rgb c = ui::categoricalColor(k, 8);
+            safe.insert({c.r, c.g, c.b});
+        }
+        QCOMPARE(int(safe.size()), 8);
+        QCOMPARE(ui::categoricalColor(0, 3), (ui::Rgb{0x00, 0x72, 0xb2}));
+        QCOMPARE(ui::categoricalPaletteSize(), 64);
+        // CIELAB through QColor's own conversion path would be circular; a plain sRGB -> Lab here.
+        auto lab = [](ui::Rgb c) {
+            auto lin = [](double u) { return u <= 0.04045 ? u / 12.92 : std::pow((u + 0.055) / 1.055, 2.4); };
+            const double r = lin(c.r / 255.0), g = lin(c.g / 255.0), b = lin(c.b / 255.0);
+            const double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, y = 0.2126 * r + 0.7152 * g + 0.0722 * b,
+                         z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+            auto f = [](double t) { return t > 0.008856 ? std::cbrt(t) : 7.787 * t + 16.0 / 116.0; };
+            return std::array<double, 3>{116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
+        };
+        double closest = 1e9;
+        for (int a = 0; a < 64; ++a) {
+            const ui::Rgb p = ui::categoricalColor(a, 100);
+            wide.insert({p.r, p.g, p.b});
+            QVERIFY(!(p == ui::missingColor()));
+            for (int b = a + 1; b < 64; ++b) {
+                const auto u = lab(p), v = lab(ui::categoricalColor(b, 100));
+                closest = std::min(closest, std::sqrt((u[0] - v[0]) * (u[0] - v[0]) + (u[1] - v[1]) * (u[1] - v[1]) +
+                                                      (u[2] - v[2]) * (u[2] - v[2])));
+            }
+        }
+        QCOMPARE(int(wide.size()), 64);
+        qInfo("closest pair of the 64 colours: Delta E %.1f", closest);
+        QVERIFY(closest > 10.0);
+        QCOMPARE(ui::categoricalColor(64, 100), ui::categoricalColor(0, 100));  // wraps
+    }
+
     void darkBackgroundFromTheViewMenu() {
         showWindowWithBlobs();
         ui::ScatterView* view = m_window->scatterView();
@@ -272,7 +312,7 @@ private slots:
         const QImage frame = view->grabFramebuffer();
         QCOMPARE(countNear(frame, {255, 255, 255}, 6), qint64(0));
         QVERIFY(countNear(frame, {28, 28, 33}, 12) > 10000);
-        QVERIFY(countNear(frame, ui::categoricalColor(0), 30) > 100);  // the points keep their colours
+        QVERIFY(countNear(frame, ui::categoricalColor(0, 6), 30) > 100);  // the points keep their colours
         dark->trigger();
         QVERIFY(!view->darkBackground());
     }

@@ -105,7 +105,13 @@ LegendWidget::LegendWidget(QWidget* parent) : QWidget(parent) {
     showNote(QString());
 }
 
-const QIcon& LegendWidget::paletteSwatch(std::int32_t code) {
+const QIcon& LegendWidget::paletteSwatch(std::int32_t code, int categories) {
+    if (categories > 0 && categories <= colorBlindSafeCategories) {
+        if (m_safeSwatches.empty()) m_safeSwatches.resize(std::size_t(colorBlindSafeCategories));
+        QIcon& icon = m_safeSwatches[std::size_t(code % colorBlindSafeCategories)];
+        if (icon.isNull()) icon = swatch(categoricalColor(code, categories).toQColor());
+        return icon;
+    }
     const int size = categoricalPaletteSize();
     if (m_paletteSwatches.empty()) m_paletteSwatches.resize(std::size_t(size));
     const auto slot = std::size_t(((code % size) + size) % size);
@@ -192,7 +198,7 @@ void LegendWidget::showCategories(const data::MetadataColumn& column, const Colu
         shownPoints += points;
         item->setText(0, name);
         item->setToolTip(0, name);
-        item->setIcon(0, paletteSwatch(c));
+        item->setIcon(0, paletteSwatch(c, int(categories)));
         item->setData(0, Qt::UserRole, c);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(0, Qt::Checked);

@@ -56,7 +56,7 @@ signals:
 
 private:
     /// One shared icon per palette colour, drawn on first use (not one pixmap per row).
-    const QIcon& paletteSwatch(std::int32_t code);
+    const QIcon& paletteSwatch(std::int32_t code, int categories);
     const QIcon& missingSwatch();
 
     QStackedWidget* m_stack = nullptr;
@@ -67,7 +67,8 @@ private:
     QLabel* m_maxLabel = nullptr;
     QLabel* m_rangeNote = nullptr;
     QLabel* m_note = nullptr;
-    std::vector<QIcon> m_paletteSwatches;
+    std::vector<QIcon> m_paletteSwatches;       // the long palette
+    std::vector<QIcon> m_safeSwatches;          // the colour-blind-safe one
     QIcon m_missingSwatch;
     std::int64_t m_hiddenCategories = 0;
     std::vector<std::int32_t> m_hiddenCodes;

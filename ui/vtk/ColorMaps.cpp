@@ -19,15 +19,74 @@ constexpr std::array<Rgb, 22> kPalette{{
     {0xf9, 0x93, 0x79}, {0xc2, 0xb2, 0x80}, {0xb3, 0x44, 0x6c}, {0x22, 0x22, 0x22},
 }};
 
+// Okabe & Ito (2008), ordered so that the first colours have the most contrast on white.
+constexpr std::array<Rgb, 8> kColorBlindSafe{{
+    {0x00, 0x72, 0xb2}, {0xe6, 0x9f, 0x00}, {0x00, 0x9e, 0x73}, {0xd5, 0x5e, 0x00},
+    {0xcc, 0x79, 0xa7}, {0x56, 0xb4, 0xe9}, {0x00, 0x00, 0x00}, {0xf0, 0xe4, 0x42},
+}};
+
 std::uint8_t toByte(double v) { return std::uint8_t(std::lround(std::clamp(v, 0.0, 1.0) * 255.0)); }
+
+struct Lab {
+    double l, a, b;
+};
+
+Lab toLab(Rgb c) {
+    auto linear = [](double u) { return u <= 0.04045 ? u / 12.92 : std::pow((u + 0.055) / 1.055, 2.4); };
+    const double r = linear(c.r / 255.0), g = linear(c.g / 255.0), b = linear(c.b / 255.0);
+    const double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    const double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    const double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    auto f = [](double t) { return t > 0.008856 ? std::cbrt(t) : 7.787 * t + 16.0 / 116.0; };
+    return {116.0 * f(y) - 16.0, 500.0 * (f(x) - f(y)), 200.0 * (f(y) - f(z))};
+}
+
+double distance2(const Lab& p, const Lab& q) {
+    return (p.l - q.l) * (p.l - q.l) + (p.a - q.a) * (p.a - q.a) + (p.b - q.b) * (p.b - q.b);
+}
+
+// The long palette: the 22 hand-picked colours, then (Glasbey et al. 2007) greedily the
+// candidate farthest in CIELAB from every colour so far, from white and from the missing grey,
+// up to 64 colours. Deterministic: a fixed candidate grid and order.
+const std::vector<Rgb>& longPalette() {
+    static const std::vector<Rgb> palette = [] {
+        std::vector<Rgb> out(kPalette.begin(), kPalette.end());
+        std::vector<Lab> taken;
+        for (const Rgb& c : out) taken.push_back(toLab(c));
+        taken.push_back(toLab({255, 255, 255}));
+        taken.push_back(toLab({0xd0, 0xd0, 0xd0}));
+        std::vector<Rgb> candidates;
+        for (int r = 0; r < 256; r += 17)
+            for (int g = 0; g < 256; g += 17)
+                for (int b = 0; b < 256; b += 17) {
+                    const Rgb c{std::uint8_t(r), std::uint8_t(g), std::uint8_t(b)};
+                    if (toLab(c).l <= 88.0) candidates.push_back(c);  // not too pale on white
+                }
+        std::vector<double> nearest(candidates.size(), 1e300);
+        for (std::size_t k = 0; k < candidates.size(); ++k)
+            for (const Lab& t : taken) nearest[k] = std::min(nearest[k], distance2(toLab(candidates[k]), t));
+        while (out.size() < 64) {
+            const auto best = std::size_t(std::max_element(nearest.begin(), nearest.end()) - nearest.begin());
+            out.push_back(candidates[best]);
+            const Lab chosen = toLab(candidates[best]);
+            for (std::size_t k = 0; k < candidates.size(); ++k)
+                nearest[k] = std::min(nearest[k], distance2(toLab(candidates[k]), chosen));
+        }
+        return out;
+    }();
+    return palette;
+}
 
 }  // namespace
 
-int categoricalPaletteSize() { return int(kPalette.size()); }
+int categoricalPaletteSize() { return int(longPalette().size()); }
 
-Rgb categoricalColor(int index) {
-    const int size = int(kPalette.size());
-    return kPalette[std::size_t(((index % size) + size) % size)];
+Rgb categoricalColor(int index, int categories) {
+    if (categories > 0 && categories <= colorBlindSafeCategories)
+        return kColorBlindSafe[std::size_t(((index % 8) + 8) % 8)];
+    const auto& palette = longPalette();
+    const int size = int(palette.size());
+    return palette[std::size_t(((index % size) + size) % size)];
 }
 
 Rgb missingColor() { return {0xd0, 0xd0, 0xd0}; }
@@ -145,7 +204,7 @@ std::vector<std::uint8_t> columnColors(const data::MetadataColumn& column, const
         case data::ColumnKind::Categorical:
             for (std::size_t i = 0; i < n; ++i) {
                 const auto code = column.codes[i];
-                put(i, code < 0 ? missingColor() : categoricalColor(code));
+                put(i, code < 0 ? missingColor() : categoricalColor(code, int(column.categories.size())));
             }
             break;
         case data::ColumnKind::Numeric: {

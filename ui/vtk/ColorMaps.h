@@ -20,10 +20,16 @@ struct Rgb {
     friend bool operator==(const Rgb&, const Rgb&) = default;
 };
 
-/// Number of distinct colours in the categorical palette before it wraps around.
+/// Number of distinct colours in the long categorical palette before it wraps around.
 int categoricalPaletteSize();
-/// Colour of category `index` (Tableau 10 first, then further distinct colours; wraps).
-Rgb categoricalColor(int index);
+/// Categories up to which the colour-blind-safe palette (Okabe & Ito) is used.
+inline constexpr int colorBlindSafeCategories = 8;
+/// Colour of category `index` of a column with `categories` categories. Up to 8 categories:
+/// the Okabe-Ito palette, distinguishable with the common colour-vision deficiencies. More (or
+/// `categories` 0): the long palette, Tableau 10, then Kelly's maximum-contrast colours, then
+/// Glasbey-style colours, each chosen to be as far as possible in CIELAB from all before it and
+/// from the white background; it wraps after categoricalPaletteSize() colours.
+Rgb categoricalColor(int index, int categories = 0);
 /// Colour of missing values (light grey, distinct from every palette entry).
 Rgb missingColor();
 /// Colour of points when nothing is chosen to colour by.
