@@ -21,6 +21,14 @@ using namespace gui_fixtures;
 
 namespace {
 
+/// Keeps a frame for review next to the test binary (build/<preset>/tests/screenshots/).
+void keepScreenshot(const QImage& frame, const char* name) {
+    const QString dir = QStringLiteral(QT_TESTCASE_BUILDDIR "/screenshots");
+    QDir().mkpath(dir);
+    const QString path = dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png");
+    if (frame.save(path)) qInfo("screenshot: %s", qPrintable(path));
+}
+
 std::shared_ptr<const data::Dataset> blobs(std::int64_t n, std::int64_t d, int k) {
     data::synthetic::BlobsOptions options;
     options.n = n;
@@ -108,6 +116,7 @@ private slots:
 
         // Every blob is on screen in its own colour.
         const QImage frame = view->grabFramebuffer();
+        keepScreenshot(m_window->grab().toImage(), "tsne_blobs_window");
         for (int k = 0; k < 4; ++k)
             QVERIFY2(countNear(frame, ui::categoricalColor(k, 4), 30) >= 200, qPrintable(QString("blob %1").arg(k)));
     }
@@ -127,6 +136,7 @@ private slots:
         QCOMPARE(reduction()->embeddingDims(), 3);
         QCOMPARE(reduction()->embedding().size(), std::size_t(3 * ds->n));
         const QImage before = view->grabFramebuffer();
+        keepScreenshot(before, "tsne_3d");
         for (int c = 0; c < 5; ++c) QVERIFY(countNear(before, ui::categoricalColor(c, 5), 30) >= 50);
         // A drag rotates the cloud: the picture changes, the camera is no longer the fitted one.
         const QPoint centre(view->width() / 2, view->height() / 2);
@@ -177,6 +187,7 @@ private slots:
         QVERIFY2(summary.contains(QStringLiteral("ARI 1.0000")) && summary.contains(QStringLiteral("NMI 1.0000")),
                  qPrintable(summary));
         const QImage frame = m_window->scatterView()->grabFramebuffer();
+        keepScreenshot(frame, "kmeans_on_embedding");
         for (int c = 0; c < 4; ++c)
             QVERIFY2(countNear(frame, ui::categoricalColor(c, 4), 30) >= 200, qPrintable(QString("cluster %1").arg(c)));
 
