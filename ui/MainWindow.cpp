@@ -107,6 +107,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
                                 m_reduction->methodName());
     });
     connect(m_reduction, &ReductionController::runStarted, m_metricsPanel, &MetricsPanel::clear);
+    // A run plots its embedding; the Data dock's "Plot" combo switches between it and features.
+    connect(m_reduction, &ReductionController::runStarted, this, [this] {
+        m_dataPanel->setEmbeddingAvailable(m_reduction->methodName(), true);
+        m_reduction->setDisplayEnabled(true);
+    });
+    connect(m_dataPanel, &DataPanel::plotSourceChanged, this, [this](bool embedding) {
+        m_reduction->setDisplayEnabled(embedding);
+        if (!embedding) {
+            updatePoints();
+            m_scatterView->resetCamera();
+        }
+    });
 
     createActions();
 
@@ -346,14 +358,13 @@ void MainWindow::applyClusters(PreparedDataset prepared) {
     const int x = m_dataPanel->xFeature(), y = m_dataPanel->yFeature();
     m_prepared = std::move(prepared);
     m_reduction->replaceDataset(m_prepared.dataset);
+    const bool plottingEmbedding = m_dataPanel->plotEmbedding();
+    // Keep the plotted features (setDataset would choose the defaults again) and the embedding.
+    m_prepared.defaultX = x;
+    m_prepared.defaultY = y;
     m_dataPanel->setDataset(m_prepared);
-    if (!m_reduction->hasEmbedding()) {
-        // Keep the plotted features (setDataset chose the defaults again).
-        m_prepared.defaultX = x;
-        m_prepared.defaultY = y;
-        m_dataPanel->setDataset(m_prepared);
-        updatePoints();
-    }
+    if (m_reduction->hasEmbedding()) m_dataPanel->setEmbeddingAvailable(m_reduction->methodName(), plottingEmbedding);
+    if (!plottingEmbedding) updatePoints();
     m_dataPanel->setColorColumn(int(m_prepared.dataset->metadata.size()) - 1);  // "cluster", appended last
     updateColors();
 }

@@ -117,19 +117,7 @@ void ReductionController::showLatest() {
     m_embedding = std::move(s->coordinates);
     m_dims = s->dims;
     m_iteration = s->iteration;
-    if (m_dims == 2) {
-        std::vector<float> x(n), y(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            x[i] = m_embedding[2 * i];
-            y[i] = m_embedding[2 * i + 1];
-        }
-        m_view->setPoints(x.data(), y.data(), n);
-        m_view->setAxisLabels(tr("%1 1").arg(m_methodName), tr("%1 2").arg(m_methodName));
-    } else {
-        m_view->setPoints(m_embedding.data(), n);
-    }
-    // The embedding grows as it forms: keep it in view until the user takes the camera.
-    if (m_frames == 0 || m_view->isCameraFitted()) m_view->resetCamera();
+    if (m_display) draw();
     ++m_frames;
 
     const QLocale locale;
@@ -145,6 +133,33 @@ void ReductionController::showLatest() {
     m_progress->setValue(s->iteration);
     m_frameTimer.start();
     emit embeddingShown();
+}
+
+void ReductionController::draw() {
+    if (!m_dataset || m_embedding.empty()) return;
+    const auto n = std::size_t(m_dataset->n);
+    if (m_embedding.size() != n * std::size_t(m_dims)) return;
+    if (m_dims == 2) {
+        std::vector<float> x(n), y(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = m_embedding[2 * i];
+            y[i] = m_embedding[2 * i + 1];
+        }
+        m_view->setPoints(x.data(), y.data(), n);
+        m_view->setAxisLabels(tr("%1 1").arg(m_methodName), tr("%1 2").arg(m_methodName));
+    } else {
+        m_view->setPoints(m_embedding.data(), n);
+    }
+    // The embedding grows as it forms: keep it in view until the user takes the camera.
+    if (m_frames == 0 || m_view->isCameraFitted()) m_view->resetCamera();
+}
+
+void ReductionController::setDisplayEnabled(bool enabled) {
+    m_display = enabled;
+    if (enabled) {
+        draw();
+        m_view->resetCamera();
+    }
 }
 
 void ReductionController::onFinished(bool canceled, const QString& error) {

@@ -45,6 +45,10 @@ public:
     const std::vector<float>& embedding() const { return m_embedding; }
     int embeddingDims() const { return m_dims; }
     int embeddingIteration() const { return m_iteration; }
+    /// Whether frames go to the view (the user may plot the features meanwhile); enabling it
+    /// draws the current embedding at once.
+    void setDisplayEnabled(bool enabled);
+    bool isDisplayEnabled() const { return m_display; }
     /// Worker threads still running: the current run's and canceled ones finishing their step.
     int workersAlive() const;
     /// Frames drawn for the current (or last) run.
@@ -86,6 +90,8 @@ private:
     int m_dims = 2;
     int m_iteration = 0;
     int m_frames = 0;
+    bool m_display = true;
+    void draw();
 };
 
 }  // namespace latentscape::ui

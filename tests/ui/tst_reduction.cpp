@@ -98,6 +98,15 @@ private slots:
         }
         QCOMPARE(view->xAxisLabel(), QStringLiteral("t-SNE 1"));
         QVERIFY(m_window->findChild<QLabel*>(QStringLiteral("reductionStatus"))->text().contains("done"));
+        // The Data dock's "Plot" switches to the features and back to the embedding.
+        auto* plot = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("plotCombo"));
+        QVERIFY(plot && m_window->dataPanel()->plotEmbedding());
+        plot->setCurrentIndex(0);
+        const int fx = m_window->dataPanel()->xFeature();
+        QCOMPARE(float(view->pointPosition(5)[0]), ds->features[std::size_t(5 * ds->d + fx)]);
+        QCOMPARE(view->xAxisLabel(), QString::fromStdString(ds->feature_names[std::size_t(fx)]));
+        plot->setCurrentIndex(1);
+        QCOMPARE(float(view->pointPosition(5)[0]), shown[10]);
         // The Metrics panel then shows what latentscape-cli metrics computes for this embedding.
         ui::MetricsPanel* metricsPanel = m_window->metricsPanel();
         QTRY_VERIFY_WITH_TIMEOUT(metricsPanel->result().has_value(), 30000);

@@ -49,6 +49,10 @@ DataPanel::DataPanel(QWidget* parent) : QDockWidget(tr("Data"), parent) {
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_plotCombo = new QComboBox(content);
+    m_plotCombo->setObjectName(QStringLiteral("plotCombo"));
+    m_plotCombo->addItem(tr("Features"), 0);
+    m_plotCombo->setToolTip(tr("Plot two of the data's features, or the embedding of the last reduction."));
     m_xCombo = makeFeatureCombo(QStringLiteral("xFeatureCombo"), content);
     m_yCombo = makeFeatureCombo(QStringLiteral("yFeatureCombo"), content);
     m_colorCombo = new QComboBox(content);
@@ -70,6 +74,7 @@ DataPanel::DataPanel(QWidget* parent) : QDockWidget(tr("Data"), parent) {
 
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("&Plot:"), m_plotCombo);
     form->addRow(tr("&X axis:"), m_xCombo);
     form->addRow(tr("&Y axis:"), m_yCombo);
     form->addRow(tr("&Colour by:"), m_colorCombo);
@@ -103,6 +108,12 @@ DataPanel::DataPanel(QWidget* parent) : QDockWidget(tr("Data"), parent) {
         updateLegend();
         emit colorColumnChanged(colorColumn());
     });
+    connect(m_plotCombo, &QComboBox::currentIndexChanged, this, [this] {
+        const bool embedding = plotEmbedding();
+        m_xCombo->setEnabled(!embedding && m_dataset && m_dataset->d > 1);
+        m_yCombo->setEnabled(!embedding && m_dataset && m_dataset->d > 1);
+        emit plotSourceChanged(embedding);
+    });
     connect(m_mapCombo, &QComboBox::currentIndexChanged, this, [this] {
         updateLegend();
         emit colorColumnChanged(colorColumn());
@@ -119,6 +130,19 @@ NumericRange featureRange(const data::Dataset& dataset, int feature) {
         hi = std::max(hi, v);
     }
     return lo > hi ? NumericRange{} : NumericRange{lo, hi};
+}
+
+bool DataPanel::plotEmbedding() const { return m_plotCombo->currentData().toInt() == 1; }
+
+void DataPanel::setEmbeddingAvailable(const QString& name, bool select) {
+    const QSignalBlocker blocker(m_plotCombo);
+    if (m_plotCombo->count() > 1) m_plotCombo->removeItem(1);
+    if (!name.isEmpty()) m_plotCombo->addItem(tr("%1 embedding").arg(name), 1);
+    if (select && !name.isEmpty()) m_plotCombo->setCurrentIndex(1);
+    if (name.isEmpty()) m_plotCombo->setCurrentIndex(0);
+    const bool embedding = plotEmbedding();
+    m_xCombo->setEnabled(!embedding && m_dataset && m_dataset->d > 1);
+    m_yCombo->setEnabled(!embedding && m_dataset && m_dataset->d > 1);
 }
 
 int DataPanel::xFeature() const { return std::max(0, m_xCombo->currentIndex()); }
@@ -174,6 +198,7 @@ void DataPanel::setDataset(const PreparedDataset& prepared) {
     m_dataset = prepared.dataset;
     m_columns = prepared.columns;
     if (!m_dataset) return;
+    setEmbeddingAvailable({}, false);  // a new dataset has no embedding yet
     updateSummary(prepared);
     fillFeatureCombo(m_xCombo, prepared, prepared.defaultX);
     fillFeatureCombo(m_yCombo, prepared, prepared.defaultY);

@@ -29,6 +29,12 @@ public:
     /// Shows `prepared` with its default X/Y features and colour column. Emits no signals.
     void setDataset(const PreparedDataset& prepared);
 
+    /// What the view plots: two features (the X/Y combos) or the embedding of the last run.
+    bool plotEmbedding() const;
+    /// Offers the embedding in the "Plot" combo under `name` ("t-SNE"); empty removes it. With
+    /// `select`, it becomes the plotted source (no signal).
+    void setEmbeddingAvailable(const QString& name, bool select);
+
     int xFeature() const;
     int yFeature() const;
     /// Metadata column the points are coloured by, or -1 for none.
@@ -48,6 +54,8 @@ public:
     LegendWidget* legend() const { return m_legend; }
 
 signals:
+    /// The user chose to plot the embedding (true) or the features (false).
+    void plotSourceChanged(bool embedding);
     void xFeatureChanged(int feature);
     void yFeatureChanged(int feature);
     void colorColumnChanged(int column);
@@ -59,6 +67,7 @@ private:
     void updateLegend();
 
     QLabel* m_summary = nullptr;
+    QComboBox* m_plotCombo = nullptr;
     QComboBox* m_xCombo = nullptr;
     QComboBox* m_yCombo = nullptr;
     QComboBox* m_colorCombo = nullptr;
