@@ -178,6 +178,22 @@ void MainWindow::createActions() {
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* reset = viewMenu->addAction(tr("&Reset Camera"), m_scatterView, &ScatterView::resetCamera);
     reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction* perspective = viewMenu->addAction(tr("&Perspective (3-D)"));
+    perspective->setObjectName(QStringLiteral("perspectiveAction"));
+    perspective->setCheckable(true);
+    perspective->setChecked(true);
+    perspective->setStatusTip(tr("Perspective or orthographic projection of 3-D embeddings"));
+    connect(perspective, &QAction::toggled, m_scatterView, &ScatterView::setPerspective);
+    QAction* bigger = viewMenu->addAction(tr("&Larger Points"), this, [this] {
+        m_dataPanel->setPointSize(m_dataPanel->pointSize() + 1.0);
+        m_scatterView->setPointSize(m_dataPanel->pointSize());
+    });
+    bigger->setShortcut(QKeySequence::ZoomIn);
+    QAction* smaller = viewMenu->addAction(tr("&Smaller Points"), this, [this] {
+        m_dataPanel->setPointSize(std::max(1.0, m_dataPanel->pointSize() - 1.0));
+        m_scatterView->setPointSize(m_dataPanel->pointSize());
+    });
+    smaller->setShortcut(QKeySequence::ZoomOut);
     QAction* dark = viewMenu->addAction(tr("&Dark Background"));
     dark->setObjectName(QStringLiteral("darkBackgroundAction"));
     dark->setCheckable(true);

@@ -15,6 +15,9 @@
 #include "reduce/tsne.h"
 
 #include <QSpinBox>
+
+#include <vtkCamera.h>
+#include <vtkRenderer.h>
 #include <QStatusBar>
 
 using namespace gui_fixtures;
@@ -154,6 +157,13 @@ private slots:
         QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, centre + QPoint(120, 40));
         QTRY_VERIFY(view->grabFramebuffer() != before);
         QVERIFY(!view->isCameraFitted());
+        // View > Perspective off: an orthographic camera.
+        auto* perspective = m_window->findChild<QAction*>(QStringLiteral("perspectiveAction"));
+        QVERIFY(perspective && perspective->isChecked());
+        perspective->trigger();
+        QVERIFY(view->renderer()->GetActiveCamera()->GetParallelProjection());
+        perspective->trigger();
+        QVERIFY(!view->renderer()->GetActiveCamera()->GetParallelProjection());
     }
 
     void pcaShowsTheScores() {

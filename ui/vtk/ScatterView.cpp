@@ -287,6 +287,16 @@ void ScatterView::setThreeD(bool threeD) {
     resetCamera();
 }
 
+void ScatterView::setPerspective(bool perspective) {
+    m_perspective = perspective;
+    if (m_threeD) {
+        m_fittingCamera = true;
+        m_renderer->GetActiveCamera()->SetParallelProjection(perspective ? 0 : 1);
+        m_fittingCamera = false;
+        resetCamera();
+    }
+}
+
 void ScatterView::setDarkBackground(bool dark) {
     m_dark = dark;
     if (dark)
@@ -318,7 +328,7 @@ void ScatterView::resetCamera() {
     if (pointCount() > 0) m_polyData->GetBounds(b);
     vtkCamera* camera = m_renderer->GetActiveCamera();
     if (m_threeD) {
-        camera->ParallelProjectionOff();
+        camera->SetParallelProjection(m_perspective ? 0 : 1);
         camera->SetFocalPoint(0, 0, 0);
         camera->SetPosition(0, 0, 1);
         camera->SetViewUp(0, 1, 0);

@@ -67,6 +67,10 @@ public:
     QString xAxisLabel() const { return m_xName; }
     QString yAxisLabel() const { return m_yName; }
 
+    /// 3-D projection: perspective (default) or orthographic (distances compare across depth).
+    void setPerspective(bool perspective);
+    bool perspective() const { return m_perspective; }
+
     /// Dark (near-black) or white background; the palette colours stay the same.
     void setDarkBackground(bool dark);
     bool darkBackground() const { return m_dark; }
@@ -137,6 +141,7 @@ private:
     double m_pointSize = 4.0;
     bool m_threeD = false;
     bool m_dark = false;
+    bool m_perspective = true;
     bool m_cameraFitted = true;
     bool m_fittingCamera = false;
     std::int64_t m_hovered = -1;
