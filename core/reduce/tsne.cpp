@@ -76,6 +76,13 @@ void validate(const float* X, std::int64_t n, std::int64_t d, const Options& o) 
     if (bad < n * d)
         fail("row " + std::to_string(bad / d + 1) + ", column " + std::to_string(bad % d + 1) + " is " +
              (std::isnan(X[bad]) ? "NaN" : "infinite") + ": remove or impute missing values first");
+    // Squared distances must fit in float32 (d * (2 max|x|)^2 < 3e38).
+    const double limit_value = std::sqrt(3e38 / double(d)) / 4.0;
+    const std::int64_t huge =
+        parallel::first_index_where(n * d, [&](std::int64_t e) { return std::abs(double(X[e])) > limit_value; });
+    if (huge < n * d)
+        fail("row " + std::to_string(huge / d + 1) + ", column " + std::to_string(huge % d + 1) + " is " +
+             number(X[huge]) + ": values this large overflow float32 distances; rescale the data");
     const std::int64_t differs = parallel::first_index_where(n, [&](std::int64_t i) {
         return !std::equal(X + i * d, X + (i + 1) * d, X);
     });
@@ -115,7 +122,10 @@ struct State {
     double repulsion(const double* Y, double* out) const {
         switch (gradient) {
         case Gradient::BarnesHut: return barnes_hut.compute(Y, n, dims, options.theta, out);
-        case Gradient::Fft: return fft->compute(Y, n, out);
+        case Gradient::Fft:
+            // An embedding too wide for a grid of bounded memory: Barnes-Hut for this iteration.
+            if (!fft->grid_fits(Y, n)) return barnes_hut.compute(Y, n, dims, options.theta, out);
+            return fft->compute(Y, n, out);
         default: return exact_repulsion_f32(Y, n, dims, out, exact_scratch);
         }
     }
@@ -295,6 +305,11 @@ void Status::run(std::vector<double>& Y, int until) {
         for (std::int64_t i = 0; i < s.n; ++i)
             for (int a = 0; a < dims; ++a) mean[a] += Y[std::size_t(i * dims + a)];
         for (int a = 0; a < dims; ++a) mean[a] /= double(s.n);
+        // The sums see every coordinate: a non-finite one means the optimisation diverged.
+        for (int a = 0; a < dims; ++a)
+            if (!std::isfinite(mean[a]))
+                throw std::runtime_error("t-SNE diverged at iteration " + std::to_string(s.iteration + 1) +
+                                         ": lower the learning rate or the exaggeration");
         for (std::int64_t i = 0; i < s.n; ++i)
             for (int a = 0; a < dims; ++a) Y[std::size_t(i * dims + a)] -= mean[a];
     }

@@ -39,6 +39,9 @@ int next_smooth(int n) {
 }
 
 constexpr int terms = 3;
+// Grid nodes per dimension at most: ~570 MB of buffers at 1,600 (an embedding 400 units wide
+// with 4 nodes per interval). Wider embeddings use Barnes-Hut instead (tsne.cpp).
+constexpr int max_nodes = 1600;
 
 }  // namespace
 
@@ -169,14 +172,21 @@ struct FftRepulsion::Impl {
         if (n == 0) return 0.0;
         double lo = Y[0];
         double hi = Y[0];
-        for (std::int64_t e = 1; e < 2 * n; ++e) {
+        bool finite = true;
+        for (std::int64_t e = 0; e < 2 * n; ++e) {
+            finite = finite && std::isfinite(Y[e]);
             lo = std::min(lo, Y[e]);
             hi = std::max(hi, Y[e]);
         }
+        if (!finite || !std::isfinite(lo) || !std::isfinite(hi) || hi - lo > 1e7)
+            throw std::runtime_error("t-SNE diverged (embedding range " + std::to_string(hi - lo) +
+                                     "): lower the learning rate or the exaggeration");
         // Coordinates relative to the box centre keep the |y|^2 charges small.
         const double centre = 0.5 * (lo + hi);
         const double range = std::max(hi - lo, 1e-6);
         const int want = next_smooth(std::max(min_intervals, int(std::ceil(range * per_unit))));
+        if (want * points > max_nodes)
+            throw std::runtime_error("FFT grid too large for this embedding (check grid_fits() first)");
         prepare(want);
         // A narrow embedding gets min_intervals intervals spanning it exactly. A wide one gets
         // intervals of exactly 1 / per_unit around its centre: the node spacing, hence the kernel
@@ -194,7 +204,7 @@ struct FftRepulsion::Impl {
         parallel::for_each(n, [&](std::int64_t i) {
             for (int a = 0; a < 2; ++a) {
                 const double t = (Y[i * 2 + a] - lo) / h;
-                const int b = std::min(int(t), intervals - 1);
+                const int b = std::clamp(int(t), 0, intervals - 1);
                 box[std::size_t(i * 2 + a)] = b;
                 lagrange(t - b, weights.data() + (i * 2 + a) * P);
             }
@@ -332,6 +342,20 @@ FftRepulsion& FftRepulsion::operator=(FftRepulsion&&) noexcept = default;
 FftRepulsion::~FftRepulsion() = default;
 
 double FftRepulsion::compute(const double* Y, std::int64_t n, double* out) { return impl_->compute(Y, n, out); }
+
+bool FftRepulsion::grid_fits(const double* Y, std::int64_t n) const {
+    if (n == 0) return true;
+    double lo = Y[0], hi = Y[0];
+    for (std::int64_t e = 1; e < 2 * n; ++e) {
+        lo = std::min(lo, Y[e]);
+        hi = std::max(hi, Y[e]);
+    }
+    if (!std::isfinite(lo) || !std::isfinite(hi)) return true;  // compute() reports the divergence
+    const double range = std::max(hi - lo, 1e-6);
+    if (range * impl_->per_unit > 1e7) return true;
+    const int want = next_smooth(std::max(impl_->min_intervals, int(std::ceil(range * impl_->per_unit))));
+    return want * impl_->points <= max_nodes;
+}
 
 int FftRepulsion::last_intervals() const { return impl_->intervals; }
 

@@ -78,6 +78,9 @@ public:
     FftRepulsion& operator=(FftRepulsion&&) noexcept;
     ~FftRepulsion();
     double compute(const double* Y, std::int64_t n, double* out);
+    /// Whether Y's grid stays within the node limit (1,600 per dimension, ~570 MB); compute()
+    /// throws std::runtime_error beyond it, so callers switch to Barnes-Hut there.
+    bool grid_fits(const double* Y, std::int64_t n) const;
     /// Intervals per dimension chosen by the last compute() (for tests and diagnostics).
     int last_intervals() const;
 

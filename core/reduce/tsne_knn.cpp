@@ -160,8 +160,20 @@ void check_knn_arguments(std::int64_t n, std::int64_t d, int k) {
 
 }  // namespace
 
-Knn exact_knn(const float* X, std::int64_t n, std::int64_t d, int k) {
+Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k) {
     check_knn_arguments(n, d, k);
+    // Centred first: the scores |x_j|^2 - 2 x_i.x_j cancel catastrophically in float when the
+    // data sit far from the origin (raw years, prices, coordinates); distances do not change.
+    std::vector<double> mean(static_cast<std::size_t>(d), 0.0);
+    for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t t = 0; t < d; ++t) mean[std::size_t(t)] += X_in[i * d + t];
+    for (double& m : mean) m /= double(n);
+    std::vector<float> centred(static_cast<std::size_t>(n * d));
+    parallel::for_each(n, [&](std::int64_t i) {
+        for (std::int64_t t = 0; t < d; ++t)
+            centred[std::size_t(i * d + t)] = float(double(X_in[i * d + t]) - mean[std::size_t(t)]);
+    });
+    const float* X = centred.data();
     // References transposed into panels of 16 (d x 16 floats each), zero-padded; a padding
     // reference has norm +inf, so it never beats a real one.
     const std::int64_t panels = (n + lanes - 1) / lanes;
@@ -215,10 +227,19 @@ Knn exact_knn(const float* X, std::int64_t n, std::int64_t d, int k) {
                 for (int r = 0; r < micro && m0 + r < count; ++r) thresholds[std::size_t(m0 + r)] = thr[r];
             }
         }
-        for (std::int64_t q = q0; q < q0 + count; ++q)
-            finish_row(X, d, q, k, knn.indices.data() + q * k, knn.sq_distances.data() + q * k,
+        for (std::int64_t q = q0; q < q0 + count; ++q) {
+            // A row whose scores all overflowed float has placeholders left: reported below.
+            if (std::find(knn.indices.begin() + q * k, knn.indices.begin() + (q + 1) * k,
+                          std::numeric_limits<std::int32_t>::max()) != knn.indices.begin() + (q + 1) * k)
+                continue;
+            finish_row(X_in, d, q, k, knn.indices.data() + q * k, knn.sq_distances.data() + q * k,
                        scratch[std::size_t(thread)]);
+        }
     });
+    const auto unfilled = std::find(knn.indices.begin(), knn.indices.end(), std::numeric_limits<std::int32_t>::max());
+    if (unfilled != knn.indices.end())
+        throw std::invalid_argument("neighbour search: row " + std::to_string((unfilled - knn.indices.begin()) / k + 1) +
+                                    " has values too large for float32 distances; rescale the data");
     return knn;
 }
 
