@@ -87,7 +87,10 @@ void ReductionController::run() {
 
 void ReductionController::cancel() {
     if (!m_job) return;
-    m_job->cancel();  // reports finished(canceled) at once
+    m_job->cancel();  // reports finished(canceled) at once, which retires the job...
+    // ... unless the job had already reported finishing (queued, not yet delivered): retire it
+    // here, so that report finds no current job and is dropped.
+    if (m_job) onFinished(true, QString());
 }
 
 void ReductionController::setPaused(bool paused) {

@@ -81,7 +81,11 @@ EmbeddingJob::EmbeddingJob(std::unique_ptr<IterativeMethod> method, QObject* par
     : QObject(parent), m_method(std::move(method)), m_name(m_method->name()) {}
 
 EmbeddingJob::~EmbeddingJob() {
-    m_cancel = true;
+    {
+        // Under the mutex, so the worker cannot miss the wake-up between its check and its wait.
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_cancel = true;
+    }
     m_wake.notify_all();
     if (m_thread.joinable()) m_thread.join();
 }
@@ -92,14 +96,20 @@ void EmbeddingJob::start() {
 }
 
 void EmbeddingJob::cancel() {
-    m_cancel = true;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_cancel = true;
+    }
     m_wake.notify_all();
     // The user sees the run stop now; the worker notices at its next chunk boundary.
     if (!m_reported.exchange(true)) emit finished(true, QString());
 }
 
 void EmbeddingJob::setPaused(bool paused) {
-    m_paused = paused;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_paused = paused;
+    }
     m_wake.notify_all();
 }
 

@@ -70,8 +70,11 @@ ClusterJobResult runClusterJob(std::shared_ptr<const data::Dataset> dataset, std
         // A copy of the dataset with the column: the dataset is immutable and shared with views
         // and jobs that may still read it.
         auto copy = std::make_shared<data::Dataset>(*dataset);
+        // Replace an older "cluster" column; the label is found again by name (columns may shift).
+        const std::optional<std::string> labelName =
+            copy->label_column ? std::optional<std::string>(copy->metadata[*copy->label_column].name) : std::nullopt;
         std::erase_if(copy->metadata, [](const data::MetadataColumn& c) { return c.name == "cluster"; });
-        if (copy->label_column && *copy->label_column >= copy->metadata.size()) copy->label_column.reset();
+        copy->label_column = labelName ? copy->find_metadata(*labelName) : std::nullopt;
         std::vector<std::string> names(static_cast<std::size_t>(clusters));
         for (int c = 0; c < clusters; ++c) names[std::size_t(c)] = std::to_string(c);
         copy->metadata.push_back(data::MetadataColumn::categorical("cluster", std::move(labels), std::move(names)));
@@ -211,7 +214,9 @@ ClusterPanel::ClusterPanel(QWidget* parent) : QDockWidget(tr("Clustering"), pare
     connect(m_eps, &QDoubleSpinBox::valueChanged, m_plot, &KDistancePlot::setEps);
     connect(&m_kWatcher, &QFutureWatcher<std::vector<float>>::finished, this, [this] {
         m_kButton->setEnabled(true);
-        if (m_kWatcher.future().resultCount() == 0) return;
+        // A curve of a dataset replaced meanwhile is dropped.
+        if (m_kWatcher.property("generation").toInt() != m_dataGeneration || m_kWatcher.future().resultCount() == 0)
+            return;
         m_plot->setCurve(m_kWatcher.result());
         m_plot->setEps(m_eps->value());
     });
@@ -238,6 +243,7 @@ double ClusterPanel::eps() const { return m_eps->value(); }
 void ClusterPanel::startKDistance(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims) {
     if (!dataset || m_kWatcher.isRunning()) return;
     m_kButton->setEnabled(false);
+    m_kWatcher.setProperty("generation", m_dataGeneration);
     const int k = m_minPoints->value();
     m_kWatcher.setFuture(QtConcurrent::run([dataset, embedding = std::move(embedding), dims, k] {
         try {
@@ -273,7 +279,9 @@ void ClusterPanel::start(std::shared_ptr<const data::Dataset> dataset, std::vect
 
 void ClusterPanel::forget() {
     ++m_generation;
+    ++m_dataGeneration;
     m_status->clear();
+    m_plot->setCurve({});
 }
 
 }  // namespace latentscape::ui

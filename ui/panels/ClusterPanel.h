@@ -106,7 +106,8 @@ private:
     QFutureWatcher<std::vector<float>> m_kWatcher;
     QLabel* m_status = nullptr;
     QFutureWatcher<ClusterJobResult> m_watcher;
-    int m_generation = 0;
+    int m_generation = 0;      // clustering requests
+    int m_dataGeneration = 0;  // datasets (forget())
 };
 
 }  // namespace latentscape::ui

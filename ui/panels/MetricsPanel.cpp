@@ -75,13 +75,22 @@ void MetricsPanel::compute(std::shared_ptr<const data::Dataset> dataset, std::ve
     // the watcher now follows only the newest.
     m_watchedGeneration = m_generation;
     m_title->setProperty("method", method);
-    m_watcher.setFuture(QtConcurrent::run([dataset, embedding = std::move(embedding), dims] {
+    m_latest->store(m_generation);
+    // A task superseded before it starts returns at once instead of queueing seconds of work.
+    m_watcher.setFuture(QtConcurrent::run([dataset, embedding = std::move(embedding), dims, latest = m_latest,
+                                           generation = m_generation] {
+        if (latest->load() != generation) {
+            EmbeddingMetrics skipped;
+            skipped.error = QStringLiteral("superseded");
+            return skipped;
+        }
         return computeEmbeddingMetrics(*dataset, embedding, dims);
     }));
 }
 
 void MetricsPanel::clear() {
     ++m_generation;
+    m_latest->store(m_generation);
     m_result.reset();
     m_title->setText(tr("Run a reduction to see how well it keeps neighbourhoods."));
     m_values->clear();

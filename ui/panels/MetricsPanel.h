@@ -9,6 +9,7 @@
 #include <QDockWidget>
 #include <QFutureWatcher>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -61,6 +62,7 @@ private:
     void show(const EmbeddingMetrics& m);
 
     QFutureWatcher<EmbeddingMetrics> m_watcher;
+    std::shared_ptr<std::atomic<int>> m_latest = std::make_shared<std::atomic<int>>(0);
     int m_generation = 0;
     int m_watchedGeneration = 0;
     std::optional<EmbeddingMetrics> m_result;
