@@ -11,6 +11,7 @@
 #include "vtk/ScatterView.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <algorithm>
 #include <QBuffer>
 #include <QCursor>
@@ -194,6 +195,16 @@ void MainWindow::createActions() {
         m_scatterView->setPointSize(m_dataPanel->pointSize());
     });
     smaller->setShortcut(QKeySequence::ZoomOut);
+    QMenu* opacityMenu = viewMenu->addMenu(tr("Point &Opacity"));
+    auto* opacityGroup = new QActionGroup(this);
+    for (const int percent : {100, 70, 40, 20}) {
+        QAction* a = opacityMenu->addAction(tr("%1%").arg(percent));
+        a->setObjectName(QStringLiteral("opacity%1").arg(percent));
+        a->setCheckable(true);
+        a->setChecked(percent == 100);
+        opacityGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, percent] { m_scatterView->setOpacity(percent / 100.0); });
+    }
     QAction* dark = viewMenu->addAction(tr("&Dark Background"));
     dark->setObjectName(QStringLiteral("darkBackgroundAction"));
     dark->setCheckable(true);

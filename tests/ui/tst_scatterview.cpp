@@ -315,6 +315,21 @@ private slots:
         QVERIFY(countNear(frame, ui::categoricalColor(0, 6), 30) > 100);  // the points keep their colours
         dark->trigger();
         QVERIFY(!view->darkBackground());
+
+        // View > Point Opacity 40%: the points blend with the white background (lighter).
+        const ui::Rgb c0 = ui::categoricalColor(0, 6);
+        const qint64 solid = countNear(view->grabFramebuffer(), c0, 20);
+        QVERIFY(solid > 100);
+        m_window->findChild<QAction*>(QStringLiteral("opacity40"))->trigger();
+        QCOMPARE(view->opacity(), 0.4);
+        const ui::Rgb blended{std::uint8_t(255 - 0.4 * (255 - c0.r)), std::uint8_t(255 - 0.4 * (255 - c0.g)),
+                              std::uint8_t(255 - 0.4 * (255 - c0.b))};
+        const QImage faded = view->grabFramebuffer();
+        qInfo("solid colour pixels %lld -> %lld; 40%% blend pixels %lld", static_cast<long long>(solid),
+              static_cast<long long>(countNear(faded, c0, 20)), static_cast<long long>(countNear(faded, blended, 24)));
+        QVERIFY(countNear(faded, c0, 20) < solid / 2);
+        QVERIFY(countNear(faded, blended, 24) > 50);
+        m_window->findChild<QAction*>(QStringLiteral("opacity100"))->trigger();
     }
 
     void movingPointsAreThinnedThenDrawnInFull() {

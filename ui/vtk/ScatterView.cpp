@@ -287,6 +287,12 @@ void ScatterView::setThreeD(bool threeD) {
     resetCamera();
 }
 
+void ScatterView::setOpacity(double opacity) {
+    m_opacity = std::clamp(opacity, 0.05, 1.0);
+    m_actor->GetProperty()->SetOpacity(m_opacity);
+    update();
+}
+
 void ScatterView::setPerspective(bool perspective) {
     m_perspective = perspective;
     if (m_threeD) {

@@ -71,6 +71,10 @@ public:
     void setPerspective(bool perspective);
     bool perspective() const { return m_perspective; }
 
+    /// Point opacity in (0, 1]: below 1 dense regions read as darker (overplotting shows).
+    void setOpacity(double opacity);
+    double opacity() const { return m_opacity; }
+
     /// Dark (near-black) or white background; the palette colours stay the same.
     void setDarkBackground(bool dark);
     bool darkBackground() const { return m_dark; }
@@ -142,6 +146,7 @@ private:
     bool m_threeD = false;
     bool m_dark = false;
     bool m_perspective = true;
+    double m_opacity = 1.0;
     bool m_cameraFitted = true;
     bool m_fittingCamera = false;
     std::int64_t m_hovered = -1;
