@@ -214,6 +214,21 @@ int write_output(const data::Dataset& ds, const std::string& out, const std::str
 }  // namespace
 
 /// Refuses an output name before any work is done (loading can take seconds).
+void write_embedding(const data::Dataset& source, const FloatVector& coordinates, int dims, const std::string& prefix,
+                     const std::string& out) {
+    data::Dataset embedding;
+    embedding.n = source.n;
+    embedding.d = dims;
+    embedding.features = coordinates;
+    for (int j = 0; j < dims; ++j) embedding.feature_names.push_back(prefix + std::to_string(j + 1));
+    if (const auto* label = source.label()) {
+        embedding.metadata.push_back(*label);
+        embedding.label_column = 0;
+    }
+    embedding.row_ids = source.row_ids;
+    data::write(embedding, out);
+}
+
 void check_output_name(const std::string& out) {
     bool gzipped = false;
     const std::string ext = io::extension(out, &gzipped);

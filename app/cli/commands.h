@@ -34,6 +34,10 @@ data::LoadOptions load_options(const Args& args);
 const std::string& single_input(const Args& args);
 /// Refuses an --out that is not .csv, .npy or .npz before any work is done.
 void check_output_name(const std::string& out);
+/// Writes an embedding of `source`'s rows (n x dims, columns named prefix1, prefix2, ...) to
+/// `out`, with the source's label and row ids.
+void write_embedding(const data::Dataset& source, const FloatVector& coordinates, int dims, const std::string& prefix,
+                     const std::string& out);
 /// --name as a number of type T, `fallback` when absent; a UsageError when it does not parse.
 template <class T>
 T number(const Args& a, const std::string& name, T fallback) {

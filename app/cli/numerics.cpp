@@ -130,17 +130,7 @@ int run_reduce(const Args& a) {
     const data::Dataset ds = data::load(in, load_options(a));
     const reduce::PcaResult r = reduce::pca(ds, o);
 
-    data::Dataset out;
-    out.n = ds.n;
-    out.d = r.k;
-    out.features = r.scores;
-    for (int j = 0; j < r.k; ++j) out.feature_names.push_back("PC" + std::to_string(j + 1));
-    if (const auto* label = ds.label()) {
-        out.metadata.push_back(*label);
-        out.label_column = 0;
-    }
-    out.row_ids = ds.row_ids;
-    data::write(out, a.get("out"));
+    write_embedding(ds, r.scores, r.k, "PC", a.get("out"));
 
     if (a.has("json")) {
         json::Writer w;

@@ -42,17 +42,7 @@ int run_reduce_tsne(const Args& a) {
     const data::Dataset ds = data::load(in, load_options(a));
     const reduce::tsne::Result r = reduce::tsne::run_to_end(ds.features.data(), ds.n, ds.d, o);
 
-    data::Dataset out;
-    out.n = ds.n;
-    out.d = r.dims;
-    out.features = r.embedding;
-    for (int j = 0; j < r.dims; ++j) out.feature_names.push_back("tSNE" + std::to_string(j + 1));
-    if (const auto* label = ds.label()) {
-        out.metadata.push_back(*label);
-        out.label_column = 0;
-    }
-    out.row_ids = ds.row_ids;
-    data::write(out, a.get("out"));
+    write_embedding(ds, r.embedding, r.dims, "tSNE", a.get("out"));
 
     const double total = r.timings.pca + r.timings.neighbors + r.timings.affinities + r.timings.init +
                          r.optimisation_seconds;

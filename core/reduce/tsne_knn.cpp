@@ -228,7 +228,7 @@ Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k) {
             }
         }
         for (std::int64_t q = q0; q < q0 + count; ++q) {
-            // A row whose scores all overflowed float has placeholders left: reported below.
+            // A row whose scores all overflowed float still has unfilled slots: reported below.
             if (std::find(knn.indices.begin() + q * k, knn.indices.begin() + (q + 1) * k,
                           std::numeric_limits<std::int32_t>::max()) != knn.indices.begin() + (q + 1) * k)
                 continue;
