@@ -1,0 +1,164 @@
+// MainWindow, what the scatter view shows: the plotted coordinates (features or an embedding),
+// the colours, hidden classes, the hover tooltip and clusters. The rest of the window (menus,
+// loading, docks) is in MainWindow.cpp.
+#include "MainWindow.h"
+
+#include "ReductionController.h"
+#include "panels/ClusterPanel.h"
+#include "panels/DataPanel.h"
+#include "panels/LegendWidget.h"
+#include "vtk/ColorMaps.h"
+#include "vtk/ScatterView.h"
+
+#include <QBuffer>
+#include <QCursor>
+#include <QImage>
+#include <QLabel>
+#include <QLocale>
+#include <QStatusBar>
+#include <QToolTip>
+
+#include <algorithm>
+
+namespace latentscape::ui {
+
+void MainWindow::runClustering() {
+    if (!m_prepared.dataset) return;
+    const bool onEmbedding = m_clusterPanel->target() == ClusterPanel::Target::Embedding;
+    if (onEmbedding && !m_reduction->hasEmbedding())
+        statusBar()->showMessage(tr("No embedding yet: clustering the original features"), 8000);
+    if (onEmbedding && m_reduction->hasEmbedding())
+        m_clusterPanel->start(m_prepared.dataset, m_reduction->embedding(), m_reduction->embeddingDims());
+    else
+        m_clusterPanel->start(m_prepared.dataset, {}, 0);
+}
+
+void MainWindow::applyClusters(PreparedDataset prepared) {
+    // The same rows with one more column: keep the name, the plotted embedding and the run.
+    if (!prepared.dataset || !m_prepared.dataset || prepared.dataset->n != m_prepared.dataset->n) return;
+    prepared.displayName = m_prepared.displayName;
+    prepared.path = m_prepared.path;
+    const int x = m_dataPanel->xFeature(), y = m_dataPanel->yFeature();
+    m_prepared = std::move(prepared);
+    m_reduction->replaceDataset(m_prepared.dataset);
+    const bool plottingEmbedding = m_dataPanel->plotEmbedding();
+    // Keep the plotted features (setDataset would choose the defaults again) and the embedding.
+    m_prepared.defaultX = x;
+    m_prepared.defaultY = y;
+    m_dataPanel->setDataset(m_prepared);
+    if (m_reduction->hasEmbedding()) m_dataPanel->setEmbeddingAvailable(m_reduction->methodName(), plottingEmbedding);
+    if (!plottingEmbedding) updatePoints();
+    m_dataPanel->setColorColumn(int(m_prepared.dataset->metadata.size()) - 1);  // "cluster", appended last
+    updateColors();
+}
+
+void MainWindow::updatePoints() {
+    if (!m_prepared.dataset) return;
+    const data::Dataset& ds = *m_prepared.dataset;
+    const auto n = std::size_t(ds.n);
+    std::vector<float> x(n, 0.0f), y(n, 0.0f);
+    if (ds.d > 0) {
+        const auto jx = std::min<std::int64_t>(m_dataPanel->xFeature(), ds.d - 1);
+        const auto jy = std::min<std::int64_t>(m_dataPanel->yFeature(), ds.d - 1);
+        for (std::size_t i = 0; i < n; ++i) {
+            const float* r = ds.row(std::int64_t(i));
+            x[i] = r[jx];
+            y[i] = r[jy];
+        }
+    }
+    m_scatterView->setPoints(x.data(), y.data(), n);
+    const auto name = [&ds](int j) {
+        return j >= 0 && std::size_t(j) < ds.feature_names.size() ? QString::fromStdString(ds.feature_names[std::size_t(j)])
+                                                                   : QString();
+    };
+    if (ds.d > 0) m_scatterView->setAxisLabels(name(m_dataPanel->xFeature()), name(m_dataPanel->yFeature()));
+    else m_scatterView->setAxisLabels({}, {});
+}
+
+void MainWindow::updateColors() {
+    if (!m_prepared.dataset) return;
+    const data::Dataset& ds = *m_prepared.dataset;
+    const int column = m_dataPanel->colorColumn();
+    const int feature = m_dataPanel->colorFeature();
+    std::vector<std::uint8_t> colors;
+    if (feature >= 0 && feature < ds.d)
+        colors = numberColors(ds.features.data() + feature, std::size_t(ds.n), std::size_t(ds.d),
+                              featureRange(ds, feature), m_dataPanel->colorMap());
+    else if (column >= 0 && std::size_t(column) < ds.metadata.size())
+        colors = columnColors(ds.metadata[std::size_t(column)], m_prepared.columns[std::size_t(column)].range,
+                              m_dataPanel->colorMap());
+    else
+        colors = uniformColors(std::size_t(ds.n));
+    m_scatterView->setColors(colors.data(), std::size_t(ds.n));
+}
+
+void MainWindow::updateVisibility() {
+    if (!m_prepared.dataset) return;
+    const data::Dataset& ds = *m_prepared.dataset;
+    const std::vector<std::int32_t>& hidden = m_dataPanel->legend()->hiddenCodes();
+    const int column = m_dataPanel->colorColumn();
+    if (hidden.empty() || column < 0 || std::size_t(column) >= ds.metadata.size() ||
+        ds.metadata[std::size_t(column)].kind != data::ColumnKind::Categorical) {
+        m_scatterView->setVisibility({});
+        return;
+    }
+    const auto& codes = ds.metadata[std::size_t(column)].codes;
+    std::vector<std::uint8_t> visible(codes.size());
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        visible[i] = std::binary_search(hidden.begin(), hidden.end(), codes[i] < 0 ? -1 : codes[i]) ? 0 : 1;
+    m_scatterView->setVisibility(visible);
+}
+
+QString MainWindow::pointDescription(std::int64_t index) const {
+    if (!m_prepared.dataset || index < 0 || index >= m_prepared.dataset->n) return {};
+    const data::Dataset& ds = *m_prepared.dataset;
+    const auto i = std::size_t(index);
+    const QLocale locale;
+    QString html = tr("<b>Point %1</b>").arg(locale.toString(qlonglong(index)));
+    if (!ds.row_ids.empty()) html += tr(" &nbsp;id <b>%1</b>").arg(QString::fromStdString(ds.row_ids[i]).toHtmlEscaped());
+    if (!ds.images.empty() && ds.images.channels == 1) {
+        // The image itself, three times its size, inline.
+        const data::ImageStack& im = ds.images;
+        QImage image(im.image(i), im.width, im.height, im.width, QImage::Format_Grayscale8);
+        QByteArray png;
+        QBuffer buffer(&png);
+        buffer.open(QIODevice::WriteOnly);
+        image.scaled(im.width * 3, im.height * 3).save(&buffer, "PNG");
+        html += QStringLiteral("<br><img src=\"data:image/png;base64,%1\">").arg(QString::fromLatin1(png.toBase64()));
+    }
+    html += QStringLiteral("<table>");
+    const std::size_t shown = std::min<std::size_t>(ds.metadata.size(), 12);
+    for (std::size_t c = 0; c < shown; ++c) {
+        const data::MetadataColumn& column = ds.metadata[c];
+        html += QStringLiteral("<tr><td>%1</td><td>&nbsp;%2</td></tr>")
+                    .arg(QString::fromStdString(column.name).toHtmlEscaped(),
+                         QString::fromStdString(column.value_string(i)).toHtmlEscaped());
+    }
+    if (m_reduction->hasEmbedding()) {
+        const int dims = m_reduction->embeddingDims();
+        QStringList coords;
+        for (int a = 0; a < dims; ++a) coords << locale.toString(m_reduction->embedding()[i * std::size_t(dims) + std::size_t(a)], 'g', 4);
+        html += QStringLiteral("<tr><td>%1</td><td>&nbsp;(%2)</td></tr>").arg(m_reduction->methodName(), coords.join(QStringLiteral(", ")));
+    }
+    html += QStringLiteral("</table>");
+    return html;
+}
+
+void MainWindow::showPointTooltip(std::int64_t index) {
+    if (index < 0) {
+        QToolTip::hideText();
+        return;
+    }
+    QToolTip::showText(QCursor::pos(), pointDescription(index), m_scatterView);
+}
+
+void MainWindow::showCursorPosition(double x, double y) {
+    if (!m_prepared.dataset || m_prepared.dataset->d == 0) return;
+    // The axes' own names: features, or the embedding's components when one is plotted.
+    const QLocale locale;
+    m_cursorLabel->setText(tr("%1 = %2   %3 = %4")
+                               .arg(m_scatterView->xAxisLabel(), locale.toString(x, 'g', 5),
+                                    m_scatterView->yAxisLabel(), locale.toString(y, 'g', 5)));
+}
+
+}  // namespace latentscape::ui
