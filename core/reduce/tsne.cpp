@@ -133,8 +133,12 @@ struct State {
 
 }  // namespace internal
 
-Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options& options) {
+Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options& options,
+                  const std::function<bool()>& canceled) {
     validate(X, n, d, options);
+    const auto check = [&canceled] {
+        if (canceled && canceled()) throw Canceled();
+    };
     auto s = std::make_unique<internal::State>();
     s->options = options;
     s->n = n;
@@ -159,6 +163,7 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
         s->timings.pca = seconds_since(start);
     }
     s->input_dims = int(input_d);
+    check();
 
     // Neighbours: k = 3 x perplexity, as in bhtsne / FIt-SNE / openTSNE.
     start = Clock::now();
@@ -168,8 +173,9 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
         s->neighbors = double(n) * double(n) * double(input_d) <= exact_neighbors_work ? Neighbors::Exact
                                                                                         : Neighbors::Approximate;
     const internal::Knn knn = s->neighbors == Neighbors::Exact
-                                  ? internal::exact_knn(input, n, input_d, s->k)
-                                  : internal::approximate_knn(input, n, input_d, s->k, options.seed);
+                                  ? internal::exact_knn(input, n, input_d, s->k, canceled)
+                                  : internal::approximate_knn(input, n, input_d, s->k, options.seed, canceled);
+    check();
     s->timings.neighbors = seconds_since(start);
 
     start = Clock::now();
@@ -179,6 +185,7 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
         if (p > 0.0) plogp += p * std::log(p);
     s->sum_p_log_p = plogp;
     s->timings.affinities = seconds_since(start);
+    check();
 
     // Initial embedding.
     start = Clock::now();

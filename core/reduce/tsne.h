@@ -24,6 +24,8 @@
 #include "common/default_init.h"
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -156,9 +158,14 @@ public:
     const std::vector<double>& p_values() const;
 
 private:
-    friend Status initialize(const float*, std::int64_t, std::int64_t, const Options&);
+    friend Status initialize(const float*, std::int64_t, std::int64_t, const Options&, const std::function<bool()>&);
     explicit Status(std::unique_ptr<internal::State> state);
     std::unique_ptr<internal::State> state_;
+};
+
+/// Thrown by initialize() when its `canceled` callback answered true.
+struct Canceled : std::exception {
+    const char* what() const noexcept override { return "t-SNE canceled"; }
 };
 
 /// Prepares a t-SNE run of the n x d row-major matrix X: preprocessing PCA, neighbours,
@@ -166,7 +173,10 @@ private:
 /// n < 4, d < 1, X holds a NaN or an infinity (row and column named), every row is the same
 /// point, perplexity < 1 or >= (n - 1) / 3, or another option is out of its documented range
 /// (e.g. the FFT gradient in 3-D).
-Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options& options = {});
+/// `canceled`, when given, is polled between the phases and inside the neighbour search (from
+/// any thread, every few milliseconds); once it answers true, initialize() throws Canceled.
+Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options& options = {},
+                  const std::function<bool()>& canceled = {});
 
 /// A finished run, for callers that do not watch it.
 struct Result {

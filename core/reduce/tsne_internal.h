@@ -3,6 +3,7 @@
 /// the forces. Every function is deterministic and independent of the thread count.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -21,11 +22,14 @@ struct Knn {
 /// the n x n distance matrix never exists. The k survivors' distances are then recomputed in
 /// double and re-sorted, so near-ties are ranked by the true distance. Requires 1 <= k < n and
 /// n < 2^31.
-Knn exact_knn(const float* X, std::int64_t n, std::int64_t d, int k);
+/// `canceled`, when given, is polled between blocks of queries (from any thread); once it answers
+/// true the search stops and throws tsne::Canceled.
+Knn exact_knn(const float* X, std::int64_t n, std::int64_t d, int k, const std::function<bool()>& canceled = {});
 
 /// Approximate neighbours from an hnswlib graph (M = 16, ef_construction = 100), built
 /// sequentially so the graph depends on the seed only; queried in parallel with ef = max(2k, 64).
-Knn approximate_knn(const float* X, std::int64_t n, std::int64_t d, int k, std::uint64_t seed);
+Knn approximate_knn(const float* X, std::int64_t n, std::int64_t d, int k, std::uint64_t seed,
+                    const std::function<bool()>& canceled = {});
 
 /// Bandwidth of one point: beta = 1 / (2 sigma^2) such that the conditional distribution
 /// p_j = exp(-beta (d_j - d_0)) / sum has entropy log(perplexity) (to 1e-10, by bisection).

@@ -3,6 +3,7 @@
 #include "reduce/tsne_internal.h"
 
 #include "common/parallel.h"
+#include "reduce/tsne.h"
 
 #include <hnswlib/hnswlib.h>
 
@@ -11,6 +12,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -160,7 +162,7 @@ void check_knn_arguments(std::int64_t n, std::int64_t d, int k) {
 
 }  // namespace
 
-Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k) {
+Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k, const std::function<bool()>& canceled) {
     check_knn_arguments(n, d, k);
     // Centred first: the scores |x_j|^2 - 2 x_i.x_j cancel catastrophically in float when the
     // data sit far from the origin (raw years, prices, coordinates); distances do not change.
@@ -201,7 +203,13 @@ Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k) {
     const std::int64_t panels_per_chunk = std::max<std::int64_t>(1, chunk_floats / (d * lanes));
     const std::int64_t blocks = (n + query_block - 1) / query_block;
     std::vector<std::vector<std::pair<double, std::int32_t>>> scratch(std::size_t(parallel::max_threads()));
+    std::atomic<bool> stop{false};
     parallel::for_each_with_thread(blocks, [&](int thread, std::int64_t b) {
+        // Polled per block of queries (a few milliseconds each); blocks after a cancel are skipped.
+        if (stop.load(std::memory_order_relaxed) || (canceled && canceled())) {
+            stop = true;
+            return;
+        }
         const std::int64_t q0 = b * query_block;
         const std::int64_t count = std::min(query_block, n - q0);
         std::vector<float> thresholds(std::size_t(query_block), std::numeric_limits<float>::infinity());
@@ -236,6 +244,7 @@ Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k) {
                        scratch[std::size_t(thread)]);
         }
     });
+    if (stop) throw Canceled();
     const auto unfilled = std::find(knn.indices.begin(), knn.indices.end(), std::numeric_limits<std::int32_t>::max());
     if (unfilled != knn.indices.end())
         throw std::invalid_argument("neighbour search: row " + std::to_string((unfilled - knn.indices.begin()) / k + 1) +
@@ -243,12 +252,16 @@ Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k) {
     return knn;
 }
 
-Knn approximate_knn(const float* X, std::int64_t n, std::int64_t d, int k, std::uint64_t seed) {
+Knn approximate_knn(const float* X, std::int64_t n, std::int64_t d, int k, std::uint64_t seed,
+                    const std::function<bool()>& canceled) {
     check_knn_arguments(n, d, k);
     hnswlib::L2Space space(static_cast<std::size_t>(d));
     hnswlib::HierarchicalNSW<float> index(&space, std::size_t(n), 16, 100, std::size_t(seed));
     // Sequential insertion: a parallel build would make the graph depend on thread timing.
-    for (std::int64_t i = 0; i < n; ++i) index.addPoint(X + i * d, hnswlib::labeltype(i));
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (canceled && i % 1024 == 0 && canceled()) throw Canceled();
+        index.addPoint(X + i * d, hnswlib::labeltype(i));
+    }
     index.setEf(std::size_t(std::max(2 * k, 64)));
 
     Knn knn;

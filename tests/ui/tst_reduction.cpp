@@ -275,6 +275,24 @@ private slots:
         QCOMPARE(reduction()->embeddingIteration(), 300);
     }
 
+    void cancelDuringTheNeighbourSearch() {
+        // 40,000 x 30: the exact neighbour search alone takes a good part of a second.
+        const auto ds = blobs(40000, 30, 6);
+        show(ds);
+        QSignalSpy finished(reduction(), &ui::ReductionController::runFinished);
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTest::qWait(100);  // inside the set-up
+        QCOMPARE(reduction()->framesShown(), 0);
+        QElapsedTimer clock;
+        clock.start();
+        QTest::mouseClick(panel()->cancelButton(), Qt::LeftButton);
+        QCOMPARE(finished.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(reduction()->workersAlive() == 0, 5000);
+        qInfo("set-up canceled: worker gone %lld ms after Cancel", static_cast<long long>(clock.elapsed()));
+        QVERIFY2(clock.elapsed() < 250, "the neighbour search did not stop promptly");
+        QCOMPARE(reduction()->framesShown(), 0);
+    }
+
     void pauseHoldsTheIteration() {
         const auto ds = blobs(3000, 10, 4);
         show(ds);

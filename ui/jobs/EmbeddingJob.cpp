@@ -23,8 +23,9 @@ class TsneMethod : public IterativeMethod {
 public:
     TsneMethod(std::shared_ptr<const data::Dataset> dataset, const reduce::tsne::Options& options)
         : m_dataset(std::move(dataset)), m_options(options) {}
-    void initialize() override {
-        m_status.emplace(reduce::tsne::initialize(m_dataset->features.data(), m_dataset->n, m_dataset->d, m_options));
+    void initialize(const std::function<bool()>& canceled) override {
+        m_status.emplace(
+            reduce::tsne::initialize(m_dataset->features.data(), m_dataset->n, m_dataset->d, m_options, canceled));
         m_y = m_status->initial_embedding();
     }
     int iteration() const override { return m_status ? m_status->iteration() : 0; }
@@ -48,7 +49,7 @@ class PcaMethod : public IterativeMethod {
 public:
     PcaMethod(std::shared_ptr<const data::Dataset> dataset, const reduce::PcaOptions& options)
         : m_dataset(std::move(dataset)), m_options(options) {}
-    void initialize() override { m_result = reduce::pca(*m_dataset, m_options); }
+    void initialize(const std::function<bool()>&) override { m_result = reduce::pca(*m_dataset, m_options); }
     int iteration() const override { return m_result ? 1 : 0; }
     int maxIterations() const override { return 1; }
     void run(int) override {}
@@ -142,7 +143,7 @@ void EmbeddingJob::work() {
     setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
     QString error;
     try {
-        m_method->initialize();
+        m_method->initialize([this] { return m_cancel.load(std::memory_order_relaxed); });
         if (!m_cancel) {
             emit optimisationStarted();
             double lastCost = std::numeric_limits<double>::quiet_NaN();
@@ -170,6 +171,8 @@ void EmbeddingJob::work() {
                 publish(done, lastCost);
             }
         }
+    } catch (const reduce::tsne::Canceled&) {
+        // Stopped during the set-up: a cancel, not an error.
     } catch (const std::exception& e) {
         error = QString::fromUtf8(e.what());
     }

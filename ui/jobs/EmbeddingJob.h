@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,7 +31,8 @@ class IterativeMethod {
 public:
     virtual ~IterativeMethod() = default;
     /// Expensive set-up (neighbours, affinities...). May throw std::exception with a message.
-    virtual void initialize() = 0;
+    /// `canceled` answers true once the job is canceled; methods that can, stop early then.
+    virtual void initialize(const std::function<bool()>& canceled) = 0;
     virtual int iteration() const = 0;
     virtual int maxIterations() const = 0;
     /// Advances to iteration `until` (or the end).

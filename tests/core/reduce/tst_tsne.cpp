@@ -12,6 +12,9 @@
 
 #include <QtTest>
 
+#include <atomic>
+#include <functional>
+
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -477,6 +480,22 @@ private slots:
         } catch (const std::invalid_argument& e) {
             QVERIFY2(QString(e.what()).contains(message), e.what());
         }
+    }
+
+    void setupCanBeCanceled() {
+        const auto X = gaussian(3000, 10, 4, 3);
+        std::atomic<int> polls{0};
+        // Answers "cancel" from its fifth poll on: inside the neighbour search.
+        const std::function<bool()> canceled = [&polls] { return ++polls > 4; };
+        QVERIFY_THROWS_EXCEPTION(tsne::Canceled, tsne::initialize(X.data(), 3000, 10, {}, canceled));
+        tsne::Options approx;
+        approx.neighbors = tsne::Neighbors::Approximate;
+        polls = 0;
+        QVERIFY_THROWS_EXCEPTION(tsne::Canceled, tsne::initialize(X.data(), 3000, 10, approx, canceled));
+        // A callback that never cancels changes nothing.
+        auto a = tsne::initialize(X.data(), 3000, 10, {}, [] { return false; });
+        auto b = tsne::initialize(X.data(), 3000, 10, {});
+        QVERIFY(a.p_values() == b.p_values());
     }
 
     void duplicatePointsAreFine() {
