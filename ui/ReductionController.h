@@ -91,6 +91,8 @@ private:
     int m_iteration = 0;
     int m_frames = 0;
     bool m_display = true;
+    QElapsedTimer m_drawClock;
+    double m_frameCostMs = 0.0;
     void draw();
 };
 
