@@ -53,6 +53,18 @@ inline std::shared_ptr<const data::Dataset> smallBlobs() {
 }
 
 
+// A shown 1000 x 700 window holding `dataset`, its first frame rendered. Fails the current test
+// (check QTest::currentTestFailed()) when the window does not come up or the dataset is not shown.
+inline void showWindow(std::unique_ptr<ui::MainWindow>& window, std::shared_ptr<const data::Dataset> dataset) {
+    window = std::make_unique<ui::MainWindow>();
+    window->resize(1000, 700);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    window->setDataset(dataset, QStringLiteral("blobs"));
+    QTRY_COMPARE(window->dataset(), dataset);
+    QCOMPARE(window->scatterView()->pointCount(), std::size_t(dataset->n));
+}
+
 inline bool near(QRgb pixel, ui::Rgb color, int tolerance) {
     return std::abs(qRed(pixel) - color.r) + std::abs(qGreen(pixel) - color.g) +
                std::abs(qBlue(pixel) - color.b) <= tolerance;

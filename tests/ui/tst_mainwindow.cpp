@@ -19,14 +19,8 @@ private:
 
     // A shown window holding the blobs, its first frame rendered.
     void showWindowWithBlobs() {
-        m_window = std::make_unique<ui::MainWindow>();
-        m_window->resize(1000, 700);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         m_blobs = smallBlobs();
-        m_window->setDataset(m_blobs, QStringLiteral("blobs"));
-        QTRY_COMPARE(m_window->dataset(), m_blobs);
-        QCOMPARE(m_window->scatterView()->pointCount(), std::size_t(m_blobs->n));
+        showWindow(m_window, m_blobs);
     }
 
 private slots:

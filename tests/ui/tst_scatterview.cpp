@@ -20,14 +20,8 @@ private:
 
     // A shown window holding the blobs, its first frame rendered.
     void showWindowWithBlobs() {
-        m_window = std::make_unique<ui::MainWindow>();
-        m_window->resize(1000, 700);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
         m_blobs = smallBlobs();
-        m_window->setDataset(m_blobs, QStringLiteral("blobs"));
-        QTRY_COMPARE(m_window->dataset(), m_blobs);
-        QCOMPARE(m_window->scatterView()->pointCount(), std::size_t(m_blobs->n));
+        showWindow(m_window, m_blobs);
     }
 
 private slots:
@@ -377,12 +371,8 @@ private slots:
         ds->metadata.push_back(data::MetadataColumn::categorical("kind", {0, 1, 2}, {"apple", "pear", "plum"}));
         ds->label_column = 0;
         ds->check_consistent();
-        m_window = std::make_unique<ui::MainWindow>();
-        m_window->resize(1000, 700);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-        m_window->setDataset(ds, QStringLiteral("three"));
-        QTRY_COMPARE(m_window->dataset(), std::shared_ptr<const data::Dataset>(ds));
+        showWindow(m_window, ds);
+        if (QTest::currentTestFailed()) return;
         ui::ScatterView* view = m_window->scatterView();
         QCoreApplication::processEvents();
 
