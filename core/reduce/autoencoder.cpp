@@ -1,0 +1,435 @@
+// Training of the autoencoder: options, data checks, initialisation, mini-batches, Adam, epochs.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"  // GCC bug 105593, see autoencoder_net.cpp
+#endif
+
+#include "reduce/autoencoder.h"
+
+#include "common/file_io.h"
+#include "common/parallel.h"
+#include "common/rng.h"
+#include "reduce/autoencoder_internal.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+
+namespace latentscape::reduce::autoencoder {
+
+using internal::Mat;
+
+namespace internal {
+
+struct State {
+    const float* X = nullptr;
+    std::int64_t n = 0;
+    std::int64_t d = 0;
+    Options options;
+    std::vector<int> hidden;
+    bool sigmoid = false;
+    Architecture arch;
+    LossSpec spec;
+    Params<float> params, grad, m, v;
+    Workspace<float> ws;
+    Mat<float> batch, eps;
+    std::vector<float> mean, scale;  // standardisation, empty when off
+    Eigen::VectorXf mean_, scale_;   // the same, aligned (see Params)
+    std::vector<std::int64_t> train_rows, val_rows, order;
+    std::int64_t steps_per_epoch = 0;
+    std::int64_t max_steps = 0;
+    std::int64_t step = 0;
+    int epoch = 0;
+    bool stopped_early = false;
+    double epoch_loss_sum = 0.0;
+    std::int64_t epoch_samples = 0;
+    double last_epoch_loss = std::numeric_limits<double>::quiet_NaN();
+    double best_validation = std::numeric_limits<double>::infinity();
+    int epochs_since_best = 0;
+    std::vector<EpochRecord> history;
+    double seconds = 0.0;       // in run_steps() before the current call
+    std::chrono::steady_clock::time_point run_start;
+
+    bool finished() const { return stopped_early || step >= max_steps; }
+
+    /// Columns of the batch: rows `rows` of X, standardised.
+    void gather(const std::int64_t* rows, std::int64_t count) {
+        batch.resize(d, count);
+        for (std::int64_t j = 0; j < count; ++j) {
+            const Eigen::Map<const Eigen::VectorXf> x(X + rows[j] * d, d);
+            batch.col(j) = x;
+            if (!mean.empty()) batch.col(j) = ((batch.col(j) - mean_).array() / scale_.array()).matrix();
+        }
+    }
+
+    void adam(std::int64_t t) {
+        const Options& o = options;
+        const float b1 = float(o.adam_beta1), b2 = float(o.adam_beta2);
+        const float bc1 = float(1.0 - std::pow(o.adam_beta1, double(t)));
+        const float bc2_sqrt = float(std::sqrt(1.0 - std::pow(o.adam_beta2, double(t))));
+        const float step_size = float(o.learning_rate) / bc1;
+        const float eps_ = float(o.adam_epsilon);
+        const float decay = float(1.0 - o.learning_rate * o.weight_decay);
+        const bool decayed = o.weight_decay > 0.0;
+        const std::int64_t size = static_cast<std::int64_t>(params.data.size());
+        constexpr std::int64_t chunk = 16384;
+        float* p = params.data.data();
+        float* mm = m.data.data();
+        float* vv = v.data.data();
+        const float* g = grad.data.data();
+        parallel::for_each((size + chunk - 1) / chunk, [&](std::int64_t c) {
+            const std::int64_t end = std::min(size, (c + 1) * chunk);
+            for (std::int64_t i = c * chunk; i < end; ++i) {
+                if (decayed) p[i] *= decay;
+                mm[i] = b1 * mm[i] + (1.0f - b1) * g[i];
+                vv[i] = b2 * vv[i] + (1.0f - b2) * g[i] * g[i];
+                p[i] -= step_size * mm[i] / (std::sqrt(vv[i]) / bc2_sqrt + eps_);
+            }
+        }, size > 4 * chunk);
+    }
+
+    double validation_loss() {
+        if (val_rows.empty()) return std::numeric_limits<double>::quiet_NaN();
+        const std::int64_t B = options.batch_size;
+        double sum = 0.0;
+        const Mat<float> no_noise;
+        for (std::int64_t r0 = 0; r0 < std::int64_t(val_rows.size()); r0 += B) {
+            const std::int64_t count = std::min<std::int64_t>(B, std::int64_t(val_rows.size()) - r0);
+            gather(val_rows.data() + r0, count);
+            sum += loss_and_gradient<float>(arch, params, batch, no_noise, spec, nullptr, ws) * double(count);
+        }
+        return sum / double(val_rows.size());
+    }
+
+    void one_step() {
+        const std::int64_t n_train = static_cast<std::int64_t>(train_rows.size());
+        const std::int64_t s = step % steps_per_epoch;
+        if (s == 0) {
+            // A new epoch: a fresh shuffle of the training rows from the seed and the epoch.
+            order = train_rows;
+            Rng rng = Rng::stream(options.seed, 0x5348554646ull + std::uint64_t(epoch));
+            for (std::int64_t i = n_train - 1; i > 0; --i)
+                std::swap(order[std::size_t(i)], order[std::size_t(rng.below(std::uint64_t(i) + 1))]);
+            epoch_loss_sum = 0.0;
+            epoch_samples = 0;
+        }
+        const std::int64_t r0 = s * options.batch_size;
+        const std::int64_t count = std::min<std::int64_t>(options.batch_size, n_train - r0);
+        gather(order.data() + r0, count);
+        if (arch.variational) {
+            eps.resize(arch.latent_dims, count);
+            Rng rng = Rng::stream(options.seed ^ 0x4e4f495345ull, std::uint64_t(step));
+            for (Eigen::Index c = 0; c < eps.cols(); ++c)
+                for (Eigen::Index r = 0; r < eps.rows(); ++r) eps(r, c) = float(rng.normal());
+        }
+        const double loss = loss_and_gradient<float>(arch, params, batch, eps, spec, &grad, ws);
+        if (!std::isfinite(loss)) {
+            std::ostringstream msg;
+            msg << "autoencoder: training diverged at epoch " << epoch + 1 << ", step " << step + 1
+                << " (the loss is not finite): lower the learning rate (" << options.learning_rate << ")";
+            throw std::runtime_error(msg.str());
+        }
+        ++step;
+        adam(step);
+        epoch_loss_sum += loss * double(count);
+        epoch_samples += count;
+        if (step % steps_per_epoch == 0) end_epoch();
+    }
+
+    void end_epoch() {
+        ++epoch;
+        EpochRecord r;
+        r.epoch = epoch;
+        r.train_loss = epoch_loss_sum / double(epoch_samples);
+        last_epoch_loss = r.train_loss;
+        epoch_loss_sum = 0.0;
+        epoch_samples = 0;
+        r.validation_loss = validation_loss();
+        r.seconds = seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+        if (!val_rows.empty()) {
+            if (r.validation_loss < best_validation) {
+                best_validation = r.validation_loss;
+                epochs_since_best = 0;
+            } else {
+                ++epochs_since_best;
+            }
+            if (options.patience > 0 && epochs_since_best >= options.patience) stopped_early = true;
+        }
+        history.push_back(r);
+    }
+};
+
+}  // namespace internal
+
+namespace {
+
+[[noreturn]] void bad(const std::string& what) { throw std::invalid_argument("autoencoder: " + what); }
+
+std::string num(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+void validate(const Options& o, std::int64_t n, std::int64_t d, const float* X) {
+    if (!X && n > 0) bad("no data");
+    if (n < 2) bad("needs at least 2 rows, got " + std::to_string(n));
+    if (d < 1) bad("needs at least 1 column, got " + std::to_string(d));
+    if (d > 1'000'000) bad("too many columns (" + std::to_string(d) + "; at most 1,000,000)");
+    if (o.latent_dims < 1 || o.latent_dims > 65536)
+        bad("latent dimensions (" + std::to_string(o.latent_dims) + ") must be in [1, 65536]");
+    if (o.hidden) {
+        if (o.hidden->size() > 16) bad("at most 16 hidden layers, got " + std::to_string(o.hidden->size()));
+        for (std::size_t i = 0; i < o.hidden->size(); ++i) {
+            const int h = (*o.hidden)[i];
+            if (h < 1 || h > 65536)
+                bad("hidden layer " + std::to_string(i + 1) + " has " + std::to_string(h) + " units; each must be in [1, 65536]");
+        }
+    }
+    if (o.epochs < 1 || o.epochs > 1'000'000) bad("epochs (" + std::to_string(o.epochs) + ") must be in [1, 1000000]");
+    if (o.batch_size < 1 || o.batch_size > 1 << 20)
+        bad("batch size (" + std::to_string(o.batch_size) + ") must be in [1, 1048576]");
+    if (!(o.learning_rate > 0.0) || !std::isfinite(o.learning_rate))
+        bad("learning rate (" + num(o.learning_rate) + ") must be > 0");
+    if (!(o.adam_beta1 >= 0.0 && o.adam_beta1 < 1.0)) bad("Adam beta1 (" + num(o.adam_beta1) + ") must be in [0, 1)");
+    if (!(o.adam_beta2 >= 0.0 && o.adam_beta2 < 1.0)) bad("Adam beta2 (" + num(o.adam_beta2) + ") must be in [0, 1)");
+    if (!(o.adam_epsilon > 0.0) || !std::isfinite(o.adam_epsilon)) bad("Adam epsilon (" + num(o.adam_epsilon) + ") must be > 0");
+    if (!(o.weight_decay >= 0.0) || !std::isfinite(o.weight_decay) || o.learning_rate * o.weight_decay >= 1.0)
+        bad("weight decay (" + num(o.weight_decay) + ") must be >= 0 and below 1 / learning rate");
+    if (!(o.beta >= 0.0) || !std::isfinite(o.beta)) bad("beta (" + num(o.beta) + ") must be >= 0");
+    if (!(o.validation_fraction >= 0.0 && o.validation_fraction <= 0.5))
+        bad("held-out fraction (" + num(o.validation_fraction) + ") must be in [0, 0.5]");
+    if (o.patience < 0) bad("patience (" + std::to_string(o.patience) + ") must be >= 0");
+    if (o.standardize && o.output == Output::Sigmoid)
+        bad("the sigmoid output cannot reach standardised values: use the linear output or no standardisation");
+    if (o.standardize && o.loss == Loss::Bce) bad("the bce loss needs values in [0, 1]: turn standardisation off");
+}
+
+}  // namespace
+
+std::vector<int> default_hidden(std::int64_t input_dims) {
+    if (input_dims >= 256) return {512, 128};
+    if (input_dims >= 32) return {128, 32};
+    return {32, 16};
+}
+
+Status::Status(std::unique_ptr<internal::State> state) : state_(std::move(state)) {}
+Status::Status(Status&&) noexcept = default;
+Status& Status::operator=(Status&&) noexcept = default;
+Status::~Status() = default;
+
+std::int64_t Status::n() const { return state_->n; }
+std::int64_t Status::training_rows() const { return std::int64_t(state_->train_rows.size()); }
+std::int64_t Status::validation_rows() const { return std::int64_t(state_->val_rows.size()); }
+std::int64_t Status::steps_per_epoch() const { return state_->steps_per_epoch; }
+std::int64_t Status::step() const { return state_->step; }
+std::int64_t Status::max_steps() const { return state_->max_steps; }
+int Status::epoch() const { return state_->epoch; }
+int Status::max_epochs() const { return state_->options.epochs; }
+bool Status::finished() const { return state_->finished(); }
+bool Status::stopped_early() const { return state_->stopped_early; }
+const std::vector<EpochRecord>& Status::history() const { return state_->history; }
+double Status::training_seconds() const { return state_->seconds; }
+const std::vector<int>& Status::hidden() const { return state_->hidden; }
+bool Status::sigmoid_output() const { return state_->sigmoid; }
+
+double Status::loss() const {
+    const internal::State& s = *state_;
+    return s.epoch_samples > 0 ? s.epoch_loss_sum / double(s.epoch_samples) : s.last_epoch_loss;
+}
+
+void Status::run_steps(std::int64_t until) {
+    internal::State& s = *state_;
+    s.run_start = std::chrono::steady_clock::now();
+    until = std::min(until, s.max_steps);
+    while (!s.finished() && s.step < until) s.one_step();
+    s.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s.run_start).count();
+}
+
+void Status::run_epochs(int until) {
+    const std::int64_t target = std::int64_t(std::min(until, max_epochs())) * state_->steps_per_epoch;
+    run_steps(target);
+}
+
+Model Status::model() const {
+    const internal::State& s = *state_;
+    Model m;
+    m.input_dims = static_cast<int>(s.d);
+    m.latent_dims = s.options.latent_dims;
+    m.variational = s.options.variational;
+    m.activation = s.options.activation;
+    m.sigmoid_output = s.sigmoid;
+    m.hidden = s.hidden;
+    m.mean = s.mean;
+    m.scale = s.scale;
+    internal::store_params(s.params, s.arch, m);
+    return m;
+}
+
+Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options& options) {
+    validate(options, n, d, X);
+    auto s = std::make_unique<internal::State>();
+    s->X = X;
+    s->n = n;
+    s->d = d;
+    s->options = options;
+    s->hidden = options.hidden ? *options.hidden : default_hidden(d);
+
+    // Non-finite values, then the range (for the output activation and the loss).
+    const std::int64_t bad_row = parallel::first_index_where(n, [&](std::int64_t i) {
+        for (std::int64_t j = 0; j < d; ++j)
+            if (!std::isfinite(X[i * d + j])) return true;
+        return false;
+    });
+    if (bad_row < n) {
+        std::int64_t col = 0;
+        while (std::isfinite(X[bad_row * d + col])) ++col;
+        bad("row " + std::to_string(bad_row + 1) + ", column " + std::to_string(col + 1) + " is " +
+            (std::isnan(X[bad_row * d + col]) ? "NaN" : "infinite"));
+    }
+    if (options.standardize) {
+        s->mean.assign(std::size_t(d), 0.0f);
+        s->scale.assign(std::size_t(d), 1.0f);
+        parallel::for_each(d, [&](std::int64_t j) {
+            double sum = 0.0, sq = 0.0;
+            for (std::int64_t i = 0; i < n; ++i) sum += X[i * d + j];
+            const double mu = sum / double(n);
+            for (std::int64_t i = 0; i < n; ++i) sq += (X[i * d + j] - mu) * (X[i * d + j] - mu);
+            const double sd = std::sqrt(sq / double(n));
+            s->mean[std::size_t(j)] = float(mu);
+            s->scale[std::size_t(j)] = sd > 1e-12 * std::max(1.0, std::abs(mu)) ? float(sd) : 1.0f;
+        });
+        s->mean_ = Eigen::Map<const Eigen::VectorXf>(s->mean.data(), d);
+        s->scale_ = Eigen::Map<const Eigen::VectorXf>(s->scale.data(), d);
+        s->sigmoid = false;
+    } else {
+        const std::int64_t outside = parallel::first_index_where(n, [&](std::int64_t i) {
+            for (std::int64_t j = 0; j < d; ++j)
+                if (X[i * d + j] < 0.0f || X[i * d + j] > 1.0f) return true;
+            return false;
+        });
+        const bool unit = outside == n;
+        auto where = [&] {
+            std::int64_t col = 0;
+            while (X[outside * d + col] >= 0.0f && X[outside * d + col] <= 1.0f) ++col;
+            return "row " + std::to_string(outside + 1) + ", column " + std::to_string(col + 1) + " is " +
+                   num(X[outside * d + col]);
+        };
+        if (options.loss == Loss::Bce && !unit) bad("the bce loss needs values in [0, 1]; " + where());
+        if (options.loss == Loss::Bce && options.output == Output::Linear)
+            bad("the bce loss needs the sigmoid output");
+        if (options.output == Output::Sigmoid && !unit)
+            bad("the sigmoid output only reaches (0, 1); " + where() + ": use the linear output");
+        s->sigmoid = options.output == Output::Sigmoid || (options.output == Output::Auto && unit);
+    }
+
+    // Memory: parameters four times (weights, gradient, two Adam moments) and the batch's
+    // activations; a wrong layer size should fail here, not thrash.
+    s->arch = internal::make_architecture(int(d), options.latent_dims, s->hidden, options.activation, s->sigmoid,
+                                          options.variational);
+    double params = 0.0, units = 0.0;
+    for (int l = 0; l < s->arch.layers(); ++l) {
+        params += double(s->arch.in[l]) * s->arch.out[l] + s->arch.out[l];
+        units += s->arch.out[l];
+    }
+    const double bytes = 4.0 * (4.0 * params + 4.0 * units * double(options.batch_size));
+    if (params > 2e9 || bytes > double(io::available_memory()))
+        throw std::runtime_error("autoencoder: the network (" + num(params) + " parameters, " +
+                                 num(std::round(bytes / 1048576.0)) + " MiB to train) does not fit in memory");
+
+    // Held-out rows from the seed; the rest train.
+    std::vector<std::int64_t> rows(static_cast<std::size_t>(n));
+    std::iota(rows.begin(), rows.end(), std::int64_t(0));
+    const std::int64_t n_val = static_cast<std::int64_t>(std::floor(options.validation_fraction * double(n)));
+    if (n_val > 0) {
+        Rng rng = Rng::stream(options.seed, 0x484f4c44ull);
+        for (std::int64_t i = 0; i < n_val; ++i)
+            std::swap(rows[std::size_t(i)], rows[std::size_t(i + std::int64_t(rng.below(std::uint64_t(n - i))))]);
+        s->val_rows.assign(rows.begin(), rows.begin() + n_val);
+        std::sort(s->val_rows.begin(), s->val_rows.end());
+    }
+    s->train_rows.assign(rows.begin() + n_val, rows.end());
+    std::sort(s->train_rows.begin(), s->train_rows.end());
+    if (options.patience > 0 && s->val_rows.empty())
+        bad("early stopping (patience " + std::to_string(options.patience) +
+            ") needs held-out rows: raise the held-out fraction (" + num(options.validation_fraction) + ")");
+    const std::int64_t n_train = std::int64_t(s->train_rows.size());
+    s->steps_per_epoch = (n_train + options.batch_size - 1) / options.batch_size;
+    s->max_steps = s->steps_per_epoch * options.epochs;
+
+    // Weights: He-uniform before ReLU/GELU, Xavier-uniform before anything else; biases 0.
+    s->params = internal::Params<float>(s->arch);
+    for (int l = 0; l < s->arch.layers(); ++l) {
+        const double fan_in = s->arch.in[l], fan_out = s->arch.out[l];
+        const internal::Act act = s->arch.act[l];
+        const bool he = act == internal::Act::Relu || act == internal::Act::Gelu;
+        const double bound = he ? std::sqrt(6.0 / fan_in) : std::sqrt(6.0 / (fan_in + fan_out));
+        Rng rng = Rng::stream(options.seed, 0x57454947ull + std::uint64_t(l));
+        auto W = s->params.W(l);
+        for (Eigen::Index c = 0; c < W.cols(); ++c)
+            for (Eigen::Index r = 0; r < W.rows(); ++r) W(r, c) = float(rng.uniform(-bound, bound));
+    }
+    s->grad = internal::Params<float>(s->arch);
+    s->m = internal::Params<float>(s->arch);
+    s->v = internal::Params<float>(s->arch);
+    s->spec.loss = options.loss;
+    s->spec.variational = options.variational;
+    s->spec.beta = options.beta;
+    return Status(std::move(s));
+}
+
+Result run_to_end(const float* X, std::int64_t n, std::int64_t d, const Options& options) {
+    Status status = initialize(X, n, d, options);
+    status.run_steps(status.max_steps());
+    Result r;
+    r.model = status.model();
+    r.codes = r.model.encode(X, n);
+    r.history = status.history();
+    r.steps = status.step();
+    r.stopped_early = status.stopped_early();
+    r.training_seconds = status.training_seconds();
+    r.samples_per_second = r.training_seconds > 0.0 ? double(status.step()) / double(status.steps_per_epoch()) *
+                                                          double(status.training_rows()) / r.training_seconds
+                                                    : 0.0;
+    return r;
+}
+
+const char* to_string(Activation a) {
+    switch (a) {
+    case Activation::Relu: return "relu";
+    case Activation::Gelu: return "gelu";
+    case Activation::Tanh: return "tanh";
+    case Activation::Linear: return "linear";
+    }
+    return "?";
+}
+const char* to_string(Output o) {
+    switch (o) {
+    case Output::Auto: return "auto";
+    case Output::Sigmoid: return "sigmoid";
+    case Output::Linear: return "linear";
+    }
+    return "?";
+}
+const char* to_string(Loss l) { return l == Loss::Bce ? "bce" : "mse"; }
+
+Activation parse_activation(const std::string& name) {
+    for (Activation a : {Activation::Relu, Activation::Gelu, Activation::Tanh, Activation::Linear})
+        if (name == to_string(a)) return a;
+    bad("unknown activation '" + name + "' (relu, gelu, tanh or linear)");
+}
+Output parse_output(const std::string& name) {
+    for (Output o : {Output::Auto, Output::Sigmoid, Output::Linear})
+        if (name == to_string(o)) return o;
+    bad("unknown output '" + name + "' (auto, sigmoid or linear)");
+}
+Loss parse_loss(const std::string& name) {
+    for (Loss l : {Loss::Mse, Loss::Bce})
+        if (name == to_string(l)) return l;
+    bad("unknown loss '" + name + "' (mse or bce)");
+}
+
+}  // namespace latentscape::reduce::autoencoder

@@ -1,0 +1,138 @@
+// A trained autoencoder applied to data: encode, decode, reconstruction error.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"  // GCC bug 105593, see autoencoder_net.cpp
+#endif
+
+#include "reduce/autoencoder_internal.h"
+
+#include "common/parallel.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace latentscape::reduce::autoencoder {
+namespace {
+
+using internal::Mat;
+
+constexpr std::int64_t kBatch = 256;
+
+void check_finite(const float* X, std::int64_t n, std::int64_t d, const char* what) {
+    if (n < 0) throw std::invalid_argument(std::string("autoencoder: ") + what + ": negative row count");
+    if (n > 0 && !X) throw std::invalid_argument(std::string("autoencoder: ") + what + ": no data");
+    const std::int64_t bad = parallel::first_index_where(n, [&](std::int64_t i) {
+        const float* row = X + i * d;
+        for (std::int64_t j = 0; j < d; ++j)
+            if (!std::isfinite(row[j])) return true;
+        return false;
+    });
+    if (bad == n) return;
+    std::int64_t col = 0;
+    while (std::isfinite(X[bad * d + col])) ++col;
+    throw std::invalid_argument(std::string("autoencoder: ") + what + ": row " + std::to_string(bad + 1) +
+                                ", column " + std::to_string(col + 1) + " is " +
+                                (std::isnan(X[bad * d + col]) ? "NaN" : "infinite"));
+}
+
+/// Calls body(first_row, rows) for consecutive batches of kBatch rows, in parallel; each batch's
+/// numbers do not depend on the thread that computes it.
+template <class Body>
+void for_batches(std::int64_t n, Body&& body) {
+    const std::int64_t count = (n + kBatch - 1) / kBatch;
+    parallel::for_each_dynamic(count, [&](std::int64_t b) {
+        const std::int64_t r0 = b * kBatch;
+        body(r0, std::min(kBatch, n - r0));
+    });
+}
+
+/// The network's view of rows [r0, r0 + rows) of X: d x rows, standardised if the model is.
+Mat<float> network_input(const Model& m, const float* X, std::int64_t r0, std::int64_t rows) {
+    const Eigen::Index d = m.input_dims;
+    Mat<float> in = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
+    if (!m.mean.empty()) {
+        const Eigen::VectorXf mean = Eigen::Map<const Eigen::VectorXf>(m.mean.data(), d);
+        const Eigen::VectorXf scale = Eigen::Map<const Eigen::VectorXf>(m.scale.data(), d);
+        in = ((in.colwise() - mean).array().colwise() / scale.array()).matrix();
+    }
+    return in;
+}
+
+}  // namespace
+
+std::int64_t Model::parameter_count() const {
+    std::int64_t count = 0;
+    for (const Layer& l : layers) count += std::int64_t(l.in) * l.out + l.out;
+    return count;
+}
+
+std::vector<float> Model::encode(const float* X, std::int64_t n) const {
+    check_finite(X, n, input_dims, "encode");
+    const internal::Architecture arch = internal::architecture_of(*this);
+    const internal::Params<float> p = internal::params_of(*this, arch);
+    const int L = latent_dims;
+    std::vector<float> codes(static_cast<std::size_t>(n) * static_cast<std::size_t>(L));
+    for_batches(n, [&](std::int64_t r0, std::int64_t rows) {
+        internal::Workspace<float> ws;
+        const Mat<float> in = network_input(*this, X, r0, rows);
+        internal::forward<float>(arch, p, 0, arch.encoder_layers, in, ws);
+        Eigen::Map<Mat<float>>(codes.data() + r0 * L, L, static_cast<Eigen::Index>(rows)) =
+            ws.A[arch.encoder_layers - 1].topRows(L);
+    });
+    return codes;
+}
+
+std::vector<float> Model::decode(const float* Z, std::int64_t n) const {
+    check_finite(Z, n, latent_dims, "decode");
+    const internal::Architecture arch = internal::architecture_of(*this);
+    const internal::Params<float> p = internal::params_of(*this, arch);
+    const Eigen::Index d = input_dims;
+    std::vector<float> out(static_cast<std::size_t>(n) * static_cast<std::size_t>(d));
+    for_batches(n, [&](std::int64_t r0, std::int64_t rows) {
+        internal::Workspace<float> ws;
+        const Eigen::Map<const Mat<float>> in(Z + r0 * latent_dims, latent_dims, static_cast<Eigen::Index>(rows));
+        internal::forward<float>(arch, p, arch.encoder_layers, arch.layers(), in, ws);
+        // Arithmetic only on Eigen's own (aligned) matrices; the caller's buffer gets a copy.
+        Mat<float> result = ws.A[arch.layers() - 1];
+        if (!mean.empty()) {
+            const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
+            const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
+            result = ((result.array().colwise() * s.array()).matrix().colwise() + m);
+        }
+        Eigen::Map<Mat<float>>(out.data() + r0 * d, d, static_cast<Eigen::Index>(rows)) = result;
+    });
+    return out;
+}
+
+double Model::reconstruction_mse(const float* X, std::int64_t n) const {
+    if (n <= 0) throw std::invalid_argument("autoencoder: reconstruction error of no rows");
+    check_finite(X, n, input_dims, "reconstruction");
+    const internal::Architecture arch = internal::architecture_of(*this);
+    const internal::Params<float> p = internal::params_of(*this, arch);
+    const Eigen::Index d = input_dims;
+    const std::int64_t count = (n + kBatch - 1) / kBatch;
+    std::vector<double> partial(static_cast<std::size_t>(count), 0.0);
+    for_batches(n, [&](std::int64_t r0, std::int64_t rows) {
+        internal::Workspace<float> ws;
+        const Mat<float> in = network_input(*this, X, r0, rows);
+        internal::forward<float>(arch, p, 0, arch.encoder_layers, in, ws);
+        const Mat<float> code = ws.A[arch.encoder_layers - 1].topRows(latent_dims);
+        internal::forward<float>(arch, p, arch.encoder_layers, arch.layers(), code, ws);
+        Mat<float> out = ws.A[arch.layers() - 1];
+        if (!mean.empty()) {
+            const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
+            const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
+            out = ((out.array().colwise() * s.array()).matrix().colwise() + m);
+        }
+        const Mat<float> x = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
+        double sum = 0.0;
+        for (Eigen::Index c = 0; c < out.cols(); ++c) sum += double((out.col(c) - x.col(c)).squaredNorm());
+        partial[static_cast<std::size_t>(r0 / kBatch)] = sum;
+    });
+    double total = 0.0;
+    for (double s : partial) total += s;
+    return total / (double(n) * double(d));
+}
+
+}  // namespace latentscape::reduce::autoencoder

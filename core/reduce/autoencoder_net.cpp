@@ -1,0 +1,357 @@
+// The autoencoder's forward and backward passes (autoencoder_internal.h), written out layer by
+// layer so that the gradient tests can check each piece against finite differences.
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12 reports its own _mm512_undefined_ps() as maybe-uninitialized when Eigen's AVX-512
+// packets are inlined here (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
+#include "reduce/autoencoder_internal.h"
+
+#include "common/parallel.h"
+
+#include <unsupported/Eigen/SpecialFunctions>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace latentscape::reduce::autoencoder::internal {
+namespace {
+
+Act hidden_act(Activation a) {
+    switch (a) {
+    case Activation::Relu: return Act::Relu;
+    case Activation::Gelu: return Act::Gelu;
+    case Activation::Tanh: return Act::Tanh;
+    case Activation::Linear: return Act::Linear;
+    }
+    return Act::Relu;
+}
+
+/// Calls body(first_column, width) for every tile; in parallel unless there is one tile or the
+/// caller is already inside a parallel loop (then the same tiles run in order on its thread).
+template <class Body>
+void for_tiles(std::int64_t cols, const Tiles& t, Body&& body) {
+    auto one = [&](std::int64_t i) {
+        const std::int64_t c0 = i * t.width;
+        const std::int64_t w = std::min<std::int64_t>(t.width, cols - c0);
+        if (w > 0) body(static_cast<Eigen::Index>(c0), static_cast<Eigen::Index>(w));
+    };
+    if (t.count <= 1 || parallel::in_parallel()) {
+        for (int i = 0; i < t.count; ++i) one(i);
+    } else {
+        parallel::for_each_dynamic(t.count, one);
+    }
+}
+
+/// A = f(Z), column block by column block.
+template <class T, class ZBlock, class ABlock>
+void activate(Act act, const ZBlock& Z, ABlock&& A) {
+    switch (act) {
+    case Act::Relu: A = Z.array().max(T(0)).matrix(); break;
+    case Act::Gelu: A = (T(0.5) * Z.array() * (T(1) + (Z.array() * T(M_SQRT1_2)).erf())).matrix(); break;
+    case Act::Tanh: A = Z.array().tanh().matrix(); break;
+    case Act::Linear: A = Z; break;
+    case Act::Sigmoid: A = (T(1) / (T(1) + (-Z.array()).exp())).matrix(); break;
+    }
+}
+
+/// dZ = dA * f'(Z) (A = f(Z) given too, for the activations whose derivative uses it).
+template <class T, class ZBlock, class ABlock, class DBlock, class OutBlock>
+void derivative(Act act, const ZBlock& Z, const ABlock& A, const DBlock& dA, OutBlock&& dZ) {
+    switch (act) {
+    case Act::Relu: dZ = (Z.array() > T(0)).select(dA.array(), T(0)).matrix(); break;
+    case Act::Gelu: {
+        const T inv_sqrt_2pi = T(0.3989422804014327);
+        dZ = (dA.array() * (T(0.5) * (T(1) + (Z.array() * T(M_SQRT1_2)).erf()) +
+                            Z.array() * inv_sqrt_2pi * (T(-0.5) * Z.array().square()).exp()))
+                 .matrix();
+        break;
+    }
+    case Act::Tanh: dZ = (dA.array() * (T(1) - A.array().square())).matrix(); break;
+    case Act::Linear: dZ = dA; break;
+    case Act::Sigmoid: dZ = (dA.array() * A.array() * (T(1) - A.array())).matrix(); break;
+    }
+}
+
+/// Tiles for elementwise work over the columns of a rows x cols matrix.
+Tiles elementwise_tiles(std::int64_t rows, std::int64_t cols) {
+    return tiles_for(cols, double(rows) * double(cols) * 8.0);
+}
+
+template <class T>
+void layer_forward(const Architecture& arch, const Params<T>& p, int l,
+                   const Eigen::Ref<const Mat<T>>& in, Workspace<T>& ws) {
+    const Eigen::Index B = in.cols();
+    Mat<T>& Z = ws.Z[l];
+    Mat<T>& A = ws.A[l];
+    Z.resize(arch.out[l], B);
+    A.resize(arch.out[l], B);
+    const auto W = p.W(l);
+    const auto b = p.b(l);
+    const Act act = arch.act[l];
+    for_tiles(B, tiles_for(B, double(arch.out[l]) * arch.in[l] * double(B)), [&](Eigen::Index c0, Eigen::Index w) {
+        auto Zt = Z.middleCols(c0, w);
+        Zt.noalias() = W * in.middleCols(c0, w);
+        Zt.colwise() += b;
+        activate<T>(act, Zt, A.middleCols(c0, w));
+    });
+}
+
+}  // namespace
+
+Tiles tiles_for(std::int64_t cols, double work) {
+    // A tile should carry ~2M multiply-adds (~0.1 ms) to be worth handing to a thread, and be at
+    // least 16 columns wide; at most 8 tiles. None of this depends on the thread count.
+    constexpr double min_work = double(1 << 21);
+    constexpr int max_tiles = 8;
+    constexpr std::int64_t min_width = 16;
+    Tiles t;
+    if (cols <= 0) return t;
+    std::int64_t count = static_cast<std::int64_t>(std::clamp(std::floor(work / min_work), 1.0, double(max_tiles)));
+    count = std::max<std::int64_t>(1, std::min<std::int64_t>(count, cols / min_width));
+    std::int64_t width = (cols + count - 1) / count;
+    if (count > 1) width = (width + min_width - 1) / min_width * min_width;
+    t.width = static_cast<int>(width);
+    t.count = static_cast<int>((cols + width - 1) / width);
+    return t;
+}
+
+Architecture make_architecture(int input_dims, int latent_dims, const std::vector<int>& hidden,
+                               Activation activation, bool sigmoid_output, bool variational) {
+    Architecture a;
+    a.input_dims = input_dims;
+    a.latent_dims = latent_dims;
+    a.variational = variational;
+    const Act h = hidden_act(activation);
+    int prev = input_dims;
+    for (int size : hidden) {
+        a.in.push_back(prev);
+        a.out.push_back(size);
+        a.act.push_back(h);
+        prev = size;
+    }
+    a.in.push_back(prev);
+    a.out.push_back(variational ? 2 * latent_dims : latent_dims);
+    a.act.push_back(Act::Linear);
+    a.encoder_layers = static_cast<int>(a.in.size());
+    prev = latent_dims;
+    for (auto it = hidden.rbegin(); it != hidden.rend(); ++it) {
+        a.in.push_back(prev);
+        a.out.push_back(*it);
+        a.act.push_back(h);
+        prev = *it;
+    }
+    a.in.push_back(prev);
+    a.out.push_back(input_dims);
+    a.act.push_back(sigmoid_output ? Act::Sigmoid : Act::Linear);
+    return a;
+}
+
+Architecture architecture_of(const Model& m) {
+    return make_architecture(m.input_dims, m.latent_dims, m.hidden, m.activation, m.sigmoid_output, m.variational);
+}
+
+template <class T>
+Params<T>::Params(const Architecture& arch) {
+    std::int64_t size = 0;
+    auto place = [&](std::int64_t count) {
+        const std::int64_t at = size;
+        size += (count + 15) / 16 * 16;
+        return at;
+    };
+    for (int l = 0; l < arch.layers(); ++l) {
+        rows.push_back(arch.out[l]);
+        cols.push_back(arch.in[l]);
+        w_offset.push_back(place(std::int64_t(arch.out[l]) * arch.in[l]));
+        b_offset.push_back(place(arch.out[l]));
+    }
+    data.assign(static_cast<std::size_t>(size), T(0));
+}
+
+template <class T>
+void forward(const Architecture& arch, const Params<T>& p, int first, int last,
+             const Eigen::Ref<const Mat<T>>& input, Workspace<T>& ws) {
+    ws.Z.resize(arch.layers());
+    ws.A.resize(arch.layers());
+    for (int l = first; l < last; ++l) {
+        if (l == first) {
+            layer_forward<T>(arch, p, l, input, ws);
+        } else {
+            layer_forward<T>(arch, p, l, ws.A[l - 1], ws);
+        }
+    }
+}
+
+template <class T>
+double loss_and_gradient(const Architecture& arch, const Params<T>& p,
+                         const Eigen::Ref<const Mat<T>>& X, const Mat<T>& eps, const LossSpec& spec,
+                         Params<T>* grad, Workspace<T>& ws) {
+    const int L = arch.latent_dims;
+    const int enc = arch.encoder_layers;
+    const int last = arch.layers() - 1;
+    const Eigen::Index B = X.cols();
+    const Eigen::Index d = X.rows();
+    if (B == 0) throw std::invalid_argument("autoencoder: an empty batch");
+
+    forward<T>(arch, p, 0, enc, X, ws);
+    const Mat<T>& E = ws.A[enc - 1];
+    const bool sampled = arch.variational && eps.size() > 0;
+    if (arch.variational) {
+        ws.z.resize(L, B);
+        if (sampled) {
+            ws.z = (E.topRows(L).array() + (T(0.5) * E.bottomRows(L).array()).exp() * eps.array()).matrix();
+        } else {
+            ws.z = E.topRows(L);
+        }
+        forward<T>(arch, p, enc, arch.layers(), ws.z, ws);
+    } else {
+        forward<T>(arch, p, enc, arch.layers(), E, ws);
+    }
+
+    // Reconstruction: the mean per value (autoencoder) or the sum per sample (VAE), over the batch.
+    const double norm = arch.variational ? 1.0 / double(B) : 1.0 / (double(B) * double(d));
+    const Mat<T>& Zo = ws.Z[last];
+    const Mat<T>& Ao = ws.A[last];
+    const bool bce = spec.loss == Loss::Bce;
+    if (bce && arch.act[last] != Act::Sigmoid)
+        throw std::invalid_argument("autoencoder: the bce loss needs the sigmoid output");
+    const Tiles et = elementwise_tiles(d, B);
+    ws.partial.assign(static_cast<std::size_t>(et.count), 0.0);
+    if (grad) ws.dZ.resize(d, B);
+    for_tiles(B, et, [&](Eigen::Index c0, Eigen::Index w) {
+        const auto Zt = Zo.middleCols(c0, w);
+        const auto At = Ao.middleCols(c0, w);
+        const auto Xt = X.middleCols(c0, w);
+        double sum = 0.0;
+        if (bce) {
+            // -(x log s(z) + (1 - x) log(1 - s(z))) = softplus(z) - x z, stable for any z.
+            const Mat<T> terms = (Zt.array().max(T(0)) - Xt.array() * Zt.array() +
+                                  (-Zt.array().abs()).exp().log1p())
+                                     .matrix();
+            for (Eigen::Index c = 0; c < w; ++c) sum += double(terms.col(c).sum());
+            if (grad) ws.dZ.middleCols(c0, w) = ((At - Xt) * T(norm));
+        } else {
+            const Mat<T> diff = At - Xt;
+            for (Eigen::Index c = 0; c < w; ++c) sum += double(diff.col(c).squaredNorm());
+            if (grad) {
+                const Mat<T> dA = diff * T(2.0 * norm);
+                derivative<T>(arch.act[last], Zt, At, dA, ws.dZ.middleCols(c0, w));
+            }
+        }
+        ws.partial[static_cast<std::size_t>(c0 / et.width)] = sum;
+    });
+    double recon = 0.0;
+    for (double s : ws.partial) recon += s;
+
+    double kl = 0.0;
+    if (arch.variational) {
+        const auto mu = E.topRows(L);
+        const auto lv = E.bottomRows(L);
+        for (Eigen::Index c = 0; c < B; ++c)
+            kl += -0.5 * double((T(1) + lv.col(c).array() - mu.col(c).array().square() - lv.col(c).array().exp()).sum());
+    }
+    const double loss = norm * recon + (arch.variational ? spec.beta * kl / double(B) : 0.0);
+    if (!grad) return loss;
+
+    // Backward, last layer first. ws.dZ holds dLoss/dZ of layer l.
+    for (int l = last; l >= 0; --l) {
+        const Mat<T>* in = nullptr;
+        if (l == 0) {
+            in = nullptr;  // X
+        } else if (l == enc && arch.variational) {
+            in = &ws.z;
+        } else {
+            in = &ws.A[l - 1];
+        }
+        auto gW = grad->W(l);
+        const Eigen::Index fan_in = arch.in[l];
+        for_tiles(fan_in, tiles_for(fan_in, double(arch.out[l]) * double(fan_in) * double(B)),
+                  [&](Eigen::Index c0, Eigen::Index w) {
+                      if (in) {
+                          gW.middleCols(c0, w).noalias() = ws.dZ * in->middleRows(c0, w).transpose();
+                      } else {
+                          gW.middleCols(c0, w).noalias() = ws.dZ * X.middleRows(c0, w).transpose();
+                      }
+                  });
+        // Column by column, in order: Eigen's rowwise().sum() sums peeled rows in another order.
+        Vec<T> bias_grad = ws.dZ.col(0);
+        for (Eigen::Index c = 1; c < B; ++c) bias_grad += ws.dZ.col(c);
+        grad->b(l) = bias_grad;
+        if (l == 0) break;
+
+        const auto W = p.W(l);
+        ws.dA.resize(fan_in, B);
+        for_tiles(B, tiles_for(B, double(arch.out[l]) * double(fan_in) * double(B)),
+                  [&](Eigen::Index c0, Eigen::Index w) {
+                      ws.dA.middleCols(c0, w).noalias() = W.transpose() * ws.dZ.middleCols(c0, w);
+                  });
+        if (l == enc && arch.variational) {
+            // dA is dLoss/dz; z = mu + exp(lv / 2) eps; plus beta x the KL term's own gradient.
+            const T kw = T(spec.beta / double(B));
+            const auto mu = E.topRows(L).array();
+            const auto lv = E.bottomRows(L).array();
+            ws.dZ.resize(2 * L, B);
+            ws.dZ.topRows(L) = (ws.dA.array() + kw * mu).matrix();
+            if (sampled) {
+                ws.dZ.bottomRows(L) =
+                    (ws.dA.array() * T(0.5) * (T(0.5) * lv).exp() * eps.array() + kw * T(0.5) * (lv.exp() - T(1))).matrix();
+            } else {
+                ws.dZ.bottomRows(L) = (kw * T(0.5) * (lv.exp() - T(1))).matrix();
+            }
+            // The encoder's last layer is linear: dZ = dA.
+        } else {
+            const Act act = arch.act[l - 1];
+            ws.dZ.resize(fan_in, B);
+            for_tiles(B, elementwise_tiles(fan_in, B), [&](Eigen::Index c0, Eigen::Index w) {
+                derivative<T>(act, ws.Z[l - 1].middleCols(c0, w), ws.A[l - 1].middleCols(c0, w),
+                              ws.dA.middleCols(c0, w), ws.dZ.middleCols(c0, w));
+            });
+        }
+    }
+    return loss;
+}
+
+Params<float> params_of(const Model& model, const Architecture& arch) {
+    if (static_cast<int>(model.layers.size()) != arch.layers())
+        throw std::invalid_argument("autoencoder model: " + std::to_string(model.layers.size()) +
+                                    " layers, the architecture has " + std::to_string(arch.layers()));
+    Params<float> p(arch);
+    for (int l = 0; l < arch.layers(); ++l) {
+        const Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
+        if (layer.in != arch.in[l] || layer.out != arch.out[l] ||
+            layer.weights.size() != std::size_t(layer.in) * std::size_t(layer.out) ||
+            layer.bias.size() != std::size_t(layer.out))
+            throw std::invalid_argument("autoencoder model: layer " + std::to_string(l + 1) + " has the wrong shape");
+        std::copy(layer.weights.begin(), layer.weights.end(), p.data.begin() + p.w_offset[l]);
+        std::copy(layer.bias.begin(), layer.bias.end(), p.data.begin() + p.b_offset[l]);
+    }
+    return p;
+}
+
+void store_params(const Params<float>& p, const Architecture& arch, Model& model) {
+    model.layers.resize(static_cast<std::size_t>(arch.layers()));
+    for (int l = 0; l < arch.layers(); ++l) {
+        Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
+        layer.in = arch.in[l];
+        layer.out = arch.out[l];
+        const auto w0 = p.data.begin() + p.w_offset[l];
+        layer.weights.assign(w0, w0 + std::int64_t(layer.in) * layer.out);
+        const auto b0 = p.data.begin() + p.b_offset[l];
+        layer.bias.assign(b0, b0 + layer.out);
+    }
+}
+
+template struct Params<float>;
+template struct Params<double>;
+template void forward<float>(const Architecture&, const Params<float>&, int, int, const Eigen::Ref<const Mat<float>>&, Workspace<float>&);
+template void forward<double>(const Architecture&, const Params<double>&, int, int, const Eigen::Ref<const Mat<double>>&, Workspace<double>&);
+template double loss_and_gradient<float>(const Architecture&, const Params<float>&, const Eigen::Ref<const Mat<float>>&,
+                                         const Mat<float>&, const LossSpec&, Params<float>*, Workspace<float>&);
+template double loss_and_gradient<double>(const Architecture&, const Params<double>&, const Eigen::Ref<const Mat<double>>&,
+                                          const Mat<double>&, const LossSpec&, Params<double>*, Workspace<double>&);
+
+}  // namespace latentscape::reduce::autoencoder::internal
