@@ -16,6 +16,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -83,6 +85,7 @@ class TestAutoencoder : public QObject {
 private slots:
     void gradient_matches_finite_differences_data();
     void gradient_matches_finite_differences();
+    void loss_and_gradient_match_pytorch();
     void loss_decreases_and_blobs_separate();
     void linear_autoencoder_spans_pca_subspace();
     void chunked_equals_single_run_data();
@@ -159,6 +162,69 @@ void TestAutoencoder::gradient_matches_finite_differences() {
     }
     QVERIFY(checked > 100);
     QVERIFY2(worst < 1e-5, qPrintable(QString("worst relative gradient error %1").arg(worst)));
+}
+
+void TestAutoencoder::loss_and_gradient_match_pytorch() {
+    // Goldens from PyTorch's autograd in float64 (tests/data/reduce/make_autoencoder_goldens.py).
+    std::ifstream in(std::string(LATENTSCAPE_TEST_DATA) + "/reduce/autoencoder_goldens.txt");
+    QVERIFY(in.good());
+    std::map<std::string, std::vector<double>> rows;
+    std::string line, config;
+    int cases = 0;
+    auto run_case = [&] {
+        std::istringstream c(config);
+        std::string tag, name, act, loss;
+        int sigmoid = 0, vae = 0;
+        double beta = 1;
+        c >> tag >> name >> act >> sigmoid >> loss >> vae >> beta;
+        const int d = 5, L = 2, B = 4;
+        const internal::Architecture arch =
+            internal::make_architecture(d, L, {6, 3}, parse_activation(act), sigmoid != 0, vae != 0);
+        internal::Params<double> p(arch);
+        for (int l = 0; l < arch.layers(); ++l) {
+            const auto& w = rows.at("W" + std::to_string(l));
+            const auto& b = rows.at("b" + std::to_string(l));
+            QCOMPARE(qsizetype(w.size()), qsizetype(p.W(l).size()));
+            std::copy(w.begin(), w.end(), p.W(l).data());
+            std::copy(b.begin(), b.end(), p.b(l).data());
+        }
+        const Mat<double> X = Eigen::Map<const Mat<double>>(rows.at("X").data(), d, B);
+        Mat<double> eps;
+        if (vae) eps = Eigen::Map<const Mat<double>>(rows.at("eps").data(), L, B);
+        internal::Workspace<double> ws;
+        internal::Params<double> grad(arch);
+        const double f = internal::loss_and_gradient<double>(arch, p, X, eps, {parse_loss(loss), vae != 0, beta}, &grad, ws);
+        const double want = rows.at("loss")[0];
+        QVERIFY2(std::abs(f - want) <= 1e-12 * std::abs(want), qPrintable(QString("%1: loss %2, PyTorch %3").arg(name.c_str()).arg(f, 0, 'g', 17).arg(want, 0, 'g', 17)));
+        double worst = 0;
+        for (int l = 0; l < arch.layers(); ++l) {
+            const auto& gw = rows.at("gW" + std::to_string(l));
+            const auto& gb = rows.at("gb" + std::to_string(l));
+            for (std::size_t i = 0; i < gw.size(); ++i) worst = std::max(worst, std::abs(grad.W(l).data()[i] - gw[i]) / (1e-9 + std::abs(gw[i])));
+            for (std::size_t i = 0; i < gb.size(); ++i) worst = std::max(worst, std::abs(grad.b(l)[Eigen::Index(i)] - gb[i]) / (1e-9 + std::abs(gb[i])));
+        }
+        // Eigen's double erf (GELU) is accurate to ~1e-7 relative, the rest to rounding.
+        const double tolerance = act == "gelu" ? 1e-6 : 1e-10;
+        QVERIFY2(worst < tolerance, qPrintable(QString("%1: worst relative gradient difference %2").arg(name.c_str()).arg(worst)));
+        ++cases;
+    };
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        if (line.rfind("case ", 0) == 0) {
+            if (!config.empty()) run_case();
+            config = line;
+            rows.clear();
+            continue;
+        }
+        std::istringstream ls(line);
+        std::string key;
+        ls >> key;
+        std::vector<double> values;
+        for (double v; ls >> v;) values.push_back(v);
+        rows[key] = values;
+    }
+    if (!config.empty()) run_case();
+    QCOMPARE(cases, 5);
 }
 
 void TestAutoencoder::loss_decreases_and_blobs_separate() {
