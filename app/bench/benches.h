@@ -16,6 +16,8 @@ struct BenchArgs {
     std::int64_t n = 0;      ///< points, where a benchmark takes a size (0: its default)
     int dims = 2;            ///< output dimensions, where a benchmark takes them
     bool reference = true;   ///< run the reference implementation too
+    int epochs = 0;          ///< training epochs, where a benchmark trains (0: its default)
+    std::int64_t test_n = 0; ///< test rows, where a benchmark scores on held-out rows (0: its default)
 };
 
 /// Debian's Python with numpy, pandas and scikit-learn (the python3 first on PATH lacks them).
@@ -41,6 +43,7 @@ int bench_pca(const BenchArgs& args);
 int bench_kmeans(const BenchArgs& args);
 int bench_dbscan(const BenchArgs& args);
 int bench_tsne(const BenchArgs& args);
+int bench_autoencoder(const BenchArgs& args);
 int bench_render(const BenchArgs& args);
 
 }  // namespace latentscape::bench

@@ -55,6 +55,8 @@ int run_convert(const Args& args);
 int run_generate(const Args& args);
 int run_reduce(const Args& args);
 int run_reduce_tsne(const Args& args);
+int run_reduce_autoencoder(const Args& args);
+int run_encode(const Args& args);
 int run_cluster(const Args& args);
 int run_metrics(const Args& args);
 
@@ -64,5 +66,6 @@ extern const char* const kGenerateHelp;
 extern const char* const kReduceHelp;
 extern const char* const kClusterHelp;
 extern const char* const kMetricsHelp;
+extern const char* const kEncodeHelp;
 
 }  // namespace latentscape::cli

@@ -20,14 +20,15 @@
 namespace latentscape::cli {
 
 const char* const kReduceHelp =
-    "usage: latentscape-cli reduce FILE --method pca|tsne --dims K --out OUT.csv|OUT.npy [options] [--json]\n"
+    "usage: latentscape-cli reduce FILE --method pca|tsne|autoencoder|vae --dims K --out OUT.csv|OUT.npy\n"
+    "                              [options] [--json]\n"
     "\n"
     "Reduces FILE's features to K dimensions and writes the embedding (the CSV also carries the\n"
     "label column and the row ids when FILE has them).\n"
     "\n"
     "options:\n"
-    "  --method M          pca (default) or tsne\n"
-    "  --dims K            output dimensions (default 2; t-SNE: 2 or 3)\n"
+    "  --method M          pca (default), tsne, autoencoder or vae (variational autoencoder)\n"
+    "  --dims K            output dimensions (default 2; t-SNE: 2 or 3; autoencoder: the code size)\n"
     "  --seed N            random seed (default 42): same seed, same result, any --threads\n"
     "PCA:\n"
     "  --pca-solver S      auto (default), exact or randomized\n"
@@ -43,6 +44,22 @@ const char* const kReduceHelp =
     "  --neighbors N       auto (default), exact or approximate (hnswlib)\n"
     "  --pca-dims D        PCA to D dimensions first (default 50 when there are more; 0 = none)\n"
     "  --init I            pca (default) or random\n"
+    "autoencoder and vae (a d-...-K-...-d network trained with Adam; --save-model keeps it for 'encode'):\n"
+    "  --hidden H1,H2,...  encoder hidden sizes, widest first, mirrored by the decoder ('none' for\n"
+    "                      none; default 512,128 for d >= 256, 128,32 for d >= 32, else 32,16)\n"
+    "  --activation A      hidden layers: relu (default), gelu, tanh or linear\n"
+    "  --output O          output layer: auto (default: sigmoid when the data lie in [0, 1]),\n"
+    "                      sigmoid or linear\n"
+    "  --loss L            mse (default) or bce (data in [0, 1], sigmoid output)\n"
+    "  --beta B            vae: weight of the KL term (default 1)\n"
+    "  --epochs N          passes over the training rows (default 20)\n"
+    "  --batch B           rows per gradient step (default 256)\n"
+    "  --lr LR             Adam step size (default 0.001)\n"
+    "  --weight-decay W    decoupled (AdamW) weight decay (default 0)\n"
+    "  --standardize       scale every feature to mean 0, standard deviation 1 first (linear output)\n"
+    "  --validation F      fraction of rows held out to measure the loss on (default 0.1; 0 = none)\n"
+    "  --patience P        stop when the held-out loss has not improved for P epochs (default 0: never)\n"
+    "  --save-model PATH   write the trained model (.lsae) for 'latentscape-cli encode'\n"
     "  --threads T         worker threads (results do not depend on it)\n"
     "  --json              print one JSON summary on stdout\n"
     "  (and the loading options of 'info': --label --missing --header --delimiter --labels\n"
@@ -114,7 +131,11 @@ int run_reduce(const Args& a) {
         apply_threads(a);
         return run_reduce_tsne(a);
     }
-    if (method != "pca") throw UsageError{"--method must be pca or tsne (autoencoders come in a later version)"};
+    if (method == "autoencoder" || method == "vae") {
+        apply_threads(a);
+        return run_reduce_autoencoder(a);
+    }
+    if (method != "pca") throw UsageError{"--method must be pca, tsne, autoencoder or vae"};
     reduce::PcaOptions o;
     o.components = number<int>(a, "dims", 2);
     o.scale = a.has("scale");

@@ -29,6 +29,12 @@ class TstCli : public QObject {
         return path;
     }
 
+    QByteArray contents(const QString& path) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly)) return {};
+        return f.readAll();
+    }
+
 private slots:
     void helpForEveryCommand_data() {
         QTest::addColumn<QStringList>("args");
@@ -39,6 +45,7 @@ private slots:
         QTest::newRow("reduce") << QStringList{"reduce", "--help"};
         QTest::newRow("cluster") << QStringList{"cluster", "--help"};
         QTest::newRow("metrics") << QStringList{"metrics", "--help"};
+        QTest::newRow("encode") << QStringList{"encode", "--help"};
     }
     void helpForEveryCommand() {
         QFETCH(QStringList, args);
@@ -83,7 +90,7 @@ private slots:
         QTest::newRow("bad policy") << QStringList{"info", "x.csv", "--missing", "maybe"} << 2 << "--missing must be";
         QTest::newRow("convert without --out") << QStringList{"convert", "x.csv"} << 2 << "--out is required";
         QTest::newRow("bad output type, checked before loading") << QStringList{"convert", "/no/such.csv", "--out", "x.xlsx"} << 2 << "--out must end in";
-        QTest::newRow("reduce: unknown method") << QStringList{"reduce", "x.csv", "--method", "umap", "--out", "y.csv"} << 2 << "--method must be pca or tsne";
+        QTest::newRow("reduce: unknown method") << QStringList{"reduce", "x.csv", "--method", "umap", "--out", "y.csv"} << 2 << "--method must be pca, tsne, autoencoder or vae";
         QTest::newRow("cluster: no k") << QStringList{"cluster", "x.csv", "--method", "kmeans", "--out", "y.csv"} << 2 << "--k is required";
         QTest::newRow("metrics: no embedding") << QStringList{"metrics", "--data", "x.csv"} << 2 << "--embedding are required";
         QTest::newRow("bad number") << QStringList{"generate", "blobs", "--out", "x.csv", "--n", "ten"} << 2 << "--n must be a number";
@@ -182,6 +189,129 @@ private slots:
         r = run({"reduce", data, "--method", "tsne", "--gradient", "fft", "--dims", "3", "--out", m_dir.filePath("bad.csv")});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("2-D only"), r.err.constData());
+    }
+
+    void autoencoderFromTheCommandLine() {
+        const QString data = m_dir.filePath("ae.csv");
+        Result r = run({"generate", "blobs", "--n", "300", "--d", "8", "--k", "3", "--seed", "6", "--out", data});
+        QCOMPARE(r.code, 0);
+        const QStringList train = {"reduce", data, "--method", "autoencoder", "--dims", "2", "--hidden", "16,8",
+                                   "--epochs", "3", "--batch", "32", "--seed", "1"};
+        const QString emb = m_dir.filePath("ae_codes.csv"), model = m_dir.filePath("ae.lsae");
+        r = run(train + QStringList{"--threads", "1", "--save-model", model, "--out", emb, "--json"});
+        QCOMPARE(r.code, 0);
+        QJsonParseError pe;
+        const QJsonObject o = QJsonDocument::fromJson(r.out, &pe).object();
+        QCOMPARE(pe.error, QJsonParseError::NoError);
+        QCOMPARE(o["method"].toString(), QString("autoencoder"));
+        QCOMPARE(o["dims"].toInt(), 2);
+        QCOMPARE(o["hidden"].toArray(), (QJsonArray{16, 8}));
+        QCOMPARE(o["output_activation"].toString(), QString("linear"));  // blobs are not in [0, 1]
+        // 8-16-8-2-8-16-8: weights and biases of six layers.
+        QCOMPARE(o["parameters"].toInt(), (8 * 16 + 16) + (16 * 8 + 8) + (8 * 2 + 2) + (2 * 8 + 8) + (8 * 16 + 16) +
+                                              (16 * 8 + 8));
+        QCOMPARE(o["epochs"].toInt(), 3);
+        QCOMPARE(o["steps"].toInt(), 3 * 9);  // 270 training rows (10% held out) in batches of 32
+        const QJsonArray history = o["history"].toArray();
+        QCOMPARE(history.size(), 3);
+        for (const auto& e : history) {
+            QVERIFY(e.toObject()["train_loss"].toDouble() > 0);
+            QVERIFY(e.toObject()["validation_loss"].toDouble() > 0);  // default: 10% held out
+        }
+        QVERIFY(o["training_seconds"].toDouble() > 0);
+        QVERIFY(o["samples_per_second"].toDouble() > 0);
+        QVERIFY(o["reconstruction_mse"].toDouble() > 0);
+        QVERIFY(QFile::exists(model));
+        const QByteArray codes = contents(emb);
+        QVERIFY(codes.startsWith("AE1,AE2,blob"));
+        QCOMPARE(codes.count('\n'), 301);
+
+        // Two threads: the same codes and the same model file, byte for byte.
+        const QString emb2 = m_dir.filePath("ae_codes2.csv"), model2 = m_dir.filePath("ae2.lsae");
+        r = run(train + QStringList{"--threads", "2", "--save-model", model2, "--out", emb2});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(contents(emb2), codes);
+        QCOMPARE(contents(model2), contents(model));
+
+        // Encoding the training file with the saved model gives the codes 'reduce' wrote.
+        const QString enc = m_dir.filePath("ae_encoded.csv");
+        r = run({"encode", data, "--model", model, "--out", enc, "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["rows"].toInt(), 300);
+        QCOMPARE(contents(enc), codes);
+
+        // The variational variant: codes are the means, columns named VAE1, VAE2.
+        const QString vae = m_dir.filePath("vae_codes.csv");
+        r = run({"reduce", data, "--method", "vae", "--dims", "2", "--hidden", "8", "--epochs", "2", "--beta", "0.5",
+                 "--validation", "0", "--out", vae, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject v = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(v["method"].toString(), QString("vae"));
+        QCOMPARE(v["beta"].toDouble(), 0.5);
+        QVERIFY(v["history"].toArray()[0].toObject()["validation_loss"].isNull());  // nothing held out
+        QVERIFY(contents(vae).startsWith("VAE1,VAE2,blob"));
+    }
+
+    void autoencoderErrors() {
+        const QString data = m_dir.filePath("aee.csv");
+        Result r = run({"generate", "blobs", "--n", "200", "--d", "6", "--k", "2", "--seed", "7", "--out", data});
+        QCOMPARE(r.code, 0);
+        const QStringList base = {"reduce", data, "--method", "autoencoder", "--epochs", "1", "--hidden", "8"};
+        const QString out = m_dir.filePath("aee_codes.csv");
+
+        r = run({"reduce", data, "--method", "autoencoder", "--hidden", "512,,0", "--out", out});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--hidden '512,,0': layer 2 is empty"), r.err.constData());
+        r = run({"reduce", data, "--method", "autoencoder", "--hidden", "512,0", "--out", out});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("layer 2 has 0 units"), r.err.constData());
+        r = run(base + QStringList{"--activation", "swish", "--out", out});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--activation") && r.err.contains("swish"), r.err.constData());
+        r = run(base + QStringList{"--loss", "huber", "--out", out});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--loss") && r.err.contains("huber"), r.err.constData());
+        r = run(base + QStringList{"--beta", "2", "--out", out});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--beta applies to --method vae only"), r.err.constData());
+        r = run(base + QStringList{"--save-model", m_dir.filePath("no-such-dir/m.lsae"), "--out", out});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("does not exist"), r.err.constData());
+        QVERIFY(!QFile::exists(out));  // refused before training
+        // The core's own validation reaches the user as bad input, not a crash.
+        r = run(base + QStringList{"--lr", "-1", "--out", out});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("-1"), r.err.constData());
+
+        // A model to encode with, then broken copies of it.
+        const QString model = m_dir.filePath("aee.lsae");
+        r = run(base + QStringList{"--save-model", model, "--out", out});
+        QCOMPARE(r.code, 0);
+        const QByteArray bytes = contents(model);
+        QVERIFY(bytes.startsWith("LSCAPEAE"));
+        const QString enc = m_dir.filePath("aee_encoded.csv");
+        const QString garbage = file("garbage.lsae", "this is not a model, just some text\n");
+        r = run({"encode", data, "--model", garbage, "--out", enc});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("garbage.lsae"), r.err.constData());
+        const QString truncated = file("truncated.lsae", bytes.left(bytes.size() / 2));
+        r = run({"encode", data, "--model", truncated, "--out", enc});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("truncated.lsae") && r.err.contains("truncated"), r.err.constData());
+        r = run({"encode", data, "--model", m_dir.filePath("absent.lsae"), "--out", enc});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("absent.lsae"), r.err.constData());
+        // Rows with another number of columns than the model takes.
+        const QString wide = m_dir.filePath("aee_wide.csv");
+        r = run({"generate", "blobs", "--n", "50", "--d", "9", "--k", "2", "--out", wide});
+        QCOMPARE(r.code, 0);
+        r = run({"encode", wide, "--model", model, "--out", enc});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("has 9 feature columns but the model") && r.err.contains("takes 6"), r.err.constData());
+        QVERIFY(!QFile::exists(enc));
+        r = run({"encode", data, "--out", enc});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--model is required"), r.err.constData());
     }
 
     void generateThenConvertRoundTrip() {
