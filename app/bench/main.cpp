@@ -23,6 +23,8 @@ const char* const kUsage =
     "           (first --n), 5 epochs (--epochs), Adam, batch 256, 2 threads, vs PyTorch (same network):\n"
     "           training samples/s, test MSE and 10-NN accuracy of the 10,000 (--test) test images'\n"
     "           2-D codes, beside PCA-2 and t-SNE-2 of the same images\n"
+    "  lasso    selecting the points inside a 500-vertex lasso over 1,000,000 points (2-D and 3-D)\n"
+    "           vs matplotlib's Path.contains_points\n"
     "  render   scatter-view frames per second at 100,000 and 1,000,000 moving points (--n N for\n"
     "           one size); run under xvfb-run for Mesa's software renderer\n"
     "\n"
@@ -67,6 +69,7 @@ int main(int argc, char** argv) {
     };
     const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan},
                              {"tsne", bench_tsne}, {"autoencoder", bench_autoencoder},
+                             {"lasso", bench_lasso},
 #ifdef LATENTSCAPE_BENCH_RENDER
                              {"render", bench_render},
 #endif
