@@ -4,6 +4,7 @@
 #include "ReductionController.h"
 #include "panels/ClusterPanel.h"
 #include "panels/DataPanel.h"
+#include "panels/DecoderPanel.h"
 #include "panels/LegendWidget.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
@@ -26,7 +27,9 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QScreen>
 #include <QStatusBar>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <vtkVersion.h>
@@ -76,6 +79,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     addDockWidget(Qt::RightDockWidgetArea, m_clusterPanel);
     tabifyDockWidget(m_metricsPanel, m_clusterPanel);
     m_metricsPanel->raise();
+    // Under the plot only: the side docks keep the corners (and so their full height).
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    m_decoderPanel = new DecoderPanel(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_decoderPanel);
+    m_decoderPanel->hide();
     connect(m_clusterPanel, &ClusterPanel::runRequested, this, &MainWindow::runClustering);
     connect(m_clusterPanel, &ClusterPanel::kDistanceRequested, this, [this] {
         if (!m_prepared.dataset) return;
@@ -117,15 +126,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
         }
     });
 
+    setUpDecoder();
     createActions();
 
     const QSettings settings;
     const double pointSize = settings.value(kPointSizeKey, 4.0).toDouble();
     m_dataPanel->setPointSize(pointSize);
     m_scatterView->setPointSize(pointSize);
-    resize(1280, 800);
+    // The docks on the right (the Reduction options above the metrics and clustering) want about
+    // 900 pixels of height: take what the screen offers up to that, and at least 1280 x 800.
+    QSize initial(1280, 800);
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+        const QSize available = screen->availableGeometry().size();
+        initial = initial.expandedTo(QSize(std::min(1440, available.width() * 9 / 10),
+                                           std::min(960, available.height() * 19 / 20)));
+    }
+    resize(initial);
     restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    // The Reduction dock scrolls when the window is short; where there is room it shows the
+    // whole of the chosen method's options (the autoencoder's are the tallest).
+    connect(m_reductionPanel, &ReductionPanel::methodChanged, this, &MainWindow::fitReductionDock, Qt::QueuedConnection);
+    QTimer::singleShot(0, this, &MainWindow::fitReductionDock);
 
     connect(m_dataPanel, &DataPanel::xFeatureChanged, this, [this] {
         updatePoints();
@@ -159,6 +181,10 @@ MainWindow::~MainWindow() {
 QIcon MainWindow::applicationIcon() {
     initLatentscapeResources();
     return QIcon(QStringLiteral(":/latentscape.svg"));
+}
+
+void MainWindow::fitReductionDock() {
+    resizeDocks({m_reductionPanel}, {m_reductionPanel->preferredHeight()}, Qt::Vertical);
 }
 
 void MainWindow::createActions() {
@@ -217,6 +243,7 @@ void MainWindow::createActions() {
     viewMenu->addAction(m_reductionPanel->toggleViewAction());
     viewMenu->addAction(m_metricsPanel->toggleViewAction());
     viewMenu->addAction(m_clusterPanel->toggleViewAction());
+    viewMenu->addAction(m_decoderPanel->toggleViewAction());
 
     QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
     QAction* run = runMenu->addAction(tr("&Run Reduction"), m_reduction, &ReductionController::run);
@@ -341,6 +368,7 @@ void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
     m_prepared = std::move(prepared);
     const data::Dataset& ds = *m_prepared.dataset;
     m_reduction->setDataset(m_prepared.dataset);
+    m_decoderPanel->setDataset(m_prepared.dataset);
     m_metricsPanel->clear();
     m_clusterPanel->forget();
     setWindowTitle(tr("%1 — Latentscape").arg(m_prepared.displayName));

@@ -20,6 +20,7 @@ class QProgressBar;
 namespace latentscape::ui {
 
 class DataPanel;
+class DecoderPanel;
 class ClusterPanel;
 class MetricsPanel;
 class ReductionController;
@@ -53,6 +54,9 @@ public:
     ReductionController* reduction() const { return m_reduction; }
     MetricsPanel* metricsPanel() const { return m_metricsPanel; }
     ClusterPanel* clusterPanel() const { return m_clusterPanel; }
+    DecoderPanel* decoderPanel() const { return m_decoderPanel; }
+    /// Whether the plot shows a 2-D autoencoder embedding whose places the Decoder dock decodes.
+    bool isDecoderActive() const;
     /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
     /// new user sees on the first launch. Off unless set (the app's main sets it).
     void setAutoRunOnDefault(bool on) { m_autoRunOnDefault = on; }
@@ -107,6 +111,8 @@ private:
     void updateVisibility();
     void showCursorPosition(double x, double y);
     void showPointTooltip(std::int64_t index);
+    void setUpDecoder();
+    void fitReductionDock();
     void openFileDialog();
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
@@ -118,6 +124,7 @@ private:
     ReductionController* m_reduction = nullptr;
     MetricsPanel* m_metricsPanel = nullptr;
     ClusterPanel* m_clusterPanel = nullptr;
+    DecoderPanel* m_decoderPanel = nullptr;
     bool m_autoRunOnDefault = false;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_pointsLabel = nullptr;

@@ -6,7 +6,10 @@
 #include "ReductionController.h"
 #include "panels/ClusterPanel.h"
 #include "panels/DataPanel.h"
+#include "panels/DecoderPanel.h"
 #include "panels/LegendWidget.h"
+#include "panels/LossCurveWidget.h"
+#include "panels/ReductionPanel.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
 
@@ -15,6 +18,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QStatusBar>
 #include <QToolTip>
 
@@ -159,6 +163,68 @@ void MainWindow::showCursorPosition(double x, double y) {
     m_cursorLabel->setText(tr("%1 = %2   %3 = %4")
                                .arg(m_scatterView->xAxisLabel(), locale.toString(x, 'g', 5),
                                     m_scatterView->yAxisLabel(), locale.toString(y, 'g', 5)));
+}
+
+bool MainWindow::isDecoderActive() const {
+    const auto model = m_reduction->model();
+    return model && model->latent_dims == 2 && m_reduction->embeddingDims() == 2 && m_reduction->isDisplayEnabled() &&
+           m_dataPanel->plotEmbedding() && !m_scatterView->isThreeD();
+}
+
+void MainWindow::setUpDecoder() {
+    // The loss curve follows the run's snapshots; the Decoder dock its model (epoch by epoch).
+    connect(m_reduction, &ReductionController::runStarted, this, [this] {
+        const bool autoencoder = m_reductionPanel->method() == ReductionPanel::Method::Autoencoder;
+        m_reductionPanel->lossCurve()->setProgress(autoencoder ? std::optional<TrainingProgress>(TrainingProgress{})
+                                                               : std::nullopt);
+        m_decoderPanel->setVisible(autoencoder && m_reductionPanel->dims() == 2);
+    });
+    connect(m_reduction, &ReductionController::trainingChanged, this,
+            [this] { m_reductionPanel->lossCurve()->setProgress(m_reduction->training()); });
+    connect(m_reduction, &ReductionController::modelChanged, this, [this] {
+        m_decoderPanel->setModel(m_reduction->model(), m_reduction->modelInputScale(), m_reduction->embedding(),
+                                 m_reduction->embeddingDims());
+    });
+    // The traversal's ends on the plot, while they belong to what the plot shows.
+    const auto showSegment = [this] {
+        if (isDecoderActive()) m_scatterView->setOverlaySegment(m_decoderPanel->traversalStart(), m_decoderPanel->traversalEnd());
+        else m_scatterView->setOverlaySegment(std::nullopt, std::nullopt);
+    };
+    connect(m_decoderPanel, &DecoderPanel::traversalChanged, this, showSegment);
+    connect(m_dataPanel, &DataPanel::plotSourceChanged, this, showSegment);
+    connect(m_scatterView, &ScatterView::hoverMoved, this, [this](QPointF, double x, double y) {
+        if (isDecoderActive()) m_decoderPanel->showAt(x, y);
+    });
+    connect(m_scatterView, &ScatterView::shiftClicked, this, [this](QPointF position) {
+        if (!isDecoderActive()) return;
+        const auto z = m_scatterView->planePosition(position);
+        m_decoderPanel->addTraversalPoint(z[0], z[1]);
+        m_decoderPanel->show();
+    });
+    connect(m_scatterView, &ScatterView::contextMenuRequested, this, [this](QMenu* menu, QPointF position) {
+        if (!isDecoderActive()) return;
+        const auto z = m_scatterView->planePosition(position);
+        QAction* from = menu->addAction(tr("Traverse &from Here"), this, [this, z] {
+            m_decoderPanel->setTraversalStart(z[0], z[1]);
+            m_decoderPanel->show();
+        });
+        from->setObjectName(QStringLiteral("traverseFromAction"));
+        QAction* to = menu->addAction(tr("Traverse &to Here"), this, [this, z] {
+            m_decoderPanel->setTraversalEnd(z[0], z[1]);
+            m_decoderPanel->show();
+        });
+        to->setObjectName(QStringLiteral("traverseToAction"));
+        to->setEnabled(m_decoderPanel->traversalStart().has_value());
+        QAction* decode = menu->addAction(tr("&Decode Here"), this, [this, z] {
+            m_decoderPanel->showAt(z[0], z[1]);
+            m_decoderPanel->show();
+        });
+        decode->setObjectName(QStringLiteral("decodeHereAction"));
+        if (m_decoderPanel->traversalStart()) {
+            menu->addSeparator();
+            menu->addAction(tr("&Clear Traversal"), m_decoderPanel, &DecoderPanel::clearTraversal);
+        }
+    });
 }
 
 }  // namespace latentscape::ui

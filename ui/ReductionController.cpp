@@ -59,6 +59,11 @@ void ReductionController::setDataset(std::shared_ptr<const data::Dataset> datase
     m_embedding.clear();
     m_iteration = 0;
     m_label->clear();
+    m_training.reset();
+    if (m_model) {
+        m_model.reset();
+        emit modelChanged();
+    }
 }
 
 void ReductionController::run() {
@@ -66,10 +71,20 @@ void ReductionController::run() {
     cancel();
     reapRetired();
     std::unique_ptr<IterativeMethod> method;
-    if (m_panel->method() == ReductionPanel::Method::Tsne)
-        method = makeTsneMethod(m_dataset, m_panel->tsneOptions());
-    else
-        method = makePcaMethod(m_dataset, m_panel->pcaOptions());
+    switch (m_panel->method()) {
+        case ReductionPanel::Method::Tsne: method = makeTsneMethod(m_dataset, m_panel->tsneOptions()); break;
+        case ReductionPanel::Method::Pca: method = makePcaMethod(m_dataset, m_panel->pcaOptions()); break;
+        case ReductionPanel::Method::Autoencoder: {
+            QString error;
+            const auto options = m_panel->autoencoderOptions(&error);
+            if (!options) {
+                m_statusBar->showMessage(error, 10000);
+                return;
+            }
+            method = makeAutoencoderMethod(m_dataset, *options);
+            break;
+        }
+    }
     m_methodName = method->name();
     m_job = std::make_unique<EmbeddingJob>(std::move(method));
     EmbeddingJob* job = m_job.get();
@@ -82,11 +97,18 @@ void ReductionController::run() {
     });
     connect(job, &EmbeddingJob::stopped, this, &ReductionController::reapRetired, Qt::QueuedConnection);
     m_frames = 0;
+    m_training.reset();
+    if (m_model) {
+        m_model.reset();
+        emit modelChanged();
+    }
     m_panel->setRunning(true);
     m_panel->saveSettings();
     m_progress->setRange(0, 0);
     m_progress->show();
-    m_label->setText(tr("%1: finding neighbours…").arg(m_methodName));
+    m_label->setText(m_panel->method() == ReductionPanel::Method::Autoencoder
+                         ? tr("%1: preparing…").arg(m_methodName)
+                         : tr("%1: finding neighbours…").arg(m_methodName));
     emit runStarted();
     job->start();
 }
@@ -123,16 +145,31 @@ void ReductionController::showLatest() {
     if (!s || !m_dataset) return;
     const auto n = std::size_t(m_dataset->n);
     if (s->coordinates.size() != n * std::size_t(s->dims)) return;
+    // The autoencoder's codes change once per epoch: a snapshot within an epoch brings the same
+    // coordinates and only needs the status (and loss curve) updated, not a new frame.
+    const bool moved = m_frames == 0 || s->dims != m_dims || s->coordinates != m_embedding;
     m_embedding = std::move(s->coordinates);
     m_dims = s->dims;
     m_iteration = s->iteration;
-    if (m_display) draw();
+    if (m_display && moved) draw();
     ++m_frames;
+    if (s->model != m_model) {
+        m_model = std::move(s->model);
+        m_modelInputScale = s->modelInputScale;
+        emit modelChanged();
+    }
+    const bool epochs = s->training.has_value();
+    if (epochs) m_training = std::move(s->training);
 
     const QLocale locale;
-    QString text = tr("%1: iteration %2 / %3").arg(m_methodName, locale.toString(s->iteration),
-                                                   locale.toString(s->maxIterations));
-    if (std::isfinite(s->cost)) text += tr(", KL %1").arg(locale.toString(s->cost, 'f', 4));
+    QString text;
+    if (epochs)
+        text = tr("%1: epoch %2 / %3").arg(m_methodName, locale.toString(int(m_training->epochs.size())),
+                                           locale.toString(m_training->maxEpochs));
+    else
+        text = tr("%1: iteration %2 / %3").arg(m_methodName, locale.toString(s->iteration),
+                                               locale.toString(s->maxIterations));
+    if (std::isfinite(s->cost)) text += QStringLiteral(", %1 %2").arg(s->costName, locale.toString(s->cost, 'f', 4));
     if (!s->final && s->iteration > 0) {
         const double left = s->elapsedSeconds / s->iteration * (s->maxIterations - s->iteration);
         text += tr(", %1 s left").arg(locale.toString(left, 'f', 0));
@@ -145,8 +182,9 @@ void ReductionController::showLatest() {
     // At most 30 frames per second, and drawing at most about a third of the time: without a GPU
     // the software rasteriser shares the cores with the optimisation (10,000 points: 10.5 s at
     // 24 fps against 6.7 s at 10 fps in Xvfb).
-    m_frameTimer.start(std::clamp(int(3.0 * m_frameCostMs), frameIntervalMs, 250));
+    m_frameTimer.start(moved ? std::clamp(int(3.0 * m_frameCostMs), frameIntervalMs, 250) : frameIntervalMs);
     emit embeddingShown();
+    if (epochs) emit trainingChanged();
 }
 
 void ReductionController::draw() {
@@ -187,8 +225,15 @@ void ReductionController::onFinished(bool canceled, const QString& error) {
     if (!error.isEmpty()) {
         m_label->setText(tr("%1 failed").arg(m_methodName));
         m_statusBar->showMessage(tr("%1 failed: %2").arg(m_methodName, error), 15000);
+    } else if (canceled && m_training) {
+        m_label->setText(tr("%1: canceled after %2 epochs").arg(m_methodName).arg(m_training->epochs.size()));
     } else if (canceled) {
         m_label->setText(tr("%1: canceled at iteration %2").arg(m_methodName).arg(m_iteration));
+    } else if (m_training) {
+        const int epochs = int(m_training->epochs.size());
+        m_label->setText(m_training->stoppedEarly
+                             ? tr("%1: stopped early after %2 epochs").arg(m_methodName).arg(epochs)
+                             : tr("%1: done, %2 epochs").arg(m_methodName).arg(epochs));
     } else {
         m_label->setText(tr("%1: done, %2 iterations").arg(m_methodName).arg(m_iteration));
     }

@@ -56,8 +56,16 @@ public:
     /// Minimum time between two frames: 30 frames per second at most.
     static constexpr int frameIntervalMs = 33;
 
-    /// "PCA" or "t-SNE": the method of the current (or last) run.
+    /// "PCA", "t-SNE", "Autoencoder" or "VAE": the method of the current (or last) run.
     QString methodName() const { return m_methodName; }
+
+    /// The autoencoder's network as of the embedding shown (its last finished epoch); null when
+    /// the embedding is not an autoencoder's. Immutable: decode from it on any thread.
+    std::shared_ptr<const reduce::autoencoder::Model> model() const { return m_model; }
+    /// The model's inputs are the features times this (1/255 for 8-bit images).
+    float modelInputScale() const { return m_modelInputScale; }
+    /// The loss history of the current (or last) autoencoder run; empty for other methods.
+    const std::optional<TrainingProgress>& training() const { return m_training; }
 
 signals:
     /// A run begins (the old embedding is about to be replaced).
@@ -66,6 +74,10 @@ signals:
     void embeddingShown();
     /// The run ended; `error` is empty unless it failed.
     void runFinished(bool canceled, const QString& error);
+    /// A snapshot of an epoch-based run arrived: training() (and maybe model()) changed.
+    void trainingChanged();
+    /// model() was replaced (a new epoch's weights, or none).
+    void modelChanged();
 
 private:
     void onSnapshotReady();
@@ -91,6 +103,9 @@ private:
     int m_iteration = 0;
     int m_frames = 0;
     bool m_display = true;
+    std::shared_ptr<const reduce::autoencoder::Model> m_model;
+    float m_modelInputScale = 1.0f;
+    std::optional<TrainingProgress> m_training;
     QElapsedTimer m_drawClock;
     double m_frameCostMs = 0.0;
     void draw();

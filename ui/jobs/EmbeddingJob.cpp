@@ -130,6 +130,10 @@ void EmbeddingJob::publish(bool final, double cost) {
     s.elapsedSeconds = now() - m_startTime;
     s.final = final;
     m_method->coordinates(s.coordinates);
+    s.costName = m_method->costName();
+    s.training = m_method->training();
+    s.model = m_method->model();
+    s.modelInputScale = m_method->modelInputScale();
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_latest = std::move(s);
@@ -157,10 +161,12 @@ void EmbeddingJob::work() {
                     continue;
                 }
                 const double t0 = now();
-                m_method->run(m_method->iteration() + chunk);
+                const int before = m_method->iteration();
+                m_method->run(before + chunk);
                 const double dt = std::max(now() - t0, 1e-6);
-                // Size the next chunk so that it takes about chunkSeconds.
-                const double perIteration = dt / chunk;
+                // Size the next chunk so that it takes about chunkSeconds (a method may do fewer
+                // iterations than asked: the autoencoder stops at the end of each epoch).
+                const double perIteration = dt / std::max(1, m_method->iteration() - before);
                 chunk = std::clamp(int(chunkSeconds / perIteration), 1, 100);
                 const bool done = m_method->iteration() >= m_method->maxIterations();
                 // The cost is not free (it needs Z); twice a second is enough for a status bar.

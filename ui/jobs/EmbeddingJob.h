@@ -5,6 +5,7 @@
 /// signals. It also honours cancel and pause there. The GUI thread takes the slot when it is
 /// ready to draw, so a slow view never queues up old frames.
 
+#include "reduce/autoencoder.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
 
@@ -26,6 +27,15 @@ struct Dataset;
 
 namespace latentscape::ui {
 
+/// Progress of a method that trains in epochs (the autoencoder): what the loss curve draws.
+struct TrainingProgress {
+    std::vector<reduce::autoencoder::EpochRecord> epochs;  ///< one per finished epoch
+    double runningLoss = 0.0;   ///< mean loss of the current epoch's steps so far (NaN: none yet)
+    double epochFraction = 0.0; ///< how far into the current epoch, in [0, 1)
+    int maxEpochs = 0;
+    bool stoppedEarly = false;
+};
+
 /// An iterative reduction the job can drive. initialize() and run() are called on the worker.
 class IterativeMethod {
 public:
@@ -45,6 +55,17 @@ public:
     virtual double cost() const = 0;
     /// "PCA", "t-SNE": for the status bar and the axis names.
     virtual QString name() const = 0;
+    /// What cost() measures, for the status bar.
+    virtual QString costName() const { return QStringLiteral("KL"); }
+
+    // Methods that train in epochs and have a generative model (the autoencoder) override these;
+    // the defaults cost nothing, so t-SNE and PCA snapshots stay as they were.
+    /// Loss history and the current epoch's running loss; none for other methods.
+    virtual std::optional<TrainingProgress> training() const { return std::nullopt; }
+    /// The network as of the last finished epoch (shared, immutable); null for other methods.
+    virtual std::shared_ptr<const reduce::autoencoder::Model> model() const { return nullptr; }
+    /// The model's inputs are the dataset's features times this (1/255 for 8-bit images).
+    virtual float modelInputScale() const { return 1.0f; }
 };
 
 /// t-SNE of a dataset's features (reduce::tsne::Status underneath).
@@ -53,6 +74,18 @@ std::unique_ptr<IterativeMethod> makeTsneMethod(std::shared_ptr<const data::Data
 /// PCA of a dataset's features: one step.
 std::unique_ptr<IterativeMethod> makePcaMethod(std::shared_ptr<const data::Dataset> dataset,
                                                const reduce::PcaOptions& options);
+
+/// An autoencoder (or, with options.variational, a VAE) trained on a dataset's features
+/// (reduce::autoencoder::Status underneath). An iteration is one gradient step; run() never
+/// crosses an epoch boundary, and the coordinates (the codes of every row) are encoded again only
+/// when an epoch ends, so a live view shows the latent space epoch by epoch. An early stop ends
+/// the run: maxIterations() becomes the steps done. 8-bit image data (an image dataset whose
+/// features lie in [0, 255]) is scaled to [0, 1] first, so the sigmoid output and BCE apply.
+std::unique_ptr<IterativeMethod> makeAutoencoderMethod(std::shared_ptr<const data::Dataset> dataset,
+                                                       const reduce::autoencoder::Options& options);
+/// The factor makeAutoencoderMethod applies to the features: 1/255 for an image dataset whose
+/// features are all in [0, 255] with a maximum above 1, else 1.
+float autoencoderInputScale(const data::Dataset& dataset);
 
 /// What the view draws: the newest state of a run.
 struct EmbeddingSnapshot {
@@ -63,6 +96,11 @@ struct EmbeddingSnapshot {
     double elapsedSeconds = 0.0;
     bool final = false;
     std::vector<float> coordinates; ///< n x dims
+    QString costName;               ///< what `cost` measures ("KL", "loss")
+    /// Epoch-based methods only (the autoencoder); empty / null otherwise.
+    std::optional<TrainingProgress> training;
+    std::shared_ptr<const reduce::autoencoder::Model> model;
+    float modelInputScale = 1.0f;
 };
 
 class EmbeddingJob : public QObject {

@@ -1,12 +1,19 @@
 #include "panels/ReductionPanel.h"
 
+#include "panels/LossCurveWidget.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
+#include <QStyle>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -31,6 +38,36 @@ QSpinBox* intBox(int min, int max, int value, const QString& tip) {
     return box;
 }
 
+// A scroll area that asks for its content's full size: the dock gets all the room it needs when
+// there is room, and scrolls only when there is not.
+class FittingScrollArea : public QScrollArea {
+public:
+    using QScrollArea::QScrollArea;
+    QSize sizeHint() const override {
+        if (!widget()) return QScrollArea::sizeHint();
+        const QSize content = widget()->sizeHint();
+        return {content.width() + verticalScrollBar()->sizeHint().width() + 2 * frameWidth(),
+                content.height() + 2 * frameWidth()};
+    }
+    // As wide as the content needs (it never scrolls sideways), as short as a few rows.
+    QSize minimumSizeHint() const override {
+        if (!widget()) return QScrollArea::minimumSizeHint();
+        return {widget()->minimumSizeHint().width() + verticalScrollBar()->sizeHint().width() + 2 * frameWidth(),
+                std::min(widget()->minimumSizeHint().height(), 160)};
+    }
+};
+
+// The first run on the built-in 10,000 Fashion-MNIST images: 20 epochs of batches of 128 train in
+// about 10 s on two cores (a reconstruction MSE of 0.029, 10-NN label accuracy of the 2-D codes
+// 0.69); the core's 256 rows per batch take 4 s for 15 epochs but reach only 0.030 and 0.66.
+constexpr int kAutoencoderEpochs = 20;
+constexpr int kAutoencoderBatch = 128;
+
+const reduce::autoencoder::Activation kActivations[] = {
+    reduce::autoencoder::Activation::Relu, reduce::autoencoder::Activation::Gelu,
+    reduce::autoencoder::Activation::Tanh, reduce::autoencoder::Activation::Linear};
+const reduce::autoencoder::Loss kLosses[] = {reduce::autoencoder::Loss::Mse, reduce::autoencoder::Loss::Bce};
+
 }  // namespace
 
 ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), parent) {
@@ -44,8 +81,11 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
     m_method->setObjectName(QStringLiteral("reductionMethod"));
     m_method->addItem(tr("PCA"));
     m_method->addItem(tr("t-SNE"));
+    m_method->addItem(tr("Autoencoder"));
     m_method->setToolTip(tr("PCA: linear, instant, keeps global distances.\n"
-                            "t-SNE: non-linear, keeps neighbourhoods; watch it form live."));
+                            "t-SNE: non-linear, keeps neighbourhoods; watch it form live.\n"
+                            "Autoencoder: a neural network trained to reconstruct the data through a "
+                            "2-D or 3-D bottleneck; its latent space is generative (hover it to decode)."));
     top->addRow(tr("Method"), m_method);
     m_dims = intBox(2, 3, t.dims, tr("Output dimensions: 2 for a flat map, 3 to rotate."));
     m_dims->setObjectName(QStringLiteral("reductionDims"));
@@ -108,6 +148,86 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
     m_seed = intBox(0, 1000000000, int(t.seed), tr("Same seed, same embedding, whatever the thread count."));
     form->addRow(tr("Seed"), m_seed);
     m_pages->addWidget(tsnePage);
+
+    const reduce::autoencoder::Options a;
+    auto* aePage = new QWidget;
+    auto* aeForm = new QFormLayout(aePage);
+    m_aeVariational = new QCheckBox(tr("Variational (VAE)"));
+    m_aeVariational->setObjectName(QStringLiteral("aeVariational"));
+    m_aeVariational->setToolTip(tr("Encode a mean and a variance per latent dimension and train with a KL "
+                                   "penalty towards N(0, I): a smoother, more evenly filled latent space. "
+                                   "The points shown are the means."));
+    aeForm->addRow(m_aeVariational);
+    m_aeBeta = doubleBox(0, 100, a.beta, 2, tr("Weight of the VAE's KL term (beta-VAE): larger packs the codes "
+                                               "closer to N(0, I) and reconstructs less sharply."));
+    m_aeBeta->setObjectName(QStringLiteral("aeBeta"));
+    aeForm->addRow(tr("Beta (KL weight)"), m_aeBeta);
+    m_aeHidden = new QLineEdit;
+    m_aeHidden->setObjectName(QStringLiteral("aeHidden"));
+    m_aeHidden->setPlaceholderText(tr("auto"));
+    m_aeHidden->setToolTip(tr("Sizes of the encoder's hidden layers, widest first, e.g. \"512,128\"; the decoder "
+                              "mirrors them. Empty: 512,128 for 256 features or more, 128,32 for 32 or more, "
+                              "else 32,16."));
+    aeForm->addRow(tr("Hidden layers"), m_aeHidden);
+    m_aeHiddenError = new QLabel;
+    m_aeHiddenError->setObjectName(QStringLiteral("aeHiddenError"));
+    m_aeHiddenError->setWordWrap(true);
+    m_aeHiddenError->setStyleSheet(QStringLiteral("color: #b00020;"));
+    m_aeHiddenError->hide();
+    aeForm->addRow(m_aeHiddenError);
+    m_aeActivation = new QComboBox;
+    m_aeActivation->setObjectName(QStringLiteral("aeActivation"));
+    m_aeActivation->addItems({tr("ReLU"), tr("GELU"), tr("tanh"), tr("linear")});
+    m_aeActivation->setToolTip(tr("Activation of the hidden layers. ReLU is the fastest; linear makes the "
+                                  "network linear (its code spans the PCA subspace)."));
+    aeForm->addRow(tr("Activation"), m_aeActivation);
+    m_aeLoss = new QComboBox;
+    m_aeLoss->setObjectName(QStringLiteral("aeLoss"));
+    m_aeLoss->addItems({tr("MSE"), tr("binary cross-entropy")});
+    m_aeLoss->setToolTip(tr("Reconstruction loss. Binary cross-entropy needs data in [0, 1] (images are "
+                            "scaled to it) and sharpens dark/bright pixels."));
+    aeForm->addRow(tr("Loss"), m_aeLoss);
+    m_aeEpochs = intBox(1, 100000, kAutoencoderEpochs, tr("Passes over the training rows. The view updates "
+                                                          "after every epoch."));
+    m_aeEpochs->setObjectName(QStringLiteral("aeEpochs"));
+    aeForm->addRow(tr("Epochs"), m_aeEpochs);
+    m_aeBatch = intBox(1, 1000000, kAutoencoderBatch, tr("Rows per gradient step. Smaller: more steps per epoch, "
+                                                    "noisier; larger: faster per row."));
+    m_aeBatch->setObjectName(QStringLiteral("aeBatch"));
+    aeForm->addRow(tr("Batch size"), m_aeBatch);
+    m_aeLearningRate = doubleBox(1e-6, 1.0, a.learning_rate, 6,
+                                 tr("Adam's step size. Larger learns faster at first and may diverge."));
+    m_aeLearningRate->setSingleStep(1e-4);
+    m_aeLearningRate->setObjectName(QStringLiteral("aeLearningRate"));
+    aeForm->addRow(tr("Learning rate"), m_aeLearningRate);
+    m_aeWeightDecay = doubleBox(0, 1.0, a.weight_decay, 6,
+                                tr("Decoupled weight decay (AdamW): each step shrinks the weights by "
+                                   "learning rate x this. 0: none."));
+    m_aeWeightDecay->setSingleStep(1e-4);
+    aeForm->addRow(tr("Weight decay"), m_aeWeightDecay);
+    m_aeStandardize = new QCheckBox(tr("Standardise features"));
+    m_aeStandardize->setObjectName(QStringLiteral("aeStandardize"));
+    m_aeStandardize->setChecked(a.standardize);
+    m_aeStandardize->setToolTip(tr("Scale every feature to mean 0 and standard deviation 1 first (the output is "
+                                   "then linear). For features in different units; 8-bit images are scaled to "
+                                   "[0, 1] without it."));
+    aeForm->addRow(m_aeStandardize);
+    m_aeValidation = doubleBox(0, 0.5, a.validation_fraction, 2,
+                               tr("Fraction of rows held out (never trained on) to measure how well the model "
+                                  "generalises: the orange curve. 0: train on every row."));
+    m_aeValidation->setSingleStep(0.05);
+    m_aeValidation->setObjectName(QStringLiteral("aeValidation"));
+    aeForm->addRow(tr("Held-out fraction"), m_aeValidation);
+    m_aePatience = intBox(0, 100000, a.patience, tr("Stop when the held-out loss has not improved for this many "
+                                                    "epochs. 0: never stop early. Needs a held-out fraction."));
+    m_aePatience->setSpecialValueText(tr("off"));
+    m_aePatience->setObjectName(QStringLiteral("aePatience"));
+    aeForm->addRow(tr("Patience"), m_aePatience);
+    m_aeSeed = intBox(0, 1000000000, int(a.seed), tr("Seed of the weights, the held-out rows, the shuffles and the "
+                                                     "VAE's noise: same seed, same model, whatever the thread count."));
+    m_aeSeed->setObjectName(QStringLiteral("aeSeed"));
+    aeForm->addRow(tr("Seed"), m_aeSeed);
+    m_pages->addWidget(aePage);
     layout->addWidget(m_pages);
 
     auto* buttons = new QHBoxLayout;
@@ -122,11 +242,50 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
     buttons->addWidget(m_run);
     buttons->addWidget(m_pause);
     buttons->addWidget(m_cancel);
-    layout->addLayout(buttons);
     layout->addStretch(1);
-    setWidget(body);
+    // The autoencoder's options are taller than a small screen's share of the right dock area:
+    // they scroll instead of forcing the window taller. The buttons and the loss curve stay in
+    // sight below them.
+    auto* scroll = new FittingScrollArea;
+    scroll->setObjectName(QStringLiteral("reductionScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(body);
+    auto* outer = new QWidget(this);
+    auto* outerLayout = new QVBoxLayout(outer);
+    outerLayout->setContentsMargins(0, 0, 0, 0);
+    outerLayout->addWidget(scroll, 1);
+    const QMargins margins = layout->contentsMargins();
+    buttons->setContentsMargins(margins.left(), 0, margins.right(), 0);
+    outerLayout->addLayout(buttons);
+    m_lossCurve = new LossCurveWidget;
+    auto* curveRow = new QHBoxLayout;
+    curveRow->setContentsMargins(margins.left(), 0, margins.right(), margins.bottom());
+    curveRow->addWidget(m_lossCurve);
+    outerLayout->addLayout(curveRow);
+    setWidget(outer);
 
-    connect(m_method, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    connect(m_method, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_pages->setCurrentIndex(index);
+        // The stack is as tall as its current page only, not its tallest.
+        for (int i = 0; i < m_pages->count(); ++i)
+            m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred,
+                                              i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        m_pages->adjustSize();
+        m_lossCurve->setVisible(Method(index) == Method::Autoencoder);
+        emit methodChanged(Method(index));
+    });
+    const auto updateVariational = [this] { m_aeBeta->setEnabled(m_aeVariational->isChecked()); };
+    connect(m_aeVariational, &QCheckBox::toggled, this, updateVariational);
+    updateVariational();
+    connect(m_aeHidden, &QLineEdit::textChanged, this, [this](const QString& text) {
+        QString error;
+        const bool ok = parseHiddenSizes(text, &error).has_value();
+        m_aeHiddenError->setText(error);
+        m_aeHiddenError->setVisible(!ok);
+        m_aeHidden->setStyleSheet(ok ? QString() : QStringLiteral("QLineEdit { border: 1px solid #b00020; }"));
+    });
     connect(m_run, &QPushButton::clicked, this, &ReductionPanel::runRequested);
     connect(m_pause, &QPushButton::toggled, this, &ReductionPanel::pauseToggled);
     connect(m_cancel, &QPushButton::clicked, this, &ReductionPanel::cancelRequested);
@@ -139,6 +298,63 @@ void ReductionPanel::setMethod(Method method) { m_method->setCurrentIndex(int(me
 int ReductionPanel::dims() const { return m_dims->value(); }
 void ReductionPanel::setTsneIterations(int iterations) { m_iterations->setValue(iterations); }
 void ReductionPanel::setTsnePerplexity(double perplexity) { m_perplexity->setValue(perplexity); }
+int ReductionPanel::preferredHeight() const {
+    const int title = style()->pixelMetric(QStyle::PM_TitleBarHeight, nullptr, this);
+    return widget()->sizeHint().height() + title;
+}
+
+void ReductionPanel::setAutoencoderEpochs(int epochs) { m_aeEpochs->setValue(epochs); }
+void ReductionPanel::setAutoencoderBatchSize(int batch) { m_aeBatch->setValue(batch); }
+void ReductionPanel::setAutoencoderHidden(const QString& sizes) { m_aeHidden->setText(sizes); }
+void ReductionPanel::setAutoencoderVariational(bool variational) { m_aeVariational->setChecked(variational); }
+
+std::optional<std::optional<std::vector<int>>> ReductionPanel::parseHiddenSizes(const QString& text, QString* error) {
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || trimmed.compare(QStringLiteral("auto"), Qt::CaseInsensitive) == 0)
+        return std::optional<std::vector<int>>{};
+    std::vector<int> sizes;
+    const QStringList parts = trimmed.split(QLatin1Char(','));
+    for (const QString& part : parts) {
+        bool ok = false;
+        const int size = part.trimmed().toInt(&ok);
+        if (!ok || size < 1 || size > 65536) {
+            if (error)
+                *error = part.trimmed().isEmpty()
+                             ? tr("Hidden layers: an empty size in “%1”; write sizes separated by commas, "
+                                  "e.g. 512,128, or leave it empty for automatic.").arg(trimmed)
+                             : tr("Hidden layers: “%1” is not a layer size (a whole number from 1 to 65,536); "
+                                  "write e.g. 512,128, or leave it empty for automatic.").arg(part.trimmed());
+            return std::nullopt;
+        }
+        sizes.push_back(size);
+    }
+    return std::optional<std::vector<int>>(std::move(sizes));
+}
+
+std::optional<reduce::autoencoder::Options> ReductionPanel::autoencoderOptions(QString* error) const {
+    const auto hidden = parseHiddenSizes(m_aeHidden->text(), error);
+    if (!hidden) return std::nullopt;
+    reduce::autoencoder::Options o;
+    o.latent_dims = m_dims->value();
+    o.hidden = *hidden;
+    o.activation = kActivations[std::max(0, m_aeActivation->currentIndex())];
+    o.loss = kLosses[std::max(0, m_aeLoss->currentIndex())];
+    o.variational = m_aeVariational->isChecked();
+    o.beta = m_aeBeta->value();
+    o.epochs = m_aeEpochs->value();
+    o.batch_size = m_aeBatch->value();
+    o.learning_rate = m_aeLearningRate->value();
+    o.weight_decay = m_aeWeightDecay->value();
+    o.standardize = m_aeStandardize->isChecked();
+    o.validation_fraction = m_aeValidation->value();
+    o.patience = m_aePatience->value();
+    if (o.patience > 0 && o.validation_fraction <= 0.0) {
+        if (error) *error = tr("Patience (early stopping) needs a held-out fraction above 0.");
+        return std::nullopt;
+    }
+    o.seed = std::uint64_t(m_aeSeed->value());
+    return o;
+}
 
 reduce::tsne::Options ReductionPanel::tsneOptions() const {
     reduce::tsne::Options o;
@@ -195,6 +411,19 @@ void ReductionPanel::saveSettings() const {
     s.setValue(QStringLiteral("theta"), m_theta->value());
     s.setValue(QStringLiteral("seed"), m_seed->value());
     s.setValue(QStringLiteral("init"), m_init->currentIndex());
+    s.setValue(QStringLiteral("ae/variational"), m_aeVariational->isChecked());
+    s.setValue(QStringLiteral("ae/beta"), m_aeBeta->value());
+    s.setValue(QStringLiteral("ae/hidden"), m_aeHidden->text());
+    s.setValue(QStringLiteral("ae/activation"), m_aeActivation->currentIndex());
+    s.setValue(QStringLiteral("ae/loss"), m_aeLoss->currentIndex());
+    s.setValue(QStringLiteral("ae/epochs"), m_aeEpochs->value());
+    s.setValue(QStringLiteral("ae/batch"), m_aeBatch->value());
+    s.setValue(QStringLiteral("ae/learningRate"), m_aeLearningRate->value());
+    s.setValue(QStringLiteral("ae/weightDecay"), m_aeWeightDecay->value());
+    s.setValue(QStringLiteral("ae/standardize"), m_aeStandardize->isChecked());
+    s.setValue(QStringLiteral("ae/validation"), m_aeValidation->value());
+    s.setValue(QStringLiteral("ae/patience"), m_aePatience->value());
+    s.setValue(QStringLiteral("ae/seed"), m_aeSeed->value());
     s.endGroup();
 }
 
@@ -211,6 +440,19 @@ void ReductionPanel::restoreSettings() {
     m_theta->setValue(s.value(QStringLiteral("theta"), m_theta->value()).toDouble());
     m_seed->setValue(s.value(QStringLiteral("seed"), m_seed->value()).toInt());
     m_init->setCurrentIndex(s.value(QStringLiteral("init"), m_init->currentIndex()).toInt());
+    m_aeVariational->setChecked(s.value(QStringLiteral("ae/variational"), m_aeVariational->isChecked()).toBool());
+    m_aeBeta->setValue(s.value(QStringLiteral("ae/beta"), m_aeBeta->value()).toDouble());
+    m_aeHidden->setText(s.value(QStringLiteral("ae/hidden"), m_aeHidden->text()).toString());
+    m_aeActivation->setCurrentIndex(s.value(QStringLiteral("ae/activation"), m_aeActivation->currentIndex()).toInt());
+    m_aeLoss->setCurrentIndex(s.value(QStringLiteral("ae/loss"), m_aeLoss->currentIndex()).toInt());
+    m_aeEpochs->setValue(s.value(QStringLiteral("ae/epochs"), m_aeEpochs->value()).toInt());
+    m_aeBatch->setValue(s.value(QStringLiteral("ae/batch"), m_aeBatch->value()).toInt());
+    m_aeLearningRate->setValue(s.value(QStringLiteral("ae/learningRate"), m_aeLearningRate->value()).toDouble());
+    m_aeWeightDecay->setValue(s.value(QStringLiteral("ae/weightDecay"), m_aeWeightDecay->value()).toDouble());
+    m_aeStandardize->setChecked(s.value(QStringLiteral("ae/standardize"), m_aeStandardize->isChecked()).toBool());
+    m_aeValidation->setValue(s.value(QStringLiteral("ae/validation"), m_aeValidation->value()).toDouble());
+    m_aePatience->setValue(s.value(QStringLiteral("ae/patience"), m_aePatience->value()).toInt());
+    m_aeSeed->setValue(s.value(QStringLiteral("ae/seed"), m_aeSeed->value()).toInt());
     s.endGroup();
 }
 

@@ -1,25 +1,34 @@
 #pragma once
-/// @file The "Reduction" dock: the method (PCA or t-SNE), its options with the core's defaults
-/// and a tooltip each, and Run / Pause / Cancel. The last options are kept in QSettings.
+/// @file The "Reduction" dock: the method (PCA, t-SNE or autoencoder), its options with the
+/// core's defaults and a tooltip each, and Run / Pause / Cancel. The last options are kept in
+/// QSettings. Below them, while the autoencoder is chosen, its loss curve.
 
+#include "reduce/autoencoder.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
 
 #include <QDockWidget>
 
+#include <optional>
+#include <vector>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QStackedWidget;
 
 namespace latentscape::ui {
 
+class LossCurveWidget;
+
 class ReductionPanel : public QDockWidget {
     Q_OBJECT
 public:
-    enum class Method { Pca = 0, Tsne = 1 };
+    enum class Method { Pca = 0, Tsne = 1, Autoencoder = 2 };
 
     explicit ReductionPanel(QWidget* parent = nullptr);
 
@@ -29,9 +38,27 @@ public:
     int dims() const;
     reduce::tsne::Options tsneOptions() const;
     reduce::PcaOptions pcaOptions() const;
+    /// The autoencoder's options, or nothing (and `error` says why) when a field is invalid.
+    std::optional<reduce::autoencoder::Options> autoencoderOptions(QString* error = nullptr) const;
     /// t-SNE iterations (tests shorten runs with it).
     void setTsneIterations(int iterations);
     void setTsnePerplexity(double perplexity);
+    /// Autoencoder settings the tests (and a first run on small data) change.
+    void setAutoencoderEpochs(int epochs);
+    void setAutoencoderBatchSize(int batch);
+    void setAutoencoderHidden(const QString& sizes);
+    void setAutoencoderVariational(bool variational);
+
+    /// "512,128" -> {512, 128}; empty or "auto" -> unset (the core's default for the data's
+    /// width). Anything else that is not a comma-separated list of sizes in [1, 65536] gives
+    /// nothing and a message in `error`.
+    static std::optional<std::optional<std::vector<int>>> parseHiddenSizes(const QString& text, QString* error);
+
+    /// Height that shows the current method's options without scrolling (title bar included).
+    int preferredHeight() const;
+
+    /// The loss curve below the options (shown while the autoencoder is chosen).
+    LossCurveWidget* lossCurve() const { return m_lossCurve; }
 
     /// Buttons follow the job: Run while idle; Pause and Cancel while one runs.
     void setRunning(bool running);
@@ -47,6 +74,7 @@ public:
 
 signals:
     void runRequested();
+    void methodChanged(Method method);
     void pauseToggled(bool paused);
     void cancelRequested();
 
@@ -69,6 +97,22 @@ private:
     QSpinBox* m_pcaDims = nullptr;
     QComboBox* m_init = nullptr;
     QSpinBox* m_seed = nullptr;
+    // Autoencoder
+    QCheckBox* m_aeVariational = nullptr;
+    QDoubleSpinBox* m_aeBeta = nullptr;
+    QLineEdit* m_aeHidden = nullptr;
+    QLabel* m_aeHiddenError = nullptr;
+    QComboBox* m_aeActivation = nullptr;
+    QComboBox* m_aeLoss = nullptr;
+    QSpinBox* m_aeEpochs = nullptr;
+    QSpinBox* m_aeBatch = nullptr;
+    QDoubleSpinBox* m_aeLearningRate = nullptr;
+    QDoubleSpinBox* m_aeWeightDecay = nullptr;
+    QCheckBox* m_aeStandardize = nullptr;
+    QDoubleSpinBox* m_aeValidation = nullptr;
+    QSpinBox* m_aePatience = nullptr;
+    QSpinBox* m_aeSeed = nullptr;
+    LossCurveWidget* m_lossCurve = nullptr;
     QPushButton* m_run = nullptr;
     QPushButton* m_pause = nullptr;
     QPushButton* m_cancel = nullptr;

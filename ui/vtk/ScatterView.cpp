@@ -2,8 +2,11 @@
 
 #include "vtk/ColorMaps.h"
 #include "vtk/PanZoomStyle.h"
+#include "vtk/SegmentOverlay.h"
 
+#include <QContextMenuEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QResizeEvent>
@@ -118,6 +121,8 @@ ScatterView::ScatterView(QWidget* parent) : VtkOpenGLWidget(parent) {
     m_xLabel->setObjectName(QStringLiteral("xAxisLabel"));
     m_yLabel = new AxisLabel(Qt::Vertical, this);
     m_yLabel->setObjectName(QStringLiteral("yAxisLabel"));
+    m_overlay = new SegmentOverlay(this);
+    m_overlay->setObjectName(QStringLiteral("segmentOverlay"));
 
     connect(this, &VtkOpenGLWidget::deviceSizeChanged, this, [this] {
         applyPointSize();
@@ -276,6 +281,16 @@ void ScatterView::layoutAxisLabels() {
 void ScatterView::resizeEvent(QResizeEvent* event) {
     VtkOpenGLWidget::resizeEvent(event);
     layoutAxisLabels();
+    m_overlay->resize(size());
+}
+
+void ScatterView::setOverlaySegment(std::optional<std::array<double, 2>> a, std::optional<std::array<double, 2>> b) {
+    m_segmentA = a ? a : b;
+    m_segmentB = a ? b : std::nullopt;
+    m_overlay->resize(size());
+    m_overlay->setVisible(m_segmentA.has_value());
+    m_overlay->raise();
+    m_overlay->update();
 }
 
 void ScatterView::setThreeD(bool threeD) {
@@ -323,6 +338,7 @@ void ScatterView::applyPointSize() {
 }
 
 void ScatterView::onCameraModified() {
+    if (m_overlay && m_overlay->isVisible()) m_overlay->update();  // the marks follow the camera
     if (m_fittingCamera) return;
     m_cameraFitted = false;
     pointsMoved();  // a pan, zoom or rotation in progress: the level of detail applies too
@@ -416,6 +432,27 @@ QPointF ScatterView::widgetPosition(std::size_t i) const {
     return project(points + 3 * i);
 }
 
+QPointF ScatterView::widgetPosition(double x, double y) const {
+    const Projector project = projector(m_renderer, renderWindow(), devicePixelRatioF());
+    const float p[3] = {float(x), float(y), 0.0f};
+    return project(p);
+}
+
+std::array<double, 2> ScatterView::planePosition(const QPointF& widgetPosition) const {
+    // Projector in reverse: logical pixels -> normalised device coordinates, then the 2 x 2
+    // system the composite matrix gives for a point with z = 0 (exact for any camera looking at
+    // the plane; a 2-D plot's is parallel, with w = 1).
+    const Projector p = projector(m_renderer, renderWindow(), devicePixelRatioF());
+    const double nx = 2.0 * widgetPosition.x() * p.dpr / p.width - 1.0;
+    const double ny = 1.0 - 2.0 * widgetPosition.y() * p.dpr / p.height;
+    const double* m = p.m;
+    const double a = m[0] - nx * m[12], b = m[1] - nx * m[13], e = nx * m[15] - m[3];
+    const double c = m[4] - ny * m[12], d = m[5] - ny * m[13], f = ny * m[15] - m[7];
+    const double det = a * d - b * c;
+    if (det == 0.0) return {0.0, 0.0};
+    return {(e * d - b * f) / det, (a * f - e * c) / det};
+}
+
 std::int64_t ScatterView::pointAt(const QPointF& widgetPosition, double tolerance) const {
     const std::size_t n = pointCount();
     if (n == 0) return -1;
@@ -450,6 +487,39 @@ void ScatterView::mouseMoveEvent(QMouseEvent* event) {
     }
     const auto p = dataPosition(event->position());
     emit cursorMoved(p[0], p[1]);
+    if (event->buttons() == Qt::NoButton) {
+        const auto q = planePosition(event->position());
+        emit hoverMoved(event->position(), q[0], q[1]);
+    }
+}
+
+void ScatterView::mousePressEvent(QMouseEvent* event) {
+    m_shiftPress = event->button() == Qt::LeftButton && event->modifiers() == Qt::ShiftModifier ? event->position()
+                                                                                                 : QPointF(-1e9, -1e9);
+    VtkOpenGLWidget::mousePressEvent(event);
+}
+
+void ScatterView::mouseReleaseEvent(QMouseEvent* event) {
+    VtkOpenGLWidget::mouseReleaseEvent(event);
+    if (event->button() != Qt::LeftButton || m_threeD) return;
+    const QPointF moved = event->position() - m_shiftPress;
+    m_shiftPress = QPointF(-1e9, -1e9);
+    if (moved.manhattanLength() <= 4.0) emit shiftClicked(event->position());
+}
+
+void ScatterView::contextMenuEvent(QContextMenuEvent* event) {
+    if (m_threeD) {
+        VtkOpenGLWidget::contextMenuEvent(event);
+        return;
+    }
+    QMenu menu(this);
+    emit contextMenuRequested(&menu, QPointF(event->pos()));
+    if (menu.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    menu.exec(event->globalPos());
+    event->accept();
 }
 
 void ScatterView::leaveEvent(QEvent* event) {

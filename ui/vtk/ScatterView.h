@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <QPointF>
@@ -25,11 +26,13 @@ class vtkPolyData;
 class vtkPolyDataMapper;
 class vtkRenderer;
 class vtkUnsignedCharArray;
+class QMenu;
 
 namespace latentscape::ui {
 
 class AxisLabel;
 class PanZoomStyle;
+class SegmentOverlay;
 
 class ScatterView : public VtkOpenGLWidget {
     Q_OBJECT
@@ -101,6 +104,18 @@ public:
     std::array<double, 2> dataPosition(const QPointF& widgetPosition) const;
     /// Where point i is drawn, in logical widget pixels (2-D and 3-D, through the current camera).
     QPointF widgetPosition(std::size_t i) const;
+    /// Where the world point (x, y, 0) is drawn, in logical widget pixels.
+    QPointF widgetPosition(double x, double y) const;
+    /// The point of the z = 0 plane drawn at a widget position (logical pixels): the exact
+    /// inverse of widgetPosition() through the current camera (a 2-D plot's data coordinates,
+    /// an autoencoder's latent coordinates), for any place, between points too.
+    std::array<double, 2> planePosition(const QPointF& widgetPosition) const;
+
+    /// Marks drawn over a 2-D plot at plane points `a` and `b` ("A", "B") joined by a dashed line
+    /// when both are set (a latent traversal); they follow pans and zooms. Both unset: none.
+    void setOverlaySegment(std::optional<std::array<double, 2>> a, std::optional<std::array<double, 2>> b);
+    std::optional<std::array<double, 2>> overlayStart() const { return m_segmentA; }
+    std::optional<std::array<double, 2>> overlayEnd() const { return m_segmentB; }
     /// The point drawn nearest to `widgetPosition` within `tolerance` logical pixels (the lowest
     /// index on ties), or -1. O(n): every point is projected with the camera's matrix.
     std::int64_t pointAt(const QPointF& widgetPosition, double tolerance = 6.0) const;
@@ -112,11 +127,22 @@ signals:
     void cursorLeft();
     /// The mouse rests over point `index` (-1: over no point any more).
     void pointHovered(std::int64_t index);
+    /// The mouse moved over the 2-D plot (no button down) to `widgetPosition`; `plane` is
+    /// planePosition() there.
+    void hoverMoved(QPointF widgetPosition, double planeX, double planeY);
+    /// A context menu is asked for (right click, menu key) at `widgetPosition`; the receiver
+    /// fills `menu` (the view shows it when not empty). Only 2-D plots ask.
+    void contextMenuRequested(QMenu* menu, QPointF widgetPosition);
+    /// A Shift+left click (press and release within a few pixels) on a 2-D plot.
+    void shiftClicked(QPointF widgetPosition);
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void leaveEvent(QEvent* event) override;
 
 private:
@@ -155,6 +181,9 @@ private:
     std::size_t m_movingLimit = 60000;
     bool m_subsampling = false;
     QTimer* m_settleTimer = nullptr;
+    QPointF m_shiftPress{-1e9, -1e9};
+    SegmentOverlay* m_overlay = nullptr;
+    std::optional<std::array<double, 2>> m_segmentA, m_segmentB;
     void rebuildVertices();
     void pointsMoved();
 };

@@ -1,0 +1,405 @@
+#include "panels/DecoderPanel.h"
+
+#include "data/dataset.h"
+
+#include <QFrame>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QImage>
+#include <QLabel>
+#include <QLocale>
+#include <QPainter>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace latentscape::ui {
+namespace {
+
+// Features drawn as bars for data that is not images: the first ones, enough to see a pattern.
+constexpr int kMaxBars = 48;
+const QColor kBarColor(0x00, 0x72, 0xB2);
+const QColor kReferenceColor(0xD5, 0x5E, 0x00);
+
+}  // namespace
+
+/// One sample: an image scaled up without smoothing (pixels stay visible), or bars for the first
+/// features (each scaled to its column's range) with the reference row's values as ticks; a
+/// caption underneath.
+class SampleView : public QWidget {
+public:
+    SampleView(int side, QWidget* parent = nullptr) : QWidget(parent), m_side(side) {
+        setFixedSize(side, side + fontMetrics().height() + 2);
+    }
+    void setImage(QImage image) {
+        m_image = std::move(image);
+        m_bars.clear();
+        m_reference.clear();
+        update();
+    }
+    void setBars(std::vector<float> bars, std::vector<float> reference) {
+        m_image = QImage();
+        m_bars = std::move(bars);
+        m_reference = std::move(reference);
+        update();
+    }
+    void setCaption(const QString& caption) {
+        m_caption = caption;
+        update();
+    }
+    void clearSample() {
+        m_image = QImage();
+        m_bars.clear();
+        m_reference.clear();
+        m_caption.clear();
+        update();
+    }
+    const QImage& image() const { return m_image; }
+
+protected:
+    void paintEvent(QPaintEvent*) override {
+        QPainter p(this);
+        const QRect box(0, 0, m_side, m_side);
+        p.fillRect(box, palette().base());
+        if (!m_image.isNull()) {
+            p.setRenderHint(QPainter::SmoothPixmapTransform, false);
+            const QSize fitted = m_image.size().scaled(box.size(), Qt::KeepAspectRatio);
+            const QRect target(QPoint((m_side - fitted.width()) / 2, (m_side - fitted.height()) / 2), fitted);
+            p.drawImage(target, m_image);
+        } else if (!m_bars.empty()) {
+            const double w = double(m_side - 4) / double(m_bars.size());
+            for (std::size_t j = 0; j < m_bars.size(); ++j) {
+                const double v = std::clamp(double(m_bars[j]), 0.0, 1.0);
+                const double x = 2 + j * w;
+                p.fillRect(QRectF(x, m_side - 2 - v * (m_side - 4), std::max(1.0, w - 1), v * (m_side - 4)), kBarColor);
+            }
+            p.setPen(QPen(kReferenceColor, 2));
+            for (std::size_t j = 0; j < m_reference.size() && j < m_bars.size(); ++j) {
+                if (!std::isfinite(m_reference[j])) continue;
+                const double v = std::clamp(double(m_reference[j]), 0.0, 1.0);
+                const double x = 2 + j * w;
+                const double y = m_side - 2 - v * (m_side - 4);
+                p.drawLine(QPointF(x, y), QPointF(x + std::max(1.0, w - 1), y));
+            }
+        }
+        p.setPen(palette().color(QPalette::Mid));
+        p.drawRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5));
+        p.setPen(palette().color(QPalette::Text));
+        const QRect text(0, m_side + 1, width(), height() - m_side - 1);
+        p.drawText(text, Qt::AlignHCenter | Qt::AlignTop, fontMetrics().elidedText(m_caption, Qt::ElideRight, width()));
+    }
+
+private:
+    int m_side;
+    QImage m_image;
+    std::vector<float> m_bars, m_reference;
+    QString m_caption;
+};
+
+DecoderPanel::DecoderPanel(QWidget* parent) : QDockWidget(tr("Decoder"), parent) {
+    setObjectName(QStringLiteral("decoderPanel"));
+    auto* body = new QWidget(this);
+    auto* outer = new QVBoxLayout(body);
+    // One line across the dock: where the cursor decodes and which real sample is nearest.
+    m_title = new QLabel(tr("Run an autoencoder (2-D), then hover the plot"));
+    m_title->setObjectName(QStringLiteral("decoderTitle"));
+    // Texts change with every hover: fixed heights and no say in the width, so the dock (and the
+    // plot above it, whose camera refits on a resize) never changes size because of them.
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    outer->addWidget(m_title);
+    auto* layout = new QHBoxLayout;
+    outer->addLayout(layout);
+
+    auto* cursor = new QVBoxLayout;
+    auto* pair = new QHBoxLayout;
+    m_decodedView = new SampleView(112);
+    m_decodedView->setObjectName(QStringLiteral("decodedSample"));
+    m_decodedView->setToolTip(tr("The decoder's output at the cursor's place in the latent plane: "
+                                 "anywhere, between the clusters too."));
+    m_nearestView = new SampleView(112);
+    m_nearestView->setObjectName(QStringLiteral("nearestSample"));
+    m_nearestView->setToolTip(tr("The real sample whose code is nearest to the cursor."));
+    pair->addWidget(m_decodedView);
+    pair->addWidget(m_nearestView);
+    cursor->addLayout(pair);
+    cursor->addStretch(1);
+    layout->addLayout(cursor);
+
+    auto* line = new QFrame;
+    line->setFrameShape(QFrame::VLine);
+    line->setFrameShadow(QFrame::Sunken);
+    layout->addWidget(line);
+
+    auto* traversal = new QVBoxLayout;
+    m_traversalText = new QLabel;
+    m_traversalText->setObjectName(QStringLiteral("traversalText"));
+    m_traversalText->setWordWrap(true);
+    m_traversalText->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    m_traversalText->setFixedHeight(2 * m_traversalText->fontMetrics().lineSpacing() + 4);
+    traversal->addWidget(m_traversalText);
+    // Two rows of five, read like text: the dock sits under the plot, between the side docks.
+    auto* strip = new QGridLayout;
+    strip->setSpacing(3);
+    for (int i = 0; i < traversalSteps; ++i) {
+        auto* view = new SampleView(60);
+        view->setObjectName(QStringLiteral("traversalSample%1").arg(i));
+        m_strip.push_back(view);
+        strip->addWidget(view, i / 5, i % 5);
+    }
+    strip->setColumnStretch(5, 1);
+    traversal->addLayout(strip);
+    traversal->addStretch(1);
+    layout->addLayout(traversal, 1);
+    setWidget(body);
+    clear();
+}
+
+DecoderPanel::~DecoderPanel() = default;
+
+void DecoderPanel::setDataset(std::shared_ptr<const data::Dataset> dataset) {
+    m_dataset = std::move(dataset);
+    m_rangesReady = false;
+    clear();
+}
+
+bool DecoderPanel::showsImages() const {
+    if (!m_dataset || m_dataset->images.empty()) return false;
+    const data::ImageStack& im = m_dataset->images;
+    return (im.channels == 1 || im.channels == 3) && std::int64_t(im.image_bytes()) == m_dataset->d;
+}
+
+void DecoderPanel::prepareRanges() {
+    if (m_rangesReady || !m_dataset) return;
+    const data::Dataset& ds = *m_dataset;
+    m_rangesReady = true;
+    if (showsImages()) {
+        // Scaled 8-bit images (the usual case) are 0..255 by construction: no pass over the data.
+        if (m_inputScale == 1.0f && !ds.features.empty()) {
+            const auto [lo, hi] = std::minmax_element(ds.features.begin(), ds.features.end());
+            m_imageMin = *lo;
+            m_imageMax = *hi > *lo ? *hi : *lo + 1.0f;
+        } else {
+            m_imageMin = 0.0f;
+            m_imageMax = 255.0f;
+        }
+        return;
+    }
+    const auto bars = std::size_t(std::min<std::int64_t>(ds.d, kMaxBars));
+    m_featureMin.assign(bars, std::numeric_limits<float>::infinity());
+    m_featureMax.assign(bars, -std::numeric_limits<float>::infinity());
+    for (std::int64_t i = 0; i < ds.n; ++i) {
+        const float* row = ds.row(i);
+        for (std::size_t j = 0; j < bars; ++j) {
+            m_featureMin[j] = std::min(m_featureMin[j], row[j]);
+            m_featureMax[j] = std::max(m_featureMax[j], row[j]);
+        }
+    }
+}
+
+void DecoderPanel::setModel(std::shared_ptr<const reduce::autoencoder::Model> model, float inputScale,
+                            std::vector<float> codes, int dims) {
+    const bool scaleChanged = inputScale != m_inputScale;
+    m_model = std::move(model);
+    m_inputScale = inputScale;
+    if (scaleChanged) m_rangesReady = false;
+    m_codes = std::move(codes);
+    m_dims = dims;
+    if (!m_model) {
+        clear();
+        return;
+    }
+    if (m_model->latent_dims != 2)
+        m_title->setText(tr("%1-D latent space: hover decodes in 2-D plots only").arg(m_model->latent_dims));
+    else if (!m_cursor)
+        m_title->setText(tr("Hover the plot: any place decodes, between clusters too"));
+    decodeCursor();
+    decodeTraversal();
+}
+
+void DecoderPanel::clear() {
+    m_model.reset();
+    m_codes.clear();
+    m_cursor.reset();
+    m_cursorDecoded.clear();
+    m_nearest = -1;
+    m_start.reset();
+    m_end.reset();
+    m_traversal.clear();
+    m_traversalDecoded.clear();
+    m_title->setText(tr("Run an autoencoder (2-D), then hover the plot"));
+    m_decodedView->clearSample();
+    m_nearestView->clearSample();
+    for (SampleView* v : m_strip) v->clearSample();
+    m_traversalText->setText(tr("Traversal: right-click the plot for “Traverse from here” and “Traverse to "
+                                "here” (or Shift-click two places) to decode the samples between them."));
+    emit traversalChanged();
+}
+
+QString DecoderPanel::latentText(double x, double y) const {
+    const QLocale locale;
+    return QStringLiteral("(%1, %2)").arg(locale.toString(x, 'f', 2), locale.toString(y, 'f', 2));
+}
+
+void DecoderPanel::showAt(double x, double y) {
+    m_cursor = std::array<double, 2>{x, y};
+    decodeCursor();
+}
+
+void DecoderPanel::decodeCursor() {
+    if (!m_model || !m_cursor || m_model->latent_dims != 2 || !m_dataset) return;
+    const float z[2] = {float((*m_cursor)[0]), float((*m_cursor)[1])};
+    m_cursorDecoded = m_model->decode(z, 1);
+    // The nearest real sample in the code plane: a linear scan (70,000 codes: well under 1 ms).
+    m_nearest = -1;
+    if (m_dims >= 2 && !m_codes.empty()) {
+        double best = std::numeric_limits<double>::infinity();
+        const std::size_t n = m_codes.size() / std::size_t(m_dims);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double dx = m_codes[i * std::size_t(m_dims)] - (*m_cursor)[0];
+            const double dy = m_codes[i * std::size_t(m_dims) + 1] - (*m_cursor)[1];
+            const double d2 = dx * dx + dy * dy;
+            if (d2 < best) {
+                best = d2;
+                m_nearest = std::int64_t(i);
+            }
+        }
+    }
+    const data::Dataset& ds = *m_dataset;
+    const bool nearestOk = m_nearest >= 0 && m_nearest < ds.n;
+    present(m_decodedView, m_cursorDecoded.data(), nearestOk && !showsImages() ? ds.row(m_nearest) : nullptr, true);
+    m_decodedView->setCaption(tr("decoded"));
+    const QString at = tr("Decoded at %1").arg(latentText((*m_cursor)[0], (*m_cursor)[1]));
+    m_title->setText(at);
+    if (!nearestOk) {
+        m_nearestView->clearSample();
+        return;
+    }
+    const auto i = std::size_t(m_nearest);
+    QString label;
+    if (const data::MetadataColumn* column = ds.label()) label = QString::fromStdString(column->value_string(i));
+    if (showsImages()) {
+        const data::ImageStack& im = ds.images;
+        const QImage image(im.image(i), im.width, im.height, im.width * im.channels,
+                           im.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
+        m_nearestView->setImage(image.copy());
+    } else {
+        // The nearest row's own values, as bars; the decoded sample shows them as ticks.
+        std::vector<float> values(ds.row(m_nearest), ds.row(m_nearest) + std::min<std::int64_t>(ds.d, kMaxBars));
+        prepareRanges();
+        for (std::size_t j = 0; j < values.size(); ++j) {
+            const float span = m_featureMax[j] - m_featureMin[j];
+            values[j] = span > 0 ? (values[j] - m_featureMin[j]) / span : 0.5f;
+        }
+        m_nearestView->setBars(std::move(values), {});
+    }
+    const QLocale locale;
+    m_nearestView->setCaption(label.isEmpty() ? tr("nearest #%1").arg(locale.toString(qlonglong(m_nearest)))
+                                              : tr("nearest: %1").arg(label));
+    m_title->setText(tr("%1; the nearest real sample is point %2%3, coded at %4")
+                         .arg(at, locale.toString(qlonglong(m_nearest)),
+                              label.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(label),
+                              latentText(m_codes[i * std::size_t(m_dims)], m_codes[i * std::size_t(m_dims) + 1])));
+}
+
+void DecoderPanel::present(SampleView* view, const float* decoded, const float* reference, bool) {
+    if (!m_dataset) return;
+    prepareRanges();
+    const data::Dataset& ds = *m_dataset;
+    // Model units back to the data's: the model saw the features times m_inputScale.
+    const float toData = 1.0f / m_inputScale;
+    if (showsImages()) {
+        const data::ImageStack& im = ds.images;
+        QImage image(im.width, im.height, im.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
+        const float span = m_imageMax - m_imageMin;
+        for (int y = 0; y < im.height; ++y) {
+            std::uint8_t* line = image.scanLine(y);
+            for (int x = 0; x < im.width * im.channels; ++x) {
+                const float v = (decoded[std::size_t(y) * std::size_t(im.width * im.channels) + std::size_t(x)] * toData -
+                                 m_imageMin) / span;
+                line[x] = std::uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
+            }
+        }
+        view->setImage(std::move(image));
+        return;
+    }
+    const auto bars = std::size_t(std::min<std::int64_t>(ds.d, kMaxBars));
+    std::vector<float> values(bars), ref;
+    for (std::size_t j = 0; j < bars; ++j) {
+        const float span = m_featureMax[j] - m_featureMin[j];
+        values[j] = span > 0 ? (decoded[j] * toData - m_featureMin[j]) / span : 0.5f;
+    }
+    if (reference) {
+        ref.resize(bars);
+        for (std::size_t j = 0; j < bars; ++j) {
+            const float span = m_featureMax[j] - m_featureMin[j];
+            ref[j] = span > 0 ? (reference[j] - m_featureMin[j]) / span : 0.5f;
+        }
+    }
+    view->setBars(std::move(values), std::move(ref));
+}
+
+void DecoderPanel::setTraversalStart(double x, double y) {
+    m_start = std::array<double, 2>{x, y};
+    m_end.reset();
+    m_traversal.clear();
+    m_traversalDecoded.clear();
+    for (SampleView* v : m_strip) v->clearSample();
+    m_traversalText->setText(tr("Traversal from %1: now choose where it ends (“Traverse to here” or Shift-click).")
+                                 .arg(latentText(x, y)));
+    emit traversalChanged();
+}
+
+void DecoderPanel::setTraversalEnd(double x, double y) {
+    if (!m_start) {
+        setTraversalStart(x, y);
+        return;
+    }
+    m_end = std::array<double, 2>{x, y};
+    decodeTraversal();
+    emit traversalChanged();
+}
+
+void DecoderPanel::addTraversalPoint(double x, double y) {
+    if (m_start && !m_end) setTraversalEnd(x, y);
+    else setTraversalStart(x, y);
+}
+
+void DecoderPanel::clearTraversal() {
+    m_start.reset();
+    m_end.reset();
+    m_traversal.clear();
+    m_traversalDecoded.clear();
+    for (SampleView* v : m_strip) v->clearSample();
+    m_traversalText->setText(tr("Traversal: right-click the plot for “Traverse from here” and “Traverse to "
+                                "here” (or Shift-click two places) to decode the samples between them."));
+    emit traversalChanged();
+}
+
+void DecoderPanel::decodeTraversal() {
+    if (!m_start || !m_end) return;
+    m_traversal.resize(traversalSteps);
+    for (int k = 0; k < traversalSteps; ++k) {
+        const double t = double(k) / double(traversalSteps - 1);
+        // Exactly the chosen ends at k = 0 and k = steps - 1.
+        const double x = k == traversalSteps - 1 ? (*m_end)[0] : (*m_start)[0] + t * ((*m_end)[0] - (*m_start)[0]);
+        const double y = k == traversalSteps - 1 ? (*m_end)[1] : (*m_start)[1] + t * ((*m_end)[1] - (*m_start)[1]);
+        m_traversal[std::size_t(k)] = {float(x), float(y)};
+    }
+    m_traversalText->setText(tr("Traversal %1 → %2").arg(latentText((*m_start)[0], (*m_start)[1]),
+                                                          latentText((*m_end)[0], (*m_end)[1])));
+    if (!m_model || m_model->latent_dims != 2 || !m_dataset) {
+        m_traversalDecoded.clear();
+        return;
+    }
+    m_traversalDecoded = m_model->decode(m_traversal.front().data(), traversalSteps);
+    const auto d = std::size_t(m_model->input_dims);
+    for (int k = 0; k < traversalSteps; ++k) {
+        present(m_strip[std::size_t(k)], m_traversalDecoded.data() + std::size_t(k) * d, nullptr, true);
+        m_strip[std::size_t(k)]->setCaption(k == 0 ? tr("A") : k == traversalSteps - 1 ? tr("B") : QString::number(k));
+    }
+}
+
+}  // namespace latentscape::ui
