@@ -182,7 +182,7 @@ void MainWindow::setUpDecoder() {
     connect(m_reduction, &ReductionController::trainingChanged, this,
             [this] { m_reductionPanel->lossCurve()->setProgress(m_reduction->training()); });
     connect(m_reduction, &ReductionController::modelChanged, this, [this] {
-        m_decoderPanel->setModel(m_reduction->model(), m_reduction->modelInputScale(), m_reduction->embedding(),
+        m_decoderPanel->setModel(m_reduction->model(), m_reduction->embedding(),
                                  m_reduction->embeddingDims());
     });
     // The traversal's ends on the plot, while they belong to what the plot shows.

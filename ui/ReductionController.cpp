@@ -155,7 +155,6 @@ void ReductionController::showLatest() {
     ++m_frames;
     if (s->model != m_model) {
         m_model = std::move(s->model);
-        m_modelInputScale = s->modelInputScale;
         emit modelChanged();
     }
     const bool epochs = s->training.has_value();

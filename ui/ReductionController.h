@@ -63,7 +63,6 @@ public:
     /// the embedding is not an autoencoder's. Immutable: decode from it on any thread.
     std::shared_ptr<const reduce::autoencoder::Model> model() const { return m_model; }
     /// The model's inputs are the features times this (1/255 for 8-bit images).
-    float modelInputScale() const { return m_modelInputScale; }
     /// The loss history of the current (or last) autoencoder run; empty for other methods.
     const std::optional<TrainingProgress>& training() const { return m_training; }
 
@@ -104,7 +103,6 @@ private:
     int m_frames = 0;
     bool m_display = true;
     std::shared_ptr<const reduce::autoencoder::Model> m_model;
-    float m_modelInputScale = 1.0f;
     std::optional<TrainingProgress> m_training;
     QElapsedTimer m_drawClock;
     double m_frameCostMs = 0.0;

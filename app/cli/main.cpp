@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
          with(load_opts, {"out", "method", "dims", "pca-solver", "seed", "threads", "perplexity", "iterations",
                           "exaggeration", "exaggeration-iterations", "learning-rate", "gradient", "theta",
                           "neighbors", "pca-dims", "init", "hidden", "activation", "output", "epochs", "batch", "lr",
-                          "weight-decay", "loss", "beta", "validation", "patience", "save-model"})},
+                          "weight-decay", "loss", "beta", "validation", "patience", "save-model", "input-scale"})},
         {"encode", cli::kEncodeHelp, cli::run_encode, {"json", "help"}, with(load_opts, {"out", "model", "threads"})},
         {"cluster", cli::kClusterHelp, cli::run_cluster, {"json", "help"},
          with(load_opts, {"out", "method", "k", "restarts", "max-iterations", "seed", "eps", "min-points",

@@ -57,6 +57,7 @@ const char* const kReduceHelp =
     "  --lr LR             Adam step size (default 0.001)\n"
     "  --weight-decay W    decoupled (AdamW) weight decay (default 0)\n"
     "  --standardize       scale every feature to mean 0, standard deviation 1 first (linear output)\n"
+    "  --input-scale S     divide the values by S first (default: 255 for 8-bit images, else 1)\n"
     "  --validation F      fraction of rows held out to measure the loss on (default 0.1; 0 = none)\n"
     "  --patience P        stop when the held-out loss has not improved for P epochs (default 0: never)\n"
     "  --save-model PATH   write the trained model (.lsae) for 'latentscape-cli encode'\n"

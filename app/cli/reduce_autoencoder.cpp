@@ -123,6 +123,9 @@ int run_reduce_autoencoder(const Args& a) {
     if (a.has("save-model")) check_model_path(model_path);
 
     const data::Dataset ds = data::load(in, load_options(a));
+    // 8-bit images (IDX, or image arrays) train on pixel / 255, as in the app.
+    o.input_scale = a.has("input-scale") ? number<double>(a, "input-scale", 1.0)
+                                         : ae::suggested_input_scale(ds.features.data(), ds.n, ds.d, !ds.images.empty());
     ae::Result r;
     try {
         r = ae::run_to_end(ds.features.data(), ds.n, ds.d, o);
@@ -161,7 +164,7 @@ int run_reduce_autoencoder(const Args& a) {
         w.key("activation").value(ae::to_string(r.model.activation)).key("output_activation").value(output);
         w.key("loss").value(ae::to_string(o.loss));
         if (o.variational) w.key("beta").value(o.beta);
-        w.key("standardize").value(o.standardize).key("parameters").value(r.model.parameter_count());
+        w.key("standardize").value(o.standardize).key("input_scale").value(o.input_scale).key("parameters").value(r.model.parameter_count());
         w.key("batch").value(o.batch_size).key("learning_rate").value(o.learning_rate);
         w.key("weight_decay").value(o.weight_decay).key("validation_fraction").value(o.validation_fraction);
         w.key("patience").value(o.patience).key("seed").value(o.seed).key("threads").value(parallel::max_threads());
@@ -176,7 +179,9 @@ int run_reduce_autoencoder(const Args& a) {
         }
         w.end_array();
         w.key("training_seconds").value(r.training_seconds).key("samples_per_second").value(r.samples_per_second);
+        // In the data's units, and in the network's (as the losses above) when the input is scaled.
         w.key("reconstruction_mse").value(mse);
+        w.key("reconstruction_mse_scaled").value(mse / (o.input_scale * o.input_scale));
         w.end_object();
         std::printf("%s\n", w.str().c_str());
     } else {

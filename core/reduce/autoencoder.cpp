@@ -206,9 +206,19 @@ void validate(const Options& o, std::int64_t n, std::int64_t d, const float* X) 
     if (o.standardize && o.output == Output::Sigmoid)
         bad("the sigmoid output cannot reach standardised values: use the linear output or no standardisation");
     if (o.standardize && o.loss == Loss::Bce) bad("the bce loss needs values in [0, 1]: turn standardisation off");
+    if (!(o.input_scale > 0.0) || !std::isfinite(o.input_scale) || o.input_scale > 1e30)
+        bad("input scale (" + num(o.input_scale) + ") must be > 0");
 }
 
 }  // namespace
+
+double suggested_input_scale(const float* X, std::int64_t n, std::int64_t d, bool images) {
+    if (!images || n <= 0 || d <= 0) return 1.0;
+    const std::int64_t total = n * d;
+    const bool in_range = parallel::first_index_where(total, [&](std::int64_t i) { return !(X[i] >= 0.0f && X[i] <= 255.0f); }) == total;
+    const bool above_one = parallel::first_index_where(total, [&](std::int64_t i) { return X[i] > 1.0f; }) < total;
+    return in_range && above_one ? 255.0 : 1.0;
+}
 
 std::vector<int> default_hidden(std::int64_t input_dims) {
     if (input_dims >= 256) return {512, 128};
@@ -306,17 +316,29 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
         s->scale_ = Eigen::Map<const Eigen::VectorXf>(s->scale.data(), d);
         s->sigmoid = false;
     } else {
+        // The values the network sees: x / input_scale, in float as gather() computes them.
+        const float in_scale = float(options.input_scale);
+        if (options.input_scale != 1.0) {
+            s->mean.assign(std::size_t(d), 0.0f);
+            s->scale.assign(std::size_t(d), in_scale);
+            s->mean_ = Eigen::VectorXf::Zero(d);
+            s->scale_ = Eigen::VectorXf::Constant(d, in_scale);
+        }
+        auto in_unit = [&](float x) {
+            const float v = (x - 0.0f) / in_scale;
+            return v >= 0.0f && v <= 1.0f;
+        };
         const std::int64_t outside = parallel::first_index_where(n, [&](std::int64_t i) {
             for (std::int64_t j = 0; j < d; ++j)
-                if (X[i * d + j] < 0.0f || X[i * d + j] > 1.0f) return true;
+                if (!in_unit(X[i * d + j])) return true;
             return false;
         });
         const bool unit = outside == n;
         auto where = [&] {
             std::int64_t col = 0;
-            while (X[outside * d + col] >= 0.0f && X[outside * d + col] <= 1.0f) ++col;
+            while (in_unit(X[outside * d + col])) ++col;
             return "row " + std::to_string(outside + 1) + ", column " + std::to_string(col + 1) + " is " +
-                   num(X[outside * d + col]);
+                   num(X[outside * d + col]) + (options.input_scale != 1.0 ? " (input scale " + num(options.input_scale) + ")" : "");
         };
         if (options.loss == Loss::Bce && !unit) bad("the bce loss needs values in [0, 1]; " + where());
         if (options.loss == Loss::Bce && options.output == Output::Linear)

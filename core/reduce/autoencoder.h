@@ -85,6 +85,10 @@ struct Options {
     /// Scale each feature to mean 0 and standard deviation 1 first (constant features keep scale
     /// 1). Then the output is linear; decode() undoes the scaling.
     bool standardize = false;
+    /// Without standardisation: the network sees every value divided by this (255 brings 8-bit
+    /// pixels to [0, 1], where the sigmoid output and BCE apply); decode() multiplies back, and a
+    /// saved model keeps it. > 0. See suggested_input_scale().
+    double input_scale = 1.0;
     /// Fraction of rows held out (chosen from the seed) to measure generalisation, in [0, 0.5].
     /// They are not trained on; 0 trains on every row.
     double validation_fraction = 0.1;
@@ -97,6 +101,10 @@ struct Options {
 
 /// The hidden sizes used when Options::hidden is unset.
 std::vector<int> default_hidden(std::int64_t input_dims);
+
+/// The input scale the app and the CLI use: 255 for image data (`images`: the rows are pictures)
+/// whose values all lie in [0, 255] with some above 1 (8-bit pixels), else 1.
+double suggested_input_scale(const float* X, std::int64_t n, std::int64_t d, bool images);
 
 /// A trained network: what is needed to encode and decode, and nothing about training.
 /// A value type (copy it freely; the GUI keeps snapshots of it). Thread-safe for concurrent
@@ -114,7 +122,7 @@ struct Model {
     Activation activation = Activation::Relu;
     bool sigmoid_output = false;
     std::vector<int> hidden;
-    /// Standardisation (empty when off): the network sees (x - mean) / scale.
+    /// Standardisation or input scale (empty when neither): the network sees (x - mean) / scale.
     std::vector<float> mean;
     std::vector<float> scale;
     /// Encoder layers (hidden.size() + 1; the last outputs L, or 2L for a VAE: means first)
@@ -125,10 +133,12 @@ struct Model {
     std::int64_t parameter_count() const;
 
     /// Codes of n rows of d = input_dims values (row-major), n x latent_dims row-major (the
-    /// means for a VAE). Rows never seen in training are fine. Throws std::invalid_argument for
-    /// a non-finite value (row and column named).
+    /// means for a VAE). Rows never seen in training are fine. A row's code does not depend on
+    /// the other rows passed with it (one row alone gets the same bits as in a batch of 10,000).
+    /// Throws std::invalid_argument for a non-finite value (row and column named).
     std::vector<float> encode(const float* X, std::int64_t n) const;
-    /// Decoded rows of n codes (row-major, n x latent_dims): n x input_dims, in the data's units.
+    /// Decoded rows of n codes (row-major, n x latent_dims): n x input_dims, in the data's units
+    /// (independent of the other rows passed, as for encode()).
     std::vector<float> decode(const float* Z, std::int64_t n) const;
     /// Mean squared reconstruction error per value of n rows, in the data's units (decode of
     /// encode, through the means for a VAE).

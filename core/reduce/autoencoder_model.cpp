@@ -47,10 +47,16 @@ void for_batches(std::int64_t n, Body&& body) {
     });
 }
 
-/// The network's view of rows [r0, r0 + rows) of X: d x rows, standardised if the model is.
+/// Columns of a batch: rows rounded up to a multiple of 16 (zero columns pad it). Every column
+/// then goes through the same GEMM kernels (full register blocks; never Eigen's matrix-vector
+/// path), so a row's result does not depend on how many rows came with it.
+Eigen::Index padded(std::int64_t rows) { return static_cast<Eigen::Index>((rows + 15) / 16 * 16); }
+
+/// The network's view of rows [r0, r0 + rows) of X: d x padded(rows), scaled if the model is.
 Mat<float> network_input(const Model& m, const float* X, std::int64_t r0, std::int64_t rows) {
     const Eigen::Index d = m.input_dims;
-    Mat<float> in = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
+    Mat<float> in = Mat<float>::Zero(d, padded(rows));
+    in.leftCols(static_cast<Eigen::Index>(rows)) = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
     if (!m.mean.empty()) {
         const Eigen::VectorXf mean = Eigen::Map<const Eigen::VectorXf>(m.mean.data(), d);
         const Eigen::VectorXf scale = Eigen::Map<const Eigen::VectorXf>(m.scale.data(), d);
@@ -78,7 +84,7 @@ std::vector<float> Model::encode(const float* X, std::int64_t n) const {
         const Mat<float> in = network_input(*this, X, r0, rows);
         internal::forward<float>(arch, p, 0, arch.encoder_layers, in, ws);
         Eigen::Map<Mat<float>>(codes.data() + r0 * L, L, static_cast<Eigen::Index>(rows)) =
-            ws.A[arch.encoder_layers - 1].topRows(L);
+            ws.A[arch.encoder_layers - 1].topLeftCorner(L, static_cast<Eigen::Index>(rows));
     });
     return codes;
 }
@@ -91,10 +97,12 @@ std::vector<float> Model::decode(const float* Z, std::int64_t n) const {
     std::vector<float> out(static_cast<std::size_t>(n) * static_cast<std::size_t>(d));
     for_batches(n, [&](std::int64_t r0, std::int64_t rows) {
         internal::Workspace<float> ws;
-        const Eigen::Map<const Mat<float>> in(Z + r0 * latent_dims, latent_dims, static_cast<Eigen::Index>(rows));
+        Mat<float> in = Mat<float>::Zero(latent_dims, padded(rows));
+        in.leftCols(static_cast<Eigen::Index>(rows)) =
+            Eigen::Map<const Mat<float>>(Z + r0 * latent_dims, latent_dims, static_cast<Eigen::Index>(rows));
         internal::forward<float>(arch, p, arch.encoder_layers, arch.layers(), in, ws);
         // Arithmetic only on Eigen's own (aligned) matrices; the caller's buffer gets a copy.
-        Mat<float> result = ws.A[arch.layers() - 1];
+        Mat<float> result = ws.A[arch.layers() - 1].leftCols(static_cast<Eigen::Index>(rows));
         if (!mean.empty()) {
             const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
             const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
@@ -119,7 +127,7 @@ double Model::reconstruction_mse(const float* X, std::int64_t n) const {
         internal::forward<float>(arch, p, 0, arch.encoder_layers, in, ws);
         const Mat<float> code = ws.A[arch.encoder_layers - 1].topRows(latent_dims);
         internal::forward<float>(arch, p, arch.encoder_layers, arch.layers(), code, ws);
-        Mat<float> out = ws.A[arch.layers() - 1];
+        Mat<float> out = ws.A[arch.layers() - 1].leftCols(static_cast<Eigen::Index>(rows));
         if (!mean.empty()) {
             const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
             const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);

@@ -211,7 +211,7 @@ private slots:
         QCOMPARE(reduction()->model()->layers.size(), core.layers.size());
         for (std::size_t l = 0; l < core.layers.size(); ++l)
             QVERIFY(reduction()->model()->layers[l].weights == core.layers[l].weights);
-        QCOMPARE(reduction()->modelInputScale(), 1.0f);
+        QVERIFY(reduction()->model()->scale.empty());
         // The history the curve drew is the core's.
         const auto& history = panel()->lossCurve()->progress()->epochs;
         QCOMPARE(history.size(), status.history().size());
@@ -355,23 +355,21 @@ private slots:
     void imagesAreScaledAndDecodedToPixels() {
         const auto ds = barImages();
         show(ds);
-        QCOMPARE(ui::autoencoderInputScale(*ds), 1.0f / 255.0f);
+        QCOMPARE(ae::suggested_input_scale(ds->features.data(), ds->n, ds->d, true), 255.0);
         panel()->setAutoencoderEpochs(6);
         panel()->setAutoencoderBatchSize(32);
         runToEnd();
         const auto model = reduction()->model();
         QVERIFY(model && model->sigmoid_output);  // the features reached the network in [0, 1]
-        QCOMPARE(reduction()->modelInputScale(), 1.0f / 255.0f);
-        // The codes are those of the scaled pixels.
-        std::vector<float> scaled(ds->features.size());
-        for (std::size_t i = 0; i < scaled.size(); ++i) scaled[i] = ds->features[i] / 255.0f;
-        QVERIFY(reduction()->embedding() == model->encode(scaled.data(), ds->n));
+        QCOMPARE(model->scale.front(), 255.0f);  // trained with input scale 255
+        // The codes are the model's own encoding of the pixels.
+        QVERIFY(reduction()->embedding() == model->encode(ds->features.data(), ds->n));
         QVERIFY(decoder()->showsImages());
         const QPoint spot = emptySpot(8.0);
         QVERIFY(spot.x() >= 0);
         QTest::mouseMove(view(), spot);
         QTRY_VERIFY(decoder()->cursorPosition().has_value());
-        // The decoded image's pixels are the decoded values times 255.
+        // The decoded image's pixels are the decoded values (0..255), rounded.
         auto* sample = decoder()->findChild<QWidget*>(QStringLiteral("decodedSample"));
         QVERIFY(sample);
         const QImage shown = sample->grab().toImage();
@@ -382,7 +380,7 @@ private slots:
         int mismatches = 0;
         for (int y = 0; y < 8; ++y)
             for (int x = 0; x < 8; ++x) {
-                const int expected = int(std::lround(std::clamp(decoded[std::size_t(y * 8 + x)], 0.0f, 1.0f) * 255.0f));
+                const int expected = int(std::lround(std::clamp(decoded[std::size_t(y * 8 + x)] / 255.0f, 0.0f, 1.0f) * 255.0f));
                 const QRgb got = shown.pixel(x * 14 + 7, y * 14 + 7);
                 mismatches += std::abs(qGray(got) - expected) > 1;
             }

@@ -21,15 +21,9 @@ public:
 
     void initialize(const std::function<bool()>& canceled) override {
         const data::Dataset& ds = *m_dataset;
-        m_scale = autoencoderInputScale(ds);
-        const float* x = ds.features.data();
-        if (m_scale != 1.0f) {
-            // 8-bit pixels to [0, 1]: a division, so 255 maps to exactly 1.
-            m_scaled.resize(ds.features.size());
-            for (std::size_t i = 0; i < m_scaled.size(); ++i) m_scaled[i] = ds.features[i] / 255.0f;
-            x = m_scaled.data();
-        }
-        m_x = x;
+        // 8-bit pixels are seen as pixel / 255 by the network (the model keeps the scale).
+        m_x = ds.features.data();
+        m_options.input_scale = ae::suggested_input_scale(m_x, ds.n, ds.d, !ds.images.empty());
         if (canceled()) return;
         m_status.emplace(ae::initialize(m_x, ds.n, ds.d, m_options));
         if (canceled()) return;
@@ -78,7 +72,6 @@ public:
     }
 
     std::shared_ptr<const ae::Model> model() const override { return m_model; }
-    float modelInputScale() const override { return m_scale; }
 
 private:
     static int clampInt(std::int64_t v) { return int(std::min<std::int64_t>(v, INT_MAX)); }
@@ -93,8 +86,6 @@ private:
 
     std::shared_ptr<const data::Dataset> m_dataset;
     ae::Options m_options;
-    float m_scale = 1.0f;
-    std::vector<float> m_scaled;  // the scaled features, when scaled (Status reads them in place)
     const float* m_x = nullptr;
     std::optional<ae::Status> m_status;
     std::shared_ptr<const ae::Model> m_model;
@@ -103,12 +94,6 @@ private:
 };
 
 }  // namespace
-
-float autoencoderInputScale(const data::Dataset& dataset) {
-    if (dataset.images.empty() || dataset.features.empty()) return 1.0f;
-    const auto [lo, hi] = std::minmax_element(dataset.features.begin(), dataset.features.end());
-    return *lo >= 0.0f && *hi <= 255.0f && *hi > 1.0f ? 1.0f / 255.0f : 1.0f;
-}
 
 std::unique_ptr<IterativeMethod> makeAutoencoderMethod(std::shared_ptr<const data::Dataset> dataset,
                                                        const reduce::autoencoder::Options& options) {

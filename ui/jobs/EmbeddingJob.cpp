@@ -133,7 +133,6 @@ void EmbeddingJob::publish(bool final, double cost) {
     s.costName = m_method->costName();
     s.training = m_method->training();
     s.model = m_method->model();
-    s.modelInputScale = m_method->modelInputScale();
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_latest = std::move(s);

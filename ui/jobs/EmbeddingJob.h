@@ -64,8 +64,6 @@ public:
     virtual std::optional<TrainingProgress> training() const { return std::nullopt; }
     /// The network as of the last finished epoch (shared, immutable); null for other methods.
     virtual std::shared_ptr<const reduce::autoencoder::Model> model() const { return nullptr; }
-    /// The model's inputs are the dataset's features times this (1/255 for 8-bit images).
-    virtual float modelInputScale() const { return 1.0f; }
 };
 
 /// t-SNE of a dataset's features (reduce::tsne::Status underneath).
@@ -79,13 +77,11 @@ std::unique_ptr<IterativeMethod> makePcaMethod(std::shared_ptr<const data::Datas
 /// (reduce::autoencoder::Status underneath). An iteration is one gradient step; run() never
 /// crosses an epoch boundary, and the coordinates (the codes of every row) are encoded again only
 /// when an epoch ends, so a live view shows the latent space epoch by epoch. An early stop ends
-/// the run: maxIterations() becomes the steps done. 8-bit image data (an image dataset whose
-/// features lie in [0, 255]) is scaled to [0, 1] first, so the sigmoid output and BCE apply.
+/// the run: maxIterations() becomes the steps done. 8-bit image data is trained with input scale
+/// 255 (reduce::autoencoder::suggested_input_scale), as by the CLI, so the sigmoid output and BCE
+/// apply; the model encodes and decodes in the data's own units.
 std::unique_ptr<IterativeMethod> makeAutoencoderMethod(std::shared_ptr<const data::Dataset> dataset,
                                                        const reduce::autoencoder::Options& options);
-/// The factor makeAutoencoderMethod applies to the features: 1/255 for an image dataset whose
-/// features are all in [0, 255] with a maximum above 1, else 1.
-float autoencoderInputScale(const data::Dataset& dataset);
 
 /// What the view draws: the newest state of a run.
 struct EmbeddingSnapshot {
@@ -100,7 +96,6 @@ struct EmbeddingSnapshot {
     /// Epoch-based methods only (the autoencoder); empty / null otherwise.
     std::optional<TrainingProgress> training;
     std::shared_ptr<const reduce::autoencoder::Model> model;
-    float modelInputScale = 1.0f;
 };
 
 class EmbeddingJob : public QObject {

@@ -177,7 +177,7 @@ void DecoderPanel::prepareRanges() {
     m_rangesReady = true;
     if (showsImages()) {
         // Scaled 8-bit images (the usual case) are 0..255 by construction: no pass over the data.
-        if (m_inputScale == 1.0f && !ds.features.empty()) {
+        if (!m_eightBit && !ds.features.empty()) {
             const auto [lo, hi] = std::minmax_element(ds.features.begin(), ds.features.end());
             m_imageMin = *lo;
             m_imageMax = *hi > *lo ? *hi : *lo + 1.0f;
@@ -199,11 +199,12 @@ void DecoderPanel::prepareRanges() {
     }
 }
 
-void DecoderPanel::setModel(std::shared_ptr<const reduce::autoencoder::Model> model, float inputScale,
+void DecoderPanel::setModel(std::shared_ptr<const reduce::autoencoder::Model> model,
                             std::vector<float> codes, int dims) {
-    const bool scaleChanged = inputScale != m_inputScale;
+    const bool eightBit = model && !model->scale.empty() && model->scale.front() == 255.0f && model->mean.front() == 0.0f;
+    const bool scaleChanged = eightBit != m_eightBit;
     m_model = std::move(model);
-    m_inputScale = inputScale;
+    m_eightBit = eightBit;
     if (scaleChanged) m_rangesReady = false;
     m_codes = std::move(codes);
     m_dims = dims;
@@ -308,8 +309,8 @@ void DecoderPanel::present(SampleView* view, const float* decoded, const float* 
     if (!m_dataset) return;
     prepareRanges();
     const data::Dataset& ds = *m_dataset;
-    // Model units back to the data's: the model saw the features times m_inputScale.
-    const float toData = 1.0f / m_inputScale;
+    // The model decodes in the data's own units (its input scale undone).
+    const float toData = 1.0f;
     if (showsImages()) {
         const data::ImageStack& im = ds.images;
         QImage image(im.width, im.height, im.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);

@@ -42,7 +42,7 @@ public:
     /// scaled by (decoded values divided by it are in the data's units), with the codes of every
     /// row (n x dims, the embedding on screen) for the nearest real sample. What is on show is
     /// decoded again with the new model.
-    void setModel(std::shared_ptr<const reduce::autoencoder::Model> model, float inputScale,
+    void setModel(std::shared_ptr<const reduce::autoencoder::Model> model,
                   std::vector<float> codes, int dims);
     /// Forgets the model, the cursor sample and the traversal.
     void clear();
@@ -85,7 +85,7 @@ private:
 
     std::shared_ptr<const data::Dataset> m_dataset;
     std::shared_ptr<const reduce::autoencoder::Model> m_model;
-    float m_inputScale = 1.0f;
+    bool m_eightBit = false;  // the model scales its input by 1/255: 8-bit images
     std::vector<float> m_codes;
     int m_dims = 2;
     // Display ranges: of all features for images (0..255 for 8-bit ones), per feature otherwise.

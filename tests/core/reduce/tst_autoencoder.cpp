@@ -14,6 +14,7 @@
 #include <Eigen/QR>
 #include <Eigen/SVD>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -93,6 +94,8 @@ private slots:
     void thread_count_does_not_change_result();
     void vae_codes_are_means_near_standard_normal();
     void save_load_round_trip();
+    void codes_do_not_depend_on_the_rows_passed_with_them();
+    void input_scale_for_8bit_images();
     void standardized_reconstruction_in_data_units();
     void early_stopping_on_held_out_rows();
     void bad_options_and_data();
@@ -457,6 +460,83 @@ void TestAutoencoder::save_load_round_trip() {
         QVERIFY(back.decode(codes.data(), n) == m.decode(codes.data(), n));
         QCOMPARE(back.parameter_count(), m.parameter_count());
     }
+}
+
+void TestAutoencoder::codes_do_not_depend_on_the_rows_passed_with_them() {
+    const std::int64_t n = 600;
+    const int d = 40;
+    const auto X = unit_blobs(n, d, 3, 31);
+    for (Activation a : {Activation::Relu, Activation::Gelu}) {
+        Options o;
+        o.activation = a;
+        o.variational = a == Activation::Gelu;
+        o.epochs = 2;
+        o.hidden = std::vector<int>{64, 16};
+        auto s = initialize(X.data(), n, d, o);
+        s.run_steps(s.max_steps());
+        const Model m = s.model();
+        const auto all = m.encode(X.data(), n);
+        const auto decoded = m.decode(all.data(), n);
+        // One row at a time, and blocks of 7 starting anywhere: the same bits.
+        for (std::int64_t i : {std::int64_t(0), std::int64_t(17), std::int64_t(255), std::int64_t(256), std::int64_t(599)}) {
+            const auto one = m.encode(X.data() + i * d, 1);
+            QCOMPARE(one[0], all[std::size_t(2 * i)]);
+            QCOMPARE(one[1], all[std::size_t(2 * i + 1)]);
+            const auto back = m.decode(one.data(), 1);
+            for (int j = 0; j < d; ++j) QCOMPARE(back[std::size_t(j)], decoded[std::size_t(i * d + j)]);
+        }
+        for (std::int64_t r0 = 3; r0 + 7 <= n; r0 += 97) {
+            const auto block = m.encode(X.data() + r0 * d, 7);
+            QVERIFY(std::equal(block.begin(), block.end(), all.begin() + r0 * 2));
+        }
+    }
+}
+
+void TestAutoencoder::input_scale_for_8bit_images() {
+    // 8-bit "pixels": training on them with input scale 255 is training on pixels / 255.
+    const std::int64_t n = 300;
+    const int d = 16;
+    auto unit = unit_blobs(n, d, 3, 41);
+    std::vector<float> bytes(unit.size());
+    for (std::size_t i = 0; i < unit.size(); ++i) bytes[i] = std::round(unit[i] * 255.0f);
+    for (std::size_t i = 0; i < unit.size(); ++i) unit[i] = bytes[i] / 255.0f;
+    QCOMPARE(suggested_input_scale(bytes.data(), n, d, true), 255.0);
+    QCOMPARE(suggested_input_scale(bytes.data(), n, d, false), 1.0);  // not images: left alone
+    QCOMPARE(suggested_input_scale(unit.data(), n, d, true), 1.0);    // already in [0, 1]
+    auto negative = bytes;
+    negative[3] = -1.0f;
+    QCOMPARE(suggested_input_scale(negative.data(), n, d, true), 1.0);
+
+    Options o;
+    o.epochs = 3;
+    o.hidden = std::vector<int>{32};
+    auto plain = initialize(unit.data(), n, d, o);
+    plain.run_steps(plain.max_steps());
+    o.input_scale = 255.0;
+    auto scaled = initialize(bytes.data(), n, d, o);
+    QVERIFY(scaled.sigmoid_output());  // 0..255 / 255 lies in [0, 1]
+    scaled.run_steps(scaled.max_steps());
+    QVERIFY(same_weights(plain.model(), scaled.model()));
+    const Model m = scaled.model();
+    QCOMPARE(m.scale.front(), 255.0f);
+    QCOMPARE(m.mean.front(), 0.0f);
+    const auto codes = m.encode(bytes.data(), n);
+    QVERIFY(codes == plain.model().encode(unit.data(), n));
+    // Decoded in the data's units: 0..255.
+    const auto out = m.decode(codes.data(), 1);
+    const auto ref = plain.model().decode(codes.data(), 1);
+    for (int j = 0; j < d; ++j) QCOMPARE(out[std::size_t(j)], ref[std::size_t(j)] * 255.0f);
+    // Kept by the model file.
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("scaled.lsae").toStdString();
+    m.save(path);
+    QVERIFY(Model::load(path).encode(bytes.data(), n) == codes);
+    // Values beyond the scale are named.
+    bytes[5] = 300.0f;
+    o.output = Output::Sigmoid;
+    expect_invalid(bytes, n, d, o, "row 1, column 6 is 300 (input scale 255)");
+    o.input_scale = 0;
+    expect_invalid(bytes, n, d, o, "input scale (0)");
 }
 
 void TestAutoencoder::standardized_reconstruction_in_data_units() {
