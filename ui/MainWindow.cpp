@@ -198,6 +198,7 @@ void MainWindow::createActions() {
     QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    createSelectionActions();
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* reset = viewMenu->addAction(tr("&Reset Camera"), m_scatterView, &ScatterView::resetCamera);
     reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
@@ -236,6 +237,7 @@ void MainWindow::createActions() {
     connect(dark, &QAction::toggled, this, [this](bool on) {
         m_scatterView->setDarkBackground(on);
         QSettings().setValue(QStringLiteral("view/darkBackground"), on);
+        if (!selection().empty()) updateColors();  // unselected points fade towards the background
     });
     viewMenu->addSeparator();
     viewMenu->addAction(m_dataPanel->toggleViewAction());
@@ -369,6 +371,10 @@ void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
     const data::Dataset& ds = *m_prepared.dataset;
     m_reduction->setDataset(m_prepared.dataset);
     m_decoderPanel->setDataset(m_prepared.dataset);
+    // A new dataset: a new set of rows, nothing selected, nothing to undo.
+    m_selection.reset(ds.n);
+    m_scatterView->setEmphasis({});
+    m_scatterView->setMarkedPoints({});
     m_metricsPanel->clear();
     m_clusterPanel->forget();
     setWindowTitle(tr("%1 — Latentscape").arg(m_prepared.displayName));

@@ -5,6 +5,8 @@
 
 #include "data/load.h"
 #include "jobs/DatasetJob.h"
+#include "select/selection.h"
+#include "vtk/ScatterView.h"
 
 #include <QFutureWatcher>
 #include <QIcon>
@@ -13,6 +15,7 @@
 
 #include <memory>
 
+class QActionGroup;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -25,7 +28,6 @@ class ClusterPanel;
 class MetricsPanel;
 class ReductionController;
 class ReductionPanel;
-class ScatterView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -61,6 +63,24 @@ public:
     /// new user sees on the first launch. Off unless set (the app's main sets it).
     void setAutoRunOnDefault(bool on) { m_autoRunOnDefault = on; }
     bool isLoading() const { return m_activeJob != nullptr; }
+    // Selection (MainWindowSelection.cpp): a set of rows, kept across re-runs, colour changes
+    // and 2-D/3-D switches, with undo/redo.
+    const select::Selection& selection() const { return m_selection.current(); }
+    /// Makes `selection` current as one undoable step (a no-op if nothing changes).
+    void setSelection(const select::Selection& selection);
+    /// Combines `picked` with the selection as the keyboard modifiers say: none replaces, Shift
+    /// adds, Ctrl (Cmd) subtracts, Alt intersects.
+    void applyPicked(const select::Selection& picked, Qt::KeyboardModifiers modifiers);
+    bool undoSelection();
+    bool redoSelection();
+    const select::History& selectionHistory() const { return m_selection; }
+    void setSelectionTool(ScatterView::Tool tool);
+    /// How far unselected points fade towards the background while something is selected, 0..1.
+    double dimming() const { return m_dimming; }
+    void setDimming(double dimming);
+    /// Rings point `row` and its k nearest neighbours in the original feature space (computed on a
+    /// worker; neighboursShown() fires when they are on screen).
+    void showNeighbours(std::int64_t row, int k = 10);
     /// Loader threads: 1, so that loads (each OpenMP-parallel and memory-heavy) never overlap.
     int loaderThreadLimit() const { return m_pool.maxThreadCount(); }
 
@@ -75,6 +95,10 @@ public:
 
 signals:
     void datasetChanged();
+    void selectionChanged();
+    /// The neighbours asked for by showNeighbours are ringed; `kept` of them are also among the
+    /// point's k nearest on screen.
+    void neighboursShown(std::int64_t row, int kept);
     void loadFailed(const QString& message);
 
 protected:
@@ -94,6 +118,10 @@ private:
     };
 
     void createActions();
+    void createSelectionActions();
+    void onSelectionChanged();
+    void dimUnselected(std::vector<std::uint8_t>& colors) const;
+    void addSelectionMenuItems(QMenu* menu, QPointF position);
     void startJob(DatasetSource source, JobContext context);
     void cancelJobs();
     void jobFinished(Watcher* watcher, const JobContext& context);
@@ -130,6 +158,13 @@ private:
     QLabel* m_pointsLabel = nullptr;
     QLabel* m_cursorLabel = nullptr;
     QProgressBar* m_busyBar = nullptr;
+
+    select::History m_selection{0, 100};
+    double m_dimming = 0.8;
+    QActionGroup* m_toolGroup = nullptr;
+    QAction* m_undoSelectionAction = nullptr;
+    QAction* m_redoSelectionAction = nullptr;
+    int m_neighbourRequest = 0;
 
     PreparedDataset m_prepared;
     QString m_defaultDatasetPath;

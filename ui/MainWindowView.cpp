@@ -93,6 +93,7 @@ void MainWindow::updateColors() {
                               m_dataPanel->colorMap());
     else
         colors = uniformColors(std::size_t(ds.n));
+    dimUnselected(colors);
     m_scatterView->setColors(colors.data(), std::size_t(ds.n));
 }
 
@@ -194,12 +195,6 @@ void MainWindow::setUpDecoder() {
     connect(m_dataPanel, &DataPanel::plotSourceChanged, this, showSegment);
     connect(m_scatterView, &ScatterView::hoverMoved, this, [this](QPointF, double x, double y) {
         if (isDecoderActive()) m_decoderPanel->showAt(x, y);
-    });
-    connect(m_scatterView, &ScatterView::shiftClicked, this, [this](QPointF position) {
-        if (!isDecoderActive()) return;
-        const auto z = m_scatterView->planePosition(position);
-        m_decoderPanel->addTraversalPoint(z[0], z[1]);
-        m_decoderPanel->show();
     });
     connect(m_scatterView, &ScatterView::contextMenuRequested, this, [this](QMenu* menu, QPointF position) {
         if (!isDecoderActive()) return;

@@ -10,6 +10,7 @@
 #include "vtk/VtkOpenGLWidget.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -63,6 +64,14 @@ inline void showWindow(std::unique_ptr<ui::MainWindow>& window, std::shared_ptr<
     window->setDataset(dataset, QStringLiteral("blobs"));
     QTRY_COMPARE(window->dataset(), dataset);
     QCOMPARE(window->scatterView()->pointCount(), std::size_t(dataset->n));
+}
+
+/// Keeps a frame for review next to the test binary (build/<preset>/tests/screenshots/).
+inline void keepScreenshot(const QImage& frame, const char* name) {
+    const QString dir = QStringLiteral(QT_TESTCASE_BUILDDIR "/screenshots");
+    QDir().mkpath(dir);
+    const QString path = dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png");
+    if (frame.save(path)) qInfo("screenshot: %s", qPrintable(path));
 }
 
 inline bool near(QRgb pixel, ui::Rgb color, int tolerance) {

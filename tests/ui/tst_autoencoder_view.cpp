@@ -24,13 +24,6 @@ namespace ae = reduce::autoencoder;
 
 namespace {
 
-void keepScreenshot(const QImage& frame, const char* name) {
-    const QString dir = QStringLiteral(QT_TESTCASE_BUILDDIR "/screenshots");
-    QDir().mkpath(dir);
-    const QString path = dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png");
-    if (frame.save(path)) qInfo("screenshot: %s", qPrintable(path));
-}
-
 // 2,000 points in 50-D, four blobs: an epoch of a 50-256-128-2 network takes some tens of
 // milliseconds, so the live view sees several epochs.
 std::shared_ptr<const data::Dataset> blobs(std::int64_t n = 2000, std::int64_t d = 50, int k = 4) {
@@ -335,14 +328,6 @@ private slots:
         QCOMPARE((*view()->overlayStart())[0], za[0]);
         QCOMPARE((*view()->overlayEnd())[1], zb[1]);
         keepScreenshot(m_window->grab().toImage(), "autoencoder_traversal_window");
-
-        // Shift-clicks make one too (the second click ends it).
-        QTest::mouseClick(view(), Qt::LeftButton, Qt::ShiftModifier, b);
-        QVERIFY(decoder()->traversalStart() && !decoder()->traversalEnd());
-        QTest::mouseClick(view(), Qt::LeftButton, Qt::ShiftModifier, a);
-        QVERIFY(decoder()->traversalEnd().has_value());
-        QCOMPARE(decoder()->traversalPoints().front()[0], float(zb[0]));
-        QCOMPARE(decoder()->traversalPoints().back()[1], float(za[1]));
 
         // Plotting the features instead: hovering decodes nothing (positions are not codes then).
         auto* plot = m_window->dataPanel()->findChild<QComboBox*>(QStringLiteral("plotCombo"));

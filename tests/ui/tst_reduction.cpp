@@ -24,14 +24,6 @@ using namespace gui_fixtures;
 
 namespace {
 
-/// Keeps a frame for review next to the test binary (build/<preset>/tests/screenshots/).
-void keepScreenshot(const QImage& frame, const char* name) {
-    const QString dir = QStringLiteral(QT_TESTCASE_BUILDDIR "/screenshots");
-    QDir().mkpath(dir);
-    const QString path = dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png");
-    if (frame.save(path)) qInfo("screenshot: %s", qPrintable(path));
-}
-
 std::shared_ptr<const data::Dataset> blobs(std::int64_t n, std::int64_t d, int k) {
     data::synthetic::BlobsOptions options;
     options.n = n;

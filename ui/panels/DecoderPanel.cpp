@@ -235,7 +235,7 @@ void DecoderPanel::clear() {
     m_nearestView->clearSample();
     for (SampleView* v : m_strip) v->clearSample();
     m_traversalText->setText(tr("Traversal: right-click the plot for “Traverse from here” and “Traverse to "
-                                "here” (or Shift-click two places) to decode the samples between them."));
+                                "here” to decode the samples between them."));
     emit traversalChanged();
 }
 
@@ -348,7 +348,7 @@ void DecoderPanel::setTraversalStart(double x, double y) {
     m_traversal.clear();
     m_traversalDecoded.clear();
     for (SampleView* v : m_strip) v->clearSample();
-    m_traversalText->setText(tr("Traversal from %1: now choose where it ends (“Traverse to here” or Shift-click).")
+    m_traversalText->setText(tr("Traversal from %1: now choose where it ends (right-click, “Traverse to here”).")
                                  .arg(latentText(x, y)));
     emit traversalChanged();
 }
@@ -363,11 +363,6 @@ void DecoderPanel::setTraversalEnd(double x, double y) {
     emit traversalChanged();
 }
 
-void DecoderPanel::addTraversalPoint(double x, double y) {
-    if (m_start && !m_end) setTraversalEnd(x, y);
-    else setTraversalStart(x, y);
-}
-
 void DecoderPanel::clearTraversal() {
     m_start.reset();
     m_end.reset();
@@ -375,7 +370,7 @@ void DecoderPanel::clearTraversal() {
     m_traversalDecoded.clear();
     for (SampleView* v : m_strip) v->clearSample();
     m_traversalText->setText(tr("Traversal: right-click the plot for “Traverse from here” and “Traverse to "
-                                "here” (or Shift-click two places) to decode the samples between them."));
+                                "here” to decode the samples between them."));
     emit traversalChanged();
 }
 

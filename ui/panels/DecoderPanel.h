@@ -54,8 +54,6 @@ public:
     void setTraversalStart(double x, double y);
     void setTraversalEnd(double x, double y);
     void clearTraversal();
-    /// Shift-click: the first click starts a traversal, the second ends it.
-    void addTraversalPoint(double x, double y);
 
     // What is shown (the tests read it).
     std::optional<std::array<double, 2>> cursorPosition() const { return m_cursor; }

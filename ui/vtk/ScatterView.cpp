@@ -3,6 +3,7 @@
 #include "vtk/ColorMaps.h"
 #include "vtk/PanZoomStyle.h"
 #include "vtk/SegmentOverlay.h"
+#include "vtk/SelectionOverlay.h"
 
 #include <QContextMenuEvent>
 #include <QKeyEvent>
@@ -123,6 +124,9 @@ ScatterView::ScatterView(QWidget* parent) : VtkOpenGLWidget(parent) {
     m_yLabel->setObjectName(QStringLiteral("yAxisLabel"));
     m_overlay = new SegmentOverlay(this);
     m_overlay->setObjectName(QStringLiteral("segmentOverlay"));
+    m_selectionOverlay = new SelectionOverlay(this);
+    m_selectionOverlay->setObjectName(QStringLiteral("selectionOverlay"));
+    m_selectionOverlay->hide();
 
     connect(this, &VtkOpenGLWidget::deviceSizeChanged, this, [this] {
         applyPointSize();
@@ -161,6 +165,9 @@ std::array<std::uint8_t, 3> ScatterView::pointColor(std::size_t i) const {
 void ScatterView::ensurePointCount(std::size_t n) {
     if (n == pointCount() && m_colors->GetNumberOfTuples() == vtkIdType(n)) return;
     m_visible.clear();
+    m_emphasis.clear();
+    m_marked.clear();
+    m_focus = -1;
     m_subsampling = false;
     m_points->SetNumberOfPoints(vtkIdType(n));
     rebuildVertices();
@@ -221,10 +228,16 @@ void ScatterView::rebuildVertices() {
     vtkIdType count = 0;
     std::size_t seen = 0;
     m_vertexIds->SetNumberOfValues(vtkIdType(m_visibleCount));
+    // Emphasised points (the selection) last, so that they are drawn over the others, and all of
+    // them: the level of detail thins the rest only.
+    const bool emphasis = m_emphasis.size() == n;
     for (std::size_t i = 0; i < n; ++i) {
-        if (!m_visible.empty() && !m_visible[i]) continue;
+        if ((!m_visible.empty() && !m_visible[i]) || (emphasis && m_emphasis[i])) continue;
         if (seen++ % stride == 0) m_vertexIds->SetValue(count++, vtkIdType(i));
     }
+    if (emphasis)
+        for (std::size_t i = 0; i < n; ++i)
+            if (m_emphasis[i] && (m_visible.empty() || m_visible[i])) m_vertexIds->SetValue(count++, vtkIdType(i));
     m_vertexIds->SetNumberOfValues(count);
     m_vertices->SetData(1, m_vertexIds);
     m_polyData->Modified();
@@ -242,6 +255,7 @@ void ScatterView::setMovingPointLimit(std::size_t limit) {
 }
 
 void ScatterView::pointsMoved() {
+    if (m_selectionOverlay->isVisible()) m_selectionOverlay->update();  // rings follow their points
     if (m_movingLimit == 0 || m_visibleCount <= m_movingLimit) return;
     if (!m_subsampling) {
         m_subsampling = true;
@@ -282,6 +296,7 @@ void ScatterView::resizeEvent(QResizeEvent* event) {
     VtkOpenGLWidget::resizeEvent(event);
     layoutAxisLabels();
     m_overlay->resize(size());
+    layoutSelectionOverlay();
 }
 
 void ScatterView::setOverlaySegment(std::optional<std::array<double, 2>> a, std::optional<std::array<double, 2>> b) {
@@ -339,6 +354,7 @@ void ScatterView::applyPointSize() {
 
 void ScatterView::onCameraModified() {
     if (m_overlay && m_overlay->isVisible()) m_overlay->update();  // the marks follow the camera
+    if (m_selectionOverlay && m_selectionOverlay->isVisible()) m_selectionOverlay->update();
     if (m_fittingCamera) return;
     m_cameraFitted = false;
     pointsMoved();  // a pan, zoom or rotation in progress: the level of detail applies too
@@ -474,6 +490,7 @@ std::int64_t ScatterView::pointAt(const QPointF& widgetPosition, double toleranc
 }
 
 void ScatterView::mouseMoveEvent(QMouseEvent* event) {
+    if (extendShape(event)) return;
     VtkOpenGLWidget::mouseMoveEvent(event);
     // Hover only while no button is down: dragging pans or rotates.
     const std::int64_t hovered = event->buttons() == Qt::NoButton ? pointAt(event->position()) : -1;
@@ -494,24 +511,16 @@ void ScatterView::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void ScatterView::mousePressEvent(QMouseEvent* event) {
-    m_shiftPress = event->button() == Qt::LeftButton && event->modifiers() == Qt::ShiftModifier ? event->position()
-                                                                                                 : QPointF(-1e9, -1e9);
+    if (beginShape(event)) return;
     VtkOpenGLWidget::mousePressEvent(event);
 }
 
 void ScatterView::mouseReleaseEvent(QMouseEvent* event) {
+    if (finishShape(event)) return;
     VtkOpenGLWidget::mouseReleaseEvent(event);
-    if (event->button() != Qt::LeftButton || m_threeD) return;
-    const QPointF moved = event->position() - m_shiftPress;
-    m_shiftPress = QPointF(-1e9, -1e9);
-    if (moved.manhattanLength() <= 4.0) emit shiftClicked(event->position());
 }
 
 void ScatterView::contextMenuEvent(QContextMenuEvent* event) {
-    if (m_threeD) {
-        VtkOpenGLWidget::contextMenuEvent(event);
-        return;
-    }
     QMenu menu(this);
     emit contextMenuRequested(&menu, QPointF(event->pos()));
     if (menu.isEmpty()) {

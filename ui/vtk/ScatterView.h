@@ -3,6 +3,7 @@
 /// Coordinates and colours are updated in place, so live updates (an embedding that is still
 /// optimising) cost a copy and a Modified(), not a pipeline rebuild.
 
+#include "select/screen.h"
 #include "vtk/VtkOpenGLWidget.h"
 
 #include <array>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include <QPointF>
+#include <QPolygonF>
 #include <QTimer>
 #include <QString>
 
@@ -32,6 +34,7 @@ namespace latentscape::ui {
 
 class AxisLabel;
 class PanZoomStyle;
+class SelectionOverlay;
 class SegmentOverlay;
 
 class ScatterView : public VtkOpenGLWidget {
@@ -120,6 +123,32 @@ public:
     /// index on ties), or -1. O(n): every point is projected with the camera's matrix.
     std::int64_t pointAt(const QPointF& widgetPosition, double tolerance = 6.0) const;
 
+    // Selecting (ScatterViewSelection.cpp). The view only reports shapes and clicks; the window
+    // owns the selection (select::History) and turns them into rows.
+
+    /// What a left drag does: pan (2-D) or rotate (3-D), draw a box, or draw a free-hand lasso.
+    /// A click without a drag picks the point under the cursor with every tool.
+    enum class Tool { Navigate, Box, Lasso };
+    void setTool(Tool tool);
+    Tool tool() const { return m_tool; }
+    /// The camera's map from data coordinates to logical widget pixels, for select::inside_polygon.
+    select::Projection projection() const;
+    /// Every point's x, y, z (z = 0 in 2-D), 3 floats each: what is drawn.
+    const float* coordinates() const;
+    /// Points drawn (1) or hidden (0); empty: all.
+    const std::vector<std::uint8_t>& visibility() const { return m_visible; }
+    /// Points drawn after all others, so that they stay on top (the selection); empty: none.
+    /// They are never thinned by the level of detail.
+    void setEmphasis(std::vector<std::uint8_t> emphasized);
+    const std::vector<std::uint8_t>& emphasis() const { return m_emphasis; }
+    /// Points ringed over the plot (rows picked in the selection table, nearest neighbours).
+    void setMarkedPoints(std::vector<std::int64_t> rows, std::int64_t focus = -1);
+    const std::vector<std::int64_t>& markedPoints() const { return m_marked; }
+    /// The point the marks are about (e.g. whose neighbours are ringed), -1 for none.
+    std::int64_t focusPoint() const { return m_focus; }
+    /// The shape being dragged, in logical pixels (empty when none).
+    QPolygonF shapeInProgress() const;
+
 signals:
     /// The mouse moved over the 2-D plot; (x, y) are data coordinates.
     void cursorMoved(double x, double y);
@@ -131,10 +160,14 @@ signals:
     /// planePosition() there.
     void hoverMoved(QPointF widgetPosition, double planeX, double planeY);
     /// A context menu is asked for (right click, menu key) at `widgetPosition`; the receiver
-    /// fills `menu` (the view shows it when not empty). Only 2-D plots ask.
+    /// fills `menu` (the view shows it when not empty).
     void contextMenuRequested(QMenu* menu, QPointF widgetPosition);
-    /// A Shift+left click (press and release within a few pixels) on a 2-D plot.
-    void shiftClicked(QPointF widgetPosition);
+    /// A box or lasso was drawn (tool Box or Lasso): its corners in logical pixels, and the
+    /// keyboard modifiers held when the button was released (Shift adds, Ctrl subtracts, Alt
+    /// intersects).
+    void shapeDrawn(select::Polygon polygon, Qt::KeyboardModifiers modifiers);
+    /// A left click without a drag (any tool): the point under it (pointAt), or -1 over none.
+    void pointClicked(std::int64_t index, Qt::KeyboardModifiers modifiers);
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
@@ -181,7 +214,19 @@ private:
     std::size_t m_movingLimit = 60000;
     bool m_subsampling = false;
     QTimer* m_settleTimer = nullptr;
-    QPointF m_shiftPress{-1e9, -1e9};
+    Tool m_tool = Tool::Navigate;
+    QPointF m_pressPosition{-1e9, -1e9};  // of the left button; far away when it is up
+    bool m_drawingShape = false;
+    double m_dragDistance = 0.0;         // the farthest the mouse went from the press, so far
+    QPolygonF m_shapePath;               // the lasso's path, or the box's two corners
+    SelectionOverlay* m_selectionOverlay = nullptr;
+    std::vector<std::uint8_t> m_emphasis;
+    std::vector<std::int64_t> m_marked;
+    std::int64_t m_focus = -1;
+    bool beginShape(QMouseEvent* event);
+    bool extendShape(QMouseEvent* event);
+    bool finishShape(QMouseEvent* event);
+    void layoutSelectionOverlay();
     SegmentOverlay* m_overlay = nullptr;
     std::optional<std::array<double, 2>> m_segmentA, m_segmentB;
     void rebuildVertices();
