@@ -81,6 +81,9 @@ public:
     /// Rings point `row` and its k nearest neighbours in the original feature space (computed on a
     /// worker; neighboursShown() fires when they are on screen).
     void showNeighbours(std::int64_t row, int k = 10);
+    /// Names the selected rows as group `name` in the "groups" metadata column (made on a worker,
+    /// then shown coloured by groups; groupMade() fires). A row belongs to one group: the newest.
+    void makeGroup(const QString& name);
     /// Loader threads: 1, so that loads (each OpenMP-parallel and memory-heavy) never overlap.
     int loaderThreadLimit() const { return m_pool.maxThreadCount(); }
 
@@ -99,6 +102,7 @@ signals:
     /// The neighbours asked for by showNeighbours are ringed; `kept` of them are also among the
     /// point's k nearest on screen.
     void neighboursShown(std::int64_t row, int kept);
+    void groupMade(const QString& name);
     void loadFailed(const QString& message);
 
 protected:
@@ -134,6 +138,9 @@ private:
 
     void runClustering();
     void applyClusters(PreparedDataset prepared);
+    /// Shows `prepared`, the same rows as now with a new or changed metadata column, coloured by
+    /// the column named `colourBy`.
+    void applyDerivedDataset(PreparedDataset prepared, const std::string& colourBy);
     void updatePoints();
     void updateColors();
     void updateVisibility();

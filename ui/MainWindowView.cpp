@@ -37,8 +37,11 @@ void MainWindow::runClustering() {
         m_clusterPanel->start(m_prepared.dataset, {}, 0);
 }
 
-void MainWindow::applyClusters(PreparedDataset prepared) {
-    // The same rows with one more column: keep the name, the plotted embedding and the run.
+void MainWindow::applyClusters(PreparedDataset prepared) { applyDerivedDataset(std::move(prepared), "cluster"); }
+
+void MainWindow::applyDerivedDataset(PreparedDataset prepared, const std::string& colourBy) {
+    // The same rows with one more column: keep the name, the plotted embedding, the run and the
+    // selection.
     if (!prepared.dataset || !m_prepared.dataset || prepared.dataset->n != m_prepared.dataset->n) return;
     prepared.displayName = m_prepared.displayName;
     prepared.path = m_prepared.path;
@@ -52,7 +55,7 @@ void MainWindow::applyClusters(PreparedDataset prepared) {
     m_dataPanel->setDataset(m_prepared);
     if (m_reduction->hasEmbedding()) m_dataPanel->setEmbeddingAvailable(m_reduction->methodName(), plottingEmbedding);
     if (!plottingEmbedding) updatePoints();
-    m_dataPanel->setColorColumn(int(m_prepared.dataset->metadata.size()) - 1);  // "cluster", appended last
+    if (const auto column = m_prepared.dataset->find_metadata(colourBy)) m_dataPanel->setColorColumn(int(*column));
     updateColors();
 }
 

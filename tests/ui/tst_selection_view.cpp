@@ -229,6 +229,31 @@ private slots:
         keepScreenshot(m_window->grab().toImage(), "selection_3d_box");
     }
 
+    void selectionBecomesANamedGroup() {
+        boxAround(2, 4, 6, 8);
+        const auto chosen = m_window->selection();
+        QSignalSpy made(m_window.get(), &ui::MainWindow::groupMade);
+        m_window->makeGroup(QStringLiteral("corner"));
+        QTRY_COMPARE(made.count(), 1);
+        const auto column = m_window->dataset()->find_metadata("groups");
+        QVERIFY(column.has_value());
+        const data::MetadataColumn& groups = m_window->dataset()->metadata[*column];
+        QCOMPARE(groups.categories, (std::vector<std::string>{"corner"}));
+        for (std::int64_t i = 0; i < 121; ++i) QCOMPARE(groups.codes[std::size_t(i)], chosen.contains(i) ? 0 : -1);
+        QCOMPARE(m_window->dataPanel()->colorColumn(), int(*column));  // coloured by groups now
+        QVERIFY(m_window->selection() == chosen);                       // same rows, same selection
+        QCOMPARE(m_window->dataset()->label()->name, std::string("parity"));
+        // A second group takes its rows over from the first.
+        boxAround(4, 5, 8, 8);
+        m_window->makeGroup(QStringLiteral("edge"));
+        QTRY_COMPARE(made.count(), 2);
+        const data::MetadataColumn& again = m_window->dataset()->metadata[*m_window->dataset()->find_metadata("groups")];
+        QCOMPARE(again.categories, (std::vector<std::string>{"corner", "edge"}));
+        QCOMPARE(again.codes[std::size_t(11 * 8 + 4)], 1);
+        QCOMPARE(again.codes[std::size_t(11 * 8 + 3)], 0);
+        QCOMPARE(again.codes[std::size_t(11 * 8 + 5)], 1);
+    }
+
     void nearestNeighboursAreRinged() {
         // Blobs: a point's 10 nearest neighbours in feature space are in its own blob.
         const auto ds = smallBlobs();
