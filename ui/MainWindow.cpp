@@ -8,6 +8,7 @@
 #include "panels/LegendWidget.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
+#include "panels/SelectionPanel.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
 
@@ -78,6 +79,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     m_clusterPanel = new ClusterPanel(this);
     addDockWidget(Qt::RightDockWidgetArea, m_clusterPanel);
     tabifyDockWidget(m_metricsPanel, m_clusterPanel);
+    m_selectionPanel = new SelectionPanel(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_selectionPanel);
+    tabifyDockWidget(m_clusterPanel, m_selectionPanel);
     m_metricsPanel->raise();
     // Under the plot only: the side docks keep the corners (and so their full height).
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
@@ -246,6 +250,7 @@ void MainWindow::createActions() {
     viewMenu->addAction(m_metricsPanel->toggleViewAction());
     viewMenu->addAction(m_clusterPanel->toggleViewAction());
     viewMenu->addAction(m_decoderPanel->toggleViewAction());
+    viewMenu->addAction(m_selectionPanel->toggleViewAction());
 
     QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
     QAction* run = runMenu->addAction(tr("&Run Reduction"), m_reduction, &ReductionController::run);
@@ -373,6 +378,7 @@ void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
     m_decoderPanel->setDataset(m_prepared.dataset);
     // A new dataset: a new set of rows, nothing selected, nothing to undo.
     m_selection.reset(ds.n);
+    m_selectionPanel->setDataset(m_prepared.dataset);
     m_scatterView->setEmphasis({});
     m_scatterView->setMarkedPoints({});
     m_metricsPanel->clear();

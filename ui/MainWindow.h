@@ -28,6 +28,7 @@ class ClusterPanel;
 class MetricsPanel;
 class ReductionController;
 class ReductionPanel;
+class SelectionPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -57,6 +58,7 @@ public:
     MetricsPanel* metricsPanel() const { return m_metricsPanel; }
     ClusterPanel* clusterPanel() const { return m_clusterPanel; }
     DecoderPanel* decoderPanel() const { return m_decoderPanel; }
+    SelectionPanel* selectionPanel() const { return m_selectionPanel; }
     /// Whether the plot shows a 2-D autoencoder embedding whose places the Decoder dock decodes.
     bool isDecoderActive() const;
     /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
@@ -160,6 +162,7 @@ private:
     MetricsPanel* m_metricsPanel = nullptr;
     ClusterPanel* m_clusterPanel = nullptr;
     DecoderPanel* m_decoderPanel = nullptr;
+    SelectionPanel* m_selectionPanel = nullptr;
     bool m_autoRunOnDefault = false;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_pointsLabel = nullptr;

@@ -6,6 +6,7 @@
 
 #include "metrics/contrast.h"
 #include "jobs/DatasetJob.h"
+#include "panels/SelectionPanel.h"
 #include "select/screen.h"
 #include "vtk/ScatterView.h"
 
@@ -144,6 +145,19 @@ void MainWindow::createSelectionActions() {
         else if (modeFor(m) == select::Mode::Replace) setSelection(select::Selection(n));  // a click on nothing clears
     });
     connect(m_scatterView, &ScatterView::contextMenuRequested, this, &MainWindow::addSelectionMenuItems);
+
+    // The Selection dock: its table and image grid ring rows on the plot; a click on the plot
+    // shows that row in the table; its search, invert, clear and groups act on the selection.
+    connect(m_selectionPanel, &SelectionPanel::tableRowsSelected, this,
+            [this](const std::vector<std::int64_t>& rows) { m_scatterView->setMarkedPoints(rows); });
+    connect(m_scatterView, &ScatterView::pointClicked, this, [this](std::int64_t index, Qt::KeyboardModifiers) {
+        if (index >= 0) m_selectionPanel->setCurrentRow(index);
+    });
+    connect(m_selectionPanel, &SelectionPanel::selectionRequested, this,
+            [this](const select::Selection& rows, select::Mode mode) { setSelection(selection().combined(rows, mode)); });
+    connect(m_selectionPanel, &SelectionPanel::invertRequested, invert, &QAction::trigger);
+    connect(m_selectionPanel, &SelectionPanel::clearRequested, clear, &QAction::trigger);
+    connect(m_selectionPanel, &SelectionPanel::groupRequested, this, &MainWindow::makeGroup);
     onSelectionChanged();
 }
 
@@ -186,6 +200,11 @@ void MainWindow::onSelectionChanged() {
     updateColors();
     const select::Selection& s = selection();
     m_scatterView->setEmphasis(s.empty() ? std::vector<std::uint8_t>{} : s.mask());
+    if (m_prepared.dataset && s.size() == m_prepared.dataset->n) {
+        // The dock comes to the front when a selection starts, not on every change.
+        if (!s.empty() && m_selectionPanel->selection().empty()) m_selectionPanel->raise();
+        m_selectionPanel->setSelection(s);
+    }
     if (m_prepared.dataset && !s.empty()) {
         const QLocale locale;
         statusBar()->showMessage(tr("%1 of %2 points selected")

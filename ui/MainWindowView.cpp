@@ -10,6 +10,7 @@
 #include "panels/LegendWidget.h"
 #include "panels/LossCurveWidget.h"
 #include "panels/ReductionPanel.h"
+#include "panels/SelectionPanel.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
 
@@ -57,6 +58,8 @@ void MainWindow::applyDerivedDataset(PreparedDataset prepared, const std::string
     if (!plottingEmbedding) updatePoints();
     if (const auto column = m_prepared.dataset->find_metadata(colourBy)) m_dataPanel->setColorColumn(int(*column));
     updateColors();
+    m_selectionPanel->setDataset(m_prepared.dataset);  // the new column in the table
+    m_selectionPanel->setSelection(selection());
 }
 
 void MainWindow::updatePoints() {

@@ -7,9 +7,13 @@
 #include "ReductionController.h"
 #include "metrics/contrast.h"
 #include "panels/ReductionPanel.h"
+#include "panels/SelectionPanel.h"
 #include "select/screen.h"
 
 #include <QAction>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QTableView>
 #include <QSpinBox>
 
 using namespace gui_fixtures;
@@ -252,6 +256,34 @@ private slots:
         QCOMPARE(again.codes[std::size_t(11 * 8 + 4)], 1);
         QCOMPARE(again.codes[std::size_t(11 * 8 + 3)], 0);
         QCOMPARE(again.codes[std::size_t(11 * 8 + 5)], 1);
+    }
+
+    void searchAndTableAreLinkedToTheView() {
+        auto* panel = m_window->selectionPanel();
+        QVERIFY(panel);
+        // Search by label: every odd column.
+        panel->findEdit()->setText(QStringLiteral("odd"));
+        panel->find(select::Mode::Replace);
+        QCOMPARE(m_window->selection().count(), std::int64_t(55));
+        for (std::int64_t i : m_window->selection().ids()) QCOMPARE((i % 11) % 2, std::int64_t(1));
+        QCOMPARE(panel->selection(), m_window->selection());
+        // The search is undoable like any selection change.
+        QVERIFY(m_window->undoSelection());
+        QVERIFY(m_window->selection().empty());
+        QVERIFY(m_window->redoSelection());
+        // Rows chosen in the table are ringed on the plot.
+        QTableView* table = panel->table();
+        table->selectionModel()->select(table->model()->index(2, 0),
+                                        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        const std::int64_t third = m_window->selection().ids()[2];
+        QTRY_COMPARE(view()->markedPoints(), (std::vector<std::int64_t>{third}));
+        // A point clicked on the plot becomes the table's current row.
+        m_window->setSelectionTool(ui::ScatterView::Tool::Navigate);
+        QTest::mouseClick(view(), Qt::LeftButton, Qt::ShiftModifier, at(4, 4).toPoint());
+        QVERIFY(m_window->selection().contains(11 * 4 + 4));
+        const QModelIndex current = table->currentIndex();
+        QVERIFY(current.isValid());
+        QCOMPARE(current.sibling(current.row(), 0).data().toString(), QStringLiteral("48"));
     }
 
     void nearestNeighboursAreRinged() {

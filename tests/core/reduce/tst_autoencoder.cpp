@@ -1,6 +1,12 @@
 // Autoencoder and VAE: finite-difference gradient checks of every layer type and loss (in double,
 // through the same templated code that trains in float), learning on toy problems, the linear
 // autoencoder against the PCA subspace, determinism (chunks, threads), the model file, errors.
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12 reports its own AVX-512 intrinsics as (maybe-)uninitialized when Eigen's packets are
+// inlined here (GCC bug 105593).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include "common/error.h"
 #include "common/parallel.h"
 #include "common/rng.h"
