@@ -200,7 +200,7 @@ void MainWindow::setUpDecoder() {
     connect(m_decoderPanel, &DecoderPanel::traversalChanged, this, showSegment);
     connect(m_dataPanel, &DataPanel::plotSourceChanged, this, showSegment);
     connect(m_scatterView, &ScatterView::hoverMoved, this, [this](QPointF, double x, double y) {
-        if (isDecoderActive()) m_decoderPanel->showAt(x, y);
+        if (isDecoderActive() && m_decoderPanel->isVisible()) m_decoderPanel->showAt(x, y);
     });
     connect(m_scatterView, &ScatterView::contextMenuRequested, this, [this](QMenu* menu, QPointF position) {
         if (!isDecoderActive()) return;

@@ -62,7 +62,6 @@ public:
     /// The autoencoder's network as of the embedding shown (its last finished epoch); null when
     /// the embedding is not an autoencoder's. Immutable: decode from it on any thread.
     std::shared_ptr<const reduce::autoencoder::Model> model() const { return m_model; }
-    /// The model's inputs are the features times this (1/255 for 8-bit images).
     /// The loss history of the current (or last) autoencoder run; empty for other methods.
     const std::optional<TrainingProgress>& training() const { return m_training; }
 

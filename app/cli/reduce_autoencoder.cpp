@@ -124,7 +124,10 @@ int run_reduce_autoencoder(const Args& a) {
 
     const data::Dataset ds = data::load(in, load_options(a));
     // 8-bit images (IDX, or image arrays) train on pixel / 255, as in the app.
+    // Standardisation replaces it.
+    if (a.has("input-scale") && o.standardize) throw UsageError{"--input-scale and --standardize exclude each other"};
     o.input_scale = a.has("input-scale") ? number<double>(a, "input-scale", 1.0)
+                    : o.standardize      ? 1.0
                                          : ae::suggested_input_scale(ds.features.data(), ds.n, ds.d, !ds.images.empty());
     ae::Result r;
     try {
@@ -181,7 +184,9 @@ int run_reduce_autoencoder(const Args& a) {
         w.key("training_seconds").value(r.training_seconds).key("samples_per_second").value(r.samples_per_second);
         // In the data's units, and in the network's (as the losses above) when the input is scaled.
         w.key("reconstruction_mse").value(mse);
-        w.key("reconstruction_mse_scaled").value(mse / (o.input_scale * o.input_scale));
+        w.key("reconstruction_mse_scaled");
+        if (o.standardize) w.null();  // per feature, the network's units differ: no single factor
+        else w.value(mse / (o.input_scale * o.input_scale));
         w.end_object();
         std::printf("%s\n", w.str().c_str());
     } else {
@@ -218,7 +223,12 @@ int run_encode(const Args& a) {
         throw LoadError(in, "has " + std::to_string(ds.d) + " feature columns but the model " + model_path +
                                 " takes " + std::to_string(model.input_dims));
 
-    const std::vector<float> codes = model.encode(ds.features.data(), ds.n);
+    std::vector<float> codes;
+    try {
+        codes = model.encode(ds.features.data(), ds.n);
+    } catch (const std::runtime_error& e) {  // non-finite codes: the model file is at fault
+        throw LoadError(model_path, e.what());
+    }
     write_embedding(ds, to_float_vector(codes), model.latent_dims, code_prefix(model.variational), a.get("out"));
 
     if (a.has("json")) {

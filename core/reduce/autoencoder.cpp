@@ -129,7 +129,8 @@ struct State {
         if (!std::isfinite(loss)) {
             std::ostringstream msg;
             msg << "autoencoder: training diverged at epoch " << epoch + 1 << ", step " << step + 1
-                << " (the loss is not finite): lower the learning rate (" << options.learning_rate << ")";
+                << " (the loss is not finite): lower the learning rate (" << options.learning_rate << ")"
+                << (options.standardize ? "" : ", or standardise the data if its values are large");
             throw std::runtime_error(msg.str());
         }
         ++step;
@@ -192,22 +193,25 @@ void validate(const Options& o, std::int64_t n, std::int64_t d, const float* X) 
     if (o.epochs < 1 || o.epochs > 1'000'000) bad("epochs (" + std::to_string(o.epochs) + ") must be in [1, 1000000]");
     if (o.batch_size < 1 || o.batch_size > 1 << 20)
         bad("batch size (" + std::to_string(o.batch_size) + ") must be in [1, 1048576]");
-    if (!(o.learning_rate > 0.0) || !std::isfinite(o.learning_rate))
-        bad("learning rate (" + num(o.learning_rate) + ") must be > 0");
+    // Training runs in float: every number must survive the conversion (no 0, no infinity).
+    if (!(o.learning_rate >= 1e-20 && o.learning_rate <= 1e3))
+        bad("learning rate (" + num(o.learning_rate) + ") must be in [1e-20, 1000]");
     if (!(o.adam_beta1 >= 0.0 && o.adam_beta1 < 1.0)) bad("Adam beta1 (" + num(o.adam_beta1) + ") must be in [0, 1)");
     if (!(o.adam_beta2 >= 0.0 && o.adam_beta2 < 1.0)) bad("Adam beta2 (" + num(o.adam_beta2) + ") must be in [0, 1)");
-    if (!(o.adam_epsilon > 0.0) || !std::isfinite(o.adam_epsilon)) bad("Adam epsilon (" + num(o.adam_epsilon) + ") must be > 0");
+    if (!(o.adam_epsilon >= 1e-30 && o.adam_epsilon <= 1.0)) bad("Adam epsilon (" + num(o.adam_epsilon) + ") must be in [1e-30, 1]");
     if (!(o.weight_decay >= 0.0) || !std::isfinite(o.weight_decay) || o.learning_rate * o.weight_decay >= 1.0)
         bad("weight decay (" + num(o.weight_decay) + ") must be >= 0 and below 1 / learning rate");
-    if (!(o.beta >= 0.0) || !std::isfinite(o.beta)) bad("beta (" + num(o.beta) + ") must be >= 0");
+    if (!(o.beta >= 0.0 && o.beta <= 1e6)) bad("beta (" + num(o.beta) + ") must be in [0, 1e6]");
     if (!(o.validation_fraction >= 0.0 && o.validation_fraction <= 0.5))
         bad("held-out fraction (" + num(o.validation_fraction) + ") must be in [0, 0.5]");
     if (o.patience < 0) bad("patience (" + std::to_string(o.patience) + ") must be >= 0");
     if (o.standardize && o.output == Output::Sigmoid)
         bad("the sigmoid output cannot reach standardised values: use the linear output or no standardisation");
     if (o.standardize && o.loss == Loss::Bce) bad("the bce loss needs values in [0, 1]: turn standardisation off");
-    if (!(o.input_scale > 0.0) || !std::isfinite(o.input_scale) || o.input_scale > 1e30)
-        bad("input scale (" + num(o.input_scale) + ") must be > 0");
+    if (!(o.input_scale >= 1e-30 && o.input_scale <= 1e30))
+        bad("input scale (" + num(o.input_scale) + ") must be in [1e-30, 1e30]");
+    if (o.standardize && o.input_scale != 1.0)
+        bad("the input scale (" + num(o.input_scale) + ") and standardisation exclude each other");
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ enum class Activation {
 
 /// Activation of the output layer.
 enum class Output {
-    Auto,    ///< Sigmoid when every value (after standardisation, if any) is in [0, 1], else Linear
+    Auto,    ///< Sigmoid when every value (after the input scale) is in [0, 1], else Linear; always
+             ///< Linear with standardisation
     Sigmoid, ///< values in (0, 1): images scaled to [0, 1]
     Linear,  ///< unbounded values
 };
@@ -67,18 +68,18 @@ struct Options {
     Loss loss = Loss::Mse;
     /// Train a variational autoencoder (a mean and a log-variance per latent dimension).
     bool variational = false;
-    /// Weight of the KL term of the VAE (beta-VAE); >= 0. Ignored without `variational`.
+    /// Weight of the KL term of the VAE (beta-VAE), in [0, 1e6]. Ignored without `variational`.
     double beta = 1.0;
     /// Passes over the training rows. >= 1.
     int epochs = 20;
     /// Rows per gradient step; the last batch of an epoch may be smaller. >= 1.
     int batch_size = 256;
-    /// Adam step size. > 0. Larger learns faster at first and may diverge.
+    /// Adam step size, in [1e-20, 1000]. Larger learns faster at first and may diverge.
     double learning_rate = 1e-3;
     /// Adam's decay rates of the first and second moment estimates, in [0, 1).
     double adam_beta1 = 0.9;
     double adam_beta2 = 0.999;
-    /// Adam's denominator guard. > 0.
+    /// Adam's denominator guard, in [1e-30, 1].
     double adam_epsilon = 1e-8;
     /// Decoupled weight decay (AdamW): each step shrinks weights by lr x weight_decay. >= 0.
     double weight_decay = 0.0;
@@ -87,7 +88,8 @@ struct Options {
     bool standardize = false;
     /// Without standardisation: the network sees every value divided by this (255 brings 8-bit
     /// pixels to [0, 1], where the sigmoid output and BCE apply); decode() multiplies back, and a
-    /// saved model keeps it. > 0. See suggested_input_scale().
+    /// saved model keeps it. In [1e-30, 1e30]; must be 1 with standardisation. See
+    /// suggested_input_scale().
     double input_scale = 1.0;
     /// Fraction of rows held out (chosen from the seed) to measure generalisation, in [0, 0.5].
     /// They are not trained on; 0 trains on every row.
@@ -135,7 +137,8 @@ struct Model {
     /// Codes of n rows of d = input_dims values (row-major), n x latent_dims row-major (the
     /// means for a VAE). Rows never seen in training are fine. A row's code does not depend on
     /// the other rows passed with it (one row alone gets the same bits as in a batch of 10,000).
-    /// Throws std::invalid_argument for a non-finite value (row and column named).
+    /// Throws std::invalid_argument for a non-finite value (row and column named), and
+    /// std::runtime_error when the network itself gives a non-finite code (a corrupt model).
     std::vector<float> encode(const float* X, std::int64_t n) const;
     /// Decoded rows of n codes (row-major, n x latent_dims): n x input_dims, in the data's units
     /// (independent of the other rows passed, as for encode()).

@@ -48,17 +48,25 @@ Architecture architecture_of(const Model& model);
 /// Each array starts on a multiple of 16 scalars of a 64-byte aligned block: Eigen peels
 /// unaligned leading elements into scalar code whose rounding differs from its packets, so an
 /// address-dependent alignment would make results differ from run to run.
+///
+/// A view (params_view) points at a model's own arrays instead: no copy. Reading weights from
+/// unaligned memory is fine, since the GEMMs pack them and bias additions are exact either way.
+/// Move-only: the per-layer pointers stay valid when the storage moves with its vector.
 template <class T>
 struct Params {
-    std::vector<T, Eigen::aligned_allocator<T>> data;
-    std::vector<std::int64_t> w_offset, b_offset;
+    std::vector<T, Eigen::aligned_allocator<T>> data;  ///< own storage; empty for a view
+    std::vector<T*> w, bias;                            ///< per layer: where W(l) and b(l) live
     std::vector<int> rows, cols;
 
     explicit Params(const Architecture& arch = {});
-    Eigen::Map<Mat<T>> W(int l) { return {data.data() + w_offset[l], rows[l], cols[l]}; }
-    Eigen::Map<const Mat<T>> W(int l) const { return {data.data() + w_offset[l], rows[l], cols[l]}; }
-    Eigen::Map<Vec<T>> b(int l) { return {data.data() + b_offset[l], rows[l]}; }
-    Eigen::Map<const Vec<T>> b(int l) const { return {data.data() + b_offset[l], rows[l]}; }
+    Params(Params&&) noexcept = default;
+    Params& operator=(Params&&) noexcept = default;
+    Params(const Params&) = delete;
+    Params& operator=(const Params&) = delete;
+    Eigen::Map<Mat<T>> W(int l) { return {w[std::size_t(l)], rows[std::size_t(l)], cols[std::size_t(l)]}; }
+    Eigen::Map<const Mat<T>> W(int l) const { return {w[std::size_t(l)], rows[std::size_t(l)], cols[std::size_t(l)]}; }
+    Eigen::Map<Vec<T>> b(int l) { return {bias[std::size_t(l)], rows[std::size_t(l)]}; }
+    Eigen::Map<const Vec<T>> b(int l) const { return {bias[std::size_t(l)], rows[std::size_t(l)]}; }
 };
 
 /// Intermediate values of one batch, kept for the backward pass (reused between batches).
@@ -94,8 +102,11 @@ double loss_and_gradient(const Architecture& arch, const Params<T>& p,
                          const Eigen::Ref<const Mat<T>>& X, const Mat<T>& eps, const LossSpec& spec,
                          Params<T>* grad, Workspace<T>& ws);
 
-/// Params<float> holding a model's weights, and back.
+/// Params<float> holding a copy of a model's weights, and back.
 Params<float> params_of(const Model& model, const Architecture& arch);
+/// The model's own weights seen as Params (no copy; valid while `model` lives and is unchanged).
+/// Throws std::invalid_argument if the layers do not match the architecture.
+Params<float> params_view(const Model& model, const Architecture& arch);
 void store_params(const Params<float>& p, const Architecture& arch, Model& model);
 
 /// The fixed column tiles of a product with `cols` output columns and `work` multiply-adds:

@@ -5,16 +5,19 @@
 //   8       u32       format version (model_format_version; 1)
 //   12      u32       input dimensions d (1 .. 1,000,000)
 //   16      u32       latent dimensions L (1 .. 65,536)
-//   20      u32       flags: bit 0 variational, bit 1 sigmoid output, bit 2 standardised input
+//   20      u32       flags: bit 0 variational, bit 1 sigmoid output, bit 2 input map (the network
+//                     sees (x - mean) / scale: standardisation, or an input scale with mean 0)
 //   24      u32       hidden activation: 0 relu, 1 gelu, 2 tanh, 3 linear
 //   28      u32       h, the number of encoder hidden layers (0 .. 16)
 //   32      4h        u32 hidden sizes, widest first (1 .. 65,536 each)
 //   then float32 arrays, in this order:
-//           [standardised only] mean (d), scale (d)
+//           [bit 2 only] mean (d), scale (d)
 //           per layer, encoder first then decoder: weights (out x in, column-major), bias (out)
 //   The file ends right after the last array. The layer shapes follow from d, L, h, the hidden
 //   sizes and the variational flag (the encoder's last layer outputs 2L for a VAE).
-// A reader refuses a newer version, unknown flag bits, a wrong size or a non-finite number.
+// A reader refuses a newer version, unknown flag bits, a wrong size, a gzip file, a non-finite
+// number or one beyond 1e30 in magnitude, and a scale outside [1e-30, 1e30]. It reads the header
+// first and the arrays only once the file's size matches what the header declares.
 #include "reduce/autoencoder.h"
 
 #include "common/error.h"
@@ -24,6 +27,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <ostream>
 
 namespace latentscape::reduce::autoencoder {
@@ -39,9 +44,12 @@ void put_floats(std::ostream& out, const std::vector<float>& v) {
     out.write(reinterpret_cast<const char*>(v.data()), std::streamsize(v.size() * sizeof(float)));
 }
 
+/// Values a model may hold: finite, and far from float overflow (a product of two would overflow).
+constexpr float kLargest = 1e30f;
+
 class Reader {
 public:
-    Reader(const std::string& path, const std::string& bytes) : path_(path), bytes_(bytes) {}
+    Reader(const std::string& path, const std::string& bytes, std::size_t at = 0) : path_(path), bytes_(bytes), at_(at) {}
     std::uint32_t u32(const char* what) {
         need(4, what);
         std::uint32_t v;
@@ -54,7 +62,9 @@ public:
         std::vector<float> v(count);
         std::memcpy(v.data(), bytes_.data() + at_, count * sizeof(float));
         for (std::size_t i = 0; i < count; ++i)
-            if (!std::isfinite(v[i])) fail(what + " holds a non-finite number (corrupt file)", at_ + i * sizeof(float));
+            if (!(std::abs(v[i]) <= kLargest))
+                fail(what + " holds " + (std::isfinite(v[i]) ? "a number beyond 1e30" : "a non-finite number") + " (corrupt file)",
+                     at_ + i * sizeof(float));
         at_ += count * sizeof(float);
         return v;
     }
@@ -80,7 +90,7 @@ private:
 
 void Model::save(const std::string& path) const {
     const internal::Architecture arch = internal::architecture_of(*this);
-    internal::params_of(*this, arch);  // throws if the layers do not match the architecture
+    internal::params_view(*this, arch);  // throws if the layers do not match the architecture
     io::write_atomically(path, [&](std::ostream& out) {
         out.write(kMagic, 8);
         put_u32(out, model_format_version);
@@ -102,8 +112,20 @@ void Model::save(const std::string& path) const {
 }
 
 Model Model::load(const std::string& path) {
-    const std::string bytes = io::read_file(path);
-    Reader r(path, bytes);
+    // The header first (no decompression, no whole-file read), so that a wrong or hostile file
+    // costs at most its first bytes.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw LoadError(path, "is a folder, not a model file");
+    const std::uintmax_t file_size = std::filesystem::file_size(path, ec);
+    std::ifstream in(path, std::ios::binary);
+    if (ec || !in) throw LoadError(path, "cannot open the model file: " + (ec ? ec.message() : std::string("not readable")));
+    std::string head(static_cast<std::size_t>(std::min<std::uintmax_t>(file_size, 32 + 4 * 16)), '\0');
+    in.read(head.data(), std::streamsize(head.size()));
+    if (!in) throw LoadError(path, "cannot read the model file", std::nullopt, 0);
+    const std::string& bytes = head;
+    Reader r(path, head);
+    if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b)
+        r.fail("a gzip file, not an autoencoder model (models are never compressed)", 0);
     if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0)
         r.fail("not a Latentscape autoencoder model (the file does not start with \"LSCAPEAE\")", 0);
     r.u32("magic");
@@ -139,23 +161,31 @@ Model Model::load(const std::string& path) {
     double floats = (flags & kStandardized) ? 2.0 * d : 0.0;
     for (int l = 0; l < arch.layers(); ++l) floats += double(arch.in[l]) * arch.out[l] + arch.out[l];
     const double expected = double(r.at()) + 4.0 * floats;
-    if (double(r.size()) != expected)
-        r.fail("the file has " + std::to_string(r.size()) + " bytes, the architecture it declares needs " +
-                   std::to_string(std::int64_t(expected)) + (double(r.size()) < expected ? " (truncated)" : " (trailing bytes)"),
-               std::min<std::size_t>(r.size(), std::size_t(expected)));
+    if (double(file_size) != expected)
+        r.fail("the file has " + std::to_string(file_size) + " bytes, the architecture it declares needs " +
+                   std::to_string(std::int64_t(expected)) + (double(file_size) < expected ? " (truncated)" : " (trailing bytes)"),
+               std::size_t(std::min<double>(double(file_size), expected)));
+    io::check_fits_in_memory(path, std::uint64_t(file_size), "autoencoder model");
+    std::string all(static_cast<std::size_t>(file_size), '\0');
+    in.seekg(0);
+    in.read(all.data(), std::streamsize(all.size()));
+    if (!in) throw LoadError(path, "cannot read the model file (it changed while being read?)", std::nullopt, 0);
+    Reader body(path, all, r.at());
     if (flags & kStandardized) {
-        m.mean = r.floats(d, "the standardisation means");
-        m.scale = r.floats(d, "the standardisation scales");
+        m.mean = body.floats(d, "the input map's means");
+        const std::size_t scales_at = body.at();
+        m.scale = body.floats(d, "the input map's scales");
         for (std::size_t j = 0; j < d; ++j)
-            if (!(m.scale[j] > 0.0f)) r.fail("standardisation scale " + std::to_string(j + 1) + " is not positive", r.at());
+            if (!(m.scale[j] >= 1e-30f && m.scale[j] <= kLargest))
+                body.fail("input scale " + std::to_string(j + 1) + " is outside [1e-30, 1e30] (corrupt file)", scales_at + 4 * j);
     }
     for (int l = 0; l < arch.layers(); ++l) {
         Layer layer;
         layer.in = arch.in[l];
         layer.out = arch.out[l];
         const std::string name = "layer " + std::to_string(l + 1);
-        layer.weights = r.floats(std::size_t(layer.in) * std::size_t(layer.out), name + "'s weights");
-        layer.bias = r.floats(std::size_t(layer.out), name + "'s biases");
+        layer.weights = body.floats(std::size_t(layer.in) * std::size_t(layer.out), name + "'s weights");
+        layer.bias = body.floats(std::size_t(layer.out), name + "'s biases");
         m.layers.push_back(std::move(layer));
     }
     return m;

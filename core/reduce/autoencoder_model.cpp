@@ -65,6 +65,19 @@ Mat<float> network_input(const Model& m, const float* X, std::int64_t r0, std::i
     return in;
 }
 
+/// Throws if the network produced a non-finite value (a corrupt or diverged model): better an
+/// error naming the row than NaN codes written out as if they were results.
+void check_output(const std::vector<float>& out, std::int64_t n, std::int64_t width, const char* what) {
+    const std::int64_t bad = parallel::first_index_where(n, [&](std::int64_t i) {
+        for (std::int64_t j = 0; j < width; ++j)
+            if (!std::isfinite(out[std::size_t(i * width + j)])) return true;
+        return false;
+    });
+    if (bad < n)
+        throw std::runtime_error(std::string("autoencoder: ") + what + " of row " + std::to_string(bad + 1) +
+                                 " is not finite: the model is corrupt or its training diverged");
+}
+
 }  // namespace
 
 std::int64_t Model::parameter_count() const {
@@ -76,7 +89,7 @@ std::int64_t Model::parameter_count() const {
 std::vector<float> Model::encode(const float* X, std::int64_t n) const {
     check_finite(X, n, input_dims, "encode");
     const internal::Architecture arch = internal::architecture_of(*this);
-    const internal::Params<float> p = internal::params_of(*this, arch);
+    const internal::Params<float> p = internal::params_view(*this, arch);
     const int L = latent_dims;
     std::vector<float> codes(static_cast<std::size_t>(n) * static_cast<std::size_t>(L));
     for_batches(n, [&](std::int64_t r0, std::int64_t rows) {
@@ -86,13 +99,14 @@ std::vector<float> Model::encode(const float* X, std::int64_t n) const {
         Eigen::Map<Mat<float>>(codes.data() + r0 * L, L, static_cast<Eigen::Index>(rows)) =
             ws.A[arch.encoder_layers - 1].topLeftCorner(L, static_cast<Eigen::Index>(rows));
     });
+    check_output(codes, n, L, "the code");
     return codes;
 }
 
 std::vector<float> Model::decode(const float* Z, std::int64_t n) const {
     check_finite(Z, n, latent_dims, "decode");
     const internal::Architecture arch = internal::architecture_of(*this);
-    const internal::Params<float> p = internal::params_of(*this, arch);
+    const internal::Params<float> p = internal::params_view(*this, arch);
     const Eigen::Index d = input_dims;
     std::vector<float> out(static_cast<std::size_t>(n) * static_cast<std::size_t>(d));
     for_batches(n, [&](std::int64_t r0, std::int64_t rows) {
@@ -110,6 +124,7 @@ std::vector<float> Model::decode(const float* Z, std::int64_t n) const {
         }
         Eigen::Map<Mat<float>>(out.data() + r0 * d, d, static_cast<Eigen::Index>(rows)) = result;
     });
+    check_output(out, n, d, "the decoded value");
     return out;
 }
 
@@ -117,7 +132,7 @@ double Model::reconstruction_mse(const float* X, std::int64_t n) const {
     if (n <= 0) throw std::invalid_argument("autoencoder: reconstruction error of no rows");
     check_finite(X, n, input_dims, "reconstruction");
     const internal::Architecture arch = internal::architecture_of(*this);
-    const internal::Params<float> p = internal::params_of(*this, arch);
+    const internal::Params<float> p = internal::params_view(*this, arch);
     const Eigen::Index d = input_dims;
     const std::int64_t count = (n + kBatch - 1) / kBatch;
     std::vector<double> partial(static_cast<std::size_t>(count), 0.0);

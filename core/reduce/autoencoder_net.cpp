@@ -158,6 +158,7 @@ Architecture architecture_of(const Model& m) {
 template <class T>
 Params<T>::Params(const Architecture& arch) {
     std::int64_t size = 0;
+    std::vector<std::int64_t> w_at, b_at;
     auto place = [&](std::int64_t count) {
         const std::int64_t at = size;
         size += (count + 15) / 16 * 16;
@@ -166,10 +167,14 @@ Params<T>::Params(const Architecture& arch) {
     for (int l = 0; l < arch.layers(); ++l) {
         rows.push_back(arch.out[l]);
         cols.push_back(arch.in[l]);
-        w_offset.push_back(place(std::int64_t(arch.out[l]) * arch.in[l]));
-        b_offset.push_back(place(arch.out[l]));
+        w_at.push_back(place(std::int64_t(arch.out[l]) * arch.in[l]));
+        b_at.push_back(place(arch.out[l]));
     }
     data.assign(static_cast<std::size_t>(size), T(0));
+    for (std::size_t l = 0; l < w_at.size(); ++l) {
+        w.push_back(data.data() + w_at[l]);
+        bias.push_back(data.data() + b_at[l]);
+    }
 }
 
 template <class T>
@@ -315,19 +320,42 @@ double loss_and_gradient(const Architecture& arch, const Params<T>& p,
     return loss;
 }
 
-Params<float> params_of(const Model& model, const Architecture& arch) {
+namespace {
+void check_layers(const Model& model, const Architecture& arch) {
     if (static_cast<int>(model.layers.size()) != arch.layers())
         throw std::invalid_argument("autoencoder model: " + std::to_string(model.layers.size()) +
                                     " layers, the architecture has " + std::to_string(arch.layers()));
-    Params<float> p(arch);
     for (int l = 0; l < arch.layers(); ++l) {
         const Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
         if (layer.in != arch.in[l] || layer.out != arch.out[l] ||
             layer.weights.size() != std::size_t(layer.in) * std::size_t(layer.out) ||
             layer.bias.size() != std::size_t(layer.out))
             throw std::invalid_argument("autoencoder model: layer " + std::to_string(l + 1) + " has the wrong shape");
-        std::copy(layer.weights.begin(), layer.weights.end(), p.data.begin() + p.w_offset[l]);
-        std::copy(layer.bias.begin(), layer.bias.end(), p.data.begin() + p.b_offset[l]);
+    }
+}
+}  // namespace
+
+Params<float> params_of(const Model& model, const Architecture& arch) {
+    check_layers(model, arch);
+    Params<float> p(arch);
+    for (int l = 0; l < arch.layers(); ++l) {
+        const Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
+        std::copy(layer.weights.begin(), layer.weights.end(), p.w[std::size_t(l)]);
+        std::copy(layer.bias.begin(), layer.bias.end(), p.bias[std::size_t(l)]);
+    }
+    return p;
+}
+
+Params<float> params_view(const Model& model, const Architecture& arch) {
+    check_layers(model, arch);
+    Params<float> p;
+    for (int l = 0; l < arch.layers(); ++l) {
+        const Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
+        p.rows.push_back(arch.out[l]);
+        p.cols.push_back(arch.in[l]);
+        // Only ever read through a const Params: the const_cast never leads to a write.
+        p.w.push_back(const_cast<float*>(layer.weights.data()));
+        p.bias.push_back(const_cast<float*>(layer.bias.data()));
     }
     return p;
 }
@@ -338,9 +366,9 @@ void store_params(const Params<float>& p, const Architecture& arch, Model& model
         Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
         layer.in = arch.in[l];
         layer.out = arch.out[l];
-        const auto w0 = p.data.begin() + p.w_offset[l];
+        const float* w0 = p.w[std::size_t(l)];
         layer.weights.assign(w0, w0 + std::int64_t(layer.in) * layer.out);
-        const auto b0 = p.data.begin() + p.b_offset[l];
+        const float* b0 = p.bias[std::size_t(l)];
         layer.bias.assign(b0, b0 + layer.out);
     }
 }

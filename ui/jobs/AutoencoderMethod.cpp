@@ -20,6 +20,7 @@ public:
         : m_dataset(std::move(dataset)), m_options(options) {}
 
     void initialize(const std::function<bool()>& canceled) override {
+        m_canceled = canceled;
         const data::Dataset& ds = *m_dataset;
         // 8-bit pixels are seen as pixel / 255 by the network (the model keeps the scale).
         m_x = ds.features.data();
@@ -76,11 +77,23 @@ public:
 private:
     static int clampInt(std::int64_t v) { return int(std::min<std::int64_t>(v, INT_MAX)); }
 
-    // Takes the network as it is now and encodes every row with it (whole, in one call: the
-    // codes equal what Model::encode gives any other caller for the same rows).
+    // Takes the network as it is now and encodes every row with it, in slices so that a cancel
+    // is seen within a few milliseconds (a row's code does not depend on the rows encoded with
+    // it: the same bits as one Model::encode call). A canceled refresh leaves the old codes.
     void refresh() {
-        m_model = std::make_shared<const ae::Model>(m_status->model());
-        m_codes = m_model->encode(m_x, m_dataset->n);
+        auto model = std::make_shared<const ae::Model>(m_status->model());
+        const std::int64_t n = m_dataset->n, d = m_dataset->d;
+        const int dims = model->latent_dims;
+        std::vector<float> codes(static_cast<std::size_t>(n * dims));
+        constexpr std::int64_t slice = 4096;
+        for (std::int64_t r0 = 0; r0 < n; r0 += slice) {
+            if (m_canceled && m_canceled()) return;
+            const std::int64_t rows = std::min(slice, n - r0);
+            const std::vector<float> part = model->encode(m_x + r0 * d, rows);
+            std::copy(part.begin(), part.end(), codes.begin() + r0 * dims);
+        }
+        m_model = std::move(model);
+        m_codes = std::move(codes);
         m_codesEpoch = m_status->epoch();
     }
 
@@ -90,6 +103,7 @@ private:
     std::optional<ae::Status> m_status;
     std::shared_ptr<const ae::Model> m_model;
     std::vector<float> m_codes;
+    std::function<bool()> m_canceled;
     int m_codesEpoch = -1;
 };
 

@@ -252,7 +252,15 @@ void DecoderPanel::showAt(double x, double y) {
 void DecoderPanel::decodeCursor() {
     if (!m_model || !m_cursor || m_model->latent_dims != 2 || !m_dataset) return;
     const float z[2] = {float((*m_cursor)[0]), float((*m_cursor)[1])};
-    m_cursorDecoded = m_model->decode(z, 1);
+    // Far outside any float range (a plot zoomed out without end) there is nothing to decode; a
+    // model that gives non-finite values says so instead of taking the window down.
+    if (!std::isfinite(z[0]) || !std::isfinite(z[1])) return;
+    try {
+        m_cursorDecoded = m_model->decode(z, 1);
+    } catch (const std::exception& e) {
+        m_title->setText(tr("Cannot decode here: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
     // The nearest real sample in the code plane: a linear scan (70,000 codes: well under 1 ms).
     m_nearest = -1;
     if (m_dims >= 2 && !m_codes.empty()) {
@@ -270,7 +278,7 @@ void DecoderPanel::decodeCursor() {
     }
     const data::Dataset& ds = *m_dataset;
     const bool nearestOk = m_nearest >= 0 && m_nearest < ds.n;
-    present(m_decodedView, m_cursorDecoded.data(), nearestOk && !showsImages() ? ds.row(m_nearest) : nullptr, true);
+    present(m_decodedView, m_cursorDecoded.data(), nearestOk && !showsImages() ? ds.row(m_nearest) : nullptr);
     m_decodedView->setCaption(tr("decoded"));
     const QString at = tr("Decoded at %1").arg(latentText((*m_cursor)[0], (*m_cursor)[1]));
     m_title->setText(at);
@@ -305,12 +313,11 @@ void DecoderPanel::decodeCursor() {
                               latentText(m_codes[i * std::size_t(m_dims)], m_codes[i * std::size_t(m_dims) + 1])));
 }
 
-void DecoderPanel::present(SampleView* view, const float* decoded, const float* reference, bool) {
+void DecoderPanel::present(SampleView* view, const float* decoded, const float* reference) {
     if (!m_dataset) return;
     prepareRanges();
     const data::Dataset& ds = *m_dataset;
     // The model decodes in the data's own units (its input scale undone).
-    const float toData = 1.0f;
     if (showsImages()) {
         const data::ImageStack& im = ds.images;
         QImage image(im.width, im.height, im.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
@@ -318,7 +325,7 @@ void DecoderPanel::present(SampleView* view, const float* decoded, const float* 
         for (int y = 0; y < im.height; ++y) {
             std::uint8_t* line = image.scanLine(y);
             for (int x = 0; x < im.width * im.channels; ++x) {
-                const float v = (decoded[std::size_t(y) * std::size_t(im.width * im.channels) + std::size_t(x)] * toData -
+                const float v = (decoded[std::size_t(y) * std::size_t(im.width * im.channels) + std::size_t(x)] -
                                  m_imageMin) / span;
                 line[x] = std::uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f));
             }
@@ -330,7 +337,7 @@ void DecoderPanel::present(SampleView* view, const float* decoded, const float* 
     std::vector<float> values(bars), ref;
     for (std::size_t j = 0; j < bars; ++j) {
         const float span = m_featureMax[j] - m_featureMin[j];
-        values[j] = span > 0 ? (decoded[j] * toData - m_featureMin[j]) / span : 0.5f;
+        values[j] = span > 0 ? (decoded[j] - m_featureMin[j]) / span : 0.5f;
     }
     if (reference) {
         ref.resize(bars);
@@ -390,10 +397,16 @@ void DecoderPanel::decodeTraversal() {
         m_traversalDecoded.clear();
         return;
     }
-    m_traversalDecoded = m_model->decode(m_traversal.front().data(), traversalSteps);
+    try {
+        m_traversalDecoded = m_model->decode(m_traversal.front().data(), traversalSteps);
+    } catch (const std::exception& e) {
+        m_traversalDecoded.clear();
+        m_traversalText->setText(tr("Cannot decode the traversal: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
     const auto d = std::size_t(m_model->input_dims);
     for (int k = 0; k < traversalSteps; ++k) {
-        present(m_strip[std::size_t(k)], m_traversalDecoded.data() + std::size_t(k) * d, nullptr, true);
+        present(m_strip[std::size_t(k)], m_traversalDecoded.data() + std::size_t(k) * d, nullptr);
         m_strip[std::size_t(k)]->setCaption(k == 0 ? tr("A") : k == traversalSteps - 1 ? tr("B") : QString::number(k));
     }
 }

@@ -38,10 +38,9 @@ public:
 
     /// The rows the codes belong to (their images or features are shown as the nearest sample).
     void setDataset(std::shared_ptr<const data::Dataset> dataset);
-    /// The network to decode with (null: nothing to decode) and the factor its inputs were
-    /// scaled by (decoded values divided by it are in the data's units), with the codes of every
-    /// row (n x dims, the embedding on screen) for the nearest real sample. What is on show is
-    /// decoded again with the new model.
+    /// The network to decode with (null: nothing to decode; it decodes in the data's units), with
+    /// the codes of every row (n x dims, the embedding on screen) for the nearest real sample.
+    /// What is on show is decoded again with the new model.
     void setModel(std::shared_ptr<const reduce::autoencoder::Model> model,
                   std::vector<float> codes, int dims);
     /// Forgets the model, the cursor sample and the traversal.
@@ -78,7 +77,7 @@ private:
     void decodeCursor();
     void decodeTraversal();
     /// A sample's picture: an image for image data, else feature bars (with `reference` values).
-    void present(SampleView* view, const float* decoded, const float* reference, bool referenceInDataUnits);
+    void present(SampleView* view, const float* decoded, const float* reference);
     QString latentText(double x, double y) const;
 
     std::shared_ptr<const data::Dataset> m_dataset;

@@ -1,5 +1,6 @@
 #include "vtk/SegmentOverlay.h"
 
+#include "panels/DecoderPanel.h"
 #include "vtk/ScatterView.h"
 
 #include <QPainter>
@@ -25,8 +26,9 @@ void SegmentOverlay::paintEvent(QPaintEvent*) {
         p.drawLine(a, b);
         p.setPen(QPen(ink, 2, Qt::DashLine, Qt::RoundCap));
         p.drawLine(a, b);
-        for (int k = 1; k < 9; ++k) {  // the strip's samples, evenly spaced
-            const QPointF q = a + (b - a) * (k / 9.0);
+        constexpr int intervals = DecoderPanel::traversalSteps - 1;
+        for (int k = 1; k < intervals; ++k) {  // the strip's samples, evenly spaced
+            const QPointF q = a + (b - a) * (double(k) / intervals);
             p.setPen(QPen(Qt::white, 1.5));
             p.setBrush(ink);
             p.drawEllipse(q, 2.5, 2.5);

@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <cstring>
 #include <map>
 #include <sstream>
 #include <limits>
@@ -675,6 +676,20 @@ void TestAutoencoder::bad_options_and_data() {
     } catch (const std::runtime_error& e) {
         QVERIFY2(std::string(e.what()).find("does not fit in memory") != std::string::npos, e.what());
     }
+    // Numbers that would not survive the conversion to float.
+    o = {};
+    o.adam_epsilon = 1e-300;
+    expect_invalid(X, 50, 4, o, "Adam epsilon (1e-300)");
+    o = {};
+    o.input_scale = 1e-50;
+    expect_invalid(X, 50, 4, o, "input scale (1e-50)");
+    o = {};
+    o.learning_rate = 1e300;
+    expect_invalid(X, 50, 4, o, "learning rate (1e+300)");
+    o = {};
+    o.standardize = true;
+    o.input_scale = 255;
+    expect_invalid(X, 50, 4, o, "exclude each other");
     QCOMPARE(parse_activation("gelu"), Activation::Gelu);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parse_activation("swish"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parse_loss("l1"));
@@ -713,6 +728,41 @@ void TestAutoencoder::bad_model_files() {
     std::string act = bytes;
     act[24] = 7;
     expect_load_error(write("act.lsae", act), "unknown activation code 7");
+    // A weight far beyond anything trained (it would overflow the products) is refused.
+    std::string huge = bytes;
+    const float big = 3e38f;
+    std::memcpy(huge.data() + bytes.size() - 8, &big, 4);
+    expect_load_error(write("huge.lsae", huge), "beyond 1e30");
+    // gzip is never read: the header is looked at before anything is inflated.
+    expect_load_error(write("gz.lsae", std::string("\x1f\x8b\x08\x00", 4) + bytes), "a gzip file");
+    // A scale that would turn the inputs into infinities.
+    {
+        Options so;
+        so.epochs = 1;
+        so.input_scale = 255.0;
+        auto scaled = initialize(X.data(), 50, 4, so);
+        const std::string p = dir.filePath("scaled.lsae").toStdString();
+        scaled.model().save(p);
+        std::string tiny;
+        {
+            std::ifstream in(p, std::ios::binary);
+            tiny.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        const float denormal = 1e-45f;
+        std::memcpy(tiny.data() + 32 + 4 * 2 + 4 * 4, &denormal, 4);  // after 2 hidden sizes and 4 means
+        expect_load_error(write("tiny.lsae", tiny), "outside [1e-30, 1e30]");
+    }
+    // A network that overflows on real input names the row instead of writing NaN codes.
+    Model overflow = s.model();
+    for (float& w : overflow.layers.front().weights) w = 1e30f;
+    for (float& w : overflow.layers[1].weights) w = 1e30f;
+    std::vector<float> big_input(4, 1e9f);
+    try {
+        overflow.encode(big_input.data(), 1);
+        QFAIL("no error");
+    } catch (const std::runtime_error& e) {
+        QVERIFY2(std::string(e.what()).find("row 1 is not finite") != std::string::npos, e.what());
+    }
     expect_load_error(dir.filePath("missing.lsae").toStdString(), "missing.lsae");
 }
 
