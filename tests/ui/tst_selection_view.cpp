@@ -7,6 +7,7 @@
 #include "ReductionController.h"
 #include "metrics/contrast.h"
 #include "panels/ReductionPanel.h"
+#include "panels/PointInspector.h"
 #include "panels/SelectionPanel.h"
 #include "select/screen.h"
 
@@ -284,6 +285,12 @@ private slots:
         const QModelIndex current = table->currentIndex();
         QVERIFY(current.isValid());
         QCOMPARE(current.sibling(current.row(), 0).data().toString(), QStringLiteral("48"));
+        // ... and the Point tab shows it: its label and its features.
+        QCOMPARE(panel->inspector()->row(), std::int64_t(48));
+        QVERIFY(panel->inspector()->title()->text().contains(QStringLiteral("even")));
+        const auto found = panel->inspector()->values()->findItems(QStringLiteral("x"), Qt::MatchExactly, 0);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found.front()->text(1), QStringLiteral("4"));
     }
 
     void nearestNeighboursAreRinged() {

@@ -1,6 +1,7 @@
 #include "panels/SelectionPanel.h"
 
 #include "panels/CompositionChart.h"
+#include "panels/PointInspector.h"
 #include "panels/RowSearch.h"
 #include "panels/SelectionTableModel.h"
 #include "panels/ThumbnailModel.h"
@@ -115,6 +116,8 @@ SelectionPanel::SelectionPanel(QWidget* parent)
     m_tabs->addTab(makeRowsTab(), tr("Rows"));
     m_tabs->addTab(makeSummaryTab(), tr("Summary"));
     m_tabs->addTab(makeImagesTab(), tr("Images"));
+    m_inspector = new PointInspector;
+    m_tabs->addTab(m_inspector, tr("Point"));
     layout->addWidget(m_tabs, 1);
     setWidget(body);
 
@@ -258,6 +261,7 @@ void SelectionPanel::setDataset(std::shared_ptr<const data::Dataset> dataset) {
     m_columnsSized = false;
     m_syncing = true;
     m_model->setDataset(m_dataset);
+    m_inspector->setDataset(m_dataset);
     m_thumbnails->setRows(m_dataset, {});
     m_syncing = false;
     const bool images = m_dataset && !m_dataset->images.empty();
@@ -431,6 +435,7 @@ void SelectionPanel::showContrast(const ContrastOutcome& outcome) {
 
 void SelectionPanel::setCurrentRow(std::int64_t row) {
     if (!m_dataset) return;
+    if (row >= 0) m_inspector->setRow(row);
     m_syncing = true;
     const int modelRow = row >= 0 ? m_model->modelRow(row) : -1;
     if (modelRow < 0) {
@@ -458,6 +463,7 @@ void SelectionPanel::emitTableRows() {
     rows.reserve(std::size_t(selected.size()));
     for (const QModelIndex& index : selected) rows.push_back(m_model->datasetRow(m_proxy->mapToSource(index).row()));
     std::sort(rows.begin(), rows.end());
+    if (rows.size() == 1) m_inspector->setRow(rows.front());
     emit tableRowsSelected(rows);
 }
 
@@ -467,6 +473,7 @@ void SelectionPanel::emitImageRows() {
     for (const QModelIndex& index : m_images->selectionModel()->selectedIndexes())
         rows.push_back(m_thumbnails->rows()[std::size_t(index.row())]);
     std::sort(rows.begin(), rows.end());
+    if (rows.size() == 1) m_inspector->setRow(rows.front());
     emit tableRowsSelected(rows);
 }
 

@@ -34,6 +34,8 @@ class QTreeWidget;
 
 namespace latentscape::ui {
 
+class PointInspector;
+
 class CompositionChart;
 class SelectionTableModel;
 class ThumbnailModel;
@@ -86,6 +88,7 @@ public:
 
     // The widgets, for tests and for the window's shortcuts.
     QTabWidget* tabs() const { return m_tabs; }
+    PointInspector* inspector() const { return m_inspector; }
     QTableView* table() const { return m_table; }
     SelectionTableModel* tableModel() const { return m_model; }
     QSortFilterProxyModel* proxyModel() const { return m_proxy; }
@@ -156,6 +159,7 @@ private:
     QPushButton* m_clear = nullptr;
     QPushButton* m_group = nullptr;
     QTabWidget* m_tabs = nullptr;
+    PointInspector* m_inspector = nullptr;
 
     QTableView* m_table = nullptr;
     SelectionTableModel* m_model = nullptr;
