@@ -7,10 +7,10 @@
 #include <stdexcept>
 
 namespace latentscape::data {
-namespace {
+namespace internal {
 
 /// RFC 4180: quote a field that holds the delimiter, a quote or a line break.
-void put_field(std::ostream& out, const std::string& s) {
+void put_csv_field(std::ostream& out, const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) {
         out << s;
         return;
@@ -23,7 +23,7 @@ void put_field(std::ostream& out, const std::string& s) {
     out << '"';
 }
 
-}  // namespace
+}  // namespace internal
 
 void write_csv(const Dataset& ds, const std::string& path) {
     io::write_atomically(path, [&](std::ostream& out) {
@@ -34,11 +34,11 @@ void write_csv(const Dataset& ds, const std::string& path) {
         };
         for (const auto& name : ds.feature_names) {
             sep();
-            put_field(out, name);
+            internal::put_csv_field(out, name);
         }
         for (const auto& m : ds.metadata) {
             sep();
-            put_field(out, m.name);
+            internal::put_csv_field(out, m.name);
         }
         out << '\n';
         std::string line;
@@ -55,7 +55,7 @@ void write_csv(const Dataset& ds, const std::string& path) {
             out << line;
             for (const auto& m : ds.metadata) {
                 out << ',';
-                put_field(out, m.value_string(std::size_t(i)));
+                internal::put_csv_field(out, m.value_string(std::size_t(i)));
             }
             out << '\n';
         }

@@ -3,6 +3,7 @@
 
 #include "data/dataset.h"
 
+#include <iosfwd>
 #include <string>
 
 namespace latentscape::data {
@@ -25,5 +26,11 @@ bool npz_loses_label_names(const Dataset& ds);
 
 /// Writes by extension: .csv, .npy or .npz; throws std::invalid_argument for any other.
 void write(const Dataset& ds, const std::string& path);
+
+namespace internal {
+/// Writes one CSV field, quoted as RFC 4180 says when it holds a comma, a quote or a line break
+/// (shared with the embedding export, data/export.h).
+void put_csv_field(std::ostream& out, const std::string& s);
+}  // namespace internal
 
 }  // namespace latentscape::data
