@@ -27,7 +27,7 @@ pkgs=(
   # numerics and small libraries
   libeigen3-dev libhnswlib-dev libnanoflann-dev libfftw3-dev zlib1g-dev
   # headless GUI tests: Xvfb with Mesa's software GL (llvmpipe, GLX)
-  xvfb xauth libgl1-mesa-dri libglx-mesa0 x11-utils fonts-dejavu-core
+  xvfb xauth libgl1-mesa-dri libglx-mesa0 x11-utils fonts-dejavu-core poppler-utils
   # the default dataset
   dataset-fashion-mnist
   # an independent reader for the writer tests (numpy loads what we write)

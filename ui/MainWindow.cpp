@@ -9,6 +9,7 @@
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "panels/SelectionPanel.h"
+#include "session/Session.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
 
@@ -198,6 +199,9 @@ void MainWindow::createActions() {
     open->setStatusTip(tr("Load a CSV, TSV, NPY, NPZ or MNIST IDX file"));
     m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     fileMenu->addAction(tr("Open &Example Dataset"), this, &MainWindow::loadDefaultDataset);
+    createSessionActions(fileMenu);
+    createFigureActions(fileMenu);
+    createExportActions(fileMenu);
     fileMenu->addSeparator();
     QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -290,6 +294,10 @@ QString MainWindow::standardDatasetPath() {
 }
 
 void MainWindow::loadFile(const QString& path, const data::LoadOptions& options) {
+    if (path.endsWith(QLatin1String(".latentscape"), Qt::CaseInsensitive)) {
+        openSession(path);
+        return;
+    }
     const std::string nativePath = QFile::encodeName(path).toStdString();
     DatasetSource source = [nativePath, options] {
         return std::make_shared<const data::Dataset>(data::load(nativePath, options));
@@ -359,6 +367,7 @@ void MainWindow::jobFinished(Watcher* watcher, const JobContext& context) {
         case DatasetJobResult::Status::Ready:
             if (!context.path.isEmpty()) addRecentFile(context.path);
             applyDataset(std::move(result.prepared), context.autoRun);
+            if (context.session) applySession(*context.session);
             break;
         case DatasetJobResult::Status::MissingValues:
             askMissingValuePolicy(context, result);
@@ -514,6 +523,12 @@ void MainWindow::showAbout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_crashGuard) {
+        // A normal end: no recovery next time.
+        QFile::remove(autosavePath() + QStringLiteral(".running"));
+        QFile::remove(autosavePath());
+        QFile::remove(sessionEmbeddingPath(autosavePath()));
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());

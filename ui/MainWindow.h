@@ -8,11 +8,13 @@
 #include "select/selection.h"
 #include "vtk/ScatterView.h"
 
+#include <QFutureSynchronizer>
 #include <QFutureWatcher>
 #include <QIcon>
 #include <QMainWindow>
 #include <QThreadPool>
 
+#include <functional>
 #include <memory>
 
 class QActionGroup;
@@ -29,6 +31,9 @@ class MetricsPanel;
 class ReductionController;
 class ReductionPanel;
 class SelectionPanel;
+struct Session;
+struct Figure;
+struct FigureOptions;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -76,6 +81,14 @@ public:
     bool undoSelection();
     bool redoSelection();
     const select::History& selectionHistory() const { return m_selection; }
+    // Figures (MainWindowFigure.cpp).
+    /// What the plot shows now, as a figure: every visible point through the current camera in
+    /// its on-screen colour, back to front, the selection on top; the legend of the colouring
+    /// without hidden categories; `title` above (empty: none).
+    Figure currentFigure(const QString& title = {}) const;
+    /// Writes currentFigure(title) to `path` (PNG, SVG or PDF by extension), atomically. Throws
+    /// std::runtime_error naming the file when it cannot.
+    void exportFigure(const QString& path, const FigureOptions& options, const QString& title = {});
     void setSelectionTool(ScatterView::Tool tool);
     /// How far unselected points fade towards the background while something is selected, 0..1.
     double dimming() const { return m_dimming; }
@@ -86,6 +99,35 @@ public:
     /// Names the selected rows as group `name` in the "groups" metadata column (made on a worker,
     /// then shown coloured by groups; groupMade() fires). A row belongs to one group: the newest.
     void makeGroup(const QString& name);
+    // Data export (MainWindowExport.cpp, File > Export): written on a worker, atomically. Each
+    // returns an error at once when there is nothing to export, else "" and exportFinished()
+    // fires when the file is written (or failed: the error is also shown in "exportErrorBox").
+    /// The plotted coordinates (the embedding on screen, or the two plotted features) of every
+    /// row, or of the selected rows only, with ids and metadata: CSV, or NPY plus a .meta.csv.
+    QString exportEmbedding(const QString& path, bool selectionOnly);
+    /// The "cluster" column with the row ids, as CSV.
+    QString exportClusterLabels(const QString& path);
+    /// The autoencoder whose embedding is shown, as .lsae (Model::save).
+    QString exportAutoencoderModel(const QString& path);
+    /// Exports still being written.
+    int exportsRunning() const;
+    // Sessions (MainWindowSession.cpp): a `.latentscape` file reopens this view exactly.
+    /// Saves the dataset's path and hash, the embedding shown (sidecar .npy), the clusters and
+    /// groups, the selection, the colours and the camera. Returns an error message ("" if saved).
+    QString saveSession(const QString& path);
+    /// Opens a session: reads it, finds the dataset (asking where it is if it moved), checks its
+    /// SHA-256, loads it on the loader thread and restores everything (sessionOpened() fires).
+    /// Errors are shown like load errors (loadFailed()).
+    void openSession(const QString& path);
+    /// Crash recovery for the app's main window: returns the autosave a previous run left when it
+    /// did not close normally ("" if none), then marks this run as running (the mark goes when
+    /// the window closes) and autosaves every `intervalMs` (when a dataset read from a file is
+    /// open). Tests leave it off.
+    QString startCrashGuard(int intervalMs = 3 * 60 * 1000);
+    /// Where the autosave goes (the application's local data folder).
+    static QString autosavePath();
+    /// Asks where a moved dataset is; returns "" to give up. The default shows a file dialog.
+    void setDatasetLocator(std::function<QString(const QString& missingPath)> locator) { m_locateDataset = std::move(locator); }
     /// Loader threads: 1, so that loads (each OpenMP-parallel and memory-heavy) never overlap.
     int loaderThreadLimit() const { return m_pool.maxThreadCount(); }
 
@@ -105,6 +147,9 @@ signals:
     /// point's k nearest on screen.
     void neighboursShown(std::int64_t row, int kept);
     void groupMade(const QString& name);
+    /// An export started by exportEmbedding() and co. ended; `error` is empty on success.
+    void exportFinished(const QString& path, const QString& error);
+    void sessionOpened(const QString& path);
     void loadFailed(const QString& message);
 
 protected:
@@ -121,10 +166,23 @@ private:
         data::LoadOptions options;
         bool fallBackToBlobs = false;  ///< the default dataset: show blobs if it fails
         bool autoRun = false;          ///< start a t-SNE once it is shown
+        std::shared_ptr<Session> session = nullptr;  ///< a session being opened: applied once shown
     };
 
     void createActions();
+    void createSessionActions(QMenu* fileMenu);
+    void applySession(const Session& session);
     void createSelectionActions();
+    enum class ExportKind { Embedding, Selection, ClusterLabels, AutoencoderModel };
+    void createExportActions(QMenu* fileMenu);
+    void updateExportActions();
+    void chooseExportPath(ExportKind kind);
+    /// Dimensions of the embedding the plot shows, 0 when it shows features (or nothing).
+    int plottedEmbeddingDims() const;
+    QString startExport(const QString& path, const QString& doneMessage, std::function<QString()> work);
+    void showExportError(const QString& path, const QString& message);
+    void createFigureActions(QMenu* fileMenu);
+    void showExportFigureDialog();
     void onSelectionChanged();
     void dimUnselected(std::vector<std::uint8_t>& colors) const;
     void addSelectionMenuItems(QMenu* menu, QPointF position);
@@ -175,6 +233,17 @@ private:
     QAction* m_undoSelectionAction = nullptr;
     QAction* m_redoSelectionAction = nullptr;
     int m_neighbourRequest = 0;
+    QAction* m_exportEmbeddingAction = nullptr;
+    QAction* m_exportSelectionAction = nullptr;
+    QAction* m_exportLabelsAction = nullptr;
+    QAction* m_exportModelAction = nullptr;
+    QObject* m_exportWatchers = nullptr;     // parent of the exports' QFutureWatchers
+    QFutureSynchronizer<QString> m_exports;  // exports being written: its destructor waits for them
+    std::function<QString(const QString&)> m_locateDataset;
+    QString m_sessionPath;  // the session being opened or last opened
+    QTimer* m_autosaveTimer = nullptr;
+    bool m_crashGuard = false;
+    void autosave();
 
     PreparedDataset m_prepared;
     QString m_defaultDatasetPath;

@@ -46,6 +46,7 @@ void MainWindow::applyDerivedDataset(PreparedDataset prepared, const std::string
     if (!prepared.dataset || !m_prepared.dataset || prepared.dataset->n != m_prepared.dataset->n) return;
     prepared.displayName = m_prepared.displayName;
     prepared.path = m_prepared.path;
+    prepared.sha256 = m_prepared.sha256;
     const int x = m_dataPanel->xFeature(), y = m_dataPanel->yFeature();
     m_prepared = std::move(prepared);
     m_reduction->replaceDataset(m_prepared.dataset);

@@ -66,6 +66,23 @@ void ReductionController::setDataset(std::shared_ptr<const data::Dataset> datase
     }
 }
 
+void ReductionController::showEmbedding(const QString& method, std::vector<float> coordinates, int dims, int iterations) {
+    cancel();
+    m_methodName = method;
+    m_embedding = std::move(coordinates);
+    m_dims = dims;
+    m_iteration = iterations;
+    m_frames = 0;
+    m_training.reset();
+    if (m_model) {
+        m_model.reset();
+        emit modelChanged();
+    }
+    if (m_display) draw();
+    ++m_frames;
+    emit embeddingShown();
+}
+
 void ReductionController::run() {
     if (!m_dataset) return;
     cancel();

@@ -36,6 +36,9 @@ public:
     void replaceDataset(std::shared_ptr<const data::Dataset> dataset) { m_dataset = std::move(dataset); }
     /// Starts the panel's method on the current dataset (cancelling a run in progress).
     void run();
+    /// Shows a finished embedding without computing anything (a reopened session), as if a run
+    /// of `method` had just ended with it.
+    void showEmbedding(const QString& method, std::vector<float> coordinates, int dims, int iterations);
     void cancel();
     void setPaused(bool paused);
 

@@ -5,6 +5,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
+#include <QMessageBox>
 #include <QSurfaceFormat>
 
 int main(int argc, char* argv[]) {
@@ -25,12 +27,23 @@ int main(int argc, char* argv[]) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("FILE"),
-                                 QApplication::translate("main", "Dataset to open (.csv .tsv .npy .npz or MNIST IDX)."),
+                                 QApplication::translate("main", "Dataset (.csv .tsv .npy .npz or MNIST IDX) or session (.latentscape) to open."),
                                  QStringLiteral("[FILE]"));
     parser.process(app);
 
     latentscape::ui::MainWindow window;
     window.show();
+    // The last run ended without closing its window (a crash, a kill): offer what it autosaved.
+    const QString recovered = window.startCrashGuard();
+    if (!recovered.isEmpty() &&
+        QMessageBox::question(&window, QApplication::translate("main", "Restore the last session?"),
+                              QApplication::translate("main", "Latentscape did not close normally last time. Restore the "
+                                                              "view it saved on %1?")
+                                  .arg(QFileInfo(recovered).lastModified().toString()),
+                              QMessageBox::Yes | QMessageBox::No) == QMessageBox::Yes) {
+        window.openSession(recovered);
+        return app.exec();
+    }
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty()) {
         // First launch: the example dataset, and its t-SNE forming live.

@@ -117,8 +117,10 @@ bool History::redo() {
     return true;
 }
 
-void History::reset(std::int64_t n) {
-    current_ = Selection(n);
+void History::reset(std::int64_t n) { reset(Selection(n)); }
+
+void History::reset(const Selection& current) {
+    current_ = current;
     undo_.clear();
     redo_.clear();
 }

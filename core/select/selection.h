@@ -70,6 +70,8 @@ public:
     std::size_t undo_steps() const { return undo_.size(); }
     /// Starts over for a dataset of n rows (nothing selected, no history).
     void reset(std::int64_t n);
+    /// Starts over at `current` (a reopened session), with no history.
+    void reset(const Selection& current);
 
 private:
     Selection current_;

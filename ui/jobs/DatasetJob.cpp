@@ -1,5 +1,7 @@
 #include "jobs/DatasetJob.h"
 
+#include "session/Session.h"
+
 #include "common/error.h"
 
 #include <QElapsedTimer>
@@ -98,6 +100,8 @@ void runDatasetJob(QPromise<DatasetJobResult>& promise, DatasetSource source, QS
         if (!result.prepared.dataset) return;  // canceled while preparing
         result.prepared.displayName = displayName;
         result.prepared.path = path;
+        // For sessions: they name the file and check it has not changed when reopened.
+        if (!path.isEmpty()) result.prepared.sha256 = fileSha256(path);
         result.prepared.seconds = double(timer.nsecsElapsed()) / 1e9;
         result.status = DatasetJobResult::Status::Ready;
     } catch (const MissingValuesError& e) {

@@ -27,6 +27,7 @@ struct PreparedDataset {
     std::shared_ptr<const data::Dataset> dataset;
     QString displayName;               ///< file name, or a description for generated data
     QString path;                      ///< the file it came from; empty for generated data
+    QString sha256;                    ///< of that file's bytes (hex); empty for generated data
     std::vector<double> featureVariance;  ///< one per feature column
     int defaultX = 0;                  ///< feature of highest variance
     int defaultY = 0;                  ///< feature of second-highest variance (= defaultX if d == 1)

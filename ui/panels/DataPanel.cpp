@@ -146,6 +146,11 @@ void DataPanel::setEmbeddingAvailable(const QString& name, bool select) {
 }
 
 int DataPanel::xFeature() const { return std::max(0, m_xCombo->currentIndex()); }
+
+void DataPanel::setPlottedFeatures(int x, int y) {
+    if (x >= 0 && x < m_xCombo->count()) m_xCombo->setCurrentIndex(x);
+    if (y >= 0 && y < m_yCombo->count()) m_yCombo->setCurrentIndex(y);
+}
 int DataPanel::yFeature() const { return std::max(0, m_yCombo->currentIndex()); }
 
 // The colour combo's item data: a metadata column c as c, a feature j as -(j + 2); "None" has none.

@@ -36,6 +36,8 @@ public:
     void setEmbeddingAvailable(const QString& name, bool select);
 
     int xFeature() const;
+    /// Plots features x and y (when the features are plotted).
+    void setPlottedFeatures(int x, int y);
     int yFeature() const;
     /// Metadata column the points are coloured by, or -1 for none.
     int colorColumn() const;

@@ -138,6 +138,18 @@ void LegendWidget::collectHidden() {
     emit hiddenCodesChanged();
 }
 
+void LegendWidget::setHiddenCodes(const std::vector<std::int32_t>& codes) {
+    const QSignalBlocker block(m_categories);  // one collectHidden() at the end, not one per row
+    for (int r = 0; r < m_categories->topLevelItemCount(); ++r) {
+        QTreeWidgetItem* item = m_categories->topLevelItem(r);
+        const QVariant code = item->data(0, Qt::UserRole);
+        if (!code.isValid()) continue;
+        const bool hide = std::find(codes.begin(), codes.end(), code.toInt()) != codes.end();
+        item->setCheckState(0, hide ? Qt::Unchecked : Qt::Checked);
+    }
+    collectHidden();
+}
+
 void LegendWidget::isolate(std::int32_t code) {
     // Already alone: show everything again.
     bool alone = true;

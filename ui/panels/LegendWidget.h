@@ -49,6 +49,8 @@ public:
     const std::vector<std::int32_t>& hiddenCodes() const { return m_hiddenCodes; }
     /// Shows only `code` (-1: the missing row), or every category again when it is the only one.
     void isolate(std::int32_t code);
+    /// Unticks exactly these codes (-1: the missing row); codes without a row are ignored.
+    void setHiddenCodes(const std::vector<std::int32_t>& codes);
 
 signals:
     /// The set of hidden codes changed.

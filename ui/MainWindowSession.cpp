@@ -1,0 +1,252 @@
+// Sessions: saving what the window shows into a `.latentscape` file, and reopening it exactly —
+// the same rows (the dataset's SHA-256 is checked), the embedding without recomputing it, the
+// clusters and groups, the selection, the colours, the hidden classes and the camera.
+#include "MainWindow.h"
+
+#include "ReductionController.h"
+#include "common/error.h"
+#include "panels/DataPanel.h"
+#include "panels/LegendWidget.h"
+#include "panels/ReductionPanel.h"
+#include "session/Session.h"
+#include "vtk/ScatterView.h"
+
+#include <QAction>
+#include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTimer>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QStatusBar>
+
+#include <signal.h>
+
+#include <vtkCamera.h>
+#include <vtkRenderer.h>
+
+namespace latentscape::ui {
+namespace {
+
+const QString kSessionFilter = QObject::tr("Latentscape sessions (*.latentscape)");
+
+/// The columns a session carries itself: those made in the app, not read from the file.
+bool isDerivedColumn(const std::string& name) { return name == "cluster" || name == "groups"; }
+
+QJsonObject runOptions(const ReductionPanel& panel, const QString& method) {
+    QJsonObject o;
+    o.insert(QStringLiteral("dims"), panel.dims());
+    if (method == QLatin1String("t-SNE")) {
+        const auto t = panel.tsneOptions();
+        o.insert(QStringLiteral("perplexity"), t.perplexity);
+        o.insert(QStringLiteral("iterations"), t.iterations);
+        o.insert(QStringLiteral("exaggeration"), t.exaggeration);
+        o.insert(QStringLiteral("theta"), t.theta);
+        o.insert(QStringLiteral("seed"), QString::number(t.seed));
+    } else if (method == QLatin1String("PCA")) {
+        const auto p = panel.pcaOptions();
+        o.insert(QStringLiteral("components"), p.components);
+    } else if (const auto a = panel.autoencoderOptions()) {
+        o.insert(QStringLiteral("variational"), a->variational);
+        o.insert(QStringLiteral("epochs"), a->epochs);
+        o.insert(QStringLiteral("batch"), a->batch_size);
+        o.insert(QStringLiteral("learning_rate"), a->learning_rate);
+        o.insert(QStringLiteral("seed"), QString::number(a->seed));
+    }
+    return o;
+}
+
+}  // namespace
+
+void MainWindow::createSessionActions(QMenu* fileMenu) {
+    QAction* save = fileMenu->addAction(tr("&Save Session…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), {}, kSessionFilter);
+        if (path.isEmpty()) return;
+        const QString error = saveSession(path.endsWith(QLatin1String(".latentscape")) ? path : path + QStringLiteral(".latentscape"));
+        if (!error.isEmpty()) showLoadError(QFileInfo(path).fileName(), error);
+    });
+    save->setObjectName(QStringLiteral("saveSessionAction"));
+    save->setShortcut(QKeySequence::Save);
+    QAction* open = fileMenu->addAction(tr("Open Sess&ion…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), {}, kSessionFilter);
+        if (!path.isEmpty()) openSession(path);
+    });
+    open->setObjectName(QStringLiteral("openSessionAction"));
+}
+
+QString MainWindow::saveSession(const QString& path) {
+    if (!m_prepared.dataset) return tr("nothing to save: no dataset is open");
+    if (m_prepared.path.isEmpty() || m_prepared.sha256.isEmpty())
+        return tr("“%1” was generated, not read from a file: save it (latentscape-cli generate) and open the file first")
+            .arg(m_prepared.displayName);
+    const data::Dataset& ds = *m_prepared.dataset;
+    Session s;
+    s.datasetPath = QFileInfo(m_prepared.path).absoluteFilePath();
+    s.datasetSha256 = m_prepared.sha256;
+    s.rows = ds.n;
+    s.features = ds.d;
+    if (m_reduction->hasEmbedding() && !m_reduction->isRunning()) {
+        s.method = m_reduction->methodName();
+        s.dims = m_reduction->embeddingDims();
+        s.iterations = m_reduction->embeddingIteration();
+        s.embedding = m_reduction->embedding();
+        s.options = runOptions(*m_reductionPanel, s.method);
+    }
+    for (const data::MetadataColumn& c : ds.metadata) {
+        if (!isDerivedColumn(c.name) || c.kind != data::ColumnKind::Categorical) continue;
+        SessionColumn col;
+        col.name = QString::fromStdString(c.name);
+        for (const std::string& name : c.categories) col.categories << QString::fromStdString(name);
+        col.codes = c.codes;
+        s.columns.push_back(std::move(col));
+    }
+    s.selection = selection().ids();
+    s.plotEmbedding = m_dataPanel->plotEmbedding() && !s.method.isEmpty();
+    s.xFeature = m_dataPanel->xFeature();
+    s.yFeature = m_dataPanel->yFeature();
+    const int column = m_dataPanel->colorColumn();
+    s.colourColumn = column >= 0 && std::size_t(column) < ds.metadata.size() ? QString::fromStdString(ds.metadata[std::size_t(column)].name)
+                                                                             : QString();
+    s.colourFeature = m_dataPanel->colorFeature();
+    s.colourMap = QString::number(int(m_dataPanel->colorMap()));
+    s.hidden = m_dataPanel->legend()->hiddenCodes();
+    s.dimming = m_dimming;
+    s.dark = m_scatterView->darkBackground();
+    s.pointSize = m_scatterView->pointSize();
+    s.opacity = m_scatterView->opacity();
+    s.perspective = m_scatterView->perspective();
+    s.viewSize = m_scatterView->size();
+    vtkCamera* camera = m_scatterView->renderer()->GetActiveCamera();
+    camera->GetPosition(s.camera.position.data());
+    camera->GetFocalPoint(s.camera.focalPoint.data());
+    camera->GetViewUp(s.camera.viewUp.data());
+    s.camera.parallelScale = camera->GetParallelScale();
+    s.camera.viewAngle = camera->GetViewAngle();
+    s.camera.parallel = camera->GetParallelProjection();
+    camera->GetClippingRange(s.camera.clippingRange.data());
+    try {
+        writeSession(s, path);
+    } catch (const SessionError& e) {
+        return QString::fromUtf8(e.what());
+    }
+    if (path != autosavePath()) statusBar()->showMessage(tr("Session saved to %1").arg(path), 5000);
+    return {};
+}
+
+void MainWindow::openSession(const QString& path) {
+    auto session = std::make_shared<Session>();
+    try {
+        *session = readSession(path);
+    } catch (const SessionError& e) {
+        showLoadError(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
+        return;
+    }
+    // A dataset that moved: ask where it is now (the hash tells whether it is the same file).
+    QString dataPath = session->datasetPath;
+    if (!QFileInfo::exists(dataPath)) {
+        dataPath = m_locateDataset ? m_locateDataset(dataPath)
+                                   : QFileDialog::getOpenFileName(this, tr("Where is “%1” now?").arg(QFileInfo(dataPath).fileName()));
+        if (dataPath.isEmpty()) {
+            showLoadError(QFileInfo(path).fileName(),
+                          tr("%1: its dataset %2 is missing, and no other file was chosen").arg(path, session->datasetPath));
+            return;
+        }
+    }
+    const std::string nativePath = QFile::encodeName(dataPath).toStdString();
+    DatasetSource source = [session, dataPath, nativePath, path]() -> std::shared_ptr<const data::Dataset> {
+        if (fileSha256(dataPath) != session->datasetSha256)
+            throw LoadError(nativePath, "has changed since the session " + path.toStdString() +
+                                            " was saved (its SHA-256 differs): the saved embedding would not match its rows");
+        auto ds = std::make_shared<data::Dataset>(data::load(nativePath));
+        if (ds->n != session->rows || ds->d != session->features)
+            throw LoadError(nativePath, "has a different shape than the session expects");
+        for (const SessionColumn& c : session->columns) {
+            std::vector<std::string> categories;
+            for (const QString& name : c.categories) categories.push_back(name.toStdString());
+            auto column = data::MetadataColumn::categorical(c.name.toStdString(), c.codes, std::move(categories));
+            if (const auto at = ds->find_metadata(c.name.toStdString())) ds->metadata[*at] = std::move(column);
+            else ds->metadata.push_back(std::move(column));
+        }
+        ds->check_consistent();
+        return ds;
+    };
+    JobContext context{QFileInfo(dataPath).fileName(), dataPath, {}, false};
+    context.session = session;
+    startJob(std::move(source), std::move(context));
+    m_sessionPath = path;
+}
+
+void MainWindow::applySession(const Session& s) {
+    if (!m_prepared.dataset || m_prepared.dataset->n != s.rows) return;
+    const data::Dataset& ds = *m_prepared.dataset;
+    m_scatterView->setPointSize(s.pointSize);
+    m_dataPanel->setPointSize(s.pointSize);
+    m_scatterView->setOpacity(s.opacity);
+    m_scatterView->setDarkBackground(s.dark);
+    m_scatterView->setPerspective(s.perspective);
+    m_dimming = s.dimming;
+    m_dataPanel->setPlottedFeatures(s.xFeature, s.yFeature);
+    if (!s.method.isEmpty()) {
+        m_reduction->showEmbedding(s.method, s.embedding, s.dims, s.iterations);
+        m_dataPanel->setEmbeddingAvailable(s.method, s.plotEmbedding);
+        m_reduction->setDisplayEnabled(s.plotEmbedding);
+    }
+    if (!s.plotEmbedding) updatePoints();
+    m_dataPanel->setColorMap(ContinuousMap(std::clamp(s.colourMap.toInt(), 0, 2)));
+    if (s.colourFeature >= 0) m_dataPanel->setColorFeature(s.colourFeature);
+    else if (const auto column = ds.find_metadata(s.colourColumn.toStdString())) m_dataPanel->setColorColumn(int(*column));
+    m_dataPanel->legend()->setHiddenCodes(s.hidden);
+    updateVisibility();
+    // A reopened session starts at its selection, with nothing to undo.
+    m_selection.reset(select::Selection::from_ids(s.selection, s.rows));
+    onSelectionChanged();
+    // The camera last: drawing the points may have fitted it.
+    vtkCamera* camera = m_scatterView->renderer()->GetActiveCamera();
+    camera->SetPosition(s.camera.position.data());
+    camera->SetFocalPoint(s.camera.focalPoint.data());
+    camera->SetViewUp(s.camera.viewUp.data());
+    camera->SetParallelScale(s.camera.parallelScale);
+    camera->SetViewAngle(s.camera.viewAngle);
+    camera->SetParallelProjection(s.camera.parallel);
+    camera->SetClippingRange(s.camera.clippingRange.data());
+    m_scatterView->update();
+    statusBar()->showMessage(tr("Session opened: %1").arg(m_sessionPath), 5000);
+    emit sessionOpened(m_sessionPath);
+}
+
+QString MainWindow::autosavePath() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/autosave.latentscape");
+}
+
+QString MainWindow::startCrashGuard(int intervalMs) {
+    const QString marker = autosavePath() + QStringLiteral(".running");
+    QDir().mkpath(QFileInfo(marker).absolutePath());
+    // A mark left by another process that is still alive is not a crash: that run goes on.
+    QString recoverable;
+    QFile old(marker);
+    if (old.open(QIODevice::ReadOnly)) {
+        const qint64 pid = old.readAll().trimmed().toLongLong();
+        old.close();
+        const bool alive = pid > 0 && pid != QCoreApplication::applicationPid() && ::kill(pid_t(pid), 0) == 0;
+        if (!alive && QFileInfo::exists(autosavePath())) recoverable = autosavePath();
+    }
+    QFile mark(marker);
+    if (mark.open(QIODevice::WriteOnly | QIODevice::Truncate)) mark.write(QByteArray::number(QCoreApplication::applicationPid()));
+    m_crashGuard = true;
+    if (!m_autosaveTimer) {
+        m_autosaveTimer = new QTimer(this);
+        connect(m_autosaveTimer, &QTimer::timeout, this, &MainWindow::autosave);
+    }
+    m_autosaveTimer->start(std::max(intervalMs, 10));
+    return recoverable;
+}
+
+void MainWindow::autosave() {
+    // Only a view worth restoring, and never a half-finished run (its embedding is in flux).
+    if (!m_prepared.dataset || m_prepared.sha256.isEmpty() || m_reduction->isRunning() || isLoading()) return;
+    const QString error = saveSession(autosavePath());
+    if (!error.isEmpty()) statusBar()->showMessage(tr("Autosave failed: %1").arg(error), 5000);
+}
+
+}  // namespace latentscape::ui

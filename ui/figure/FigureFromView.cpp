@@ -1,0 +1,124 @@
+#include "figure/FigureFromView.h"
+
+#include "panels/LegendWidget.h"
+#include "select/screen.h"
+#include "vtk/ScatterView.h"
+#include "vtk/SelectionOverlay.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+#include <algorithm>
+#include <numeric>
+
+namespace latentscape::ui {
+
+Figure figureFromView(const ScatterView& view) {
+    Figure f;
+    const select::Projection projection = view.projection();
+    f.plotSize = QSizeF(projection.width, projection.height);
+    f.pointDiameter = view.pointSize();
+    f.pointOpacity = view.opacity();
+    f.background = view.darkBackground() ? QColor::fromRgbF(0.11f, 0.11f, 0.13f) : QColor(Qt::white);
+    if (!view.isThreeD()) {
+        f.xLabel = view.xAxisLabel();
+        f.yLabel = view.yAxisLabel();
+    }
+
+    const std::size_t n = view.pointCount();
+    const float* coords = view.coordinates();
+    const std::vector<std::uint8_t>& visible = view.visibility();
+    const std::vector<std::uint8_t>& emphasis = view.emphasis();
+    const bool hasEmphasis = emphasis.size() == n;
+    std::vector<double> depth;
+    f.points.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!visible.empty() && !visible[i]) continue;
+        double x = 0.0, y = 0.0, z = 0.0;
+        // The same map as the view's widgetPosition(); points behind the camera are not drawn.
+        if (!select::project(coords, 3, std::int64_t(i), projection, x, y, z)) continue;
+        const auto c = view.pointColor(i);
+        f.points.push_back({QPointF(x, y), c[0], c[1], c[2], hasEmphasis && emphasis[i] != 0, std::int64_t(i)});
+        depth.push_back(z);
+    }
+    // The screen's order. 2-D: the vertex list (rows in order, the selection last), later points
+    // over earlier ones. 3-D: the depth test, nearer points over farther ones; equal depths as in 2-D.
+    std::vector<std::size_t> order(f.points.size());
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    const bool threeD = view.isThreeD();
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (threeD && depth[a] != depth[b]) return depth[a] > depth[b];
+        return f.points[a].emphasized < f.points[b].emphasized;
+    });
+    std::vector<FigurePoint> sorted;
+    sorted.reserve(order.size());
+    for (const std::size_t k : order) sorted.push_back(f.points[k]);
+    f.points = std::move(sorted);
+
+    // The rings, as SelectionOverlay draws them (hidden rows are ringed too, as on screen).
+    const auto place = [&](std::int64_t row, std::vector<QPointF>& out) {
+        double x = 0.0, y = 0.0, z = 0.0;
+        if (row >= 0 && std::size_t(row) < n && select::project(coords, 3, row, projection, x, y, z)) out.emplace_back(x, y);
+    };
+    const auto& marked = view.markedPoints();
+    for (std::size_t k = 0; k < std::min<std::size_t>(marked.size(), SelectionOverlay::maxRings); ++k) place(marked[k], f.marks);
+    place(view.focusPoint(), f.focus);
+    return f;
+}
+
+std::vector<LegendEntry> categoryLegend(const data::MetadataColumn& column, const ColumnSummary& summary,
+                                        const std::vector<std::int32_t>& hidden) {
+    std::vector<LegendEntry> entries;
+    if (column.kind != data::ColumnKind::Categorical) return entries;
+    const std::size_t categories = column.categories.size();
+    const auto pointsIn = [&summary](std::size_t c) -> std::int64_t {
+        return c < summary.categoryCounts.size() ? summary.categoryCounts[c] : 0;
+    };
+    const auto isHidden = [&hidden](std::int32_t code) { return std::binary_search(hidden.begin(), hidden.end(), code); };
+    // LegendWidget::showCategories' rows.
+    std::vector<std::int32_t> shown(categories);
+    std::iota(shown.begin(), shown.end(), 0);
+    if (categories > std::size_t(LegendWidget::maxCategoryRows)) {
+        const auto last = shown.begin() + LegendWidget::maxCategoryRows;
+        std::partial_sort(shown.begin(), last, shown.end(), [&pointsIn](std::int32_t a, std::int32_t b) {
+            const auto na = pointsIn(std::size_t(a)), nb = pointsIn(std::size_t(b));
+            return na != nb ? na > nb : a < b;
+        });
+        shown.erase(last, shown.end());
+    }
+    std::int64_t listed = 0;
+    for (const std::int32_t c : shown) {
+        listed += pointsIn(std::size_t(c));
+        if (isHidden(c)) continue;
+        entries.push_back({QString::fromStdString(column.categories[std::size_t(c)]),
+                           categoricalColor(c, int(categories)).toQColor(), pointsIn(std::size_t(c))});
+    }
+    if (shown.size() < categories) {
+        std::int64_t total = 0;
+        for (std::size_t c = 0; c < categories; ++c) total += pointsIn(c);
+        const QLocale locale;
+        entries.push_back({QCoreApplication::translate("latentscape::ui::LegendWidget", "… %1 more categories")
+                               .arg(locale.toString(qlonglong(categories - shown.size()))),
+                           QColor(), total - listed});
+    }
+    if (summary.missing > 0 && !isHidden(-1))
+        entries.push_back({QCoreApplication::translate("latentscape::ui::LegendWidget", "(missing)"), missingColor().toQColor(),
+                           summary.missing});
+    return entries;
+}
+
+ColorScale numberLegend(const NumericRange& range, ContinuousMap map, std::int64_t missing) {
+    ColorScale s;
+    constexpr int stops = 32;
+    for (int i = 0; i <= stops; ++i) s.colors.append(mapColor(map, double(i) / stops).toQColor());
+    const QLocale locale;
+    s.minLabel = locale.toString(range.min, 'g', 5);
+    s.maxLabel = locale.toString(range.max, 'g', 5);
+    if (missing > 0)
+        s.note = missing == 1 ? QCoreApplication::translate("latentscape::ui::LegendWidget", "1 missing value in grey.")
+                              : QCoreApplication::translate("latentscape::ui::LegendWidget", "%1 missing values in grey.")
+                                    .arg(locale.toString(qlonglong(missing)));
+    return s;
+}
+
+}  // namespace latentscape::ui

@@ -1,0 +1,309 @@
+#include "session/Session.h"
+
+#include "common/error.h"
+#include "data/dataset.h"
+#include "data/load.h"
+#include "data/write.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+#include <cmath>
+
+namespace latentscape::ui {
+namespace {
+
+[[noreturn]] void fail(const QString& path, const QString& cause) {
+    throw SessionError(QStringLiteral("%1: %2").arg(path, cause).toStdString());
+}
+
+template <std::size_t N>
+QJsonArray toArray(const std::array<double, N>& a) {
+    QJsonArray out;
+    for (double v : a) out.append(v);
+    return out;
+}
+
+/// The fields of a JSON object, each checked: a missing or mistyped one names itself.
+class Reader {
+public:
+    Reader(QString path, QJsonObject object, QString where) : m_path(std::move(path)), m_o(std::move(object)), m_where(std::move(where)) {}
+    QJsonValue value(const char* key) const {
+        const QJsonValue v = m_o.value(QLatin1String(key));
+        if (v.isUndefined()) fail(m_path, QStringLiteral("%1 has no \"%2\"").arg(m_where, QLatin1String(key)));
+        return v;
+    }
+    QString string(const char* key) const {
+        const QJsonValue v = value(key);
+        if (!v.isString()) fail(m_path, QStringLiteral("%1.%2 is not text").arg(m_where, QLatin1String(key)));
+        return v.toString();
+    }
+    double number(const char* key) const {
+        const QJsonValue v = value(key);
+        if (!v.isDouble() || !std::isfinite(v.toDouble()))
+            fail(m_path, QStringLiteral("%1.%2 is not a number").arg(m_where, QLatin1String(key)));
+        return v.toDouble();
+    }
+    std::int64_t integer(const char* key, std::int64_t lo, std::int64_t hi) const {
+        const double v = number(key);
+        if (v != std::floor(v) || v < double(lo) || v > double(hi))
+            fail(m_path, QStringLiteral("%1.%2 (%3) is not a whole number in [%4, %5]")
+                             .arg(m_where, QLatin1String(key)).arg(v).arg(lo).arg(hi));
+        return std::int64_t(v);
+    }
+    bool boolean(const char* key) const {
+        const QJsonValue v = value(key);
+        if (!v.isBool()) fail(m_path, QStringLiteral("%1.%2 is not true or false").arg(m_where, QLatin1String(key)));
+        return v.toBool();
+    }
+    QJsonArray array(const char* key) const {
+        const QJsonValue v = value(key);
+        if (!v.isArray()) fail(m_path, QStringLiteral("%1.%2 is not a list").arg(m_where, QLatin1String(key)));
+        return v.toArray();
+    }
+    Reader object(const char* key) const {
+        const QJsonValue v = value(key);
+        if (!v.isObject()) fail(m_path, QStringLiteral("%1.%2 is not an object").arg(m_where, QLatin1String(key)));
+        return Reader(m_path, v.toObject(), m_where + QLatin1Char('.') + QLatin1String(key));
+    }
+    template <std::size_t N>
+    std::array<double, N> numbers(const char* key) const {
+        const QJsonArray a = array(key);
+        if (a.size() != qsizetype(N)) fail(m_path, QStringLiteral("%1.%2 needs %3 numbers").arg(m_where, QLatin1String(key)).arg(N));
+        std::array<double, N> out{};
+        for (std::size_t i = 0; i < N; ++i) {
+            if (!a[qsizetype(i)].isDouble()) fail(m_path, QStringLiteral("%1.%2 holds a non-number").arg(m_where, QLatin1String(key)));
+            out[i] = a[qsizetype(i)].toDouble();
+        }
+        return out;
+    }
+    const QJsonObject& raw() const { return m_o; }
+
+private:
+    QString m_path;
+    QJsonObject m_o;
+    QString m_where;
+};
+
+}  // namespace
+
+QString sessionEmbeddingPath(const QString& sessionPath) { return sessionPath + QStringLiteral(".embedding.npy"); }
+
+QString fileSha256(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) fail(path, QStringLiteral("cannot be read (%1)").arg(file.errorString()));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&file)) fail(path, QStringLiteral("cannot be read to the end"));
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+void writeSession(const Session& s, const QString& path) {
+    QJsonObject root;
+    root.insert(QStringLiteral("format"), QStringLiteral("latentscape-session"));
+    root.insert(QStringLiteral("version"), Session::formatVersion);
+    root.insert(QStringLiteral("dataset"), QJsonObject{{QStringLiteral("path"), s.datasetPath},
+                                                       {QStringLiteral("sha256"), s.datasetSha256},
+                                                       {QStringLiteral("rows"), double(s.rows)},
+                                                       {QStringLiteral("features"), double(s.features)}});
+    if (!s.method.isEmpty()) {
+        // The embedding first, so that a session never names a sidecar that is not there.
+        data::Dataset e;
+        e.n = s.rows;
+        e.d = s.dims;
+        e.features.assign(s.embedding.begin(), s.embedding.end());
+        for (int j = 0; j < s.dims; ++j) e.feature_names.push_back(s.method.toStdString() + std::to_string(j + 1));
+        e.source = "session";
+        e.format = "npy";
+        try {
+            e.check_consistent();
+            data::write_npy(e, sessionEmbeddingPath(path).toStdString());
+        } catch (const std::exception& ex) {
+            fail(path, QStringLiteral("cannot write the embedding: %1").arg(QString::fromUtf8(ex.what())));
+        }
+        root.insert(QStringLiteral("run"), QJsonObject{{QStringLiteral("method"), s.method},
+                                                       {QStringLiteral("dims"), s.dims},
+                                                       {QStringLiteral("iterations"), s.iterations},
+                                                       {QStringLiteral("options"), s.options},
+                                                       {QStringLiteral("embedding"), QFileInfo(sessionEmbeddingPath(path)).fileName()}});
+    }
+    QJsonArray columns;
+    for (const SessionColumn& c : s.columns) {
+        QJsonArray codes;
+        for (std::int32_t v : c.codes) codes.append(v);
+        columns.append(QJsonObject{{QStringLiteral("name"), c.name},
+                                   {QStringLiteral("categories"), QJsonArray::fromStringList(c.categories)},
+                                   {QStringLiteral("codes"), codes}});
+    }
+    root.insert(QStringLiteral("columns"), columns);
+    QJsonArray selection;
+    for (std::int64_t i : s.selection) selection.append(double(i));
+    root.insert(QStringLiteral("selection"), selection);
+    QJsonArray hidden;
+    for (std::int32_t c : s.hidden) hidden.append(c);
+    const SessionCamera& c = s.camera;
+    root.insert(QStringLiteral("view"),
+                QJsonObject{{QStringLiteral("plot"), s.plotEmbedding ? QStringLiteral("embedding") : QStringLiteral("features")},
+                            {QStringLiteral("x_feature"), s.xFeature},
+                            {QStringLiteral("y_feature"), s.yFeature},
+                            {QStringLiteral("colour_column"), s.colourColumn},
+                            {QStringLiteral("colour_feature"), s.colourFeature},
+                            {QStringLiteral("colour_map"), s.colourMap},
+                            {QStringLiteral("hidden"), hidden},
+                            {QStringLiteral("dimming"), s.dimming},
+                            {QStringLiteral("dark"), s.dark},
+                            {QStringLiteral("point_size"), s.pointSize},
+                            {QStringLiteral("opacity"), s.opacity},
+                            {QStringLiteral("perspective"), s.perspective},
+                            {QStringLiteral("size"), QJsonArray{s.viewSize.width(), s.viewSize.height()}},
+                            {QStringLiteral("camera"), QJsonObject{{QStringLiteral("position"), toArray(c.position)},
+                                                                   {QStringLiteral("focal_point"), toArray(c.focalPoint)},
+                                                                   {QStringLiteral("view_up"), toArray(c.viewUp)},
+                                                                   {QStringLiteral("parallel_scale"), c.parallelScale},
+                                                                   {QStringLiteral("view_angle"), c.viewAngle},
+                                                                   {QStringLiteral("parallel"), c.parallel},
+                                                                   {QStringLiteral("clipping_range"), toArray(c.clippingRange)}}}});
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) fail(path, QStringLiteral("cannot be written (%1)").arg(file.errorString()));
+    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    if (!file.commit()) fail(path, QStringLiteral("cannot be written (%1)").arg(file.errorString()));
+}
+
+Session readSession(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) fail(path, QStringLiteral("cannot be opened (%1)").arg(file.errorString()));
+    if (file.size() > (std::int64_t(1) << 30)) fail(path, QStringLiteral("is larger than 1 GB: not a session file"));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError)
+        fail(path, QStringLiteral("is not valid JSON at byte %1 (%2)").arg(error.offset).arg(error.errorString()));
+    if (!doc.isObject()) fail(path, QStringLiteral("is not a session (no JSON object)"));
+    const Reader root(path, doc.object(), QStringLiteral("session"));
+    if (root.raw().value(QStringLiteral("format")).toString() != QLatin1String("latentscape-session"))
+        fail(path, QStringLiteral("is not a Latentscape session (its \"format\" is not \"latentscape-session\")"));
+    const std::int64_t version = root.integer("version", 1, 1 << 20);
+    if (version > Session::formatVersion)
+        fail(path, QStringLiteral("has session format version %1; this Latentscape reads up to %2 (a newer version wrote it)")
+                       .arg(version).arg(Session::formatVersion));
+
+    Session s;
+    const Reader ds = root.object("dataset");
+    s.datasetPath = ds.string("path");
+    s.datasetSha256 = ds.string("sha256");
+    s.rows = ds.integer("rows", 1, std::int64_t(1) << 40);
+    s.features = ds.integer("features", 0, std::int64_t(1) << 30);
+
+    if (root.raw().contains(QStringLiteral("run"))) {
+        const Reader run = root.object("run");
+        s.method = run.string("method");
+        s.dims = int(run.integer("dims", 1, 3));
+        s.iterations = int(run.integer("iterations", 0, 1 << 30));
+        s.options = run.object("options").raw();
+        const QString sidecar = QFileInfo(path).dir().filePath(run.string("embedding"));
+        try {
+            const data::Dataset e = data::load_npy(sidecar.toStdString());
+            if (e.n != s.rows || e.d != s.dims)
+                fail(path, QStringLiteral("its embedding %1 is %2 x %3, expected %4 x %5")
+                               .arg(sidecar).arg(e.n).arg(e.d).arg(s.rows).arg(s.dims));
+            s.embedding.assign(e.features.begin(), e.features.end());
+        } catch (const LoadError& ex) {
+            fail(path, QStringLiteral("its embedding cannot be read: %1").arg(QString::fromUtf8(ex.what())));
+        }
+    }
+    for (const QJsonValue& v : root.array("columns")) {
+        if (!v.isObject()) fail(path, QStringLiteral("session.columns holds a non-object"));
+        const Reader c(path, v.toObject(), QStringLiteral("column"));
+        SessionColumn col;
+        col.name = c.string("name");
+        for (const QJsonValue& name : c.array("categories")) col.categories << name.toString();
+        const QJsonArray codes = c.array("codes");
+        if (codes.size() != s.rows) fail(path, QStringLiteral("column \"%1\" has %2 codes for %3 rows").arg(col.name).arg(codes.size()).arg(s.rows));
+        col.codes.reserve(std::size_t(codes.size()));
+        for (const QJsonValue& code : codes) {
+            const double d = code.toDouble(-2);
+            if (d < -1 || d >= col.categories.size() || d != std::floor(d))
+                fail(path, QStringLiteral("column \"%1\" holds a code outside its categories").arg(col.name));
+            col.codes.push_back(std::int32_t(d));
+        }
+        s.columns.push_back(std::move(col));
+    }
+    for (const QJsonValue& v : root.array("selection")) {
+        const double i = v.toDouble(-1);
+        if (i < 0 || i >= double(s.rows) || i != std::floor(i)) fail(path, QStringLiteral("the selection holds a row outside the data"));
+        s.selection.push_back(std::int64_t(i));
+    }
+    const Reader view = root.object("view");
+    s.plotEmbedding = view.string("plot") == QLatin1String("embedding") && !s.method.isEmpty();
+    s.xFeature = int(view.integer("x_feature", 0, std::max<std::int64_t>(0, s.features - 1)));
+    s.yFeature = int(view.integer("y_feature", 0, std::max<std::int64_t>(0, s.features - 1)));
+    s.colourColumn = view.string("colour_column");
+    s.colourFeature = int(view.integer("colour_feature", -1, s.features - 1));
+    s.colourMap = view.string("colour_map");
+    for (const QJsonValue& v : view.array("hidden")) s.hidden.push_back(std::int32_t(v.toInt(-1)));
+    s.dimming = view.number("dimming");
+    s.dark = view.boolean("dark");
+    s.pointSize = view.number("point_size");
+    s.opacity = view.number("opacity");
+    s.perspective = view.boolean("perspective");
+    const QJsonArray size = view.array("size");
+    if (size.size() == 2) s.viewSize = QSize(size[0].toInt(), size[1].toInt());
+    const Reader cam = view.object("camera");
+    s.camera.position = cam.numbers<3>("position");
+    s.camera.focalPoint = cam.numbers<3>("focal_point");
+    s.camera.viewUp = cam.numbers<3>("view_up");
+    s.camera.parallelScale = cam.number("parallel_scale");
+    s.camera.viewAngle = cam.number("view_angle");
+    s.camera.parallel = cam.boolean("parallel");
+    s.camera.clippingRange = cam.numbers<2>("clipping_range");
+    return s;
+}
+
+std::array<double, 16> cameraMatrix(const SessionCamera& c, double aspect) {
+    using M = std::array<double, 16>;
+    auto mul = [](const M& a, const M& b) {
+        M r{};
+        for (int i = 0; i < 4; ++i)
+            for (int j = 0; j < 4; ++j)
+                for (int k = 0; k < 4; ++k) r[std::size_t(4 * i + j)] += a[std::size_t(4 * i + k)] * b[std::size_t(4 * k + j)];
+        return r;
+    };
+    auto normalize = [](std::array<double, 3> v) {
+        const double n = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+        if (n > 0)
+            for (double& x : v) x /= n;
+        return v;
+    };
+    auto cross = [](const std::array<double, 3>& a, const std::array<double, 3>& b) {
+        return std::array<double, 3>{a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    };
+    // View: vtkPerspectiveTransform::SetupCamera (rows sideways, up, plane normal; then -position).
+    const std::array<double, 3> normal = normalize({c.position[0] - c.focalPoint[0], c.position[1] - c.focalPoint[1],
+                                                    c.position[2] - c.focalPoint[2]});
+    const std::array<double, 3> side = normalize(cross(c.viewUp, normal));
+    const std::array<double, 3> up = normalize(cross(normal, side));
+    M view{side[0], side[1], side[2], 0, up[0], up[1], up[2], 0, normal[0], normal[1], normal[2], 0, 0, 0, 0, 1};
+    const M translate{1, 0, 0, -c.position[0], 0, 1, 0, -c.position[1], 0, 0, 1, -c.position[2], 0, 0, 0, 1};
+    view = mul(view, translate);
+    // Projection: vtkCamera::ComputeProjectionTransform with the window centre at (0, 0).
+    const double n = c.clippingRange[0], f = c.clippingRange[1];
+    M p{};
+    if (c.parallel) {
+        const double w = c.parallelScale * aspect, h = c.parallelScale;
+        const double xmin = -w, xmax = w, ymin = -h, ymax = h;
+        p = {2 / (xmax - xmin), 0, 0, -(xmin + xmax) / (xmax - xmin), 0, 2 / (ymax - ymin), 0, -(ymin + ymax) / (ymax - ymin),
+             0, 0, -2 / (f - n), -(n + f) / (f - n), 0, 0, 0, 1};
+    } else {
+        const double t = std::tan(c.viewAngle * M_PI / 360.0);
+        const double w = n * t * aspect, h = n * t;
+        const double xmin = -w, xmax = w, ymin = -h, ymax = h;
+        p = {2 * n / (xmax - xmin), 0, (xmin + xmax) / (xmax - xmin), 0, 0, 2 * n / (ymax - ymin), (ymin + ymax) / (ymax - ymin), 0,
+             0, 0, -(n + f) / (f - n), -2 * n * f / (f - n), 0, 0, -1, 0};
+    }
+    return mul(p, view);
+}
+
+}  // namespace latentscape::ui
