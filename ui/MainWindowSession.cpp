@@ -9,6 +9,7 @@
 #include "panels/LegendWidget.h"
 #include "panels/ReductionPanel.h"
 #include "session/Session.h"
+#include "session/SessionFigure.h"
 #include "vtk/ScatterView.h"
 
 #include <QAction>
@@ -153,23 +154,8 @@ void MainWindow::openSession(const QString& path) {
             return;
         }
     }
-    const std::string nativePath = QFile::encodeName(dataPath).toStdString();
-    DatasetSource source = [session, dataPath, nativePath, path]() -> std::shared_ptr<const data::Dataset> {
-        if (fileSha256(dataPath) != session->datasetSha256)
-            throw LoadError(nativePath, "has changed since the session " + path.toStdString() +
-                                            " was saved (its SHA-256 differs): the saved embedding would not match its rows");
-        auto ds = std::make_shared<data::Dataset>(data::load(nativePath));
-        if (ds->n != session->rows || ds->d != session->features)
-            throw LoadError(nativePath, "has a different shape than the session expects");
-        for (const SessionColumn& c : session->columns) {
-            std::vector<std::string> categories;
-            for (const QString& name : c.categories) categories.push_back(name.toStdString());
-            auto column = data::MetadataColumn::categorical(c.name.toStdString(), c.codes, std::move(categories));
-            if (const auto at = ds->find_metadata(c.name.toStdString())) ds->metadata[*at] = std::move(column);
-            else ds->metadata.push_back(std::move(column));
-        }
-        ds->check_consistent();
-        return ds;
+    DatasetSource source = [session, dataPath, path]() -> std::shared_ptr<const data::Dataset> {
+        return loadSessionDataset(*session, dataPath, path);
     };
     JobContext context{QFileInfo(dataPath).fileName(), dataPath, {}, false};
     context.session = session;

@@ -57,6 +57,10 @@ int run_reduce(const Args& args);
 int run_reduce_tsne(const Args& args);
 int run_reduce_autoencoder(const Args& args);
 int run_encode(const Args& args);
+#ifdef LATENTSCAPE_CLI_RENDER
+extern const char* const kRenderHelp;
+int run_render(const Args& args);
+#endif
 int run_cluster(const Args& args);
 int run_metrics(const Args& args);
 

@@ -22,6 +22,9 @@ const char* const kUsage =
     "  encode FILE     project rows into the latent space of a saved autoencoder (--model, --out)\n"
     "  cluster FILE    k-means or DBSCAN labels (--out LABELS.csv)\n"
     "  metrics         trustworthiness, continuity, kNN recall/accuracy, silhouette of an embedding\n"
+#ifdef LATENTSCAPE_CLI_RENDER
+    "  render SESSION  draw a saved session's view as PNG, SVG or PDF, without a display (--out)\n"
+#endif
     "\n"
     "Run 'latentscape-cli <command> --help' for a command's options.\n"
     "Exit codes: 0 ok, 2 bad input or usage, 1 internal error.\n";
@@ -70,6 +73,10 @@ int main(int argc, char** argv) {
                           "on-embedding", "threads"})},
         {"metrics", cli::kMetricsHelp, cli::run_metrics, {"json", "help"},
          with(load_opts, {"data", "embedding", "k", "threads"})},
+#ifdef LATENTSCAPE_CLI_RENDER
+        {"render", cli::kRenderHelp, cli::run_render, {"json", "help", "transparent"},
+         {"out", "width", "height", "dpi", "title", "data"}},
+#endif
     };
     for (const auto& e : entries) {
         if (command != e.name) continue;

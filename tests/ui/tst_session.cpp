@@ -6,9 +6,13 @@
 #include "ReductionController.h"
 #include "data/write.h"
 #include "panels/ReductionPanel.h"
+#include "figure/FigureWriter.h"
 #include "session/Session.h"
+#include "session/SessionFigure.h"
 
 #include <QFile>
+#include <QLineF>
+#include <QProcess>
 
 #include <vtkMatrix4x4.h>
 #include <vtkNew.h>
@@ -179,6 +183,70 @@ private slots:
         QVERIFY(c);
         QCOMPARE(c->startCrashGuard(60000), QString());
         c->close();
+    }
+
+    void headlessRenderMatchesTheAppsExport() {
+        auto a = prepareView();
+        QVERIFY(a);
+        const QString path = m_dir.filePath(QStringLiteral("render.latentscape"));
+        QCOMPARE(a->saveSession(path), QString());
+        // The figure the session gives equals the one the window exports: points, order, colours.
+        const ui::Session session = ui::readSession(path);
+        const auto ds = ui::loadSessionDataset(session, session.datasetPath, path);
+        const ui::Figure headless = ui::figureFromSession(session, *ds);
+        const ui::Figure app = a->currentFigure();
+        QCOMPARE(headless.points.size(), app.points.size());
+        QVERIFY(headless.points.size() > 1000 && headless.points.size() < 1500);  // one class hidden
+        double worst = 0;
+        for (std::size_t k = 0; k < app.points.size(); ++k) {
+            QCOMPARE(headless.points[k].row, app.points[k].row);
+            QCOMPARE(headless.points[k].r, app.points[k].r);
+            QCOMPARE(headless.points[k].b, app.points[k].b);
+            QCOMPARE(headless.points[k].emphasized, app.points[k].emphasized);
+            worst = std::max(worst, QLineF(headless.points[k].position, app.points[k].position).length());
+        }
+        QVERIFY2(worst < 1e-6, qPrintable(QString("largest position difference %1 px").arg(worst)));
+        QCOMPARE(headless.legend.size(), app.legend.size());
+        for (std::size_t k = 0; k < app.legend.size(); ++k) QCOMPARE(headless.legend[k].label, app.legend[k].label);
+        QCOMPARE(headless.xLabel, app.xLabel);
+        QCOMPARE(headless.plotSize, app.plotSize);
+
+        // The command line, without any display, writes the same picture as the app's export.
+        ui::FigureOptions options;
+        options.size = QSize(1200, 900);
+        options.dpi = 150;
+        const QString fromApp = m_dir.filePath(QStringLiteral("app.png"));
+        a->exportFigure(fromApp, options);
+        const QString fromCli = m_dir.filePath(QStringLiteral("cli.png"));
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        cli.setProcessEnvironment(env);
+        cli.start(QStringLiteral(LATENTSCAPE_CLI), {QStringLiteral("render"), path, QStringLiteral("--out"), fromCli,
+                                                    QStringLiteral("--width"), QStringLiteral("1200"), QStringLiteral("--height"),
+                                                    QStringLiteral("900"), QStringLiteral("--dpi"), QStringLiteral("150")});
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        const QImage x(fromApp), y(fromCli);
+        QCOMPARE(y.size(), QSize(1200, 900));
+        QCOMPARE(x.size(), y.size());
+        QCOMPARE(y.dotsPerMeterX(), x.dotsPerMeterX());
+        qint64 differing = 0;
+        for (int r = 0; r < x.height(); ++r)
+            for (int c = 0; c < x.width(); ++c) differing += x.pixel(c, r) != y.pixel(c, r);
+        if (differing) {
+            keepScreenshot(x, "render_app");
+            keepScreenshot(y, "render_cli");
+        }
+        QVERIFY2(differing == 0, qPrintable(QString("%1 pixels differ").arg(differing)));
+        // A session that cannot be read: a clear error naming it, exit code 2.
+        cli.start(QStringLiteral(LATENTSCAPE_CLI), {QStringLiteral("render"), m_dir.filePath(QStringLiteral("nope.latentscape")),
+                                                    QStringLiteral("--out"), fromCli});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 2);
+        QVERIFY(cli.readAllStandardError().contains("nope.latentscape"));
     }
 
     void cameraMatrixEqualsVtks() {

@@ -5,6 +5,7 @@
 /// shows it (hidden categories left out).
 
 #include "figure/Figure.h"
+#include "figure/Legend.h"
 #include "jobs/DatasetJob.h"
 #include "vtk/ColorMaps.h"
 
@@ -19,13 +20,6 @@ class ScatterView;
 /// title and no legend. Not the level-of-detail subsample: every visible point.
 Figure figureFromView(const ScatterView& view);
 
-/// The category rows LegendWidget shows for `column` (in its order: codes, or the largest
-/// LegendWidget::maxCategoryRows by count, then "… N more categories" and "(missing)"), without
-/// the codes in `hidden` (sorted; -1 is the missing row).
-std::vector<LegendEntry> categoryLegend(const data::MetadataColumn& column, const ColumnSummary& summary,
-                                        const std::vector<std::int32_t>& hidden);
 
-/// A colour bar for numbers from `range.min` to `range.max` through `map`; `missing` values noted.
-ColorScale numberLegend(const NumericRange& range, ContinuousMap map, std::int64_t missing = 0);
 
 }  // namespace latentscape::ui

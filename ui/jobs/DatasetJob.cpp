@@ -41,19 +41,6 @@ bool computeVariance(const data::Dataset& ds, std::vector<double>& variance,
     return true;
 }
 
-ColumnSummary summarize(const data::MetadataColumn& column) {
-    ColumnSummary s;
-    s.missing = std::int64_t(column.missing_count());
-    if (column.kind == data::ColumnKind::Categorical) {
-        s.categoryCounts.assign(column.categories.size(), 0);
-        for (auto code : column.codes)
-            if (code >= 0 && std::size_t(code) < s.categoryCounts.size()) ++s.categoryCounts[std::size_t(code)];
-    } else if (column.kind == data::ColumnKind::Numeric) {
-        s.range = numericRange(column.numbers);
-    }
-    return s;
-}
-
 int defaultColorColumn(const data::Dataset& ds) {
     if (ds.label_column) return int(*ds.label_column);
     for (auto kind : {data::ColumnKind::Categorical, data::ColumnKind::Numeric})
@@ -80,7 +67,7 @@ PreparedDataset prepareDataset(std::shared_ptr<const data::Dataset> dataset,
     p.defaultY = order.size() < 2 ? p.defaultX : order[1];
 
     p.columns.reserve(ds.metadata.size());
-    for (const auto& column : ds.metadata) p.columns.push_back(summarize(column));
+    for (const auto& column : ds.metadata) p.columns.push_back(summarizeColumn(column));
     p.defaultColorColumn = defaultColorColumn(ds);
     p.dataset = std::move(dataset);
     return p;

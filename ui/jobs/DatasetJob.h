@@ -3,6 +3,7 @@
 /// Everything here runs on a worker thread; the GUI thread only receives the finished result.
 
 #include "data/dataset.h"
+#include "figure/Legend.h"
 #include "vtk/ColorMaps.h"
 
 #include <QPromise>
@@ -14,13 +15,6 @@
 #include <vector>
 
 namespace latentscape::ui {
-
-/// Per metadata column: what the legend and the colour mapping need.
-struct ColumnSummary {
-    std::vector<std::int64_t> categoryCounts;  ///< categorical: points per category
-    std::int64_t missing = 0;                  ///< missing entries
-    NumericRange range;                        ///< numeric: finite min and max
-};
 
 /// A dataset plus the O(n d) facts about it that the GUI thread must not compute itself.
 struct PreparedDataset {

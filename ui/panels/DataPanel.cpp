@@ -121,17 +121,6 @@ DataPanel::DataPanel(QWidget* parent) : QDockWidget(tr("Data"), parent) {
     connect(m_pointSize, &QDoubleSpinBox::valueChanged, this, &DataPanel::pointSizeChanged);
 }
 
-NumericRange featureRange(const data::Dataset& dataset, int feature) {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (std::int64_t i = 0; i < dataset.n; ++i) {
-        const double v = dataset.row(i)[feature];
-        if (!std::isfinite(v)) continue;
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-    }
-    return lo > hi ? NumericRange{} : NumericRange{lo, hi};
-}
-
 bool DataPanel::plotEmbedding() const { return m_plotCombo->currentData().toInt() == 1; }
 
 void DataPanel::setEmbeddingAvailable(const QString& name, bool select) {

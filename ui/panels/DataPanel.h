@@ -18,8 +18,6 @@ namespace latentscape::ui {
 
 class LegendWidget;
 
-/// Finite minimum and maximum of one feature column (O(n)).
-NumericRange featureRange(const data::Dataset& dataset, int feature);
 
 class DataPanel : public QDockWidget {
     Q_OBJECT

@@ -26,7 +26,7 @@ public:
     explicit LegendWidget(QWidget* parent = nullptr);
 
     /// Most category rows shown; more categories are summed up in one final row.
-    static constexpr int maxCategoryRows = 100;
+    static constexpr int maxCategoryRows = legendMaxCategoryRows;
 
     /// Categories of `column` with the counts in `summary` (plus a "missing" row if any): all
     /// of them in code order, or, beyond maxCategoryRows, the largest ones by decreasing count.

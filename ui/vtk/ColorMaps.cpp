@@ -222,4 +222,15 @@ std::vector<std::uint8_t> columnColors(const data::MetadataColumn& column, const
     return out;
 }
 
+NumericRange featureRange(const data::Dataset& dataset, int feature) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (std::int64_t i = 0; i < dataset.n; ++i) {
+        const double v = dataset.row(i)[feature];
+        if (!std::isfinite(v)) continue;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+    return lo > hi ? NumericRange{} : NumericRange{lo, hi};
+}
+
 }  // namespace latentscape::ui

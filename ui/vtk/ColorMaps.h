@@ -63,4 +63,7 @@ std::vector<std::uint8_t> numberColors(const float* values, std::size_t n, std::
 /// `n` points all in `color`.
 std::vector<std::uint8_t> uniformColors(std::size_t n, Rgb color = uniformColor());
 
+/// Finite minimum and maximum of one feature column (O(n)).
+NumericRange featureRange(const data::Dataset& dataset, int feature);
+
 }  // namespace latentscape::ui

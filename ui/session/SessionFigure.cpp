@@ -1,0 +1,134 @@
+#include "session/SessionFigure.h"
+
+#include "common/error.h"
+#include "data/load.h"
+#include "figure/Legend.h"
+#include "select/screen.h"
+#include "select/selection.h"
+
+#include <QCoreApplication>
+#include <QFile>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace latentscape::ui {
+
+std::shared_ptr<data::Dataset> loadSessionDataset(const Session& session, const QString& dataPath,
+                                                  const QString& sessionPath) {
+    const std::string nativePath = QFile::encodeName(dataPath).toStdString();
+    if (fileSha256(dataPath) != session.datasetSha256)
+        throw LoadError(nativePath, "has changed since the session " + sessionPath.toStdString() +
+                                        " was saved (its SHA-256 differs): the saved embedding would not match its rows");
+    auto ds = std::make_shared<data::Dataset>(data::load(nativePath));
+    if (ds->n != session.rows || ds->d != session.features)
+        throw LoadError(nativePath, "has a different shape than the session expects");
+    for (const SessionColumn& c : session.columns) {
+        std::vector<std::string> categories;
+        for (const QString& name : c.categories) categories.push_back(name.toStdString());
+        auto column = data::MetadataColumn::categorical(c.name.toStdString(), c.codes, std::move(categories));
+        if (const auto at = ds->find_metadata(c.name.toStdString())) ds->metadata[*at] = std::move(column);
+        else ds->metadata.push_back(std::move(column));
+    }
+    ds->check_consistent();
+    return ds;
+}
+
+Figure figureFromSession(const Session& s, const data::Dataset& ds) {
+    Figure f;
+    const auto n = std::size_t(ds.n);
+    const double width = std::max(1, s.viewSize.width()), height = std::max(1, s.viewSize.height());
+    f.plotSize = QSizeF(width, height);
+    f.pointDiameter = s.pointSize;
+    f.pointOpacity = s.opacity;
+    f.background = s.dark ? QColor::fromRgbF(0.11f, 0.11f, 0.13f) : QColor(Qt::white);
+
+    // What the view draws: the embedding, or two features, with z = 0 in 2-D.
+    std::vector<float> xyz(3 * n, 0.0f);
+    const bool embedding = s.plotEmbedding && s.embedding.size() == n * std::size_t(s.dims);
+    const bool threeD = embedding && s.dims == 3;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (embedding) {
+            for (int k = 0; k < s.dims; ++k) xyz[3 * i + std::size_t(k)] = s.embedding[i * std::size_t(s.dims) + std::size_t(k)];
+        } else if (ds.d > 0) {
+            xyz[3 * i] = ds.at(std::int64_t(i), std::min<std::int64_t>(s.xFeature, ds.d - 1));
+            xyz[3 * i + 1] = ds.at(std::int64_t(i), std::min<std::int64_t>(s.yFeature, ds.d - 1));
+        }
+    }
+    if (!threeD) {
+        // The captions the view shows (ReductionController and MainWindow::updatePoints).
+        const auto featureName = [&ds](int j) {
+            return j >= 0 && std::size_t(j) < ds.feature_names.size() ? QString::fromStdString(ds.feature_names[std::size_t(j)]) : QString();
+        };
+        f.xLabel = embedding ? QStringLiteral("%1 1").arg(s.method) : featureName(s.xFeature);
+        f.yLabel = embedding ? QStringLiteral("%1 2").arg(s.method) : featureName(s.yFeature);
+    }
+
+    // Colours as MainWindow::updateColors, then the fading of unselected points.
+    const ContinuousMap map = ContinuousMap(std::clamp(s.colourMap.toInt(), 0, 2));
+    const auto columnAt = ds.find_metadata(s.colourColumn.toStdString());
+    const data::MetadataColumn* column = s.colourFeature < 0 && columnAt ? &ds.metadata[*columnAt] : nullptr;
+    const ColumnSummary summary = column ? summarizeColumn(*column) : ColumnSummary{};
+    std::vector<std::uint8_t> colors;
+    if (s.colourFeature >= 0 && s.colourFeature < ds.d) {
+        const NumericRange range = featureRange(ds, s.colourFeature);
+        colors = numberColors(ds.features.data() + s.colourFeature, n, std::size_t(ds.d), range, map);
+        f.legendTitle = QString::fromStdString(ds.feature_names[std::size_t(s.colourFeature)]);
+        f.colorScale = numberLegend(range, map);
+    } else if (column) {
+        colors = columnColors(*column, summary.range, map);
+        f.legendTitle = QString::fromStdString(column->name);
+        if (column->kind == data::ColumnKind::Categorical) f.legend = categoryLegend(*column, summary, s.hidden);
+        else if (column->kind == data::ColumnKind::Numeric) f.colorScale = numberLegend(summary.range, map, summary.missing);
+    } else {
+        colors = uniformColors(n);
+    }
+    const select::Selection selected = select::Selection::from_ids(s.selection, ds.n);
+    if (!selected.empty() && s.dimming > 0.0) {
+        const double bg = s.dark ? 0.11 * 255.0 : 255.0, keep = 1.0 - s.dimming;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (selected.contains(std::int64_t(i))) continue;
+            for (int c = 0; c < 3; ++c) {
+                std::uint8_t& v = colors[3 * i + std::size_t(c)];
+                v = std::uint8_t(std::lround(v * keep + bg * s.dimming));
+            }
+        }
+    }
+    // Hidden classes (MainWindow::updateVisibility): only a categorical colouring hides points.
+    std::vector<std::int32_t> hidden = s.hidden;
+    std::sort(hidden.begin(), hidden.end());
+    const bool hides = column && column->kind == data::ColumnKind::Categorical && !hidden.empty();
+
+    // Points as figureFromView: projected, behind-the-camera ones left out, then in the screen's order.
+    select::Projection projection;
+    projection.matrix = cameraMatrix(s.camera, width / height);
+    projection.width = width;
+    projection.height = height;
+    std::vector<double> depth;
+    f.points.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (hides) {
+            const std::int32_t code = column->codes[i] < 0 ? -1 : column->codes[i];
+            if (std::binary_search(hidden.begin(), hidden.end(), code)) continue;
+        }
+        double x = 0.0, y = 0.0, z = 0.0;
+        if (!select::project(xyz.data(), 3, std::int64_t(i), projection, x, y, z)) continue;
+        f.points.push_back({QPointF(x, y), colors[3 * i], colors[3 * i + 1], colors[3 * i + 2],
+                            selected.contains(std::int64_t(i)), std::int64_t(i)});
+        depth.push_back(z);
+    }
+    std::vector<std::size_t> order(f.points.size());
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (threeD && depth[a] != depth[b]) return depth[a] > depth[b];
+        return f.points[a].emphasized < f.points[b].emphasized;
+    });
+    std::vector<FigurePoint> sorted;
+    sorted.reserve(order.size());
+    for (const std::size_t k : order) sorted.push_back(f.points[k]);
+    f.points = std::move(sorted);
+    return f;
+}
+
+}  // namespace latentscape::ui
