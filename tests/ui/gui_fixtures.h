@@ -44,6 +44,16 @@ using namespace latentscape;
 namespace gui_fixtures {
 
 
+/// Gaussian blobs (data::synthetic::blobs) as a shared dataset.
+inline std::shared_ptr<const data::Dataset> makeBlobs(std::int64_t n, std::int64_t d, int k, std::uint64_t seed) {
+    data::synthetic::BlobsOptions options;
+    options.n = n;
+    options.d = d;
+    options.k = k;
+    options.seed = seed;
+    return std::make_shared<const data::Dataset>(data::synthetic::blobs(options));
+}
+
 inline std::shared_ptr<const data::Dataset> smallBlobs() {
     data::synthetic::BlobsOptions options;
     options.n = 1500;

@@ -26,14 +26,7 @@ namespace {
 
 // 2,000 points in 50-D, four blobs: an epoch of a 50-256-128-2 network takes some tens of
 // milliseconds, so the live view sees several epochs.
-std::shared_ptr<const data::Dataset> blobs(std::int64_t n = 2000, std::int64_t d = 50, int k = 4) {
-    data::synthetic::BlobsOptions options;
-    options.n = n;
-    options.d = d;
-    options.k = k;
-    options.seed = 5;
-    return std::make_shared<const data::Dataset>(data::synthetic::blobs(options));
-}
+std::shared_ptr<const data::Dataset> blobs(std::int64_t n = 2000, std::int64_t d = 50, int k = 4) { return makeBlobs(n, d, k, 5); }
 
 // 8 x 8 grey images (features 0..255, one per pixel): horizontal or vertical bars with noise.
 std::shared_ptr<const data::Dataset> barImages(std::int64_t n = 400) {

@@ -20,14 +20,7 @@ using namespace gui_fixtures;
 
 namespace {
 
-std::shared_ptr<const data::Dataset> blobs(std::int64_t n, std::int64_t d, int k) {
-    data::synthetic::BlobsOptions options;
-    options.n = n;
-    options.d = d;
-    options.k = k;
-    options.seed = 5;
-    return std::make_shared<const data::Dataset>(data::synthetic::blobs(options));
-}
+std::shared_ptr<const data::Dataset> blobs(std::int64_t n, std::int64_t d, int k) { return makeBlobs(n, d, k, 5); }
 
 std::vector<float> featureColumn(const data::Dataset& ds, const std::string& name) {
     std::vector<float> out;

@@ -24,14 +24,7 @@ using namespace gui_fixtures;
 
 namespace {
 
-std::shared_ptr<const data::Dataset> blobs(std::int64_t n, std::int64_t d, int k) {
-    data::synthetic::BlobsOptions options;
-    options.n = n;
-    options.d = d;
-    options.k = k;
-    options.seed = 11;
-    return std::make_shared<const data::Dataset>(data::synthetic::blobs(options));
-}
+std::shared_ptr<const data::Dataset> blobs(std::int64_t n, std::int64_t d, int k) { return makeBlobs(n, d, k, 11); }
 
 }  // namespace
 

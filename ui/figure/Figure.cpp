@@ -8,6 +8,7 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <unordered_map>
 
@@ -349,6 +350,19 @@ void paintFigure(QPainter& painter, const Figure& figure, const QSizeF& size, co
     }
     drawLegend(painter, figure, l, measureLegend(figure));
     painter.restore();
+}
+
+void orderAsDrawn(std::vector<FigurePoint>& points, const std::vector<double>& depth, bool threeD) {
+    std::vector<std::size_t> order(points.size());
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (threeD && depth[a] != depth[b]) return depth[a] > depth[b];
+        return points[a].emphasized < points[b].emphasized;
+    });
+    std::vector<FigurePoint> sorted;
+    sorted.reserve(order.size());
+    for (const std::size_t k : order) sorted.push_back(points[k]);
+    points = std::move(sorted);
 }
 
 }  // namespace latentscape::ui

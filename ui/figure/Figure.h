@@ -70,6 +70,11 @@ struct Figure {
     ColorScale colorScale;
 };
 
+/// Puts `points` (with `depth`, ndc z, one per point) in the order the view draws them: in 2-D the
+/// vertex list (rows in order, emphasized ones last); in 3-D the depth test (nearer over farther,
+/// ties as in 2-D).
+void orderAsDrawn(std::vector<FigurePoint>& points, const std::vector<double>& depth, bool threeD);
+
 /// The figure's size in logical pixels at its natural aspect: plot + legend column + title band.
 QSizeF naturalSize(const Figure& figure);
 

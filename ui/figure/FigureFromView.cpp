@@ -43,17 +43,7 @@ Figure figureFromView(const ScatterView& view) {
     }
     // The screen's order. 2-D: the vertex list (rows in order, the selection last), later points
     // over earlier ones. 3-D: the depth test, nearer points over farther ones; equal depths as in 2-D.
-    std::vector<std::size_t> order(f.points.size());
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    const bool threeD = view.isThreeD();
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (threeD && depth[a] != depth[b]) return depth[a] > depth[b];
-        return f.points[a].emphasized < f.points[b].emphasized;
-    });
-    std::vector<FigurePoint> sorted;
-    sorted.reserve(order.size());
-    for (const std::size_t k : order) sorted.push_back(f.points[k]);
-    f.points = std::move(sorted);
+    orderAsDrawn(f.points, depth, view.isThreeD());
 
     // The rings, as SelectionOverlay draws them (hidden rows are ringed too, as on screen).
     const auto place = [&](std::int64_t row, std::vector<QPointF>& out) {

@@ -118,16 +118,7 @@ Figure figureFromSession(const Session& s, const data::Dataset& ds) {
                             selected.contains(std::int64_t(i)), std::int64_t(i)});
         depth.push_back(z);
     }
-    std::vector<std::size_t> order(f.points.size());
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (threeD && depth[a] != depth[b]) return depth[a] > depth[b];
-        return f.points[a].emphasized < f.points[b].emphasized;
-    });
-    std::vector<FigurePoint> sorted;
-    sorted.reserve(order.size());
-    for (const std::size_t k : order) sorted.push_back(f.points[k]);
-    f.points = std::move(sorted);
+    orderAsDrawn(f.points, depth, threeD);
     return f;
 }
 
