@@ -366,6 +366,7 @@ void MainWindow::jobFinished(Watcher* watcher, const JobContext& context) {
     switch (result.status) {
         case DatasetJobResult::Status::Ready:
             if (!context.path.isEmpty()) addRecentFile(context.path);
+            m_loadOptions = context.options;
             applyDataset(std::move(result.prepared), context.autoRun);
             if (context.session) applySession(*context.session);
             break;

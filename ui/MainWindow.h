@@ -241,6 +241,7 @@ private:
     QFutureSynchronizer<QString> m_exports;  // exports being written: its destructor waits for them
     std::function<QString(const QString&)> m_locateDataset;
     QString m_sessionPath;  // the session being opened or last opened
+    data::LoadOptions m_loadOptions;  // those the shown dataset was read with (for sessions)
     QTimer* m_autosaveTimer = nullptr;
     bool m_crashGuard = false;
     void autosave();

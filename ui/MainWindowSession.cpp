@@ -87,6 +87,7 @@ QString MainWindow::saveSession(const QString& path) {
     s.datasetSha256 = m_prepared.sha256;
     s.rows = ds.n;
     s.features = ds.d;
+    s.missingPolicy = int(m_loadOptions.missing);
     if (m_reduction->hasEmbedding() && !m_reduction->isRunning()) {
         s.method = m_reduction->methodName();
         s.dims = m_reduction->embeddingDims();
@@ -157,7 +158,9 @@ void MainWindow::openSession(const QString& path) {
     DatasetSource source = [session, dataPath, path]() -> std::shared_ptr<const data::Dataset> {
         return loadSessionDataset(*session, dataPath, path);
     };
-    JobContext context{QFileInfo(dataPath).fileName(), dataPath, {}, false};
+    data::LoadOptions options;
+    options.missing = data::MissingPolicy(session->missingPolicy);  // what loadSessionDataset uses
+    JobContext context{QFileInfo(dataPath).fileName(), dataPath, options, false};
     context.session = session;
     startJob(std::move(source), std::move(context));
     m_sessionPath = path;

@@ -109,7 +109,8 @@ void writeSession(const Session& s, const QString& path) {
     root.insert(QStringLiteral("dataset"), QJsonObject{{QStringLiteral("path"), s.datasetPath},
                                                        {QStringLiteral("sha256"), s.datasetSha256},
                                                        {QStringLiteral("rows"), double(s.rows)},
-                                                       {QStringLiteral("features"), double(s.features)}});
+                                                       {QStringLiteral("features"), double(s.features)},
+                                                       {QStringLiteral("missing"), s.missingPolicy}});
     if (!s.method.isEmpty()) {
         // The embedding first, so that a session never names a sidecar that is not there.
         data::Dataset e;
@@ -196,6 +197,8 @@ Session readSession(const QString& path) {
     s.datasetSha256 = ds.string("sha256");
     s.rows = ds.integer("rows", 1, std::int64_t(1) << 40);
     s.features = ds.integer("features", 0, std::int64_t(1) << 30);
+    // Absent in the first files written: the default policy.
+    s.missingPolicy = ds.raw().contains(QStringLiteral("missing")) ? int(ds.integer("missing", 0, 2)) : 0;
 
     if (root.raw().contains(QStringLiteral("run"))) {
         const Reader run = root.object("run");

@@ -4,7 +4,7 @@
 /// sidecar `<session>.embedding.npy` (float32, n x dims) next to it.
 ///
 ///     { "format": "latentscape-session", "version": 1,
-///       "dataset": { "path", "sha256", "rows", "features" },
+///       "dataset": { "path", "sha256", "rows", "features", "missing" },
 ///       "run": { "method", "dims", "iterations", "options": {...}, "embedding": "<sidecar name>" },
 ///       "columns": [ { "name": "cluster", "categories": [...], "codes": [...] } ],   // derived ones
 ///       "selection": [ row ids ],
@@ -56,6 +56,7 @@ struct Session {
     QString datasetSha256;   ///< hex of the file's bytes as stored on disk
     std::int64_t rows = 0;
     std::int64_t features = 0;
+    int missingPolicy = 0;   ///< data::MissingPolicy the dataset was loaded with (0: error)
 
     QString method;          ///< "" when no embedding is shown
     int dims = 0;

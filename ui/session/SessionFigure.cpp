@@ -21,7 +21,9 @@ std::shared_ptr<data::Dataset> loadSessionDataset(const Session& session, const 
     if (fileSha256(dataPath) != session.datasetSha256)
         throw LoadError(nativePath, "has changed since the session " + sessionPath.toStdString() +
                                         " was saved (its SHA-256 differs): the saved embedding would not match its rows");
-    auto ds = std::make_shared<data::Dataset>(data::load(nativePath));
+    data::LoadOptions options;
+    options.missing = data::MissingPolicy(session.missingPolicy);  // as it was loaded: the same rows
+    auto ds = std::make_shared<data::Dataset>(data::load(nativePath, options));
     if (ds->n != session.rows || ds->d != session.features)
         throw LoadError(nativePath, "has a different shape than the session expects");
     for (const SessionColumn& c : session.columns) {
