@@ -527,8 +527,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if (m_crashGuard) {
         // A normal end: no recovery next time.
         QFile::remove(autosavePath() + QStringLiteral(".running"));
-        QFile::remove(autosavePath());
-        QFile::remove(sessionEmbeddingPath(autosavePath()));
+        removeSession(autosavePath());
     }
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());

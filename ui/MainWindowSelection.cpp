@@ -125,6 +125,7 @@ void MainWindow::createSelectionActions() {
     m_dimming = std::clamp(QSettings().value(kDimmingKey, 0.8).toDouble(), 0.0, 0.95);
     for (int percent : {0, 50, 70, 80, 90}) {
         QAction* a = dimMenu->addAction(percent == 0 ? tr("Not at All") : tr("%1%").arg(percent));
+        a->setObjectName(QStringLiteral("fade%1").arg(percent));
         a->setCheckable(true);
         a->setChecked(std::abs(m_dimming * 100 - percent) < 0.5);
         dimGroup->addAction(a);

@@ -20,6 +20,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
+#include <QSignalBlocker>
 #include <QStatusBar>
 
 #include <signal.h>
@@ -88,7 +89,8 @@ QString MainWindow::saveSession(const QString& path) {
     s.rows = ds.n;
     s.features = ds.d;
     s.missingPolicy = int(m_loadOptions.missing);
-    if (m_reduction->hasEmbedding() && !m_reduction->isRunning()) {
+    // What is on screen, also mid-run or paused (the autosave skips running views).
+    if (m_reduction->hasEmbedding()) {
         s.method = m_reduction->methodName();
         s.dims = m_reduction->embeddingDims();
         s.iterations = m_reduction->embeddingIteration();
@@ -174,7 +176,18 @@ void MainWindow::applySession(const Session& s) {
     m_scatterView->setOpacity(s.opacity);
     m_scatterView->setDarkBackground(s.dark);
     m_scatterView->setPerspective(s.perspective);
-    m_dimming = s.dimming;
+    m_dimming = std::clamp(s.dimming, 0.0, 0.95);
+    // The View and Select menus say what is shown (no signals: the values are set above).
+    const auto check = [this](const QString& name, bool on) {
+        if (auto* a = findChild<QAction*>(name)) {
+            const QSignalBlocker block(a);
+            a->setChecked(on);
+        }
+    };
+    check(QStringLiteral("darkBackgroundAction"), s.dark);
+    check(QStringLiteral("perspectiveAction"), s.perspective);
+    for (int percent : {100, 70, 40, 20}) check(QStringLiteral("opacity%1").arg(percent), std::abs(s.opacity * 100 - percent) < 0.5);
+    for (int percent : {0, 50, 70, 80, 90}) check(QStringLiteral("fade%1").arg(percent), std::abs(m_dimming * 100 - percent) < 0.5);
     m_dataPanel->setPlottedFeatures(s.xFeature, s.yFeature);
     if (!s.method.isEmpty()) {
         m_reduction->showEmbedding(s.method, s.embedding, s.dims, s.iterations);
@@ -185,6 +198,7 @@ void MainWindow::applySession(const Session& s) {
     m_dataPanel->setColorMap(ContinuousMap(std::clamp(s.colourMap.toInt(), 0, 2)));
     if (s.colourFeature >= 0) m_dataPanel->setColorFeature(s.colourFeature);
     else if (const auto column = ds.find_metadata(s.colourColumn.toStdString())) m_dataPanel->setColorColumn(int(*column));
+    else m_dataPanel->setColorColumn(-1);  // "None": one colour
     m_dataPanel->legend()->setHiddenCodes(s.hidden);
     updateVisibility();
     // A reopened session starts at its selection, with nothing to undo.

@@ -204,7 +204,7 @@ void ReductionController::showLatest() {
 }
 
 void ReductionController::draw() {
-    if (!m_dataset || m_embedding.empty()) return;
+    if (!m_dataset || m_embedding.empty() || (m_dims != 2 && m_dims != 3)) return;
     m_drawClock.start();  // until the frame is on screen (frameSwapped): what a frame costs
     const auto n = std::size_t(m_dataset->n);
     if (m_embedding.size() != n * std::size_t(m_dims)) return;

@@ -53,16 +53,19 @@ int run_render(const Args& a) {
     static char* argv[] = {name, nullptr};
     const QGuiApplication app(argc, argv);
 
+    // Session errors already name their file: printed as they are, as bad input (exit code 2).
     ui::Session session;
+    std::shared_ptr<data::Dataset> ds;
     try {
         session = ui::readSession(QString::fromStdString(sessionPath));
+        const QString dataPath = a.has("data") ? QString::fromStdString(a.get("data")) : session.datasetPath;
+        if (!QFileInfo::exists(dataPath))
+            throw LoadError(dataPath.toStdString(), "the session's dataset is not there (give its new place with --data)");
+        ds = ui::loadSessionDataset(session, dataPath, QString::fromStdString(sessionPath));
     } catch (const ui::SessionError& e) {
-        throw LoadError(sessionPath, e.what());
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
     }
-    const QString dataPath = a.has("data") ? QString::fromStdString(a.get("data")) : session.datasetPath;
-    if (!QFileInfo::exists(dataPath))
-        throw LoadError(dataPath.toStdString(), "the session's dataset is not there (give its new place with --data)");
-    const auto ds = ui::loadSessionDataset(session, dataPath, QString::fromStdString(sessionPath));
     ui::Figure figure = ui::figureFromSession(session, *ds);
     figure.title = QString::fromStdString(a.get("title"));
 

@@ -10,6 +10,7 @@
 #include "session/Session.h"
 #include "session/SessionFigure.h"
 
+#include <QAction>
 #include <QFile>
 #include <QLineF>
 #include <QProcess>
@@ -82,7 +83,7 @@ private slots:
         QVERIFY(a);
         const QString path = m_dir.filePath(QStringLiteral("view.latentscape"));
         QCOMPARE(a->saveSession(path), QString());
-        QVERIFY(QFile::exists(ui::sessionEmbeddingPath(path)));
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("view.latentscape.*.embedding.npy")}).size(), 1);
         const QImage before = a->scatterView()->grabFramebuffer();
 
         auto b = openWindow();
@@ -247,6 +248,65 @@ private slots:
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 2);
         QVERIFY(cli.readAllStandardError().contains("nope.latentscape"));
+    }
+
+    void viewSettingsAndTamperedFiles() {
+        auto a = prepareView();
+        QVERIFY(a);
+        // Colour "None", 40% opacity, dark background.
+        a->dataPanel()->setColorColumn(-1);
+        a->findChild<QAction*>(QStringLiteral("opacity40"))->trigger();
+        a->findChild<QAction*>(QStringLiteral("darkBackgroundAction"))->trigger();
+        const QString path = m_dir.filePath(QStringLiteral("settings.latentscape"));
+        QCOMPARE(a->saveSession(path), QString());
+        auto b = openWindow();
+        QVERIFY(b);
+        QSignalSpy opened(b.get(), &ui::MainWindow::sessionOpened);
+        b->openSession(path);
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(b->dataPanel()->colorColumn(), -1);
+        QCOMPARE(b->scatterView()->opacity(), 0.4);
+        QVERIFY(b->findChild<QAction*>(QStringLiteral("opacity40"))->isChecked());
+        QVERIFY(b->scatterView()->darkBackground());
+        QVERIFY(b->findChild<QAction*>(QStringLiteral("darkBackgroundAction"))->isChecked());
+        b->findChild<QAction*>(QStringLiteral("darkBackgroundAction"))->trigger();  // leave the setting as it was
+        b.reset();
+        a->findChild<QAction*>(QStringLiteral("darkBackgroundAction"))->trigger();
+
+        // A sidecar that is not the saved one, and a 1-D embedding: refused, never drawn.
+        auto w = openWindow();
+        QVERIFY(w);
+        QSignalSpy failed(w.get(), &ui::MainWindow::loadFailed);
+        const QStringList sidecars = QDir(m_dir.path()).entryList({QStringLiteral("settings.latentscape.*.embedding.npy")});
+        QCOMPARE(sidecars.size(), 1);
+        const QString sidecar = m_dir.filePath(sidecars.front());
+        QFile original(sidecar);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QByteArray bytes = original.readAll();
+        original.close();
+        bytes[bytes.size() - 1] = char(bytes[bytes.size() - 1] ^ 0x55);
+        QFile tampered(sidecar);
+        QVERIFY(tampered.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        tampered.write(bytes);
+        tampered.close();
+        w->openSession(path);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.back().front().toString().contains(QStringLiteral("is not the one it was saved with")),
+                 qPrintable(failed.back().front().toString()));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
+        f.close();
+        QJsonObject run = root.value(QStringLiteral("run")).toObject();
+        run.insert(QStringLiteral("dims"), 1);
+        root.insert(QStringLiteral("run"), run);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QJsonDocument(root).toJson());
+        f.close();
+        w->openSession(path);
+        QCOMPARE(failed.count(), 2);
+        QVERIFY2(failed.back().front().toString().contains(QStringLiteral("session.run.dims (1)")),
+                 qPrintable(failed.back().front().toString()));
     }
 
     void cameraMatrixEqualsVtks() {

@@ -92,7 +92,18 @@ private:
 
 }  // namespace
 
-QString sessionEmbeddingPath(const QString& sessionPath) { return sessionPath + QStringLiteral(".embedding.npy"); }
+namespace {
+/// Sidecars of a session file: "<file name>.<12 hex digits>.embedding.npy" in its folder.
+QStringList sidecarsOf(const QString& sessionPath) {
+    const QFileInfo info(sessionPath);
+    return info.dir().entryList({info.fileName() + QStringLiteral(".*.embedding.npy")}, QDir::Files);
+}
+}  // namespace
+
+void removeSession(const QString& path) {
+    for (const QString& name : sidecarsOf(path)) QFile::remove(QFileInfo(path).dir().filePath(name));
+    QFile::remove(path);
+}
 
 QString fileSha256(const QString& path) {
     QFile file(path);
@@ -111,8 +122,14 @@ void writeSession(const Session& s, const QString& path) {
                                                        {QStringLiteral("rows"), double(s.rows)},
                                                        {QStringLiteral("features"), double(s.features)},
                                                        {QStringLiteral("missing"), s.missingPolicy}});
+    QString sidecarName;
     if (!s.method.isEmpty()) {
-        // The embedding first, so that a session never names a sidecar that is not there.
+        // The embedding first, under a name of its own content: the JSON below names it, so a
+        // crash between the two leaves the old session with its own, still present, sidecar.
+        const QByteArray bytes(reinterpret_cast<const char*>(s.embedding.data()), qsizetype(s.embedding.size() * sizeof(float)));
+        const QString digest = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+        sidecarName = QFileInfo(path).fileName() + QLatin1Char('.') + digest.left(12) + QStringLiteral(".embedding.npy");
+        const QString sidecar = QFileInfo(path).dir().filePath(sidecarName);
         data::Dataset e;
         e.n = s.rows;
         e.d = s.dims;
@@ -122,7 +139,7 @@ void writeSession(const Session& s, const QString& path) {
         e.format = "npy";
         try {
             e.check_consistent();
-            data::write_npy(e, sessionEmbeddingPath(path).toStdString());
+            data::write_npy(e, sidecar.toStdString());
         } catch (const std::exception& ex) {
             fail(path, QStringLiteral("cannot write the embedding: %1").arg(QString::fromUtf8(ex.what())));
         }
@@ -130,7 +147,8 @@ void writeSession(const Session& s, const QString& path) {
                                                        {QStringLiteral("dims"), s.dims},
                                                        {QStringLiteral("iterations"), s.iterations},
                                                        {QStringLiteral("options"), s.options},
-                                                       {QStringLiteral("embedding"), QFileInfo(sessionEmbeddingPath(path)).fileName()}});
+                                                       {QStringLiteral("embedding"), sidecarName},
+                                                       {QStringLiteral("embedding_sha256"), fileSha256(sidecar)}});
     }
     QJsonArray columns;
     for (const SessionColumn& c : s.columns) {
@@ -170,8 +188,17 @@ void writeSession(const Session& s, const QString& path) {
                                                                    {QStringLiteral("clipping_range"), toArray(c.clippingRange)}}}});
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) fail(path, QStringLiteral("cannot be written (%1)").arg(file.errorString()));
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    // Compact: the columns and the selection hold a number per row.
+    const QByteArray json = QJsonDocument(root).toJson(QJsonDocument::Compact);
+    // A short write (a full disk) must not be committed: QSaveFile would still rename it.
+    if (file.write(json) != json.size()) {
+        file.cancelWriting();
+        fail(path, QStringLiteral("cannot be written (%1)").arg(file.errorString()));
+    }
     if (!file.commit()) fail(path, QStringLiteral("cannot be written (%1)").arg(file.errorString()));
+    // Only now may earlier saves' sidecars go.
+    for (const QString& name : sidecarsOf(path))
+        if (name != sidecarName) QFile::remove(QFileInfo(path).dir().filePath(name));
 }
 
 Session readSession(const QString& path) {
@@ -203,10 +230,13 @@ Session readSession(const QString& path) {
     if (root.raw().contains(QStringLiteral("run"))) {
         const Reader run = root.object("run");
         s.method = run.string("method");
-        s.dims = int(run.integer("dims", 1, 3));
+        s.dims = int(run.integer("dims", 2, 3));
         s.iterations = int(run.integer("iterations", 0, 1 << 30));
         s.options = run.object("options").raw();
         const QString sidecar = QFileInfo(path).dir().filePath(run.string("embedding"));
+        if (!QFileInfo::exists(sidecar)) fail(path, QStringLiteral("its embedding %1 is missing").arg(sidecar));
+        if (fileSha256(sidecar) != run.string("embedding_sha256"))
+            fail(path, QStringLiteral("its embedding %1 is not the one it was saved with (SHA-256 differs)").arg(sidecar));
         try {
             const data::Dataset e = data::load_npy(sidecar.toStdString());
             if (e.n != s.rows || e.d != s.dims)
@@ -251,9 +281,14 @@ Session readSession(const QString& path) {
     s.dark = view.boolean("dark");
     s.pointSize = view.number("point_size");
     s.opacity = view.number("opacity");
+    if (!(s.dimming >= 0 && s.dimming <= 0.95)) fail(path, QStringLiteral("view.dimming (%1) is outside [0, 0.95]").arg(s.dimming));
+    if (!(s.pointSize >= 1 && s.pointSize <= 64)) fail(path, QStringLiteral("view.point_size (%1) is outside [1, 64]").arg(s.pointSize));
+    if (!(s.opacity > 0 && s.opacity <= 1)) fail(path, QStringLiteral("view.opacity (%1) is outside (0, 1]").arg(s.opacity));
     s.perspective = view.boolean("perspective");
     const QJsonArray size = view.array("size");
-    if (size.size() == 2) s.viewSize = QSize(size[0].toInt(), size[1].toInt());
+    if (size.size() == 2) s.viewSize = QSize(size[0].toInt(-1), size[1].toInt(-1));
+    if (s.viewSize.width() < 1 || s.viewSize.height() < 1 || s.viewSize.width() > 30000 || s.viewSize.height() > 30000)
+        fail(path, QStringLiteral("view.size must be two whole numbers in [1, 30000]"));
     const Reader cam = view.object("camera");
     s.camera.position = cam.numbers<3>("position");
     s.camera.focalPoint = cam.numbers<3>("focal_point");
@@ -262,6 +297,18 @@ Session readSession(const QString& path) {
     s.camera.viewAngle = cam.number("view_angle");
     s.camera.parallel = cam.boolean("parallel");
     s.camera.clippingRange = cam.numbers<2>("clipping_range");
+    // A camera that can look at something: finite, apart from its focal point, an up direction
+    // not along the view, a positive scale or angle, and a depth range in front of it.
+    const SessionCamera& c = s.camera;
+    bool finite = std::isfinite(c.parallelScale) && std::isfinite(c.viewAngle);
+    for (double v : {c.position[0], c.position[1], c.position[2], c.focalPoint[0], c.focalPoint[1], c.focalPoint[2],
+                     c.viewUp[0], c.viewUp[1], c.viewUp[2], c.clippingRange[0], c.clippingRange[1]})
+        finite = finite && std::isfinite(v) && std::abs(v) < 1e30;
+    const double dx = c.position[0] - c.focalPoint[0], dy = c.position[1] - c.focalPoint[1], dz = c.position[2] - c.focalPoint[2];
+    const double cx = c.viewUp[1] * dz - c.viewUp[2] * dy, cy = c.viewUp[2] * dx - c.viewUp[0] * dz, cz = c.viewUp[0] * dy - c.viewUp[1] * dx;
+    if (!finite || dx * dx + dy * dy + dz * dz <= 0 || cx * cx + cy * cy + cz * cz <= 0 || !(c.parallelScale > 0) ||
+        !(c.viewAngle > 0 && c.viewAngle < 180) || !(c.clippingRange[0] > 0 && c.clippingRange[1] > c.clippingRange[0]))
+        fail(path, QStringLiteral("view.camera is not a usable camera"));
     return s;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 /// @file Session files (`.latentscape`): what is needed to reopen a view exactly, without
 /// recomputing (DESIGN.md section 2). JSON with a format version; the embedding itself goes to a
-/// sidecar `<session>.embedding.npy` (float32, n x dims) next to it.
+/// sidecar `<session>.<hash>.embedding.npy` (float32, n x dims) next to it, named by its content
+/// and checked by its SHA-256 when read, so a session never pairs with another save's embedding.
 ///
 ///     { "format": "latentscape-session", "version": 1,
 ///       "dataset": { "path", "sha256", "rows", "features", "missing" },
-///       "run": { "method", "dims", "iterations", "options": {...}, "embedding": "<sidecar name>" },
+///       "run": { "method", "dims", "iterations", "options": {...}, "embedding": "<sidecar name>",
+///                "embedding_sha256" },
 ///       "columns": [ { "name": "cluster", "categories": [...], "codes": [...] } ],   // derived ones
 ///       "selection": [ row ids ],
 ///       "view": { "plot", "x_feature", "y_feature", "colour_column", "colour_feature",
@@ -83,13 +85,14 @@ struct Session {
     QSize viewSize;
 };
 
-/// Writes `session` to `path` (atomically) and its embedding to the sidecar. Throws SessionError.
+/// Writes the embedding's sidecar, then `session` to `path` (each atomically; the JSON names the
+/// sidecar and its hash), then removes sidecars of earlier saves of `path`. Throws SessionError.
 void writeSession(const Session& session, const QString& path);
+/// Removes a session file and its sidecars.
+void removeSession(const QString& path);
 /// Reads a session and its sidecar. Throws SessionError for a missing, corrupt, incomplete or
 /// future-version file, naming the file and what is wrong.
 Session readSession(const QString& path);
-/// The sidecar's path for a session path.
-QString sessionEmbeddingPath(const QString& sessionPath);
 /// SHA-256 (hex) of a file's bytes; throws SessionError if it cannot be read.
 QString fileSha256(const QString& path);
 
