@@ -174,6 +174,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
 }
 
 MainWindow::~MainWindow() {
+    endCrashGuard(false);  // destroyed without closing: its mark stays, as after a crash
     // No worker may outlive the window: cancel what can stop early (queued jobs end at once,
     // a running one at its next check), then wait for the rest. The reduction goes first,
     // while the widgets it reports to still exist.
@@ -524,11 +525,7 @@ void MainWindow::showAbout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (m_crashGuard) {
-        // A normal end: no recovery next time.
-        QFile::remove(autosavePath() + QStringLiteral(".running"));
-        removeSession(autosavePath());
-    }
+    endCrashGuard(true);
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());

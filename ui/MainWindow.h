@@ -9,6 +9,7 @@
 #include "vtk/ScatterView.h"
 
 #include <QFutureSynchronizer>
+#include <QFuture>
 #include <QFutureWatcher>
 #include <QIcon>
 #include <QMainWindow>
@@ -16,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QActionGroup;
 class QLabel;
@@ -124,8 +126,11 @@ public:
     /// the window closes) and autosaves every `intervalMs` (when a dataset read from a file is
     /// open). Tests leave it off.
     QString startCrashGuard(int intervalMs = 3 * 60 * 1000);
-    /// Where the autosave goes (the application's local data folder).
-    static QString autosavePath();
+    /// Where this window autosaves (the application's local data folder; one file per window),
+    /// "" before startCrashGuard().
+    QString autosavePath() const;
+    /// Deletes an autosave startCrashGuard() offered (restored or declined) and its mark.
+    static void forgetRecovered(const QString& sessionPath);
     /// Asks where a moved dataset is; returns "" to give up. The default shows a file dialog.
     void setDatasetLocator(std::function<QString(const QString& missingPath)> locator) { m_locateDataset = std::move(locator); }
     /// Loader threads: 1, so that loads (each OpenMP-parallel and memory-heavy) never overlap.
@@ -244,7 +249,12 @@ private:
     data::LoadOptions m_loadOptions;  // those the shown dataset was read with (for sessions)
     QTimer* m_autosaveTimer = nullptr;
     bool m_crashGuard = false;
+    QString m_autosaveBase;  // "<folder>/autosave-<pid>-<n>"
+    QFuture<void> m_autosaveJob;
+    std::optional<Session> captureSession(QString* error) const;
     void autosave();
+    /// Stops autosaving; a normal close also deletes this window's autosave and mark.
+    void endCrashGuard(bool closedNormally);
 
     PreparedDataset m_prepared;
     QString m_defaultDatasetPath;

@@ -16,7 +16,11 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
+#include <QDateTime>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <set>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
@@ -78,10 +82,28 @@ void MainWindow::createSessionActions(QMenu* fileMenu) {
 }
 
 QString MainWindow::saveSession(const QString& path) {
-    if (!m_prepared.dataset) return tr("nothing to save: no dataset is open");
-    if (m_prepared.path.isEmpty() || m_prepared.sha256.isEmpty())
-        return tr("“%1” was generated, not read from a file: save it (latentscape-cli generate) and open the file first")
-            .arg(m_prepared.displayName);
+    QString error;
+    const std::optional<Session> s = captureSession(&error);
+    if (!s) return error;
+    try {
+        writeSession(*s, path);
+    } catch (const SessionError& e) {
+        return QString::fromUtf8(e.what());
+    }
+    statusBar()->showMessage(tr("Session saved to %1").arg(path), 5000);
+    return {};
+}
+
+std::optional<Session> MainWindow::captureSession(QString* error) const {
+    if (!m_prepared.dataset) {
+        *error = tr("nothing to save: no dataset is open");
+        return std::nullopt;
+    }
+    if (m_prepared.path.isEmpty() || m_prepared.sha256.isEmpty()) {
+        *error = tr("“%1” was generated, not read from a file: save it (latentscape-cli generate) and open the file first")
+                     .arg(m_prepared.displayName);
+        return std::nullopt;
+    }
     const data::Dataset& ds = *m_prepared.dataset;
     Session s;
     s.datasetPath = QFileInfo(m_prepared.path).absoluteFilePath();
@@ -129,13 +151,7 @@ QString MainWindow::saveSession(const QString& path) {
     s.camera.viewAngle = camera->GetViewAngle();
     s.camera.parallel = camera->GetParallelProjection();
     camera->GetClippingRange(s.camera.clippingRange.data());
-    try {
-        writeSession(s, path);
-    } catch (const SessionError& e) {
-        return QString::fromUtf8(e.what());
-    }
-    if (path != autosavePath()) statusBar()->showMessage(tr("Session saved to %1").arg(path), 5000);
-    return {};
+    return s;
 }
 
 void MainWindow::openSession(const QString& path) {
@@ -218,24 +234,48 @@ void MainWindow::applySession(const Session& s) {
     emit sessionOpened(m_sessionPath);
 }
 
-QString MainWindow::autosavePath() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/autosave.latentscape");
+namespace {
+/// Crash marks of the windows alive in this process (their autosaves are not a crash's).
+std::set<QString>& liveMarks() {
+    static std::set<QString> marks;
+    return marks;
+}
+QString autosaveFolder() { return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation); }
+}  // namespace
+
+QString MainWindow::autosavePath() const {
+    return m_autosaveBase.isEmpty() ? QString() : m_autosaveBase + QStringLiteral(".latentscape");
 }
 
 QString MainWindow::startCrashGuard(int intervalMs) {
-    const QString marker = autosavePath() + QStringLiteral(".running");
-    QDir().mkpath(QFileInfo(marker).absolutePath());
-    // A mark left by another process that is still alive is not a crash: that run goes on.
+    // One autosave and one mark per window ("autosave-<pid>-<n>"), so that instances never
+    // overwrite or delete each other's. A mark whose process is gone, or whose window in this
+    // process is gone without closing, is a crash: the newest such autosave is offered.
+    const QDir folder(autosaveFolder());
+    QDir().mkpath(folder.path());
+    const qint64 self = QCoreApplication::applicationPid();
     QString recoverable;
-    QFile old(marker);
-    if (old.open(QIODevice::ReadOnly)) {
-        const qint64 pid = old.readAll().trimmed().toLongLong();
-        old.close();
-        const bool alive = pid > 0 && pid != QCoreApplication::applicationPid() && ::kill(pid_t(pid), 0) == 0;
-        if (!alive && QFileInfo::exists(autosavePath())) recoverable = autosavePath();
+    QDateTime newest;
+    for (const QFileInfo& mark : folder.entryInfoList({QStringLiteral("autosave-*.running")}, QDir::Files)) {
+        const QString base = folder.filePath(mark.completeBaseName());
+        if (liveMarks().count(base)) continue;
+        const qint64 pid = mark.completeBaseName().section(QLatin1Char('-'), 1, 1).toLongLong();
+        if (pid > 0 && pid != self && ::kill(pid_t(pid), 0) == 0) continue;  // another instance, still running
+        const QString session = base + QStringLiteral(".latentscape");
+        if (!QFileInfo::exists(session)) {
+            QFile::remove(mark.filePath());  // it crashed before its first autosave: nothing to offer
+            continue;
+        }
+        if (recoverable.isEmpty() || QFileInfo(session).lastModified() > newest) {
+            recoverable = session;
+            newest = QFileInfo(session).lastModified();
+        }
     }
-    QFile mark(marker);
-    if (mark.open(QIODevice::WriteOnly | QIODevice::Truncate)) mark.write(QByteArray::number(QCoreApplication::applicationPid()));
+    static int windows = 0;
+    m_autosaveBase = folder.filePath(QStringLiteral("autosave-%1-%2").arg(self).arg(++windows));
+    QFile mark(m_autosaveBase + QStringLiteral(".running"));
+    if (mark.open(QIODevice::WriteOnly | QIODevice::Truncate)) mark.write(QByteArray::number(self));
+    liveMarks().insert(m_autosaveBase);
     m_crashGuard = true;
     if (!m_autosaveTimer) {
         m_autosaveTimer = new QTimer(this);
@@ -245,11 +285,37 @@ QString MainWindow::startCrashGuard(int intervalMs) {
     return recoverable;
 }
 
+void MainWindow::forgetRecovered(const QString& sessionPath) {
+    removeSession(sessionPath);
+    QString base = sessionPath;
+    base.chop(int(QStringLiteral(".latentscape").size()));
+    QFile::remove(base + QStringLiteral(".running"));
+}
+
+void MainWindow::endCrashGuard(bool closedNormally) {
+    if (!m_crashGuard) return;
+    m_crashGuard = false;
+    if (m_autosaveTimer) m_autosaveTimer->stop();
+    m_autosaveJob.waitForFinished();  // no worker outlives the window
+    liveMarks().erase(m_autosaveBase);
+    if (closedNormally) forgetRecovered(autosavePath());  // a normal end: nothing to recover
+}
+
 void MainWindow::autosave() {
     // Only a view worth restoring, and never a half-finished run (its embedding is in flux).
     if (!m_prepared.dataset || m_prepared.sha256.isEmpty() || m_reduction->isRunning() || isLoading()) return;
-    const QString error = saveSession(autosavePath());
-    if (!error.isEmpty()) statusBar()->showMessage(tr("Autosave failed: %1").arg(error), 5000);
+    if (m_autosaveJob.isRunning()) return;  // the last one is still being written
+    QString error;
+    std::optional<Session> s = captureSession(&error);
+    if (!s) return;
+    // Written on a worker: at a million rows the file takes a few hundred milliseconds.
+    m_autosaveJob = QtConcurrent::run([session = std::move(*s), path = autosavePath()] {
+        try {
+            writeSession(session, path);
+        } catch (const SessionError&) {
+            // The next autosave tries again; a manual save reports its errors.
+        }
+    });
 }
 
 }  // namespace latentscape::ui

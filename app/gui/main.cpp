@@ -41,9 +41,13 @@ int main(int argc, char* argv[]) {
                                                               "view it saved on %1?")
                                   .arg(QFileInfo(recovered).lastModified().toString()),
                               QMessageBox::Yes | QMessageBox::No) == QMessageBox::Yes) {
+        // Once it is shown again, this window's own autosaves take over.
+        QObject::connect(&window, &latentscape::ui::MainWindow::sessionOpened, &window,
+                         [recovered] { latentscape::ui::MainWindow::forgetRecovered(recovered); });
         window.openSession(recovered);
         return app.exec();
     }
+    if (!recovered.isEmpty()) latentscape::ui::MainWindow::forgetRecovered(recovered);  // declined
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty()) {
         // First launch: the example dataset, and its t-SNE forming live.
