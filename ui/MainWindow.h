@@ -117,6 +117,8 @@ public:
     /// Saves the dataset's path and hash, the embedding shown (sidecar .npy), the clusters and
     /// groups, the selection, the colours and the camera. Returns an error message ("" if saved).
     QString saveSession(const QString& path);
+    /// The same, written on a worker (the File menu's way): sessionSaved() fires when done.
+    void saveSessionInBackground(const QString& path);
     /// Opens a session: reads it, finds the dataset (asking where it is if it moved), checks its
     /// SHA-256, loads it on the loader thread and restores everything (sessionOpened() fires).
     /// Errors are shown like load errors (loadFailed()).
@@ -155,6 +157,7 @@ signals:
     /// An export started by exportEmbedding() and co. ended; `error` is empty on success.
     void exportFinished(const QString& path, const QString& error);
     void sessionOpened(const QString& path);
+    void sessionSaved(const QString& path, const QString& error);
     void loadFailed(const QString& message);
 
 protected:
@@ -251,6 +254,10 @@ private:
     bool m_crashGuard = false;
     QString m_autosaveBase;  // "<folder>/autosave-<pid>-<n>"
     QFuture<void> m_autosaveJob;
+    int m_sessionRequest = 0;
+    QObject* m_sessionWriters = nullptr;        // parents the save watchers (cancelJobs() spares them)
+    QFutureSynchronizer<QString> m_sessionWrites;  // the window's end waits for them
+    void continueOpeningSession(std::shared_ptr<Session> session, const QString& path);
     std::optional<Session> captureSession(QString* error) const;
     void autosave();
     /// Stops autosaving; a normal close also deletes this window's autosave and mark.

@@ -69,8 +69,7 @@ void MainWindow::createSessionActions(QMenu* fileMenu) {
     QAction* save = fileMenu->addAction(tr("&Save Session…"), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), {}, kSessionFilter);
         if (path.isEmpty()) return;
-        const QString error = saveSession(path.endsWith(QLatin1String(".latentscape")) ? path : path + QStringLiteral(".latentscape"));
-        if (!error.isEmpty()) showLoadError(QFileInfo(path).fileName(), error);
+        saveSessionInBackground(path.endsWith(QLatin1String(".latentscape")) ? path : path + QStringLiteral(".latentscape"));
     });
     save->setObjectName(QStringLiteral("saveSessionAction"));
     save->setShortcut(QKeySequence::Save);
@@ -92,6 +91,35 @@ QString MainWindow::saveSession(const QString& path) {
     }
     statusBar()->showMessage(tr("Session saved to %1").arg(path), 5000);
     return {};
+}
+
+void MainWindow::saveSessionInBackground(const QString& path) {
+    QString error;
+    std::optional<Session> s = captureSession(&error);
+    if (!s) {
+        showLoadError(QFileInfo(path).fileName(), error);
+        return;
+    }
+    // The view is captured here; the file (and its sidecar) is written on a worker.
+    if (!m_sessionWriters) m_sessionWriters = new QObject(this);
+    auto* watcher = new QFutureWatcher<QString>(m_sessionWriters);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
+        const QString failure = watcher->result();
+        if (failure.isEmpty()) statusBar()->showMessage(tr("Session saved to %1").arg(path), 5000);
+        else showLoadError(QFileInfo(path).fileName(), failure);
+        emit sessionSaved(path, failure);
+    });
+    const QFuture<QString> future = QtConcurrent::run([session = std::move(*s), path] {
+        try {
+            writeSession(session, path);
+        } catch (const SessionError& e) {
+            return QString::fromUtf8(e.what());
+        }
+        return QString();
+    });
+    m_sessionWrites.addFuture(future);
+    watcher->setFuture(future);
 }
 
 std::optional<Session> MainWindow::captureSession(QString* error) const {
@@ -154,14 +182,41 @@ std::optional<Session> MainWindow::captureSession(QString* error) const {
     return s;
 }
 
+namespace {
+struct SessionRead {
+    std::shared_ptr<Session> session;
+    QString error;
+};
+}  // namespace
+
 void MainWindow::openSession(const QString& path) {
-    auto session = std::make_shared<Session>();
-    try {
-        *session = readSession(path);
-    } catch (const SessionError& e) {
-        showLoadError(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
-        return;
-    }
+    // Read on a worker (a million-row session is a large JSON file), then, back here, find the
+    // dataset (asking if it moved) and load it on the loader thread. A newer open or load wins.
+    m_sessionPath = path;
+    const int request = ++m_sessionRequest;
+    auto* watcher = new QFutureWatcher<SessionRead>(this);
+    connect(watcher, &QFutureWatcher<SessionRead>::finished, this, [this, watcher, request, path] {
+        watcher->deleteLater();
+        if (watcher->isCanceled() || request != m_sessionRequest || watcher->future().resultCount() == 0) return;
+        const SessionRead read = watcher->result();
+        if (!read.session) {
+            showLoadError(QFileInfo(path).fileName(), read.error);
+            return;
+        }
+        continueOpeningSession(read.session, path);
+    });
+    watcher->setFuture(QtConcurrent::run([path] {
+        SessionRead r;
+        try {
+            r.session = std::make_shared<Session>(readSession(path));
+        } catch (const std::exception& e) {
+            r.error = QString::fromUtf8(e.what());
+        }
+        return r;
+    }));
+}
+
+void MainWindow::continueOpeningSession(std::shared_ptr<Session> session, const QString& path) {
     // A dataset that moved: ask where it is now (the hash tells whether it is the same file).
     QString dataPath = session->datasetPath;
     if (!QFileInfo::exists(dataPath)) {
@@ -181,7 +236,6 @@ void MainWindow::openSession(const QString& path) {
     JobContext context{QFileInfo(dataPath).fileName(), dataPath, options, false};
     context.session = session;
     startJob(std::move(source), std::move(context));
-    m_sessionPath = path;
 }
 
 void MainWindow::applySession(const Session& s) {
