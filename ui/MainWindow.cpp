@@ -347,7 +347,8 @@ void MainWindow::startJob(DatasetSource source, JobContext context) {
     m_activeJob = watcher;
     connect(watcher, &Watcher::finished, this, [this, watcher, context] { jobFinished(watcher, context); });
     watcher->setFuture(
-        QtConcurrent::run(&m_pool, runDatasetJob, std::move(source), context.displayName, context.path));
+        QtConcurrent::run(&m_pool, runDatasetJob, std::move(source), context.displayName, context.path,
+                          context.session ? context.session->datasetSha256 : QString()));
     setBusy(tr("Loading %1…").arg(context.displayName));
 }
 

@@ -74,7 +74,7 @@ PreparedDataset prepareDataset(std::shared_ptr<const data::Dataset> dataset,
 }
 
 void runDatasetJob(QPromise<DatasetJobResult>& promise, DatasetSource source, QString displayName,
-                   QString path) {
+                   QString path, QString knownSha256) {
     QElapsedTimer timer;
     timer.start();
     DatasetJobResult result;
@@ -88,7 +88,7 @@ void runDatasetJob(QPromise<DatasetJobResult>& promise, DatasetSource source, QS
         result.prepared.displayName = displayName;
         result.prepared.path = path;
         // For sessions: they name the file and check it has not changed when reopened.
-        if (!path.isEmpty()) result.prepared.sha256 = fileSha256(path);
+        if (!path.isEmpty()) result.prepared.sha256 = knownSha256.isEmpty() ? fileSha256(path) : knownSha256;
         result.prepared.seconds = double(timer.nsecsElapsed()) / 1e9;
         result.status = DatasetJobResult::Status::Ready;
     } catch (const MissingValuesError& e) {

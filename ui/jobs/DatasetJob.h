@@ -47,9 +47,10 @@ struct DatasetJobResult {
 using DatasetSource = std::function<std::shared_ptr<const data::Dataset>()>;
 
 /// Worker entry point for QtConcurrent::run. Never throws: every error becomes a result whose
-/// message names the file. Adds no result when canceled.
+/// message names the file. Adds no result when canceled. The file's SHA-256 is computed unless
+/// `knownSha256` gives it (a session's loader has just checked it).
 void runDatasetJob(QPromise<DatasetJobResult>& promise, DatasetSource source, QString displayName,
-                   QString path);
+                   QString path, QString knownSha256 = {});
 
 /// The preparation step on its own. `canceled` is polled between blocks of rows; returns an
 /// empty PreparedDataset (null dataset) when it answered true.
