@@ -21,6 +21,7 @@
 /// Determinism: the same options and seed give the same embedding bit for bit, whatever the
 /// thread count and however run() is chunked (every sum has a fixed order).
 
+#include "common/cancel.h"
 #include "common/default_init.h"
 
 #include <cstdint>
@@ -163,10 +164,9 @@ private:
     std::unique_ptr<internal::State> state_;
 };
 
-/// Thrown by initialize() when its `canceled` callback answered true.
-struct Canceled : std::exception {
-    const char* what() const noexcept override { return "t-SNE canceled"; }
-};
+/// Thrown by initialize() when its `canceled` callback answered true: core's one cancel
+/// exception (common/cancel.h), named here too so that existing catch sites keep compiling.
+using Canceled = latentscape::Canceled;
 
 /// Prepares a t-SNE run of the n x d row-major matrix X: preprocessing PCA, neighbours,
 /// affinities, starting embedding. Throws std::invalid_argument (message names the value) when
