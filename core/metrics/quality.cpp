@@ -1,6 +1,7 @@
 #include "metrics/quality.h"
 
 #include "metrics/neighbors.h"
+#include "metrics/quality_internal.h"
 
 #include <algorithm>
 #include <iterator>
@@ -8,32 +9,26 @@
 #include <string>
 
 namespace latentscape::metrics {
-namespace {
+namespace detail {
 
 void check_k(int k, std::int64_t n, const char* what) {
     if (k < 1) throw std::invalid_argument("k (" + std::to_string(k) + ") must be >= 1");
     if (k >= n) throw std::invalid_argument("k (" + std::to_string(k) + ") must be < " + what + " (" + std::to_string(n) + ")");
 }
 
-void check_pair(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy,
-                const EstimateOptions& options) {
-    detail::check_matrix("X", X, n, dx);
-    detail::check_matrix("Y", Y, n, dy);
-    detail::check_estimate_options(options);
+void check_k_for_ranks(int k, std::int64_t n) {
+    check_k(k, n, "n");
+    if (2 * std::int64_t(k) >= n)
+        throw std::invalid_argument("k (" + std::to_string(k) + ") must be < n / 2 (n = " + std::to_string(n) +
+                                    ") for trustworthiness and continuity");
 }
 
-/// Per-query integer outcomes: summed in any order they give the same total.
-struct PointCounts {
-    std::int64_t trust = 0;  ///< sum of (rank in X - k) over Y-neighbours outside the X-neighbours
-    std::int64_t cont = 0;   ///< sum of (rank in Y - k) over X-neighbours outside the Y-neighbours
-    std::int64_t shared = 0; ///< |kNN_X ∩ kNN_Y|
-};
+void check_pair(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy) {
+    check_matrix("X", X, n, dx);
+    check_matrix("Y", Y, n, dy);
+}
 
-struct Scratch {
-    std::vector<double> rows_x, rows_y;
-    std::vector<std::int64_t> order, nn_x, nn_y, outsiders, counts;
-    std::vector<std::int32_t> votes;
-};
+namespace {
 
 /// Members of `mine` not in `other` (both sorted).
 void difference(const std::vector<std::int64_t>& mine, const std::vector<std::int64_t>& other,
@@ -42,22 +37,43 @@ void difference(const std::vector<std::int64_t>& mine, const std::vector<std::in
     std::set_difference(mine.begin(), mine.end(), other.begin(), other.end(), std::back_inserter(out));
 }
 
+}  // namespace
+
 PointCounts point_counts(const double* row_x, const double* row_y, std::int64_t n, std::int64_t i, int k,
-                         bool with_ranks, Scratch& s) {
+                         bool with_ranks, QualityScratch& s) {
     s.nn_x.resize(std::size_t(k));
     s.nn_y.resize(std::size_t(k));
-    detail::select_nearest(row_x, n, i, k, s.nn_x.data(), s.order);
-    detail::select_nearest(row_y, n, i, k, s.nn_y.data(), s.order);
+    select_nearest(row_x, n, i, k, s.nn_x.data(), s.order);
+    select_nearest(row_y, n, i, k, s.nn_y.data(), s.order);
     std::sort(s.nn_x.begin(), s.nn_x.end());
     std::sort(s.nn_y.begin(), s.nn_y.end());
     PointCounts c;
     difference(s.nn_y, s.nn_x, s.outsiders);
     c.shared = k - std::int64_t(s.outsiders.size());
     if (!with_ranks) return c;
-    c.trust = detail::rank_penalty(row_x, n, i, k, s.outsiders, s.counts);
+    c.trust = rank_penalty(row_x, n, i, k, s.outsiders, s.counts);
     difference(s.nn_x, s.nn_y, s.outsiders);
-    c.cont = detail::rank_penalty(row_y, n, i, k, s.outsiders, s.counts);
+    c.cont = rank_penalty(row_y, n, i, k, s.outsiders, s.counts);
     return c;
+}
+
+double from_penalty(std::int64_t penalty, std::int64_t n, std::int64_t queries, int k) {
+    return 1.0 - double(penalty) * (2.0 / (double(queries * k) * (2.0 * double(n) - 3.0 * k - 1.0)));
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::check_k;
+using detail::PointCounts;
+using detail::QualityScratch;
+using detail::from_penalty;
+
+void check_pair(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy,
+                const EstimateOptions& options) {
+    detail::check_pair(X, n, dx, Y, dy);
+    detail::check_estimate_options(options);
 }
 
 Estimate make_estimate(double value, bool sampled, std::int64_t queries, double start) {
@@ -69,12 +85,6 @@ Estimate make_estimate(double value, bool sampled, std::int64_t queries, double 
     return e;
 }
 
-/// Trustworthiness from its summed penalty, in scikit-learn's operation order:
-/// 1 - t * (2 / (n k (2n - 3k - 1))), with n k replaced by (queries) k when sampled.
-double from_penalty(std::int64_t penalty, std::int64_t n, std::int64_t queries, int k) {
-    return 1.0 - double(penalty) * (2.0 / (double(queries * k) * (2.0 * double(n) - 3.0 * k - 1.0)));
-}
-
 /// The shared loop: distance rows in X and Y for each query block, then per-query counts.
 /// `with_ranks` false skips the rank penalties (recall only).
 QualityResult compute(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
@@ -84,14 +94,14 @@ QualityResult compute(const float* X, std::int64_t n, std::int64_t dx, const flo
     const std::vector<std::int64_t> queries = detail::choose_queries(detail::all_points(n), options, sampled);
     const auto m = std::int64_t(queries.size());
     std::vector<PointCounts> counts(static_cast<std::size_t>(m));
-    detail::for_each_query_block<Scratch>(m, [&](Scratch& s, std::int64_t first, std::int64_t count) {
+    detail::for_each_query_block<QualityScratch>(m, [&](QualityScratch& s, std::int64_t first, std::int64_t count) {
         s.rows_x.resize(std::size_t(count * n));
         s.rows_y.resize(std::size_t(count * n));
         detail::squared_distance_rows(X, n, dx, queries.data() + first, count, s.rows_x.data());
         detail::squared_distance_rows(Y, n, dy, queries.data() + first, count, s.rows_y.data());
         for (std::int64_t q = 0; q < count; ++q)
-            counts[std::size_t(first + q)] = point_counts(s.rows_x.data() + q * n, s.rows_y.data() + q * n, n,
-                                                          queries[std::size_t(first + q)], k, with_ranks, s);
+            counts[std::size_t(first + q)] = detail::point_counts(s.rows_x.data() + q * n, s.rows_y.data() + q * n,
+                                                                  n, queries[std::size_t(first + q)], k, with_ranks, s);
     });
     PointCounts total;
     for (const PointCounts& c : counts) {
@@ -113,10 +123,7 @@ QualityResult compute(const float* X, std::int64_t n, std::int64_t dx, const flo
 QualityResult quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
                       const EstimateOptions& options) {
     check_pair(X, n, dx, Y, dy, options);
-    check_k(k, n, "n");
-    if (2 * std::int64_t(k) >= n)
-        throw std::invalid_argument("k (" + std::to_string(k) + ") must be < n / 2 (n = " + std::to_string(n) +
-                                    ") for trustworthiness and continuity");
+    detail::check_k_for_ranks(k, n);
     return compute(X, n, dx, Y, dy, k, options, true);
 }
 
@@ -150,7 +157,7 @@ Estimate knn_accuracy(const float* Y, std::int64_t n, std::int64_t dy, const std
     const auto m = std::int64_t(queries.size());
     std::vector<std::uint8_t> hit(static_cast<std::size_t>(m));
     const auto label_of = [&](std::int64_t r) { return labels[z.ids[std::size_t(r)]]; };
-    detail::for_each_query_block<Scratch>(m, [&](Scratch& s, std::int64_t first, std::int64_t count) {
+    detail::for_each_query_block<QualityScratch>(m, [&](QualityScratch& s, std::int64_t first, std::int64_t count) {
         s.rows_y.resize(std::size_t(count * nl));
         detail::squared_distance_rows(z.features.data(), nl, dy, queries.data() + first, count, s.rows_y.data());
         s.nn_y.resize(std::size_t(k));

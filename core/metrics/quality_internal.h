@@ -1,0 +1,47 @@
+#pragma once
+/// @file Internal to the neighbourhood-preservation metrics (quality.cpp, pointwise.cpp): input
+/// checks and the per-point integer counts behind trustworthiness, continuity and k-NN recall.
+/// Both the averaged metrics and the per-point ones are built from the same counts, so a mean
+/// of per-point values equals the averaged metric up to the final rounding.
+
+#include "metrics/estimate.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace latentscape::metrics::detail {
+
+/// Throws std::invalid_argument unless 1 <= k < n; `what` names n in the message.
+void check_k(int k, std::int64_t n, const char* what);
+
+/// check_k() plus k < n / 2, which the normalisation of trustworthiness and continuity needs.
+void check_k_for_ranks(int k, std::int64_t n);
+
+/// Throws std::invalid_argument unless X (n x dx) and Y (n x dy) are non-null and finite.
+void check_pair(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy);
+
+/// Per-query integer outcomes: summed in any order they give the same total.
+struct PointCounts {
+    std::int64_t trust = 0;  ///< sum of (rank in X - k) over Y-neighbours outside the X-neighbours
+    std::int64_t cont = 0;   ///< sum of (rank in Y - k) over X-neighbours outside the Y-neighbours
+    std::int64_t shared = 0; ///< |kNN_X ∩ kNN_Y|
+};
+
+/// Reused storage of one thread.
+struct QualityScratch {
+    std::vector<double> rows_x, rows_y;
+    std::vector<std::int64_t> order, nn_x, nn_y, outsiders, counts;
+    std::vector<std::int32_t> votes;
+};
+
+/// The counts of query point i from its squared-distance rows in X and Y (n values each).
+/// `with_ranks` false computes `shared` only (recall), skipping the rank penalties.
+PointCounts point_counts(const double* row_x, const double* row_y, std::int64_t n, std::int64_t i, int k,
+                         bool with_ranks, QualityScratch& s);
+
+/// Trustworthiness from its summed penalty, in scikit-learn's operation order:
+/// 1 - t * (2 / (queries k (2n - 3k - 1))). queries = n for the exact metric, the sample size
+/// when sampled, 1 for one point's own value.
+double from_penalty(std::int64_t penalty, std::int64_t n, std::int64_t queries, int k);
+
+}  // namespace latentscape::metrics::detail
