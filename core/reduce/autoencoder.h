@@ -146,6 +146,12 @@ struct Model {
     /// Mean squared reconstruction error per value of n rows, in the data's units (decode of
     /// encode, through the means for a VAE).
     double reconstruction_mse(const float* X, std::int64_t n) const;
+    /// Mean squared reconstruction error of each of n rows (d = input_dims values, row-major):
+    /// n values, value i = ||decode(encode(x_i)) - x_i||^2 / input_dims in the data's units (after
+    /// undoing any standardisation or input scale). Their mean is reconstruction_mse(X, n) up to
+    /// rounding; a row's value does not depend on the other rows passed. n = 0 gives no values.
+    /// Throws as encode() does.
+    std::vector<double> reconstruction_errors(const float* X, std::int64_t n) const;
 
     /// Writes the model atomically to `path` in the format described in autoencoder_io.cpp
     /// (magic "LSCAPEAE", format version, architecture, then float32 little-endian arrays).

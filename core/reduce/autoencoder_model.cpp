@@ -8,6 +8,7 @@
 
 #include "common/parallel.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -128,34 +129,57 @@ std::vector<float> Model::decode(const float* Z, std::int64_t n) const {
     return out;
 }
 
-double Model::reconstruction_mse(const float* X, std::int64_t n) const {
-    if (n <= 0) throw std::invalid_argument("autoencoder: reconstruction error of no rows");
-    check_finite(X, n, input_dims, "reconstruction");
-    const internal::Architecture arch = internal::architecture_of(*this);
-    const internal::Params<float> p = internal::params_view(*this, arch);
-    const Eigen::Index d = input_dims;
-    const std::int64_t count = (n + kBatch - 1) / kBatch;
-    std::vector<double> partial(static_cast<std::size_t>(count), 0.0);
+namespace {
+
+/// Squared reconstruction error of each of n rows, summed over its d values in data units
+/// (decode of encode, through the means for a VAE): one float squaredNorm per row, as
+/// reconstruction_mse() has always summed them.
+std::vector<double> row_squared_errors(const Model& model, const float* X, std::int64_t n) {
+    check_finite(X, n, model.input_dims, "reconstruction");
+    const internal::Architecture arch = internal::architecture_of(model);
+    const internal::Params<float> p = internal::params_view(model, arch);
+    const Eigen::Index d = model.input_dims;
+    std::vector<double> errors(static_cast<std::size_t>(n), 0.0);
     for_batches(n, [&](std::int64_t r0, std::int64_t rows) {
         internal::Workspace<float> ws;
-        const Mat<float> in = network_input(*this, X, r0, rows);
+        const Mat<float> in = network_input(model, X, r0, rows);
         internal::forward<float>(arch, p, 0, arch.encoder_layers, in, ws);
-        const Mat<float> code = ws.A[arch.encoder_layers - 1].topRows(latent_dims);
+        const Mat<float> code = ws.A[arch.encoder_layers - 1].topRows(model.latent_dims);
         internal::forward<float>(arch, p, arch.encoder_layers, arch.layers(), code, ws);
         Mat<float> out = ws.A[arch.layers() - 1].leftCols(static_cast<Eigen::Index>(rows));
-        if (!mean.empty()) {
-            const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
-            const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
+        if (!model.mean.empty()) {
+            const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(model.mean.data(), d);
+            const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(model.scale.data(), d);
             out = ((out.array().colwise() * s.array()).matrix().colwise() + m);
         }
         const Mat<float> x = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
-        double sum = 0.0;
-        for (Eigen::Index c = 0; c < out.cols(); ++c) sum += double((out.col(c) - x.col(c)).squaredNorm());
-        partial[static_cast<std::size_t>(r0 / kBatch)] = sum;
+        for (Eigen::Index c = 0; c < out.cols(); ++c)
+            errors[static_cast<std::size_t>(r0 + c)] = double((out.col(c) - x.col(c)).squaredNorm());
     });
+    return errors;
+}
+
+}  // namespace
+
+double Model::reconstruction_mse(const float* X, std::int64_t n) const {
+    if (n <= 0) throw std::invalid_argument("autoencoder: reconstruction error of no rows");
+    const std::vector<double> errors = row_squared_errors(*this, X, n);
+    // Summed per batch of kBatch rows, then over batches: the order reconstruction_mse has used
+    // since it was written (the same bits as before reconstruction_errors() existed).
     double total = 0.0;
-    for (double s : partial) total += s;
-    return total / (double(n) * double(d));
+    for (std::int64_t r0 = 0; r0 < n; r0 += kBatch) {
+        double sum = 0.0;
+        for (std::int64_t i = r0; i < std::min(n, r0 + kBatch); ++i) sum += errors[std::size_t(i)];
+        total += sum;
+    }
+    return total / (double(n) * double(input_dims));
+}
+
+std::vector<double> Model::reconstruction_errors(const float* X, std::int64_t n) const {
+    if (n < 0) throw std::invalid_argument("autoencoder: reconstruction errors of a negative row count");
+    std::vector<double> errors = row_squared_errors(*this, X, n);
+    for (double& e : errors) e /= double(input_dims);
+    return errors;
 }
 
 }  // namespace latentscape::reduce::autoencoder

@@ -6,6 +6,7 @@
 #endif
 #include "reduce/pca.h"
 
+#include "common/parallel.h"
 #include "common/rng.h"
 #include "reduce/pca_kernels.h"
 
@@ -251,6 +252,52 @@ FloatVector transform(const PcaResult& fit, const float* X, std::int64_t n, std:
     internal::times(a, components_matrix(fit), out.data());
     if (fit.whitened) whiten(out.data(), n, fit.k, fit.explained_variance);
     return out;
+}
+
+std::vector<double> pca_reconstruction_error(const PcaResult& fit, const float* X, std::int64_t n, std::int64_t d,
+                                             int components) {
+    using std::to_string;
+    if (d != fit.d)
+        throw std::invalid_argument("PCA reconstruction error: the rows have " + to_string(d) +
+                                    " columns, the fit had " + to_string(fit.d));
+    if (n < 0) throw std::invalid_argument("PCA reconstruction error: negative row count");
+    const int m = components == 0 ? fit.k : components;
+    if (m < 1 || m > fit.k)
+        throw std::invalid_argument("PCA reconstruction error: components (" + to_string(components) +
+                                    ") must be between 1 and the " + to_string(fit.k) +
+                                    " components fitted (or 0 for all)");
+    std::vector<double> errors(static_cast<std::size_t>(n));
+    if (n == 0) return errors;
+    if (!X) throw std::invalid_argument("PCA reconstruction error: the rows are null");
+    const std::int64_t bad = internal::first_non_finite_row(X, n, d);
+    if (bad >= 0) {
+        std::int64_t j = 0;
+        while (std::isfinite(X[bad * d + j])) ++j;
+        throw std::invalid_argument("PCA reconstruction error: input is not finite at row " + to_string(bad) +
+                                    ", column " + to_string(j));
+    }
+    // Components in double, once: each row then costs 2 m d multiply-adds.
+    const std::vector<double> V(fit.components.begin(), fit.components.begin() + std::ptrdiff_t(m) * d);
+    std::vector<double> inv_scale(static_cast<std::size_t>(d));
+    for (std::size_t j = 0; j < std::size_t(d); ++j) inv_scale[j] = 1.0 / fit.scale[j];
+    parallel::for_each(n, [&](std::int64_t i) {
+        // The residual is formed explicitly (not ||z||^2 - ||V^T z||^2, which cancels for rows
+        // close to the subspace).
+        std::vector<double> z(static_cast<std::size_t>(d));
+        const float* x = X + i * d;
+        for (std::size_t j = 0; j < std::size_t(d); ++j) z[j] = (double(x[j]) - fit.mean[j]) * inv_scale[j];
+        std::vector<double> r = z;
+        for (int c = 0; c < m; ++c) {
+            const double* v = V.data() + std::size_t(c) * std::size_t(d);
+            double score = 0.0;
+            for (std::size_t j = 0; j < std::size_t(d); ++j) score += v[j] * z[j];
+            for (std::size_t j = 0; j < std::size_t(d); ++j) r[j] -= score * v[j];
+        }
+        double sum = 0.0;
+        for (double e : r) sum += e * e;
+        errors[std::size_t(i)] = sum;
+    }, n * d >= (1 << 16));
+    return errors;
 }
 
 }  // namespace latentscape::reduce

@@ -88,6 +88,20 @@ PcaResult pca(const data::Dataset& dataset, const PcaOptions& options = {});
 /// `fit.scores` up to rounding. Throws std::invalid_argument when d differs from the fit's.
 FloatVector transform(const PcaResult& fit, const float* X, std::int64_t n, std::int64_t d);
 
+/// Per-row squared reconstruction error ||z_i - V V^T z_i||^2 of the n x d rows of X under a
+/// fitted PCA, with z_i = (x_i - mean) / scale the row in the units the fit worked in: centred
+/// when fit.mean is non-zero (PcaOptions::center), in standard deviations per column when the fit
+/// scaled (PcaOptions::scale), in the data's own units otherwise. Whitening does not enter: V
+/// holds the first `components` unit components. Equivalently the squared distance from the row
+/// to the fitted subspace (through the mean when centred): what the view cannot show of it.
+/// `components` in [1, fit.k] keeps that many components; 0 (default) keeps all fit.k. For the
+/// fitted rows and the exact methods, sum_i error_i / (n - 1) = fit.total_variance minus the
+/// explained variances kept. Computed in double, per row (independent of threads and of the
+/// other rows). Throws std::invalid_argument when d differs from the fit's, `components` is out of
+/// range, or X is null or holds a NaN or an infinity (row and column named).
+std::vector<double> pca_reconstruction_error(const PcaResult& fit, const float* X, std::int64_t n, std::int64_t d,
+                                             int components = 0);
+
 /// Name of a method ("auto", "exact", "randomized"), for messages and JSON.
 const char* to_string(PcaOptions::Method method);
 
