@@ -17,7 +17,6 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <exception>
@@ -212,48 +211,32 @@ ClusterPanel::ClusterPanel(QWidget* parent) : QDockWidget(tr("Clustering"), pare
     connect(m_kButton, &QPushButton::clicked, this, &ClusterPanel::kDistanceRequested);
     connect(m_plot, &KDistancePlot::epsPicked, this, [this](double eps) { m_eps->setValue(eps); });
     connect(m_eps, &QDoubleSpinBox::valueChanged, m_plot, &KDistancePlot::setEps);
-    connect(&m_kWatcher, &QFutureWatcher<std::vector<float>>::finished, this, [this] {
-        m_kButton->setEnabled(true);
-        // A curve of a dataset replaced meanwhile is dropped.
-        if (m_kWatcher.property("generation").toInt() != m_dataGeneration || m_kWatcher.future().resultCount() == 0)
-            return;
-        m_plot->setCurve(m_kWatcher.result());
-        m_plot->setEps(m_eps->value());
-    });
-    connect(&m_watcher, &QFutureWatcher<ClusterJobResult>::finished, this, [this] {
-        m_run->setEnabled(true);
-        if (m_watcher.property("generation").toInt() != m_generation || m_watcher.future().resultCount() == 0) return;
-        const ClusterJobResult r = m_watcher.result();
-        if (!r.error.isEmpty()) {
-            m_status->setText(tr("Clustering failed: %1").arg(r.error));
-            return;
-        }
-        m_status->setText(r.summary);
-        emit clustered(r.prepared);
-    });
 }
 
-ClusterPanel::~ClusterPanel() {
-    m_watcher.waitForFinished();
-    m_kWatcher.waitForFinished();
-}
+ClusterPanel::~ClusterPanel() = default;  // m_task and m_kTask cancel and wait
 
 double ClusterPanel::eps() const { return m_eps->value(); }
 
 void ClusterPanel::startKDistance(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims) {
-    if (!dataset || m_kWatcher.isRunning()) return;
+    if (!dataset || m_kTask.isRunning()) return;
     m_kButton->setEnabled(false);
-    m_kWatcher.setProperty("generation", m_dataGeneration);
     const int k = m_minPoints->value();
-    m_kWatcher.setFuture(QtConcurrent::run([dataset, embedding = std::move(embedding), dims, k] {
-        try {
+    m_kTask.start(
+        [dataset = std::move(dataset), embedding = std::move(embedding), dims, k](const CancelToken&) {
             const float* X = embedding.empty() ? dataset->features.data() : embedding.data();
             const std::int64_t d = embedding.empty() ? dataset->d : dims;
             return cluster::k_distance(X, dataset->n, d, std::min<std::int64_t>(k, dataset->n));
-        } catch (const std::exception&) {
-            return std::vector<float>{};
-        }
-    }));
+        },
+        [this](std::vector<float> curve) {
+            m_kButton->setEnabled(true);
+            m_plot->setCurve(std::move(curve));
+            m_plot->setEps(m_eps->value());
+        },
+        [this](const QString& error) {
+            m_kButton->setEnabled(true);
+            m_plot->setCurve({});
+            m_status->setText(tr("k-distance plot failed: %1").arg(error));
+        });
 }
 
 ClusterPanel::Method ClusterPanel::method() const { return Method(m_method->currentIndex()); }
@@ -266,20 +249,37 @@ void ClusterPanel::setMinPoints(int minPoints) { m_minPoints->setValue(minPoints
 
 void ClusterPanel::start(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims) {
     if (!dataset) return;
-    m_watcher.waitForFinished();  // clustering takes milliseconds to a second
-    ++m_generation;
-    m_watcher.setProperty("generation", m_generation);
     m_run->setEnabled(false);
     m_status->setText(tr("Clustering…"));
     const bool kmeans = method() == Method::KMeans;
-    m_watcher.setFuture(QtConcurrent::run(runClusterJob, std::move(dataset), std::move(embedding), dims, kmeans,
-                                          m_k->value(), m_restarts->value(), std::uint64_t(m_seed->value()),
-                                          m_eps->value(), m_minPoints->value()));
+    m_task.start(
+        [dataset = std::move(dataset), embedding = std::move(embedding), dims, kmeans, k = m_k->value(),
+         restarts = m_restarts->value(), seed = std::uint64_t(m_seed->value()), eps = m_eps->value(),
+         minPoints = m_minPoints->value()](const CancelToken&) mutable {
+            // Called once: the inputs move on into the job.
+            return runClusterJob(std::move(dataset), std::move(embedding), dims, kmeans, k, restarts, seed, eps,
+                                 minPoints);
+        },
+        [this](ClusterJobResult r) {
+            m_run->setEnabled(true);
+            if (!r.error.isEmpty()) {
+                m_status->setText(tr("Clustering failed: %1").arg(r.error));
+                return;
+            }
+            m_status->setText(r.summary);
+            emit clustered(r.prepared);
+        },
+        [this](const QString& error) {
+            m_run->setEnabled(true);
+            m_status->setText(tr("Clustering failed: %1").arg(error));
+        });
 }
 
 void ClusterPanel::forget() {
-    ++m_generation;
-    ++m_dataGeneration;
+    m_task.cancel();
+    m_kTask.cancel();
+    m_run->setEnabled(true);
+    m_kButton->setEnabled(true);
     m_status->clear();
     m_plot->setCurve({});
 }

@@ -4,9 +4,9 @@
 /// (DBSCAN's noise is missing, so it is drawn grey) and the points are coloured by it.
 
 #include "jobs/DatasetJob.h"
+#include "jobs/LatestTask.h"
 
 #include <QDockWidget>
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include <memory>
@@ -64,6 +64,7 @@ public:
     enum class Target { Embedding = 0, Features = 1 };
 
     explicit ClusterPanel(QWidget* parent = nullptr);
+    /// Cancels and waits for its clustering and k-distance tasks (LatestTask's destructor).
     ~ClusterPanel() override;
 
     Method method() const;
@@ -75,14 +76,17 @@ public:
     void setMinPoints(int minPoints);
     double eps() const;
     KDistancePlot* kDistancePlot() const { return m_plot; }
-    /// Computes the k-distance curve (k = min points) on a worker and shows it.
+    /// Computes the k-distance curve (k = min points) on a worker and shows it; ignored while
+    /// one is being computed.
     void startKDistance(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims);
     QPushButton* runButton() const { return m_run; }
 
-    /// Starts clustering on a worker (the caller passes the embedding, or nothing for features).
+    /// Starts clustering on a worker (the caller passes the embedding, or nothing for features);
+    /// a clustering still running is superseded (its result dropped).
     void start(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims);
-    bool isRunning() const { return m_watcher.isRunning(); }
-    /// Drops a result still to come (the dataset it belongs to was replaced).
+    bool isRunning() const { return m_task.isRunning(); }
+    /// Cancels the clustering and the k-distance curve still to come, and drops their results
+    /// (the dataset they belong to was replaced).
     void forget();
 
 signals:
@@ -103,11 +107,9 @@ private:
     QPushButton* m_run = nullptr;
     QPushButton* m_kButton = nullptr;
     KDistancePlot* m_plot = nullptr;
-    QFutureWatcher<std::vector<float>> m_kWatcher;
     QLabel* m_status = nullptr;
-    QFutureWatcher<ClusterJobResult> m_watcher;
-    int m_generation = 0;      // clustering requests
-    int m_dataGeneration = 0;  // datasets (forget())
+    LatestTask<std::vector<float>> m_kTask;
+    LatestTask<ClusterJobResult> m_task;
 };
 
 }  // namespace latentscape::ui

@@ -1,5 +1,6 @@
 #include "panels/MetricsPanel.h"
 
+#include "common/cancel.h"
 #include "data/dataset.h"
 #include "metrics/quality.h"
 #include "metrics/silhouette.h"
@@ -7,7 +8,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <chrono>
 #include <exception>
@@ -15,12 +15,13 @@
 namespace latentscape::ui {
 
 EmbeddingMetrics computeEmbeddingMetrics(const data::Dataset& dataset, const std::vector<float>& embedding, int dims,
-                                         int k) {
+                                         int k, const std::function<bool()>& canceled) {
     EmbeddingMetrics m;
     m.k = k;
     const auto start = std::chrono::steady_clock::now();
     try {
         // The same calls, in the same way, as latentscape-cli metrics.
+        throw_if_canceled(canceled);
         const metrics::QualityResult q =
             metrics::quality(dataset.features.data(), dataset.n, dataset.d, embedding.data(), dims, k);
         m.trustworthiness = q.trustworthiness;
@@ -29,9 +30,13 @@ EmbeddingMetrics computeEmbeddingMetrics(const data::Dataset& dataset, const std
         const data::MetadataColumn* label = dataset.label();
         if (label && label->kind == data::ColumnKind::Categorical) {
             m.label = QString::fromStdString(label->name);
+            throw_if_canceled(canceled);
             m.knnAccuracy = metrics::knn_accuracy(embedding.data(), dataset.n, dims, label->codes.data(), k);
+            throw_if_canceled(canceled);
             m.silhouette = metrics::silhouette(embedding.data(), dataset.n, dims, label->codes.data()).mean;
         }
+    } catch (const Canceled&) {
+        throw;  // a cancellation is not a failure of the figures
     } catch (const std::exception& e) {
         m.error = QString::fromUtf8(e.what());
     }
@@ -57,40 +62,27 @@ MetricsPanel::MetricsPanel(QWidget* parent) : QDockWidget(tr("Metrics"), parent)
     layout->addWidget(m_values);
     layout->addStretch(1);
     setWidget(body);
-    connect(&m_watcher, &QFutureWatcher<EmbeddingMetrics>::finished, this, [this] {
-        if (m_watchedGeneration != m_generation || m_watcher.future().resultCount() == 0) return;
-        show(m_watcher.result());
-    });
 }
 
-MetricsPanel::~MetricsPanel() { m_watcher.waitForFinished(); }  // the computations hold no pointer to the panel
+MetricsPanel::~MetricsPanel() = default;  // m_task cancels and waits: the computations hold no pointer to the panel
 
 void MetricsPanel::compute(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims,
                            const QString& method) {
-    ++m_generation;
     m_result.reset();
     m_title->setText(tr("%1: computing (k = 10)…").arg(method));
     m_values->clear();
-    // An older computation still running is left to finish on its own (it holds its own copies);
-    // the watcher now follows only the newest.
-    m_watchedGeneration = m_generation;
     m_title->setProperty("method", method);
-    m_latest->store(m_generation);
-    // A task superseded before it starts returns at once instead of queueing seconds of work.
-    m_watcher.setFuture(QtConcurrent::run([dataset, embedding = std::move(embedding), dims, latest = m_latest,
-                                           generation = m_generation] {
-        if (latest->load() != generation) {
-            EmbeddingMetrics skipped;
-            skipped.error = QStringLiteral("superseded");
-            return skipped;
-        }
-        return computeEmbeddingMetrics(*dataset, embedding, dims);
-    }));
+    // The task owns its inputs (the dataset is shared, the embedding moved in). An older one
+    // still running is canceled; one still queued never starts.
+    m_task.start(
+        [dataset = std::move(dataset), embedding = std::move(embedding), dims](const CancelToken& canceled) {
+            return computeEmbeddingMetrics(*dataset, embedding, dims, 10, canceled);
+        },
+        [this](EmbeddingMetrics m) { show(m); });
 }
 
 void MetricsPanel::clear() {
-    ++m_generation;
-    m_latest->store(m_generation);
+    m_task.cancel();
     m_result.reset();
     m_title->setText(tr("Run a reduction to see how well it keeps neighbourhoods."));
     m_values->clear();

@@ -4,12 +4,12 @@
 /// trustworthiness, continuity, k-NN recall and, with a categorical label, k-NN label accuracy
 /// and the label's silhouette in the embedding. Exact up to 20,000 points, sampled above.
 
+#include "jobs/LatestTask.h"
 #include "metrics/estimate.h"
 
 #include <QDockWidget>
-#include <QFutureWatcher>
 
-#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -35,24 +35,26 @@ struct EmbeddingMetrics {
 };
 
 /// The figures for an embedding (n x dims floats) of `dataset` (runs on the calling thread).
+/// `canceled`, when given, is polled between the figures; once it answers true the computation
+/// throws latentscape::Canceled (every other error ends up in EmbeddingMetrics::error).
 EmbeddingMetrics computeEmbeddingMetrics(const data::Dataset& dataset, const std::vector<float>& embedding, int dims,
-                                         int k = 10);
+                                         int k = 10, const std::function<bool()>& canceled = {});
 
 class MetricsPanel : public QDockWidget {
     Q_OBJECT
 public:
     explicit MetricsPanel(QWidget* parent = nullptr);
-    /// Waits for the computation it watches. Older ones, superseded, own copies of their inputs.
+    /// Cancels and waits for its computations (LatestTask's destructor).
     ~MetricsPanel() override;
 
-    /// Starts computing the figures for `embedding` on a worker; an older computation's result
-    /// is dropped when it arrives.
+    /// Starts computing the figures for `embedding` on a worker; an older computation is
+    /// canceled and its result, should it still arrive, dropped.
     void compute(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims,
                  const QString& method);
-    /// Forgets the figures (the embedding they describe is gone).
+    /// Forgets the figures (the embedding they describe is gone) and cancels their computation.
     void clear();
 
-    bool isComputing() const { return m_watcher.isRunning(); }
+    bool isComputing() const { return m_task.isRunning(); }
     const std::optional<EmbeddingMetrics>& result() const { return m_result; }
 
 signals:
@@ -61,13 +63,10 @@ signals:
 private:
     void show(const EmbeddingMetrics& m);
 
-    QFutureWatcher<EmbeddingMetrics> m_watcher;
-    std::shared_ptr<std::atomic<int>> m_latest = std::make_shared<std::atomic<int>>(0);
-    int m_generation = 0;
-    int m_watchedGeneration = 0;
     std::optional<EmbeddingMetrics> m_result;
     QLabel* m_title = nullptr;
     QLabel* m_values = nullptr;
+    LatestTask<EmbeddingMetrics> m_task;
 };
 
 }  // namespace latentscape::ui

@@ -24,7 +24,6 @@
 #include <QTableView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -129,14 +128,10 @@ SelectionPanel::SelectionPanel(QWidget* parent)
     connect(m_clear, &QPushButton::clicked, this, &SelectionPanel::clearRequested);
     connect(m_group, &QPushButton::clicked, this, &SelectionPanel::requestGroup);
     connect(m_compositionColumn, &QComboBox::currentIndexChanged, this, [this] { updateComposition(); });
-    connect(&m_contrastWatcher, &QFutureWatcher<ContrastOutcome>::finished, this, [this] {
-        if (m_contrastWatcher.future().resultCount() == 0) return;
-        showContrast(m_contrastWatcher.result());
-    });
     setDataset(nullptr);
 }
 
-SelectionPanel::~SelectionPanel() { m_contrastWatcher.waitForFinished(); }
+SelectionPanel::~SelectionPanel() = default;  // m_contrastTask cancels and waits
 
 QWidget* SelectionPanel::makeRowsTab() {
     m_model = new SelectionTableModel(this);
@@ -370,13 +365,11 @@ void SelectionPanel::showContrastPlaceholder(const QString& note, bool dashes) {
 
 void SelectionPanel::startContrast() {
     // Every call supersedes the computation before it, finished or not.
-    const int generation = ++m_contrastGeneration;
-    m_latestContrast->store(generation);
+    m_contrastTask.cancel();
     const bool hadResult = !m_contrast.empty();
     m_contrast.clear();
     const std::int64_t count = m_selection.count();
     if (!m_dataset || m_dataset->d == 0 || count == 0 || count == m_dataset->n) {
-        m_contrastPending = false;
         showContrastPlaceholder(!m_dataset || m_dataset->d == 0 ? QString()
                                 : count == 0 ? tr("Select some rows to compare them with the rest.")
                                              : tr("Every row is selected: there is no rest to compare with."),
@@ -384,35 +377,25 @@ void SelectionPanel::startContrast() {
         if (hadResult) emit contrastChanged();
         return;
     }
-    m_contrastPending = true;
     showContrastPlaceholder(tr("Computing…"), true);
     if (hadResult) emit contrastChanged();
     // The task owns its inputs (the dataset is shared, the selection a copy) and no pointer to
-    // the panel. A task superseded before it starts returns at once instead of queueing work.
-    m_contrastWatcher.setFuture(QtConcurrent::run([dataset = m_dataset, selection = m_selection,
-                                                   function = m_contrastFunction, latest = m_latestContrast,
-                                                   generation]() -> ContrastOutcome {
-        ContrastOutcome outcome;
-        outcome.generation = generation;
-        if (latest->load() != generation) return outcome;
-        try {
-            outcome.features = function(*dataset, selection);
-        } catch (const std::exception& e) {
-            outcome.error = QString::fromUtf8(e.what());
-        }
-        return outcome;
-    }));
+    // the panel; a stale one's result never arrives (its selection is gone).
+    m_contrastTask.start(
+        [dataset = m_dataset, selection = m_selection, function = m_contrastFunction](const CancelToken&) {
+            return function(*dataset, selection);
+        },
+        [this](std::vector<metrics::FeatureContrast> features) { showContrast(std::move(features)); },
+        [this](const QString& error) { showContrastError(error); });
 }
 
-void SelectionPanel::showContrast(const ContrastOutcome& outcome) {
-    if (outcome.generation != m_contrastGeneration) return;  // a stale result: its selection is gone
-    m_contrastPending = false;
-    if (!outcome.error.isEmpty()) {
-        showContrastPlaceholder(tr("Could not compare: %1").arg(outcome.error), false);
-        emit contrastChanged();
-        return;
-    }
-    m_contrast = outcome.features;
+void SelectionPanel::showContrastError(const QString& error) {
+    showContrastPlaceholder(tr("Could not compare: %1").arg(error), false);
+    emit contrastChanged();
+}
+
+void SelectionPanel::showContrast(std::vector<metrics::FeatureContrast> features) {
+    m_contrast = std::move(features);
     showContrastPlaceholder(QString(), false);
     const QLocale locale;
     const data::Dataset& ds = *m_dataset;

@@ -7,14 +7,13 @@
 /// one selection model (and its undo history) stays the only owner.
 
 #include "data/dataset.h"
+#include "jobs/LatestTask.h"
 #include "metrics/contrast.h"
 #include "select/selection.h"
 
 #include <QDockWidget>
-#include <QFutureWatcher>
 #include <QString>
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -50,7 +49,7 @@ public:
 
     /// What the Summary tab's feature list runs on the worker: by default metrics::contrast with
     /// the top contrastFeatures features. Replaceable for tests (a slow one shows stale results
-    /// being dropped). It must not touch the panel: it runs after the panel may be gone.
+    /// being dropped). It must not touch the panel: it runs on a worker while the panel goes on.
     using ContrastFunction =
         std::function<std::vector<metrics::FeatureContrast>(const data::Dataset&, const select::Selection&)>;
     /// Asks for a group name (`suggestion` prefilled); nullopt when the user cancels. By default a
@@ -58,7 +57,7 @@ public:
     using NamePrompt = std::function<std::optional<QString>(QWidget* parent, const QString& suggestion)>;
 
     explicit SelectionPanel(QWidget* parent = nullptr);
-    /// Waits for the feature contrast it watches (superseded ones hold copies of their inputs).
+    /// Cancels and waits for the feature contrast (LatestTask's destructor).
     ~SelectionPanel() override;
 
     /// A new dataset (or none): every tab starts over with nothing selected.
@@ -82,7 +81,7 @@ public:
     const select::Selection& selection() const { return m_selection; }
     /// The newest feature contrast (empty while computing, or when nothing or everything is selected).
     const std::vector<metrics::FeatureContrast>& contrast() const { return m_contrast; }
-    bool isComputingContrast() const { return m_contrastPending; }
+    bool isComputingContrast() const { return m_contrastTask.isRunning(); }
     /// Milliseconds the last search took (the search runs on the GUI thread).
     double lastFindMilliseconds() const { return m_lastFindMs; }
 
@@ -124,12 +123,6 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    struct ContrastOutcome {
-        int generation = 0;
-        std::vector<metrics::FeatureContrast> features;
-        QString error;
-    };
-
     QWidget* makeRowsTab();
     QWidget* makeSummaryTab();
     QWidget* makeImagesTab();
@@ -137,7 +130,8 @@ private:
     void updateSummary();
     void updateComposition();
     void startContrast();
-    void showContrast(const ContrastOutcome& outcome);
+    void showContrast(std::vector<metrics::FeatureContrast> features);
+    void showContrastError(const QString& error);
     void showContrastPlaceholder(const QString& note, bool dashes);
     void emitTableRows();
     void emitImageRows();
@@ -171,10 +165,7 @@ private:
     QLabel* m_contrastNote = nullptr;
     QTreeWidget* m_contrastList = nullptr;
     ContrastFunction m_contrastFunction;
-    QFutureWatcher<ContrastOutcome> m_contrastWatcher;
-    std::shared_ptr<std::atomic<int>> m_latestContrast = std::make_shared<std::atomic<int>>(0);
-    int m_contrastGeneration = 0;
-    bool m_contrastPending = false;
+    LatestTask<std::vector<metrics::FeatureContrast>> m_contrastTask;
     std::vector<metrics::FeatureContrast> m_contrast;
 
     QWidget* m_imagesPage = nullptr;
