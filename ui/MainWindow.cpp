@@ -8,9 +8,11 @@
 #include "panels/LegendWidget.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
+#include "panels/RunsPanel.h"
 #include "panels/SelectionPanel.h"
 #include "session/Session.h"
 #include "vtk/ColorMaps.h"
+#include "views/ViewGrid.h"
 #include "vtk/ScatterView.h"
 
 #include <QAction>
@@ -64,10 +66,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     setWindowTitle(tr("Latentscape"));
     setWindowIcon(applicationIcon());
     setAcceptDrops(true);
+    m_document = new Document(this);
 
     m_scatterView = new ScatterView(this);
     m_scatterView->setObjectName(QStringLiteral("scatterView"));
-    setCentralWidget(m_scatterView);
+    m_viewGrid = new ViewGrid(m_scatterView, m_document, this);
+    m_viewGrid->setObjectName(QStringLiteral("viewGrid"));
+    setCentralWidget(m_viewGrid);
 
     m_dataPanel = new DataPanel(this);
     addDockWidget(Qt::LeftDockWidgetArea, m_dataPanel);
@@ -92,9 +97,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     m_decoderPanel->hide();
     connect(m_clusterPanel, &ClusterPanel::runRequested, this, &MainWindow::runClustering);
     connect(m_clusterPanel, &ClusterPanel::kDistanceRequested, this, [this] {
-        if (!m_prepared.dataset) return;
+        if (!prepared().dataset) return;
         const bool onEmbedding = m_clusterPanel->target() == ClusterPanel::Target::Embedding && m_reduction->hasEmbedding();
-        m_clusterPanel->startKDistance(m_prepared.dataset, onEmbedding ? m_reduction->embedding() : std::vector<float>{},
+        m_clusterPanel->startKDistance(prepared().dataset, onEmbedding ? m_reduction->embedding() : std::vector<float>{},
                                        onEmbedding ? m_reduction->embeddingDims() : 0);
     });
     connect(m_clusterPanel, &ClusterPanel::clustered, this, &MainWindow::applyClusters);
@@ -111,33 +116,37 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_pointsLabel);
     statusBar()->showMessage(tr("Open a dataset with File > Open or drop a file here."));
-    m_reduction = new ReductionController(m_reductionPanel, m_scatterView, statusBar(), this);
+    m_reduction = new ReductionController(m_reductionPanel, m_document, m_scatterView, statusBar(), this);
     connect(m_reduction, &ReductionController::runFinished, this, [this](bool canceled, const QString& error) {
-        if (canceled || !error.isEmpty() || !m_reduction->hasEmbedding()) return;
-        m_metricsPanel->compute(m_prepared.dataset, m_reduction->embedding(), m_reduction->embeddingDims(),
-                                m_reduction->methodName());
+        const auto run = m_document->run(m_reduction->runId());
+        if (canceled || !error.isEmpty() || !run || !run->hasEmbedding()) return;
+        computeRunMetrics(run->id);
     });
-    connect(m_reduction, &ReductionController::runStarted, m_metricsPanel, &MetricsPanel::clear);
-    // A run plots its embedding; the Data dock's "Plot" combo switches between it and features.
-    connect(m_reduction, &ReductionController::runStarted, this, [this] {
-        m_dataPanel->setEmbeddingAvailable(m_reduction->methodName(), true);
-        m_reduction->setDisplayEnabled(true);
+    // The plot follows the document: the current run's embedding as it forms; the Data dock's
+    // "Plot" combo switches between it and two features.
+    connect(m_document, &Document::currentRunChanged, this, &MainWindow::currentRunChanged);
+    connect(m_document, &Document::runChanged, this, [this](int id) {
+        if (id == m_document->currentRunId()) showCurrentRun(false);
     });
     connect(m_dataPanel, &DataPanel::plotSourceChanged, this, [this](bool embedding) {
-        m_reduction->setDisplayEnabled(embedding);
-        if (!embedding) {
+        if (embedding) {
+            showCurrentRun(true);
+        } else {
+            m_shownEmbedding.reset();
             updatePoints();
             m_scatterView->resetCamera();
         }
     });
 
     setUpDecoder();
+    createRunsPanel();
     createActions();
+    connect(m_document, &Document::selectionChanged, this, &MainWindow::onSelectionChanged);
 
     const QSettings settings;
     const double pointSize = settings.value(kPointSizeKey, 4.0).toDouble();
     m_dataPanel->setPointSize(pointSize);
-    m_scatterView->setPointSize(pointSize);
+    for (ScatterView* v : m_viewGrid->views()) v->setPointSize(pointSize);
     // The docks on the right (the Reduction options above the metrics and clustering) want about
     // 900 pixels of height: take what the screen offers up to that, and at least 1280 x 800.
     QSize initial(1280, 800);
@@ -168,7 +177,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
     connect(m_scatterView, &ScatterView::cursorLeft, m_cursorLabel, &QLabel::clear);
     connect(m_scatterView, &ScatterView::pointHovered, this, &MainWindow::showPointTooltip);
     connect(m_dataPanel, &DataPanel::pointSizeChanged, this, [this](double size) {
-        m_scatterView->setPointSize(size);
+        for (ScatterView* v : m_viewGrid->views()) v->setPointSize(size);
         QSettings().setValue(kPointSizeKey, size);
     });
 }
@@ -216,15 +225,17 @@ void MainWindow::createActions() {
     perspective->setCheckable(true);
     perspective->setChecked(true);
     perspective->setStatusTip(tr("Perspective or orthographic projection of 3-D embeddings"));
-    connect(perspective, &QAction::toggled, m_scatterView, &ScatterView::setPerspective);
+    connect(perspective, &QAction::toggled, this, [this](bool on) {
+        for (ScatterView* v : m_viewGrid->views()) v->setPerspective(on);
+    });
     QAction* bigger = viewMenu->addAction(tr("&Larger Points"), this, [this] {
         m_dataPanel->setPointSize(m_dataPanel->pointSize() + 1.0);
-        m_scatterView->setPointSize(m_dataPanel->pointSize());
+        for (ScatterView* v : m_viewGrid->views()) v->setPointSize(m_dataPanel->pointSize());
     });
     bigger->setShortcut(QKeySequence::ZoomIn);
     QAction* smaller = viewMenu->addAction(tr("&Smaller Points"), this, [this] {
         m_dataPanel->setPointSize(std::max(1.0, m_dataPanel->pointSize() - 1.0));
-        m_scatterView->setPointSize(m_dataPanel->pointSize());
+        for (ScatterView* v : m_viewGrid->views()) v->setPointSize(m_dataPanel->pointSize());
     });
     smaller->setShortcut(QKeySequence::ZoomOut);
     QMenu* opacityMenu = viewMenu->addMenu(tr("Point &Opacity"));
@@ -235,19 +246,21 @@ void MainWindow::createActions() {
         a->setCheckable(true);
         a->setChecked(percent == 100);
         opacityGroup->addAction(a);
-        connect(a, &QAction::triggered, this, [this, percent] { m_scatterView->setOpacity(percent / 100.0); });
+        connect(a, &QAction::triggered, this, [this, percent] { for (ScatterView* v : m_viewGrid->views()) v->setOpacity(percent / 100.0); });
     }
     QAction* dark = viewMenu->addAction(tr("&Dark Background"));
     dark->setObjectName(QStringLiteral("darkBackgroundAction"));
     dark->setCheckable(true);
     dark->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     dark->setChecked(QSettings().value(QStringLiteral("view/darkBackground"), false).toBool());
-    m_scatterView->setDarkBackground(dark->isChecked());
+    for (ScatterView* v : m_viewGrid->views()) v->setDarkBackground(dark->isChecked());
     connect(dark, &QAction::toggled, this, [this](bool on) {
-        m_scatterView->setDarkBackground(on);
+        for (ScatterView* v : m_viewGrid->views()) v->setDarkBackground(on);
         QSettings().setValue(QStringLiteral("view/darkBackground"), on);
         if (!selection().empty()) updateColors();  // unselected points fade towards the background
     });
+    viewMenu->addSeparator();
+    createCompareActions(viewMenu);
     viewMenu->addSeparator();
     viewMenu->addAction(m_dataPanel->toggleViewAction());
 
@@ -256,9 +269,10 @@ void MainWindow::createActions() {
     viewMenu->addAction(m_clusterPanel->toggleViewAction());
     viewMenu->addAction(m_decoderPanel->toggleViewAction());
     viewMenu->addAction(m_selectionPanel->toggleViewAction());
+    viewMenu->addAction(m_runsPanel->toggleViewAction());
 
     QMenu* runMenu = menuBar()->addMenu(tr("&Run"));
-    QAction* run = runMenu->addAction(tr("&Run Reduction"), m_reduction, &ReductionController::run);
+    QAction* run = runMenu->addAction(tr("&Run Reduction"), this, [this] { m_reduction->run(); });
     run->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     run->setStatusTip(tr("Run the Reduction panel's method on a worker; the view updates as it goes"));
     QAction* pause = runMenu->addAction(tr("&Pause / Resume"), this, [this] {
@@ -383,20 +397,20 @@ void MainWindow::jobFinished(Watcher* watcher, const JobContext& context) {
     }
 }
 
-void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
-    m_prepared = std::move(prepared);
-    const data::Dataset& ds = *m_prepared.dataset;
-    m_reduction->setDataset(m_prepared.dataset);
-    m_decoderPanel->setDataset(m_prepared.dataset);
-    // A new dataset: a new set of rows, nothing selected, nothing to undo.
-    m_selection.reset(ds.n);
-    m_selectionPanel->setDataset(m_prepared.dataset);
+void MainWindow::applyDataset(PreparedDataset preparedDataset, bool autoRun) {
+    // A new dataset: a new set of rows, no runs, nothing selected, nothing to undo.
+    m_document->setDataset(std::move(preparedDataset), m_loadOptions);
+    const data::Dataset& ds = *prepared().dataset;
+    m_shownEmbedding.reset();
+    m_decoderPanel->setDataset(prepared().dataset);
+    m_selectionPanel->setDataset(prepared().dataset);
+    onSelectionChanged();
     m_scatterView->setEmphasis({});
     m_scatterView->setMarkedPoints({});
     m_metricsPanel->clear();
     m_clusterPanel->forget();
-    setWindowTitle(tr("%1 — Latentscape").arg(m_prepared.displayName));
-    m_dataPanel->setDataset(m_prepared);
+    setWindowTitle(tr("%1 — Latentscape").arg(prepared().displayName));
+    m_dataPanel->setDataset(prepared());
     updatePoints();
     updateColors();
     m_scatterView->resetCamera();
@@ -404,8 +418,8 @@ void MainWindow::applyDataset(PreparedDataset prepared, bool autoRun) {
     const QLocale locale;
     m_pointsLabel->setText(tr("%1 points").arg(locale.toString(qlonglong(ds.n))));
     statusBar()->showMessage(tr("Loaded %1: %2 points × %3 features in %4 s")
-                                 .arg(m_prepared.displayName, locale.toString(qlonglong(ds.n)),
-                                      locale.toString(qlonglong(ds.d)), locale.toString(m_prepared.seconds, 'f', 2)),
+                                 .arg(prepared().displayName, locale.toString(qlonglong(ds.n)),
+                                      locale.toString(qlonglong(ds.d)), locale.toString(prepared().seconds, 'f', 2)),
                              10000);
     emit datasetChanged();
     if (autoRun) {

@@ -5,6 +5,8 @@
 
 #include "data/load.h"
 #include "jobs/DatasetJob.h"
+#include "jobs/LatestTask.h"
+#include "model/Document.h"
 #include "select/selection.h"
 #include "vtk/ScatterView.h"
 
@@ -32,7 +34,9 @@ class ClusterPanel;
 class MetricsPanel;
 class ReductionController;
 class ReductionPanel;
+class RunsPanel;
 class SelectionPanel;
+class ViewGrid;
 struct Session;
 struct Figure;
 struct FigureOptions;
@@ -56,9 +60,13 @@ public:
     /// Shows whatever `source` produces; `source` runs on the loader thread (generated data).
     void loadFromSource(DatasetSource source, const QString& displayName);
 
-    std::shared_ptr<const data::Dataset> dataset() const { return m_prepared.dataset; }
-    const PreparedDataset& preparedDataset() const { return m_prepared; }
+    std::shared_ptr<const data::Dataset> dataset() const { return m_document->dataset(); }
+    const PreparedDataset& preparedDataset() const { return m_document->prepared(); }
+    /// The document under the window: the dataset, its runs, the selection.
+    Document* document() const { return m_document; }
     ScatterView* scatterView() const { return m_scatterView; }
+    /// The plot area: the main view, or 2 to 4 linked views comparing runs.
+    ViewGrid* viewGrid() const { return m_viewGrid; }
     DataPanel* dataPanel() const { return m_dataPanel; }
     ReductionPanel* reductionPanel() const { return m_reductionPanel; }
     ReductionController* reduction() const { return m_reduction; }
@@ -66,6 +74,18 @@ public:
     ClusterPanel* clusterPanel() const { return m_clusterPanel; }
     DecoderPanel* decoderPanel() const { return m_decoderPanel; }
     SelectionPanel* selectionPanel() const { return m_selectionPanel; }
+    RunsPanel* runsPanel() const { return m_runsPanel; }
+    // Runs (MainWindowRuns.cpp, MainWindowCompare.cpp).
+    /// Shows `ids` (1 to 4 runs) side by side in linked views, the first in the main view.
+    void compareRuns(const std::vector<int>& ids);
+    /// Animates the main view from the shown run into run `id` (aligned by Procrustes, so only
+    /// real movement shows), then makes `id` current; morphFinished() fires at the end.
+    void morphTo(int id, int durationMs = 1500);
+    bool isMorphing() const;
+    /// Colours the points by how well run `id` kept their neighbourhoods: per-point
+    /// trustworthiness, continuity and 10-NN recall (and reconstruction error for PCA and the
+    /// autoencoder) become numeric columns, computed on a worker; informationLossShown() fires.
+    void showInformationLoss(int id);
     /// Whether the plot shows a 2-D autoencoder embedding whose places the Decoder dock decodes.
     bool isDecoderActive() const;
     /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
@@ -74,7 +94,7 @@ public:
     bool isLoading() const { return m_activeJob != nullptr; }
     // Selection (MainWindowSelection.cpp): a set of rows, kept across re-runs, colour changes
     // and 2-D/3-D switches, with undo/redo.
-    const select::Selection& selection() const { return m_selection.current(); }
+    const select::Selection& selection() const { return m_document->selection(); }
     /// Makes `selection` current as one undoable step (a no-op if nothing changes).
     void setSelection(const select::Selection& selection);
     /// Combines `picked` with the selection as the keyboard modifiers say: none replaces, Shift
@@ -82,15 +102,17 @@ public:
     void applyPicked(const select::Selection& picked, Qt::KeyboardModifiers modifiers);
     bool undoSelection();
     bool redoSelection();
-    const select::History& selectionHistory() const { return m_selection; }
+    const select::History& selectionHistory() const { return m_document->selectionHistory(); }
     // Figures (MainWindowFigure.cpp).
     /// What the plot shows now, as a figure: every visible point through the current camera in
     /// its on-screen colour, back to front, the selection on top; the legend of the colouring
     /// without hidden categories; `title` above (empty: none).
-    Figure currentFigure(const QString& title = {}) const;
+    /// `view`: a compare pane's view instead of the main one (ViewGrid::view()).
+    Figure currentFigure(const QString& title = {}, const ScatterView* view = nullptr) const;
     /// Writes currentFigure(title) to `path` (PNG, SVG or PDF by extension), atomically. Throws
     /// std::runtime_error naming the file when it cannot.
-    void exportFigure(const QString& path, const FigureOptions& options, const QString& title = {});
+    void exportFigure(const QString& path, const FigureOptions& options, const QString& title = {},
+                      const ScatterView* view = nullptr);
     void setSelectionTool(ScatterView::Tool tool);
     /// How far unselected points fade towards the background while something is selected, 0..1.
     double dimming() const { return m_dimming; }
@@ -159,6 +181,9 @@ signals:
     void sessionOpened(const QString& path);
     void sessionSaved(const QString& path, const QString& error);
     void loadFailed(const QString& message);
+    void morphFinished(int runId);
+    /// The per-point quality columns of run `runId` were added; the plot is coloured by `column`.
+    void informationLossShown(int runId, const QString& column);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -192,6 +217,21 @@ private:
     void createFigureActions(QMenu* fileMenu);
     void showExportFigureDialog();
     void onSelectionChanged();
+    /// Selection by click, box and lasso in `view` (the main one or a compare pane).
+    void linkSelection(ScatterView* view);
+    /// A compare pane's view: the same style, colours, selection and hover as the main one.
+    void linkView(ScatterView* view);
+    /// Pushes the colours, hidden classes and selection to pane `pane` (its points were replaced).
+    void refreshPane(int pane);
+    void createCompareActions(QMenu* viewMenu);
+    void createRunsPanel();
+    RunsPanel* m_runsPanel = nullptr;
+    struct Alignment;
+    LatestTask<std::shared_ptr<const Alignment>> m_alignTask;
+    QObject* m_morphAnimation = nullptr;  // the running morph (a QVariantAnimation), if any
+    LatestTask<PreparedDataset> m_lossTask;
+    std::vector<std::uint8_t> m_colors;   // what updateColors() computed, for every view
+    std::vector<std::uint8_t> m_visible;  // what updateVisibility() computed (empty: all)
     void dimUnselected(std::vector<std::uint8_t>& colors) const;
     void addSelectionMenuItems(QMenu* menu, QPointF position);
     void startJob(DatasetSource source, JobContext context);
@@ -221,7 +261,8 @@ private:
     void rebuildRecentMenu();
     void showAbout();
 
-    ScatterView* m_scatterView = nullptr;
+    ScatterView* m_scatterView = nullptr;  // the main view: pane 0 of m_viewGrid
+    ViewGrid* m_viewGrid = nullptr;
     DataPanel* m_dataPanel = nullptr;
     ReductionPanel* m_reductionPanel = nullptr;
     ReductionController* m_reduction = nullptr;
@@ -235,7 +276,6 @@ private:
     QLabel* m_cursorLabel = nullptr;
     QProgressBar* m_busyBar = nullptr;
 
-    select::History m_selection{0, 100};
     double m_dimming = 0.8;
     QActionGroup* m_toolGroup = nullptr;
     QAction* m_undoSelectionAction = nullptr;
@@ -263,7 +303,19 @@ private:
     /// Stops autosaving; a normal close also deletes this window's autosave and mark.
     void endCrashGuard(bool closedNormally);
 
-    PreparedDataset m_prepared;
+    const PreparedDataset& prepared() const { return m_document->prepared(); }
+    /// Draws the current run's embedding (when the plot shows embeddings); `fit` resets the
+    /// camera (so does the first frame of another run).
+    void showCurrentRun(bool fit);
+    /// Another run is current: the plot, the Data dock's plot choice, the metrics, the decoder.
+    void currentRunChanged(int id);
+    /// Computes run `id`'s neighbourhood metrics on a worker; they go into the document.
+    void computeRunMetrics(int id);
+    std::shared_ptr<const std::vector<float>> m_shownEmbedding;  // what the plot last drew
+    int m_shownRunId = -1;
+    QObject* m_metricsJobs = nullptr;             // parents the metrics watchers
+    QFutureSynchronizer<void> m_metricsFutures;   // the window's end waits for them
+    Document* m_document = nullptr;
     QString m_defaultDatasetPath;
     QThreadPool m_pool;
     Watcher* m_activeJob = nullptr;

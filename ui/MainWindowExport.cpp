@@ -91,7 +91,7 @@ void MainWindow::createExportActions(QMenu* fileMenu) {
 
 void MainWindow::updateExportActions() {
     if (!m_exportEmbeddingAction || !m_reduction) return;  // not yet made, or the window is closing
-    const data::Dataset* ds = m_prepared.dataset.get();
+    const data::Dataset* ds = prepared().dataset.get();
     const bool shown = ds && (plottedEmbeddingDims() > 0 || ds->d > 0);
     m_exportEmbeddingAction->setEnabled(shown);
     m_exportSelectionAction->setEnabled(shown && !selection().empty());
@@ -100,9 +100,9 @@ void MainWindow::updateExportActions() {
 }
 
 int MainWindow::plottedEmbeddingDims() const {
-    if (!m_prepared.dataset || !m_reduction || !m_dataPanel->plotEmbedding() || !m_reduction->hasEmbedding()) return 0;
+    if (!prepared().dataset || !m_reduction || !m_dataPanel->plotEmbedding() || !m_reduction->hasEmbedding()) return 0;
     const int dims = m_reduction->embeddingDims();
-    const bool fits = dims > 0 && m_reduction->embedding().size() == std::size_t(m_prepared.dataset->n) * std::size_t(dims);
+    const bool fits = dims > 0 && m_reduction->embedding().size() == std::size_t(prepared().dataset->n) * std::size_t(dims);
     return fits ? dims : 0;
 }
 
@@ -113,7 +113,7 @@ int MainWindow::exportsRunning() const {
 }
 
 QString MainWindow::exportEmbedding(const QString& path, bool selectionOnly) {
-    const std::shared_ptr<const data::Dataset> dataset = m_prepared.dataset;
+    const std::shared_ptr<const data::Dataset> dataset = prepared().dataset;
     if (!dataset) return tr("No dataset is loaded.");
     if (selectionOnly && selection().empty()) return tr("Nothing is selected.");
     data::EmbeddingExportOptions options;
@@ -155,7 +155,7 @@ QString MainWindow::exportEmbedding(const QString& path, bool selectionOnly) {
 }
 
 QString MainWindow::exportClusterLabels(const QString& path) {
-    const std::shared_ptr<const data::Dataset> dataset = m_prepared.dataset;
+    const std::shared_ptr<const data::Dataset> dataset = prepared().dataset;
     if (!dataset || !dataset->find_metadata("cluster")) return tr("There are no clusters yet: run a clustering first.");
     const QString done = tr("Exported the cluster labels of %n row(s) to %1", "", int(std::min<std::int64_t>(dataset->n, std::numeric_limits<int>::max())))
                              .arg(QFileInfo(path).fileName());
@@ -211,7 +211,7 @@ void MainWindow::chooseExportPath(ExportKind kind) {
     updateExportActions();
     QSettings settings;
     const QString dir = settings.value(kExportDirectoryKey, QDir::homePath()).toString();
-    QString base = QFileInfo(m_prepared.path).completeBaseName();
+    QString base = QFileInfo(prepared().path).completeBaseName();
     if (base.isEmpty()) base = QStringLiteral("latentscape");
     QString method = QString::fromStdString(plottedEmbeddingDims() > 0 ? columnPrefix(m_reduction->methodName()) : "features");
     QString title, name, filters;

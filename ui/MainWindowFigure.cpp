@@ -35,20 +35,20 @@ void MainWindow::createFigureActions(QMenu* fileMenu) {
     exportFigure->setStatusTip(tr("Save the plot as it is shown, with its legend, as PNG, SVG or PDF"));
 }
 
-Figure MainWindow::currentFigure(const QString& title) const {
-    Figure figure = figureFromView(*m_scatterView);
+Figure MainWindow::currentFigure(const QString& title, const ScatterView* view) const {
+    Figure figure = figureFromView(view ? *view : *m_scatterView);
     figure.title = title;
-    if (!m_prepared.dataset) return figure;
+    if (!prepared().dataset) return figure;
     // The legend the Data dock shows for the colouring (DataPanel::updateLegend).
-    const data::Dataset& ds = *m_prepared.dataset;
+    const data::Dataset& ds = *prepared().dataset;
     const int column = m_dataPanel->colorColumn();
     const int feature = m_dataPanel->colorFeature();
     if (feature >= 0 && feature < ds.d) {
         figure.legendTitle = QString::fromStdString(ds.feature_names[std::size_t(feature)]);
         figure.colorScale = numberLegend(featureRange(ds, feature), m_dataPanel->colorMap());
-    } else if (column >= 0 && std::size_t(column) < ds.metadata.size() && std::size_t(column) < m_prepared.columns.size()) {
+    } else if (column >= 0 && std::size_t(column) < ds.metadata.size() && std::size_t(column) < prepared().columns.size()) {
         const data::MetadataColumn& meta = ds.metadata[std::size_t(column)];
-        const ColumnSummary& summary = m_prepared.columns[std::size_t(column)];
+        const ColumnSummary& summary = prepared().columns[std::size_t(column)];
         figure.legendTitle = QString::fromStdString(meta.name);
         if (meta.kind == data::ColumnKind::Categorical)
             figure.legend = categoryLegend(meta, summary, m_dataPanel->legend()->hiddenCodes());
@@ -58,8 +58,9 @@ Figure MainWindow::currentFigure(const QString& title) const {
     return figure;
 }
 
-void MainWindow::exportFigure(const QString& path, const FigureOptions& options, const QString& title) {
-    writeFigure(currentFigure(title), path, options);
+void MainWindow::exportFigure(const QString& path, const FigureOptions& options, const QString& title,
+                              const ScatterView* view) {
+    writeFigure(currentFigure(title, view), path, options);
 }
 
 void MainWindow::showExportFigureDialog() {
@@ -69,7 +70,7 @@ void MainWindow::showExportFigureDialog() {
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     const QSettings settings;
     QString path = settings.value(kLastPathKey).toString();
-    const QString base = m_prepared.displayName.isEmpty() ? QStringLiteral("figure") : QFileInfo(m_prepared.displayName).completeBaseName();
+    const QString base = prepared().displayName.isEmpty() ? QStringLiteral("figure") : QFileInfo(prepared().displayName).completeBaseName();
     if (path.isEmpty()) path = QDir::home().filePath(base + QStringLiteral(".png"));
     dialog->setPath(path);
     // Twice what is on screen (the plot, its legend), the same look at print resolution.

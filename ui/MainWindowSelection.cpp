@@ -8,6 +8,7 @@
 #include "jobs/DatasetJob.h"
 #include "panels/SelectionPanel.h"
 #include "select/screen.h"
+#include "views/ViewGrid.h"
 #include "vtk/ScatterView.h"
 
 #include <QAction>
@@ -64,20 +65,20 @@ void MainWindow::createSelectionActions() {
     m_redoSelectionAction->setShortcuts(redoKeys);
     menu->addSeparator();
     QAction* all = menu->addAction(tr("Select &All"), this, [this] {
-        if (m_prepared.dataset) setSelection(visibleRows(*m_scatterView, m_prepared.dataset->n));
+        if (prepared().dataset) setSelection(visibleRows(*m_scatterView, prepared().dataset->n));
     });
     all->setObjectName(QStringLiteral("selectAllAction"));
     all->setShortcut(QKeySequence::SelectAll);
     all->setToolTip(tr("Select every point shown (hidden classes stay unselected)"));
     QAction* invert = menu->addAction(tr("&Invert Selection"), this, [this] {
-        if (!m_prepared.dataset) return;
-        setSelection(selection().inverted().combined(visibleRows(*m_scatterView, m_prepared.dataset->n),
+        if (!prepared().dataset) return;
+        setSelection(selection().inverted().combined(visibleRows(*m_scatterView, prepared().dataset->n),
                                                      select::Mode::Intersect));
     });
     invert->setObjectName(QStringLiteral("invertSelectionAction"));
     invert->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     QAction* clear = menu->addAction(tr("&Clear Selection"), this, [this] {
-        if (m_prepared.dataset) setSelection(select::Selection(m_prepared.dataset->n));
+        if (prepared().dataset) setSelection(select::Selection(prepared().dataset->n));
         m_scatterView->setMarkedPoints({});
     });
     clear->setObjectName(QStringLiteral("clearSelectionAction"));
@@ -132,19 +133,7 @@ void MainWindow::createSelectionActions() {
         connect(a, &QAction::triggered, this, [this, percent] { setDimming(percent / 100.0); });
     }
 
-    connect(m_scatterView, &ScatterView::shapeDrawn, this, [this](const select::Polygon& polygon, Qt::KeyboardModifiers m) {
-        if (!m_prepared.dataset || m_scatterView->pointCount() != std::size_t(m_prepared.dataset->n)) return;
-        const auto& visible = m_scatterView->visibility();
-        applyPicked(select::inside_polygon(m_scatterView->coordinates(), m_prepared.dataset->n, 3, m_scatterView->projection(),
-                                           polygon, visible.empty() ? nullptr : visible.data()),
-                    m);
-    });
-    connect(m_scatterView, &ScatterView::pointClicked, this, [this](std::int64_t index, Qt::KeyboardModifiers m) {
-        if (!m_prepared.dataset) return;
-        const std::int64_t n = m_prepared.dataset->n;
-        if (index >= 0 && index < n) applyPicked(select::Selection::from_ids({index}, n), m);
-        else if (modeFor(m) == select::Mode::Replace) setSelection(select::Selection(n));  // a click on nothing clears
-    });
+    linkSelection(m_scatterView);
     connect(m_scatterView, &ScatterView::contextMenuRequested, this, &MainWindow::addSelectionMenuItems);
 
     // The Selection dock: its table and image grid ring rows on the plot; a click on the plot
@@ -162,8 +151,26 @@ void MainWindow::createSelectionActions() {
     onSelectionChanged();
 }
 
+void MainWindow::linkSelection(ScatterView* view) {
+    // Boxes and lassos go through this view's own camera: in a compare pane they select what that
+    // pane shows, and the selection (of rows) then shows in every view.
+    connect(view, &ScatterView::shapeDrawn, this, [this, view](const select::Polygon& polygon, Qt::KeyboardModifiers m) {
+        if (!prepared().dataset || view->pointCount() != std::size_t(prepared().dataset->n)) return;
+        const auto& visible = view->visibility();
+        applyPicked(select::inside_polygon(view->coordinates(), prepared().dataset->n, 3, view->projection(), polygon,
+                                           visible.empty() ? nullptr : visible.data()),
+                    m);
+    });
+    connect(view, &ScatterView::pointClicked, this, [this](std::int64_t index, Qt::KeyboardModifiers m) {
+        if (!prepared().dataset) return;
+        const std::int64_t n = prepared().dataset->n;
+        if (index >= 0 && index < n) applyPicked(select::Selection::from_ids({index}, n), m);
+        else if (modeFor(m) == select::Mode::Replace) setSelection(select::Selection(n));  // a click on nothing clears
+    });
+}
+
 void MainWindow::setSelectionTool(ScatterView::Tool tool) {
-    m_scatterView->setTool(tool);
+    for (ScatterView* v : m_viewGrid->views()) v->setTool(tool);
     for (QAction* a : m_toolGroup->actions())
         if (a->data().toInt() == int(tool)) a->setChecked(true);
 }
@@ -174,39 +181,29 @@ void MainWindow::setDimming(double dimming) {
     updateColors();
 }
 
-void MainWindow::setSelection(const select::Selection& selection) {
-    if (!m_prepared.dataset || selection.size() != m_prepared.dataset->n) return;
-    if (m_selection.apply(selection)) onSelectionChanged();
-}
+void MainWindow::setSelection(const select::Selection& selection) { m_document->setSelection(selection); }
 
 void MainWindow::applyPicked(const select::Selection& picked, Qt::KeyboardModifiers modifiers) {
     setSelection(selection().combined(picked, modeFor(modifiers)));
 }
 
-bool MainWindow::undoSelection() {
-    if (!m_selection.undo()) return false;
-    onSelectionChanged();
-    return true;
-}
+bool MainWindow::undoSelection() { return m_document->undoSelection(); }
 
-bool MainWindow::redoSelection() {
-    if (!m_selection.redo()) return false;
-    onSelectionChanged();
-    return true;
-}
+bool MainWindow::redoSelection() { return m_document->redoSelection(); }
 
 void MainWindow::onSelectionChanged() {
-    m_undoSelectionAction->setEnabled(m_selection.can_undo());
-    m_redoSelectionAction->setEnabled(m_selection.can_redo());
+    m_undoSelectionAction->setEnabled(selectionHistory().can_undo());
+    m_redoSelectionAction->setEnabled(selectionHistory().can_redo());
     updateColors();
     const select::Selection& s = selection();
-    m_scatterView->setEmphasis(s.empty() ? std::vector<std::uint8_t>{} : s.mask());
-    if (m_prepared.dataset && s.size() == m_prepared.dataset->n) {
+    for (ScatterView* v : m_viewGrid->views())
+        if (v->pointCount() == std::size_t(s.size())) v->setEmphasis(s.empty() ? std::vector<std::uint8_t>{} : s.mask());
+    if (prepared().dataset && s.size() == prepared().dataset->n) {
         // The dock comes to the front when a selection starts, not on every change.
         if (!s.empty() && m_selectionPanel->selection().empty()) m_selectionPanel->raise();
         m_selectionPanel->setSelection(s);
     }
-    if (m_prepared.dataset && !s.empty()) {
+    if (prepared().dataset && !s.empty()) {
         const QLocale locale;
         statusBar()->showMessage(tr("%1 of %2 points selected")
                                      .arg(locale.toString(qlonglong(s.count())), locale.toString(qlonglong(s.size()))),
@@ -230,7 +227,7 @@ void MainWindow::dimUnselected(std::vector<std::uint8_t>& colors) const {
 }
 
 void MainWindow::addSelectionMenuItems(QMenu* menu, QPointF position) {
-    if (!m_prepared.dataset) return;
+    if (!prepared().dataset) return;
     const std::int64_t row = m_scatterView->pointAt(position, 8.0);
     if (!menu->isEmpty()) menu->addSeparator();
     if (row >= 0) {
@@ -243,7 +240,7 @@ void MainWindow::addSelectionMenuItems(QMenu* menu, QPointF position) {
 }
 
 void MainWindow::showNeighbours(std::int64_t row, int k) {
-    const std::shared_ptr<const data::Dataset> ds = m_prepared.dataset;
+    const std::shared_ptr<const data::Dataset> ds = prepared().dataset;
     if (!ds || row < 0 || row >= ds->n || m_scatterView->pointCount() != std::size_t(ds->n)) return;
     // What is on screen, copied for the worker: the neighbours there tell how much of the
     // feature-space neighbourhood the plot kept.
@@ -252,7 +249,7 @@ void MainWindow::showNeighbours(std::int64_t row, int k) {
     auto* watcher = new QFutureWatcher<Neighbours>(this);
     connect(watcher, &QFutureWatcher<Neighbours>::finished, this, [this, watcher, request, ds, row, k] {
         watcher->deleteLater();
-        if (request != m_neighbourRequest || ds != m_prepared.dataset) return;  // superseded
+        if (request != m_neighbourRequest || ds != prepared().dataset) return;  // superseded
         const Neighbours r = watcher->result();
         m_scatterView->setMarkedPoints(r.rows, row);
         statusBar()->showMessage(tr("Point %1: its %2 nearest neighbours in feature space are ringed; %3 of them are "
@@ -272,14 +269,14 @@ void MainWindow::showNeighbours(std::int64_t row, int k) {
 }
 
 void MainWindow::makeGroup(const QString& name) {
-    const std::shared_ptr<const data::Dataset> ds = m_prepared.dataset;
+    const std::shared_ptr<const data::Dataset> ds = prepared().dataset;
     const std::string group = name.trimmed().toStdString();
     if (!ds || selection().empty() || group.empty()) return;
     const std::vector<std::int64_t> rows = selection().ids();
     auto* watcher = new QFutureWatcher<PreparedDataset>(this);
     connect(watcher, &QFutureWatcher<PreparedDataset>::finished, this, [this, watcher, ds, name] {
         watcher->deleteLater();
-        if (ds != m_prepared.dataset) return;  // another dataset came meanwhile
+        if (ds != prepared().dataset) return;  // another dataset came meanwhile
         applyDerivedDataset(watcher->result(), "groups");
         statusBar()->showMessage(tr("Group “%1” made: the “groups” column colours the plot").arg(name), 5000);
         emit groupMade(name);

@@ -10,6 +10,7 @@
 #include "panels/ReductionPanel.h"
 #include "session/Session.h"
 #include "session/SessionFigure.h"
+#include "views/ViewGrid.h"
 #include "vtk/ScatterView.h"
 
 #include <QAction>
@@ -20,6 +21,7 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <limits>
 #include <set>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -40,27 +42,42 @@ const QString kSessionFilter = QObject::tr("Latentscape sessions (*.latentscape)
 /// The columns a session carries itself: those made in the app, not read from the file.
 bool isDerivedColumn(const std::string& name) { return name == "cluster" || name == "groups"; }
 
-QJsonObject runOptions(const ReductionPanel& panel, const QString& method) {
-    QJsonObject o;
-    o.insert(QStringLiteral("dims"), panel.dims());
-    if (method == QLatin1String("t-SNE")) {
-        const auto t = panel.tsneOptions();
-        o.insert(QStringLiteral("perplexity"), t.perplexity);
-        o.insert(QStringLiteral("iterations"), t.iterations);
-        o.insert(QStringLiteral("exaggeration"), t.exaggeration);
-        o.insert(QStringLiteral("theta"), t.theta);
-        o.insert(QStringLiteral("seed"), QString::number(t.seed));
-    } else if (method == QLatin1String("PCA")) {
-        const auto p = panel.pcaOptions();
-        o.insert(QStringLiteral("components"), p.components);
-    } else if (const auto a = panel.autoencoderOptions()) {
-        o.insert(QStringLiteral("variational"), a->variational);
-        o.insert(QStringLiteral("epochs"), a->epochs);
-        o.insert(QStringLiteral("batch"), a->batch_size);
-        o.insert(QStringLiteral("learning_rate"), a->learning_rate);
-        o.insert(QStringLiteral("seed"), QString::number(a->seed));
-    }
+QJsonObject metricsToJson(const std::optional<EmbeddingMetrics>& m) {
+    if (!m) return {};
+    QJsonObject o{{QStringLiteral("k"), m->k},
+                  {QStringLiteral("trustworthiness"), m->trustworthiness.value},
+                  {QStringLiteral("continuity"), m->continuity.value},
+                  {QStringLiteral("knn_recall"), m->knnRecall.value},
+                  {QStringLiteral("sampled"), m->trustworthiness.sampled},
+                  {QStringLiteral("sample_size"), double(m->trustworthiness.sample_size)},
+                  {QStringLiteral("label"), m->label},
+                  {QStringLiteral("seconds"), m->seconds}};
+    if (m->knnAccuracy) o.insert(QStringLiteral("knn_accuracy"), m->knnAccuracy->value);
+    if (m->silhouette) o.insert(QStringLiteral("silhouette"), *m->silhouette);
     return o;
+}
+
+std::optional<EmbeddingMetrics> metricsFromJson(const QJsonObject& o) {
+    if (o.isEmpty() || !o.value(QStringLiteral("trustworthiness")).isDouble()) return std::nullopt;
+    EmbeddingMetrics m;
+    m.k = o.value(QStringLiteral("k")).toInt(10);
+    const bool sampled = o.value(QStringLiteral("sampled")).toBool();
+    const auto size = std::int64_t(o.value(QStringLiteral("sample_size")).toDouble());
+    const auto estimate = [&](const char* key) {
+        metrics::Estimate e;
+        e.value = o.value(QLatin1String(key)).toDouble();
+        e.sampled = sampled;
+        e.sample_size = size;
+        return e;
+    };
+    m.trustworthiness = estimate("trustworthiness");
+    m.continuity = estimate("continuity");
+    m.knnRecall = estimate("knn_recall");
+    if (o.value(QStringLiteral("knn_accuracy")).isDouble()) m.knnAccuracy = estimate("knn_accuracy");
+    if (o.value(QStringLiteral("silhouette")).isDouble()) m.silhouette = o.value(QStringLiteral("silhouette")).toDouble();
+    m.label = o.value(QStringLiteral("label")).toString();
+    m.seconds = o.value(QStringLiteral("seconds")).toDouble();
+    return m;
 }
 
 }  // namespace
@@ -123,29 +140,39 @@ void MainWindow::saveSessionInBackground(const QString& path) {
 }
 
 std::optional<Session> MainWindow::captureSession(QString* error) const {
-    if (!m_prepared.dataset) {
+    if (!prepared().dataset) {
         *error = tr("nothing to save: no dataset is open");
         return std::nullopt;
     }
-    if (m_prepared.path.isEmpty() || m_prepared.sha256.isEmpty()) {
+    if (prepared().path.isEmpty() || prepared().sha256.isEmpty()) {
         *error = tr("“%1” was generated, not read from a file: save it (latentscape-cli generate) and open the file first")
-                     .arg(m_prepared.displayName);
+                     .arg(prepared().displayName);
         return std::nullopt;
     }
-    const data::Dataset& ds = *m_prepared.dataset;
+    const data::Dataset& ds = *prepared().dataset;
     Session s;
-    s.datasetPath = QFileInfo(m_prepared.path).absoluteFilePath();
-    s.datasetSha256 = m_prepared.sha256;
+    s.datasetPath = QFileInfo(prepared().path).absoluteFilePath();
+    s.datasetSha256 = prepared().sha256;
     s.rows = ds.n;
     s.features = ds.d;
     s.missingPolicy = int(m_loadOptions.missing);
-    // What is on screen, also mid-run or paused (the autosave skips running views).
-    if (m_reduction->hasEmbedding()) {
-        s.method = m_reduction->methodName();
-        s.dims = m_reduction->embeddingDims();
-        s.iterations = m_reduction->embeddingIteration();
-        s.embedding = m_reduction->embedding();
-        s.options = runOptions(*m_reductionPanel, s.method);
+    // Every run with an embedding, also one mid-run or paused (the autosave skips running views):
+    // what is on screen is what reopens.
+    for (const auto& run : m_document->runs()) {
+        if (!run->hasEmbedding()) continue;
+        SessionRun r;
+        r.name = run->name;
+        r.method = run->spec.methodName();
+        r.spec = run->spec.toJson();
+        r.state = run->state == Run::State::Done ? QStringLiteral("done") : QStringLiteral("canceled");
+        r.dims = run->dims;
+        r.iterations = run->iterations;
+        r.seconds = run->seconds;
+        r.metrics = metricsToJson(run->metrics);
+        r.embedding = *run->embedding;
+        r.model = run->model;
+        if (run->id == m_document->currentRunId()) s.currentRun = int(s.runs.size());
+        s.runs.push_back(std::move(r));
     }
     for (const data::MetadataColumn& c : ds.metadata) {
         if (!isDerivedColumn(c.name) || c.kind != data::ColumnKind::Categorical) continue;
@@ -156,7 +183,7 @@ std::optional<Session> MainWindow::captureSession(QString* error) const {
         s.columns.push_back(std::move(col));
     }
     s.selection = selection().ids();
-    s.plotEmbedding = m_dataPanel->plotEmbedding() && !s.method.isEmpty();
+    s.plotEmbedding = m_dataPanel->plotEmbedding() && s.shownRun();
     s.xFeature = m_dataPanel->xFeature();
     s.yFeature = m_dataPanel->yFeature();
     const int column = m_dataPanel->colorColumn();
@@ -239,13 +266,13 @@ void MainWindow::continueOpeningSession(std::shared_ptr<Session> session, const 
 }
 
 void MainWindow::applySession(const Session& s) {
-    if (!m_prepared.dataset || m_prepared.dataset->n != s.rows) return;
-    const data::Dataset& ds = *m_prepared.dataset;
-    m_scatterView->setPointSize(s.pointSize);
+    if (!prepared().dataset || prepared().dataset->n != s.rows) return;
+    const data::Dataset& ds = *prepared().dataset;
+    for (ScatterView* v : m_viewGrid->views()) v->setPointSize(s.pointSize);
     m_dataPanel->setPointSize(s.pointSize);
-    m_scatterView->setOpacity(s.opacity);
-    m_scatterView->setDarkBackground(s.dark);
-    m_scatterView->setPerspective(s.perspective);
+    for (ScatterView* v : m_viewGrid->views()) v->setOpacity(s.opacity);
+    for (ScatterView* v : m_viewGrid->views()) v->setDarkBackground(s.dark);
+    for (ScatterView* v : m_viewGrid->views()) v->setPerspective(s.perspective);
     m_dimming = std::clamp(s.dimming, 0.0, 0.95);
     // The View and Select menus say what is shown (no signals: the values are set above).
     const auto check = [this](const QString& name, bool on) {
@@ -259,10 +286,35 @@ void MainWindow::applySession(const Session& s) {
     for (int percent : {100, 70, 40, 20}) check(QStringLiteral("opacity%1").arg(percent), std::abs(s.opacity * 100 - percent) < 0.5);
     for (int percent : {0, 50, 70, 80, 90}) check(QStringLiteral("fade%1").arg(percent), std::abs(m_dimming * 100 - percent) < 0.5);
     m_dataPanel->setPlottedFeatures(s.xFeature, s.yFeature);
-    if (!s.method.isEmpty()) {
-        m_reduction->showEmbedding(s.method, s.embedding, s.dims, s.iterations);
-        m_dataPanel->setEmbeddingAvailable(s.method, s.plotEmbedding);
-        m_reduction->setDisplayEnabled(s.plotEmbedding);
+    // The runs, as they were: options, embeddings, networks (the Decoder works again), metrics.
+    int current = -1;
+    for (std::size_t i = 0; i < s.runs.size(); ++i) {
+        const SessionRun& r = s.runs[i];
+        Run run;
+        run.name = r.name;
+        try {
+            run.spec = RunSpec::fromJson(r.spec);
+        } catch (const std::exception& e) {
+            // Options this version does not know: keep the run, at the panel's defaults.
+            statusBar()->showMessage(tr("Run “%1”: %2").arg(r.name, QString::fromUtf8(e.what())), 10000);
+            run.spec.dims = r.dims;
+        }
+        run.state = r.state == QLatin1String("done") ? Run::State::Done : Run::State::Canceled;
+        run.embedding = std::make_shared<const std::vector<float>>(r.embedding);
+        run.dims = r.dims;
+        run.iterations = r.iterations;
+        run.seconds = r.seconds;
+        run.cost = std::numeric_limits<double>::quiet_NaN();
+        run.model = r.model;
+        run.metrics = metricsFromJson(r.metrics);
+        const int id = m_document->addRun(std::move(run));
+        if (int(i) == s.currentRun) current = id;
+    }
+    m_document->setCurrentRun(current);
+    if (const auto run = m_document->currentRun()) {
+        m_reductionPanel->setSpec(run->spec);  // its options, ready to re-run with changes
+        m_dataPanel->setEmbeddingAvailable(run->name, s.plotEmbedding);
+        if (s.plotEmbedding) showCurrentRun(true);
     }
     if (!s.plotEmbedding) updatePoints();
     m_dataPanel->setColorMap(ContinuousMap(std::clamp(s.colourMap.toInt(), 0, 2)));
@@ -272,8 +324,7 @@ void MainWindow::applySession(const Session& s) {
     m_dataPanel->legend()->setHiddenCodes(s.hidden);
     updateVisibility();
     // A reopened session starts at its selection, with nothing to undo.
-    m_selection.reset(select::Selection::from_ids(s.selection, s.rows));
-    onSelectionChanged();
+    m_document->resetSelection(select::Selection::from_ids(s.selection, s.rows));
     // The camera last: drawing the points may have fitted it.
     vtkCamera* camera = m_scatterView->renderer()->GetActiveCamera();
     camera->SetPosition(s.camera.position.data());
@@ -357,7 +408,7 @@ void MainWindow::endCrashGuard(bool closedNormally) {
 
 void MainWindow::autosave() {
     // Only a view worth restoring, and never a half-finished run (its embedding is in flux).
-    if (!m_prepared.dataset || m_prepared.sha256.isEmpty() || m_reduction->isRunning() || isLoading()) return;
+    if (!prepared().dataset || prepared().sha256.isEmpty() || m_reduction->isRunning() || isLoading()) return;
     if (m_autosaveJob.isRunning()) return;  // the last one is still being written
     QString error;
     std::optional<Session> s = captureSession(&error);

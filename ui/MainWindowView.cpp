@@ -9,9 +9,11 @@
 #include "panels/DecoderPanel.h"
 #include "panels/LegendWidget.h"
 #include "panels/LossCurveWidget.h"
+#include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "panels/SelectionPanel.h"
 #include "vtk/ColorMaps.h"
+#include "views/ViewGrid.h"
 #include "vtk/ScatterView.h"
 
 #include <QBuffer>
@@ -28,44 +30,75 @@
 namespace latentscape::ui {
 
 void MainWindow::runClustering() {
-    if (!m_prepared.dataset) return;
+    if (!prepared().dataset) return;
     const bool onEmbedding = m_clusterPanel->target() == ClusterPanel::Target::Embedding;
     if (onEmbedding && !m_reduction->hasEmbedding())
         statusBar()->showMessage(tr("No embedding yet: clustering the original features"), 8000);
     if (onEmbedding && m_reduction->hasEmbedding())
-        m_clusterPanel->start(m_prepared.dataset, m_reduction->embedding(), m_reduction->embeddingDims());
+        m_clusterPanel->start(prepared().dataset, m_reduction->embedding(), m_reduction->embeddingDims());
     else
-        m_clusterPanel->start(m_prepared.dataset, {}, 0);
+        m_clusterPanel->start(prepared().dataset, {}, 0);
 }
 
-void MainWindow::applyClusters(PreparedDataset prepared) { applyDerivedDataset(std::move(prepared), "cluster"); }
+void MainWindow::applyClusters(PreparedDataset derived) { applyDerivedDataset(std::move(derived), "cluster"); }
 
-void MainWindow::applyDerivedDataset(PreparedDataset prepared, const std::string& colourBy) {
-    // The same rows with one more column: keep the name, the plotted embedding, the run and the
+void MainWindow::applyDerivedDataset(PreparedDataset derived, const std::string& colourBy) {
+    // The same rows with one more column: keep the name, the plotted embedding, the runs and the
     // selection.
-    if (!prepared.dataset || !m_prepared.dataset || prepared.dataset->n != m_prepared.dataset->n) return;
-    prepared.displayName = m_prepared.displayName;
-    prepared.path = m_prepared.path;
-    prepared.sha256 = m_prepared.sha256;
+    if (!derived.dataset || !prepared().dataset || derived.dataset->n != prepared().dataset->n) return;
+    derived.displayName = prepared().displayName;
+    derived.path = prepared().path;
+    derived.sha256 = prepared().sha256;
     const int x = m_dataPanel->xFeature(), y = m_dataPanel->yFeature();
-    m_prepared = std::move(prepared);
-    m_reduction->replaceDataset(m_prepared.dataset);
+    // Keep the plotted features (the Data dock would choose the defaults again) and the embedding.
+    derived.defaultX = x;
+    derived.defaultY = y;
+    m_document->replaceDataset(std::move(derived));
     const bool plottingEmbedding = m_dataPanel->plotEmbedding();
-    // Keep the plotted features (setDataset would choose the defaults again) and the embedding.
-    m_prepared.defaultX = x;
-    m_prepared.defaultY = y;
-    m_dataPanel->setDataset(m_prepared);
-    if (m_reduction->hasEmbedding()) m_dataPanel->setEmbeddingAvailable(m_reduction->methodName(), plottingEmbedding);
+    m_dataPanel->setDataset(prepared());
+    if (const auto run = m_document->currentRun(); run && run->hasEmbedding())
+        m_dataPanel->setEmbeddingAvailable(run->name, plottingEmbedding);
     if (!plottingEmbedding) updatePoints();
-    if (const auto column = m_prepared.dataset->find_metadata(colourBy)) m_dataPanel->setColorColumn(int(*column));
+    if (const auto column = prepared().dataset->find_metadata(colourBy)) m_dataPanel->setColorColumn(int(*column));
     updateColors();
-    m_selectionPanel->setDataset(m_prepared.dataset);  // the new column in the table
+    m_selectionPanel->setDataset(prepared().dataset);  // the new column in the table
     m_selectionPanel->setSelection(selection());
 }
 
+void MainWindow::showCurrentRun(bool fit) {
+    const auto run = m_document->currentRun();
+    const auto dataset = m_document->dataset();
+    if (!run || !run->hasEmbedding() || !dataset || !m_dataPanel->plotEmbedding()) return;
+    if (!fit && run->embedding == m_shownEmbedding) return;  // a change of name, state or metrics
+    if (!drawRun(*m_scatterView, *run, dataset->n)) return;
+    // A run's embedding grows as it forms: keep it in view until the user takes the camera.
+    if (fit || run->id != m_shownRunId || m_scatterView->isCameraFitted()) m_scatterView->resetCamera();
+    m_shownEmbedding = run->embedding;
+    m_shownRunId = run->id;
+}
+
+void MainWindow::currentRunChanged(int id) {
+    const auto run = m_document->run(id);
+    if (!run) {
+        // The last run was deleted: the plot goes back to the features.
+        m_dataPanel->setEmbeddingAvailable({}, false);
+        m_shownEmbedding.reset();
+        m_shownRunId = -1;
+        updatePoints();
+        m_scatterView->resetCamera();
+        m_metricsPanel->clear();
+    } else {
+        m_dataPanel->setEmbeddingAvailable(run->name, true);
+        showCurrentRun(true);
+    }
+    m_decoderPanel->setModel(m_reduction->model(), m_reduction->embedding(), m_reduction->embeddingDims());
+    m_reductionPanel->lossCurve()->setProgress(run ? run->training : std::nullopt);
+    updateExportActions();
+}
+
 void MainWindow::updatePoints() {
-    if (!m_prepared.dataset) return;
-    const data::Dataset& ds = *m_prepared.dataset;
+    if (!prepared().dataset) return;
+    const data::Dataset& ds = *prepared().dataset;
     const auto n = std::size_t(ds.n);
     std::vector<float> x(n, 0.0f), y(n, 0.0f);
     if (ds.d > 0) {
@@ -87,8 +120,8 @@ void MainWindow::updatePoints() {
 }
 
 void MainWindow::updateColors() {
-    if (!m_prepared.dataset) return;
-    const data::Dataset& ds = *m_prepared.dataset;
+    if (!prepared().dataset) return;
+    const data::Dataset& ds = *prepared().dataset;
     const int column = m_dataPanel->colorColumn();
     const int feature = m_dataPanel->colorFeature();
     std::vector<std::uint8_t> colors;
@@ -96,34 +129,39 @@ void MainWindow::updateColors() {
         colors = numberColors(ds.features.data() + feature, std::size_t(ds.n), std::size_t(ds.d),
                               featureRange(ds, feature), m_dataPanel->colorMap());
     else if (column >= 0 && std::size_t(column) < ds.metadata.size())
-        colors = columnColors(ds.metadata[std::size_t(column)], m_prepared.columns[std::size_t(column)].range,
+        colors = columnColors(ds.metadata[std::size_t(column)], prepared().columns[std::size_t(column)].range,
                               m_dataPanel->colorMap());
     else
         colors = uniformColors(std::size_t(ds.n));
     dimUnselected(colors);
-    m_scatterView->setColors(colors.data(), std::size_t(ds.n));
+    m_colors = std::move(colors);
+    for (ScatterView* v : m_viewGrid->views())
+        if (v->pointCount() == std::size_t(ds.n)) v->setColors(m_colors.data(), std::size_t(ds.n));
 }
 
 void MainWindow::updateVisibility() {
-    if (!m_prepared.dataset) return;
-    const data::Dataset& ds = *m_prepared.dataset;
+    if (!prepared().dataset) return;
+    const data::Dataset& ds = *prepared().dataset;
     const std::vector<std::int32_t>& hidden = m_dataPanel->legend()->hiddenCodes();
     const int column = m_dataPanel->colorColumn();
     if (hidden.empty() || column < 0 || std::size_t(column) >= ds.metadata.size() ||
         ds.metadata[std::size_t(column)].kind != data::ColumnKind::Categorical) {
-        m_scatterView->setVisibility({});
+        m_visible.clear();
+        for (ScatterView* v : m_viewGrid->views()) v->setVisibility({});
         return;
     }
     const auto& codes = ds.metadata[std::size_t(column)].codes;
     std::vector<std::uint8_t> visible(codes.size());
     for (std::size_t i = 0; i < codes.size(); ++i)
         visible[i] = std::binary_search(hidden.begin(), hidden.end(), codes[i] < 0 ? -1 : codes[i]) ? 0 : 1;
-    m_scatterView->setVisibility(visible);
+    m_visible = std::move(visible);
+    for (ScatterView* v : m_viewGrid->views())
+        if (v->pointCount() == codes.size()) v->setVisibility(m_visible);
 }
 
 QString MainWindow::pointDescription(std::int64_t index) const {
-    if (!m_prepared.dataset || index < 0 || index >= m_prepared.dataset->n) return {};
-    const data::Dataset& ds = *m_prepared.dataset;
+    if (!prepared().dataset || index < 0 || index >= prepared().dataset->n) return {};
+    const data::Dataset& ds = *prepared().dataset;
     const auto i = std::size_t(index);
     const QLocale locale;
     QString html = tr("<b>Point %1</b>").arg(locale.toString(qlonglong(index)));
@@ -165,7 +203,7 @@ void MainWindow::showPointTooltip(std::int64_t index) {
 }
 
 void MainWindow::showCursorPosition(double x, double y) {
-    if (!m_prepared.dataset || m_prepared.dataset->d == 0) return;
+    if (!prepared().dataset || prepared().dataset->d == 0) return;
     // The axes' own names: features, or the embedding's components when one is plotted.
     const QLocale locale;
     m_cursorLabel->setText(tr("%1 = %2   %3 = %4")
@@ -175,7 +213,7 @@ void MainWindow::showCursorPosition(double x, double y) {
 
 bool MainWindow::isDecoderActive() const {
     const auto model = m_reduction->model();
-    return model && model->latent_dims == 2 && m_reduction->embeddingDims() == 2 && m_reduction->isDisplayEnabled() &&
+    return model && model->latent_dims == 2 && m_reduction->embeddingDims() == 2 &&
            m_dataPanel->plotEmbedding() && !m_scatterView->isThreeD();
 }
 

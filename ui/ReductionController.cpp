@@ -1,11 +1,12 @@
 #include "ReductionController.h"
 
 #include "data/dataset.h"
+#include "model/Document.h"
 #include "panels/ReductionPanel.h"
-#include "vtk/ScatterView.h"
 
 #include <QLabel>
 #include <QLocale>
+#include <QOpenGLWidget>
 #include <QProgressBar>
 #include <QStatusBar>
 
@@ -14,9 +15,9 @@
 
 namespace latentscape::ui {
 
-ReductionController::ReductionController(ReductionPanel* panel, ScatterView* view, QStatusBar* statusBar,
-                                         QObject* parent)
-    : QObject(parent), m_panel(panel), m_view(view), m_statusBar(statusBar) {
+ReductionController::ReductionController(ReductionPanel* panel, Document* document, QOpenGLWidget* view,
+                                         QStatusBar* statusBar, QObject* parent)
+    : QObject(parent), m_panel(panel), m_document(document), m_statusBar(statusBar) {
     m_progress = new QProgressBar(statusBar);
     m_progress->setObjectName(QStringLiteral("reductionProgress"));
     m_progress->setMaximumWidth(200);
@@ -32,20 +33,27 @@ ReductionController::ReductionController(ReductionPanel* panel, ScatterView* vie
     connect(&m_frameTimer, &QTimer::timeout, this, [this] {
         if (m_framePending) showLatest();
     });
+    // What a frame costs, from handing a snapshot over until the view has drawn it: it paces the
+    // next snapshot (the software rasteriser shares the cores with the optimisation).
     connect(view, &QOpenGLWidget::frameSwapped, this, [this] {
         if (!m_drawClock.isValid()) return;
         m_frameCostMs = double(m_drawClock.nsecsElapsed()) * 1e-6;
         m_drawClock.invalidate();
     });
-    connect(panel, &ReductionPanel::runRequested, this, &ReductionController::run);
+    connect(panel, &ReductionPanel::runRequested, this, qOverload<>(&ReductionController::run));
     connect(panel, &ReductionPanel::cancelRequested, this, &ReductionController::cancel);
     connect(panel, &ReductionPanel::pauseToggled, this, &ReductionController::setPaused);
+    // A new dataset ends the run: its rows are gone.
+    connect(document, &Document::datasetChanged, this, [this] {
+        cancel();
+        m_runId = -1;
+        m_label->clear();
+    });
 }
 
 ReductionController::~ReductionController() {
     // No more reports to this object (or its widgets) from here on.
-    for (auto* job : {m_job.get()})
-        if (job) disconnect(job, nullptr, this, nullptr);
+    if (m_job) disconnect(m_job.get(), nullptr, this, nullptr);
     for (auto& job : m_retired) disconnect(job.get(), nullptr, this, nullptr);
     if (m_job) m_job->cancel();
     // Destroying a job joins its worker.
@@ -53,54 +61,64 @@ ReductionController::~ReductionController() {
     m_retired.clear();
 }
 
-void ReductionController::setDataset(std::shared_ptr<const data::Dataset> dataset) {
-    cancel();
-    m_dataset = std::move(dataset);
-    m_embedding.clear();
-    m_iteration = 0;
-    m_label->clear();
-    m_training.reset();
-    if (m_model) {
-        m_model.reset();
-        emit modelChanged();
-    }
+bool ReductionController::hasEmbedding() const {
+    const auto r = m_document->currentRun();
+    return r && r->hasEmbedding();
 }
 
-void ReductionController::showEmbedding(const QString& method, std::vector<float> coordinates, int dims, int iterations) {
-    cancel();
-    m_methodName = method;
-    m_embedding = std::move(coordinates);
-    m_dims = dims;
-    m_iteration = iterations;
-    m_frames = 0;
-    m_training.reset();
-    if (m_model) {
-        m_model.reset();
-        emit modelChanged();
-    }
-    if (m_display) draw();
-    ++m_frames;
-    emit embeddingShown();
+const std::vector<float>& ReductionController::embedding() const {
+    static const std::vector<float> none;
+    const auto r = m_document->currentRun();
+    return r && r->embedding ? *r->embedding : none;
+}
+
+int ReductionController::embeddingDims() const {
+    const auto r = m_document->currentRun();
+    return r ? r->dims : 2;
+}
+
+int ReductionController::embeddingIteration() const {
+    const auto r = m_document->currentRun();
+    return r ? r->iterations : 0;
+}
+
+QString ReductionController::methodName() const {
+    const auto r = m_document->currentRun();
+    return r ? r->spec.methodName() : m_methodName;
+}
+
+std::shared_ptr<const reduce::autoencoder::Model> ReductionController::model() const {
+    const auto r = m_document->currentRun();
+    return r ? r->model : nullptr;
+}
+
+const std::optional<TrainingProgress>& ReductionController::training() const {
+    static const std::optional<TrainingProgress> none;
+    const auto r = m_document->currentRun();
+    return r ? r->training : none;
 }
 
 void ReductionController::run() {
-    if (!m_dataset) return;
+    QString error;
+    const std::optional<RunSpec> spec = m_panel->spec(&error);
+    if (!spec) {
+        m_statusBar->showMessage(error, 10000);
+        return;
+    }
+    m_panel->saveSettings();
+    run(*spec);
+}
+
+bool ReductionController::run(const RunSpec& spec) {
+    const auto dataset = m_document->dataset();
+    if (!dataset) return false;
     cancel();
     reapRetired();
     std::unique_ptr<IterativeMethod> method;
-    switch (m_panel->method()) {
-        case ReductionPanel::Method::Tsne: method = makeTsneMethod(m_dataset, m_panel->tsneOptions()); break;
-        case ReductionPanel::Method::Pca: method = makePcaMethod(m_dataset, m_panel->pcaOptions()); break;
-        case ReductionPanel::Method::Autoencoder: {
-            QString error;
-            const auto options = m_panel->autoencoderOptions(&error);
-            if (!options) {
-                m_statusBar->showMessage(error, 10000);
-                return;
-            }
-            method = makeAutoencoderMethod(m_dataset, *options);
-            break;
-        }
+    switch (spec.method) {
+        case RunSpec::Method::Tsne: method = makeTsneMethod(dataset, spec.tsne); break;
+        case RunSpec::Method::Pca: method = makePcaMethod(dataset, spec.pca); break;
+        case RunSpec::Method::Autoencoder: method = makeAutoencoderMethod(dataset, spec.autoencoder); break;
     }
     m_methodName = method->name();
     m_job = std::make_unique<EmbeddingJob>(std::move(method));
@@ -114,20 +132,20 @@ void ReductionController::run() {
     });
     connect(job, &EmbeddingJob::stopped, this, &ReductionController::reapRetired, Qt::QueuedConnection);
     m_frames = 0;
-    m_training.reset();
-    if (m_model) {
-        m_model.reset();
-        emit modelChanged();
-    }
+    m_lastModel.reset();
+    m_runId = m_document->addRun(spec);
+    if (spec.method == RunSpec::Method::Autoencoder) m_document->setRunTraining(m_runId, TrainingProgress{});
+    m_document->setCurrentRun(m_runId);
+    m_runClock.start();
     m_panel->setRunning(true);
-    m_panel->saveSettings();
     m_progress->setRange(0, 0);
     m_progress->show();
-    m_label->setText(m_panel->method() == ReductionPanel::Method::Autoencoder
-                         ? tr("%1: preparing…").arg(m_methodName)
-                         : tr("%1: finding neighbours…").arg(m_methodName));
+    m_label->setText(spec.method == RunSpec::Method::Autoencoder ? tr("%1: preparing…").arg(m_methodName)
+                                                                 : tr("%1: finding neighbours…").arg(m_methodName));
     emit runStarted();
+    emit modelChanged();
     job->start();
+    return true;
 }
 
 void ReductionController::cancel() {
@@ -142,12 +160,13 @@ void ReductionController::setPaused(bool paused) {
     if (!m_job) return;
     m_job->setPaused(paused);
     m_panel->setPaused(paused);
-    m_label->setText(paused ? tr("%1: paused at iteration %2").arg(m_methodName).arg(m_iteration)
+    const auto r = m_document->run(m_runId);
+    m_label->setText(paused ? tr("%1: paused at iteration %2").arg(m_methodName).arg(r ? r->iterations : 0)
                             : tr("%1: optimising…").arg(m_methodName));
 }
 
 void ReductionController::onSnapshotReady() {
-    // Coalesce: draw now if the last frame is old enough, else once the interval has passed.
+    // Coalesce: hand over now if the last frame is old enough, else once the interval has passed.
     if (m_frameTimer.isActive()) {
         m_framePending = true;
         return;
@@ -159,32 +178,35 @@ void ReductionController::showLatest() {
     m_framePending = false;
     if (!m_job) return;
     std::optional<EmbeddingSnapshot> s = m_job->takeSnapshot();
-    if (!s || !m_dataset) return;
-    const auto n = std::size_t(m_dataset->n);
+    const auto dataset = m_document->dataset();
+    const auto run = m_document->run(m_runId);
+    if (!s || !dataset || !run) return;
+    const auto n = std::size_t(dataset->n);
     if (s->coordinates.size() != n * std::size_t(s->dims)) return;
     // The autoencoder's codes change once per epoch: a snapshot within an epoch brings the same
     // coordinates and only needs the status (and loss curve) updated, not a new frame.
-    const bool moved = m_frames == 0 || s->dims != m_dims || s->coordinates != m_embedding;
-    m_embedding = std::move(s->coordinates);
-    m_dims = s->dims;
-    m_iteration = s->iteration;
-    if (m_display && moved) draw();
+    const bool moved = m_frames == 0 || s->dims != run->dims || !run->embedding || s->coordinates != *run->embedding;
+    if (moved) {
+        m_drawClock.start();  // until the frame is on screen (frameSwapped): what a frame costs
+        m_document->setRunEmbedding(m_runId, std::make_shared<const std::vector<float>>(std::move(s->coordinates)),
+                                    s->dims, s->iteration, s->cost, s->costName);
+    }
     ++m_frames;
-    if (s->model != m_model) {
-        m_model = std::move(s->model);
+    const bool epochs = s->training.has_value();
+    if (s->model != m_lastModel) {
+        m_lastModel = s->model;
+        m_document->setRunModel(m_runId, std::move(s->model));
         emit modelChanged();
     }
-    const bool epochs = s->training.has_value();
-    if (epochs) m_training = std::move(s->training);
+    if (epochs) m_document->setRunTraining(m_runId, std::move(s->training));
 
     const QLocale locale;
     QString text;
     if (epochs)
-        text = tr("%1: epoch %2 / %3").arg(m_methodName, locale.toString(int(m_training->epochs.size())),
-                                           locale.toString(m_training->maxEpochs));
+        text = tr("%1: epoch %2 / %3").arg(m_methodName, locale.toString(int(m_document->run(m_runId)->training->epochs.size())),
+                                           locale.toString(m_document->run(m_runId)->training->maxEpochs));
     else
-        text = tr("%1: iteration %2 / %3").arg(m_methodName, locale.toString(s->iteration),
-                                               locale.toString(s->maxIterations));
+        text = tr("%1: iteration %2 / %3").arg(m_methodName, locale.toString(s->iteration), locale.toString(s->maxIterations));
     if (std::isfinite(s->cost)) text += QStringLiteral(", %1 %2").arg(s->costName, locale.toString(s->cost, 'f', 4));
     if (!s->final && s->iteration > 0) {
         const double left = s->elapsedSeconds / s->iteration * (s->maxIterations - s->iteration);
@@ -193,8 +215,6 @@ void ReductionController::showLatest() {
     m_label->setText(text);
     m_progress->setRange(0, s->maxIterations);
     m_progress->setValue(s->iteration);
-    // At most 30 frames per second, and rendering at most about a quarter of the time: software
-    // rendering (no GPU) shares the cores with the optimisation.
     // At most 30 frames per second, and drawing at most about a third of the time: without a GPU
     // the software rasteriser shares the cores with the optimisation (10,000 points: 10.5 s at
     // 24 fps against 6.7 s at 10 fps in Xvfb).
@@ -203,57 +223,47 @@ void ReductionController::showLatest() {
     if (epochs) emit trainingChanged();
 }
 
-void ReductionController::draw() {
-    if (!m_dataset || m_embedding.empty() || (m_dims != 2 && m_dims != 3)) return;
-    m_drawClock.start();  // until the frame is on screen (frameSwapped): what a frame costs
-    const auto n = std::size_t(m_dataset->n);
-    if (m_embedding.size() != n * std::size_t(m_dims)) return;
-    if (m_dims == 2) {
-        std::vector<float> x(n), y(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            x[i] = m_embedding[2 * i];
-            y[i] = m_embedding[2 * i + 1];
-        }
-        m_view->setPoints(x.data(), y.data(), n);
-        m_view->setAxisLabels(tr("%1 1").arg(m_methodName), tr("%1 2").arg(m_methodName));
-    } else {
-        m_view->setPoints(m_embedding.data(), n);
-    }
-    // The embedding grows as it forms: keep it in view until the user takes the camera.
-    if (m_frames == 0 || m_view->isCameraFitted()) m_view->resetCamera();
-}
-
-void ReductionController::setDisplayEnabled(bool enabled) {
-    m_display = enabled;
-    if (enabled) {
-        draw();
-        m_view->resetCamera();
-    }
-}
-
 void ReductionController::onFinished(bool canceled, const QString& error) {
-    // Show the final frame (it may still be in the slot, behind the frame timer).
+    // The final frame (it may still be in the slot, behind the frame timer).
     if (!canceled && error.isEmpty()) showLatest();
     m_frameTimer.stop();
     m_framePending = false;
     m_progress->hide();
     m_panel->setRunning(false);
+    const double seconds = m_runClock.isValid() ? double(m_runClock.nsecsElapsed()) * 1e-9 : 0.0;
+    // The job is retired before the document hears of the end: observers of the document (a run
+    // deleted, a new run started) then find no job running here.
+    retire();
+    const auto run = m_document->run(m_runId);
+    const int iterations = run ? run->iterations : 0;
+    const QLocale locale;
+    const QString time = tr("%1 s").arg(locale.toString(seconds, 'f', seconds < 10 ? 1 : 0));
     if (!error.isEmpty()) {
         m_label->setText(tr("%1 failed").arg(m_methodName));
         m_statusBar->showMessage(tr("%1 failed: %2").arg(m_methodName, error), 15000);
-    } else if (canceled && m_training) {
-        m_label->setText(tr("%1: canceled after %2 epochs").arg(m_methodName).arg(m_training->epochs.size()));
+    } else if (canceled && run && run->training) {
+        m_label->setText(tr("%1: canceled after %2 epochs").arg(m_methodName).arg(run->training->epochs.size()));
     } else if (canceled) {
-        m_label->setText(tr("%1: canceled at iteration %2").arg(m_methodName).arg(m_iteration));
-    } else if (m_training) {
-        const int epochs = int(m_training->epochs.size());
-        m_label->setText(m_training->stoppedEarly
-                             ? tr("%1: stopped early after %2 epochs").arg(m_methodName).arg(epochs)
-                             : tr("%1: done, %2 epochs").arg(m_methodName).arg(epochs));
+        m_label->setText(tr("%1: canceled at iteration %2").arg(m_methodName).arg(iterations));
+    } else if (run && run->training) {
+        const int epochs = int(run->training->epochs.size());
+        m_label->setText(run->training->stoppedEarly ? tr("%1: stopped early after %2 epochs in %3").arg(m_methodName).arg(epochs).arg(time)
+                                                     : tr("%1: done, %2 epochs in %3").arg(m_methodName).arg(epochs).arg(time));
+    } else if (run && run->spec.method == RunSpec::Method::Pca) {
+        m_label->setText(tr("%1: done in %2").arg(m_methodName, time));
     } else {
-        m_label->setText(tr("%1: done, %2 iterations").arg(m_methodName).arg(m_iteration));
+        QString text = tr("%1: done, %2 iterations in %3").arg(m_methodName, locale.toString(iterations), time);
+        if (run && std::isfinite(run->cost) && !run->costName.isEmpty())
+            text += QStringLiteral(", %1 %2").arg(run->costName, locale.toString(run->cost, 'f', 4));
+        m_label->setText(text);
     }
-    retire();
+    if (run && canceled && !run->hasEmbedding()) {
+        m_document->removeRun(m_runId);  // canceled before its first frame: nothing to keep
+        m_runId = -1;
+    } else if (run) {
+        m_document->finishRun(m_runId, !error.isEmpty() ? Run::State::Failed : canceled ? Run::State::Canceled : Run::State::Done,
+                              seconds, error);
+    }
     emit runFinished(canceled, error);
 }
 

@@ -1,10 +1,12 @@
 #pragma once
-/// @file Runs reductions for the main window: starts an EmbeddingJob with the Reduction panel's
-/// options, shows its snapshots in the scatter view at up to 30 frames per second (the newest
-/// wins; frames that arrive faster are coalesced), reports iteration, cost and time left in the
-/// status bar, and cancels or pauses it. A new run or a new dataset cancels the old run.
+/// @file Runs reductions for the main window: starts an EmbeddingJob for a RunSpec (the Reduction
+/// panel's, or a run's to re-run), records it as a Run in the Document and hands the document its
+/// snapshots at up to 30 per second (the newest wins; faster ones are coalesced), reports
+/// iteration, cost and time left in the status bar, and cancels or pauses it. Views draw what the
+/// document holds; this class draws nothing. A new run or a new dataset cancels the old run.
 
 #include "jobs/EmbeddingJob.h"
+#include "model/RunSpec.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -14,64 +16,59 @@
 #include <vector>
 
 class QLabel;
+class QOpenGLWidget;
 class QProgressBar;
 class QStatusBar;
 
 namespace latentscape::ui {
 
+class Document;
 class ReductionPanel;
-class ScatterView;
 
 class ReductionController : public QObject {
     Q_OBJECT
 public:
-    ReductionController(ReductionPanel* panel, ScatterView* view, QStatusBar* statusBar, QObject* parent = nullptr);
+    /// `view` is the widget that draws the running embedding: its frame cost paces the snapshots.
+    ReductionController(ReductionPanel* panel, Document* document, QOpenGLWidget* view, QStatusBar* statusBar,
+                        QObject* parent = nullptr);
     /// Cancels the run and waits for every worker.
     ~ReductionController() override;
 
-    /// Cancels any run and forgets the embedding (it belonged to the old rows).
-    void setDataset(std::shared_ptr<const data::Dataset> dataset);
-    /// The same rows with new metadata (a clustering added a column): the run and the
-    /// embedding stay.
-    void replaceDataset(std::shared_ptr<const data::Dataset> dataset) { m_dataset = std::move(dataset); }
-    /// Starts the panel's method on the current dataset (cancelling a run in progress).
+    /// Starts the panel's method on the document's dataset (cancelling a run in progress).
     void run();
-    /// Shows a finished embedding without computing anything (a reopened session), as if a run
-    /// of `method` had just ended with it.
-    void showEmbedding(const QString& method, std::vector<float> coordinates, int dims, int iterations);
+    /// Starts `spec` as a new run (false, with a message in the status bar, if it cannot start).
+    bool run(const RunSpec& spec);
     void cancel();
     void setPaused(bool paused);
 
     bool isRunning() const { return m_job != nullptr; }
-    bool hasEmbedding() const { return !m_embedding.empty(); }
-    /// The embedding last shown, n x embeddingDims() row-major.
-    const std::vector<float>& embedding() const { return m_embedding; }
-    int embeddingDims() const { return m_dims; }
-    int embeddingIteration() const { return m_iteration; }
-    /// Whether frames go to the view (the user may plot the features meanwhile); enabling it
-    /// draws the current embedding at once.
-    void setDisplayEnabled(bool enabled);
-    bool isDisplayEnabled() const { return m_display; }
+    /// The run being computed (or last computed) by this controller; -1 if none.
+    int runId() const { return m_runId; }
+
+    // The run the main view shows (the document's current run): for callers and tests.
+    bool hasEmbedding() const;
+    /// Its embedding, n x embeddingDims() row-major (empty if none).
+    const std::vector<float>& embedding() const;
+    int embeddingDims() const;
+    int embeddingIteration() const;
+    /// "PCA", "t-SNE", "Autoencoder" or "VAE".
+    QString methodName() const;
+    /// The autoencoder's network as of the embedding shown; null when not an autoencoder's.
+    std::shared_ptr<const reduce::autoencoder::Model> model() const;
+    /// The loss history of the shown autoencoder run; empty for other methods.
+    const std::optional<TrainingProgress>& training() const;
+
+    /// Snapshots handed to the document for the current (or last) run.
+    int framesShown() const { return m_frames; }
     /// Worker threads still running: the current run's and canceled ones finishing their step.
     int workersAlive() const;
-    /// Frames drawn for the current (or last) run.
-    int framesShown() const { return m_frames; }
     /// Minimum time between two frames: 30 frames per second at most.
     static constexpr int frameIntervalMs = 33;
 
-    /// "PCA", "t-SNE", "Autoencoder" or "VAE": the method of the current (or last) run.
-    QString methodName() const { return m_methodName; }
-
-    /// The autoencoder's network as of the embedding shown (its last finished epoch); null when
-    /// the embedding is not an autoencoder's. Immutable: decode from it on any thread.
-    std::shared_ptr<const reduce::autoencoder::Model> model() const { return m_model; }
-    /// The loss history of the current (or last) autoencoder run; empty for other methods.
-    const std::optional<TrainingProgress>& training() const { return m_training; }
-
 signals:
-    /// A run begins (the old embedding is about to be replaced).
+    /// A run begins (the document has a new current run).
     void runStarted();
-    /// A frame of the running (or just finished) reduction is on screen.
+    /// A snapshot of the running reduction reached the document.
     void embeddingShown();
     /// The run ended; `error` is empty unless it failed.
     void runFinished(bool canceled, const QString& error);
@@ -88,27 +85,22 @@ private:
     void reapRetired();
 
     ReductionPanel* m_panel;
-    ScatterView* m_view;
+    Document* m_document;
     QStatusBar* m_statusBar;
     QProgressBar* m_progress = nullptr;
     QLabel* m_label = nullptr;
     QTimer m_frameTimer;
     bool m_framePending = false;
 
-    std::shared_ptr<const data::Dataset> m_dataset;
     std::unique_ptr<EmbeddingJob> m_job;
     std::vector<std::unique_ptr<EmbeddingJob>> m_retired;  // canceled, still finishing a step
+    int m_runId = -1;
     QString m_methodName;
-    std::vector<float> m_embedding;
-    int m_dims = 2;
-    int m_iteration = 0;
     int m_frames = 0;
-    bool m_display = true;
-    std::shared_ptr<const reduce::autoencoder::Model> m_model;
-    std::optional<TrainingProgress> m_training;
+    std::shared_ptr<const reduce::autoencoder::Model> m_lastModel;
+    QElapsedTimer m_runClock;
     QElapsedTimer m_drawClock;
     double m_frameCostMs = 0.0;
-    void draw();
 };
 
 }  // namespace latentscape::ui

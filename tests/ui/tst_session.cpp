@@ -19,6 +19,7 @@
 #include <vtkMatrix4x4.h>
 #include <vtkNew.h>
 #include <QStandardPaths>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -309,15 +310,17 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
         f.close();
-        QJsonObject run = root.value(QStringLiteral("run")).toObject();
+        QJsonArray runs = root.value(QStringLiteral("runs")).toArray();
+        QJsonObject run = runs.at(0).toObject();
         run.insert(QStringLiteral("dims"), 1);
-        root.insert(QStringLiteral("run"), run);
+        runs.replace(0, run);
+        root.insert(QStringLiteral("runs"), runs);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
         f.write(QJsonDocument(root).toJson());
         f.close();
         w->openSession(path);
         QTRY_COMPARE(failed.count(), 2);
-        QVERIFY2(failed.back().front().toString().contains(QStringLiteral("session.run.dims (1)")),
+        QVERIFY2(failed.back().front().toString().contains(QStringLiteral("session.runs[0].dims (1)")),
                  qPrintable(failed.back().front().toString()));
     }
 

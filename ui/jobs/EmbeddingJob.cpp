@@ -176,7 +176,7 @@ void EmbeddingJob::work() {
                 publish(done, lastCost);
             }
         }
-    } catch (const reduce::tsne::Canceled&) {
+    } catch (const latentscape::Canceled&) {
         // Stopped during the set-up: a cancel, not an error.
     } catch (const std::exception& e) {
         error = QString::fromUtf8(e.what());

@@ -81,6 +81,12 @@ void MetricsPanel::compute(std::shared_ptr<const data::Dataset> dataset, std::ve
         [this](EmbeddingMetrics m) { show(m); });
 }
 
+void MetricsPanel::showMetrics(const EmbeddingMetrics& metrics, const QString& method) {
+    m_task.cancel();
+    m_title->setProperty("method", method);
+    show(metrics);
+}
+
 void MetricsPanel::clear() {
     m_task.cancel();
     m_result.reset();

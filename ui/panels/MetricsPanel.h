@@ -5,7 +5,7 @@
 /// and the label's silhouette in the embedding. Exact up to 20,000 points, sampled above.
 
 #include "jobs/LatestTask.h"
-#include "metrics/estimate.h"
+#include "model/RunMetrics.h"
 
 #include <QDockWidget>
 
@@ -22,24 +22,6 @@ struct Dataset;
 
 namespace latentscape::ui {
 
-struct EmbeddingMetrics {
-    int k = 10;
-    metrics::Estimate trustworthiness;
-    metrics::Estimate continuity;
-    metrics::Estimate knnRecall;
-    std::optional<metrics::Estimate> knnAccuracy;  ///< with a categorical label
-    std::optional<double> silhouette;              ///< of the label, in the embedding
-    QString label;
-    double seconds = 0.0;
-    QString error;
-};
-
-/// The figures for an embedding (n x dims floats) of `dataset` (runs on the calling thread).
-/// `canceled`, when given, is polled between the figures; once it answers true the computation
-/// throws latentscape::Canceled (every other error ends up in EmbeddingMetrics::error).
-EmbeddingMetrics computeEmbeddingMetrics(const data::Dataset& dataset, const std::vector<float>& embedding, int dims,
-                                         int k = 10, const std::function<bool()>& canceled = {});
-
 class MetricsPanel : public QDockWidget {
     Q_OBJECT
 public:
@@ -51,6 +33,9 @@ public:
     /// canceled and its result, should it still arrive, dropped.
     void compute(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims,
                  const QString& method);
+    /// Shows figures computed elsewhere (a run's, kept in the document) for `method`, and cancels
+    /// any computation of its own.
+    void showMetrics(const EmbeddingMetrics& metrics, const QString& method);
     /// Forgets the figures (the embedding they describe is gone) and cancels their computation.
     void clear();
 

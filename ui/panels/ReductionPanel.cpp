@@ -457,3 +457,76 @@ void ReductionPanel::restoreSettings() {
 }
 
 }  // namespace latentscape::ui
+
+namespace latentscape::ui {
+
+std::optional<RunSpec> ReductionPanel::spec(QString* error) const {
+    RunSpec s;
+    s.method = RunSpec::Method(m_method->currentIndex());
+    s.dims = dims();
+    s.pca = pcaOptions();
+    s.tsne = tsneOptions();
+    if (s.method == RunSpec::Method::Autoencoder) {
+        const auto a = autoencoderOptions(error);
+        if (!a) return std::nullopt;
+        s.autoencoder = *a;
+    } else if (const auto a = autoencoderOptions()) {
+        s.autoencoder = *a;
+    }
+    return s;
+}
+
+void ReductionPanel::setSpec(const RunSpec& s) {
+    setMethod(Method(int(s.method)));
+    m_dims->setValue(s.dims);
+    switch (s.method) {
+        case RunSpec::Method::Pca:
+            m_pcaScale->setChecked(s.pca.scale);
+            m_pcaWhiten->setChecked(s.pca.whiten);
+            break;
+        case RunSpec::Method::Tsne: {
+            const auto& t = s.tsne;
+            m_perplexity->setValue(t.perplexity);
+            m_iterations->setValue(t.iterations);
+            m_exaggeration->setValue(t.exaggeration);
+            m_exaggerationIterations->setValue(t.exaggeration_iterations);
+            m_learningRate->setValue(t.learning_rate.value_or(0.0));
+            m_gradient->setCurrentIndex(int(t.gradient == reduce::tsne::Gradient::Exact       ? 1
+                                            : t.gradient == reduce::tsne::Gradient::BarnesHut ? 2
+                                            : t.gradient == reduce::tsne::Gradient::Fft       ? 3
+                                                                                              : 0));
+            m_theta->setValue(t.theta);
+            m_neighbors->setCurrentIndex(t.neighbors == reduce::tsne::Neighbors::Exact         ? 1
+                                         : t.neighbors == reduce::tsne::Neighbors::Approximate ? 2
+                                                                                               : 0);
+            m_pcaDims->setValue(t.pca_dims.value_or(-1));
+            m_init->setCurrentIndex(t.init == reduce::tsne::Init::Pca ? 0 : 1);
+            m_seed->setValue(int(std::min<std::uint64_t>(t.seed, std::uint64_t(m_seed->maximum()))));
+            break;
+        }
+        case RunSpec::Method::Autoencoder: {
+            const auto& a = s.autoencoder;
+            m_aeVariational->setChecked(a.variational);
+            m_aeBeta->setValue(a.beta);
+            QStringList hidden;
+            if (a.hidden)
+                for (int h : *a.hidden) hidden << QString::number(h);
+            m_aeHidden->setText(a.hidden ? hidden.join(QLatin1Char(',')) : QString());
+            for (int i = 0; i < int(std::size(kActivations)); ++i)
+                if (kActivations[i] == a.activation) m_aeActivation->setCurrentIndex(i);
+            for (int i = 0; i < int(std::size(kLosses)); ++i)
+                if (kLosses[i] == a.loss) m_aeLoss->setCurrentIndex(i);
+            m_aeEpochs->setValue(a.epochs);
+            m_aeBatch->setValue(a.batch_size);
+            m_aeLearningRate->setValue(a.learning_rate);
+            m_aeWeightDecay->setValue(a.weight_decay);
+            m_aeStandardize->setChecked(a.standardize);
+            m_aeValidation->setValue(a.validation_fraction);
+            m_aePatience->setValue(a.patience);
+            m_aeSeed->setValue(int(std::min<std::uint64_t>(a.seed, std::uint64_t(m_aeSeed->maximum()))));
+            break;
+        }
+    }
+}
+
+}  // namespace latentscape::ui

@@ -3,6 +3,7 @@
 /// core's defaults and a tooltip each, and Run / Pause / Cancel. The last options are kept in
 /// QSettings. Below them, while the autoencoder is chosen, its loss curve.
 
+#include "model/RunSpec.h"
 #include "reduce/autoencoder.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
@@ -40,6 +41,11 @@ public:
     reduce::PcaOptions pcaOptions() const;
     /// The autoencoder's options, or nothing (and `error` says why) when a field is invalid.
     std::optional<reduce::autoencoder::Options> autoencoderOptions(QString* error = nullptr) const;
+    /// The chosen method with every option the panel shows (the others at the core's defaults),
+    /// or nothing (and `error` says why) when a field is invalid.
+    std::optional<RunSpec> spec(QString* error = nullptr) const;
+    /// Shows `spec`'s method and options (a run to re-run with changes, a reopened session).
+    void setSpec(const RunSpec& spec);
     /// t-SNE iterations (tests shorten runs with it).
     void setTsneIterations(int iterations);
     void setTsnePerplexity(double perplexity);

@@ -93,10 +93,57 @@ private:
 }  // namespace
 
 namespace {
-/// Sidecars of a session file: "<file name>.<12 hex digits>.embedding.npy" in its folder.
+/// Sidecars of a session file: "<file name>.<12 hex digits>.embedding.npy" and
+/// "<file name>.<12 hex digits>.model.lsae" in its folder.
 QStringList sidecarsOf(const QString& sessionPath) {
     const QFileInfo info(sessionPath);
-    return info.dir().entryList({info.fileName() + QStringLiteral(".*.embedding.npy")}, QDir::Files);
+    return info.dir().entryList({info.fileName() + QStringLiteral(".*.embedding.npy"), info.fileName() + QStringLiteral(".*.model.lsae")},
+                                QDir::Files);
+}
+
+/// Writes a run's embedding as "<session>.<hash>.embedding.npy" (named by its content: the JSON
+/// names it, so a crash before the JSON is committed leaves the old session with its own, still
+/// present, sidecar). Returns the sidecar's file name.
+QString writeEmbeddingSidecar(const SessionRun& run, std::int64_t rows, const QString& path) {
+    const QByteArray bytes(reinterpret_cast<const char*>(run.embedding.data()), qsizetype(run.embedding.size() * sizeof(float)));
+    const QString digest = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    const QString name = QFileInfo(path).fileName() + QLatin1Char('.') + digest.left(12) + QStringLiteral(".embedding.npy");
+    const QString sidecar = QFileInfo(path).dir().filePath(name);
+    data::Dataset e;
+    e.n = rows;
+    e.d = run.dims;
+    e.features.assign(run.embedding.begin(), run.embedding.end());
+    for (int j = 0; j < run.dims; ++j) e.feature_names.push_back(run.method.toStdString() + std::to_string(j + 1));
+    e.source = "session";
+    e.format = "npy";
+    try {
+        e.check_consistent();
+        data::write_npy(e, sidecar.toStdString());
+    } catch (const std::exception& ex) {
+        fail(path, QStringLiteral("cannot write the embedding of run \"%1\": %2").arg(run.name, QString::fromUtf8(ex.what())));
+    }
+    return name;
+}
+
+/// Writes a run's network as "<session>.<hash>.model.lsae" (written to a temporary name, hashed,
+/// then renamed to its content's name). Returns the sidecar's file name.
+QString writeModelSidecar(const SessionRun& run, const QString& path) {
+    const QDir dir = QFileInfo(path).dir();
+    const QString temporary = dir.filePath(QFileInfo(path).fileName() + QStringLiteral(".writing.model.lsae.tmp"));
+    try {
+        run.model->save(temporary.toStdString());
+    } catch (const std::exception& ex) {
+        QFile::remove(temporary);
+        fail(path, QStringLiteral("cannot write the network of run \"%1\": %2").arg(run.name, QString::fromUtf8(ex.what())));
+    }
+    const QString digest = fileSha256(temporary);
+    const QString name = QFileInfo(path).fileName() + QLatin1Char('.') + digest.left(12) + QStringLiteral(".model.lsae");
+    QFile::remove(dir.filePath(name));  // the same content saved before: replace it
+    if (!QFile::rename(temporary, dir.filePath(name))) {
+        QFile::remove(temporary);
+        fail(path, QStringLiteral("cannot write the network of run \"%1\" (rename failed)").arg(run.name));
+    }
+    return name;
 }
 }  // namespace
 
@@ -122,34 +169,31 @@ void writeSession(const Session& s, const QString& path) {
                                                        {QStringLiteral("rows"), double(s.rows)},
                                                        {QStringLiteral("features"), double(s.features)},
                                                        {QStringLiteral("missing"), s.missingPolicy}});
-    QString sidecarName;
-    if (!s.method.isEmpty()) {
-        // The embedding first, under a name of its own content: the JSON below names it, so a
-        // crash between the two leaves the old session with its own, still present, sidecar.
-        const QByteArray bytes(reinterpret_cast<const char*>(s.embedding.data()), qsizetype(s.embedding.size() * sizeof(float)));
-        const QString digest = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
-        sidecarName = QFileInfo(path).fileName() + QLatin1Char('.') + digest.left(12) + QStringLiteral(".embedding.npy");
-        const QString sidecar = QFileInfo(path).dir().filePath(sidecarName);
-        data::Dataset e;
-        e.n = s.rows;
-        e.d = s.dims;
-        e.features.assign(s.embedding.begin(), s.embedding.end());
-        for (int j = 0; j < s.dims; ++j) e.feature_names.push_back(s.method.toStdString() + std::to_string(j + 1));
-        e.source = "session";
-        e.format = "npy";
-        try {
-            e.check_consistent();
-            data::write_npy(e, sidecar.toStdString());
-        } catch (const std::exception& ex) {
-            fail(path, QStringLiteral("cannot write the embedding: %1").arg(QString::fromUtf8(ex.what())));
+    QStringList written;  // the sidecars this save names
+    QJsonArray runs;
+    for (const SessionRun& run : s.runs) {
+        const QString embedding = writeEmbeddingSidecar(run, s.rows, path);
+        written << embedding;
+        QJsonObject r{{QStringLiteral("name"), run.name},
+                      {QStringLiteral("method"), run.method},
+                      {QStringLiteral("spec"), run.spec},
+                      {QStringLiteral("state"), run.state},
+                      {QStringLiteral("dims"), run.dims},
+                      {QStringLiteral("iterations"), run.iterations},
+                      {QStringLiteral("seconds"), run.seconds},
+                      {QStringLiteral("metrics"), run.metrics},
+                      {QStringLiteral("embedding"), embedding},
+                      {QStringLiteral("embedding_sha256"), fileSha256(QFileInfo(path).dir().filePath(embedding))}};
+        if (run.model) {
+            const QString model = writeModelSidecar(run, path);
+            written << model;
+            r.insert(QStringLiteral("model"), model);
+            r.insert(QStringLiteral("model_sha256"), fileSha256(QFileInfo(path).dir().filePath(model)));
         }
-        root.insert(QStringLiteral("run"), QJsonObject{{QStringLiteral("method"), s.method},
-                                                       {QStringLiteral("dims"), s.dims},
-                                                       {QStringLiteral("iterations"), s.iterations},
-                                                       {QStringLiteral("options"), s.options},
-                                                       {QStringLiteral("embedding"), sidecarName},
-                                                       {QStringLiteral("embedding_sha256"), fileSha256(sidecar)}});
+        runs.append(r);
     }
+    root.insert(QStringLiteral("runs"), runs);
+    root.insert(QStringLiteral("current_run"), s.currentRun);
     QJsonArray columns;
     for (const SessionColumn& c : s.columns) {
         QJsonArray codes;
@@ -198,8 +242,39 @@ void writeSession(const Session& s, const QString& path) {
     if (!file.commit()) fail(path, QStringLiteral("cannot be written (%1)").arg(file.errorString()));
     // Only now may earlier saves' sidecars go.
     for (const QString& name : sidecarsOf(path))
-        if (name != sidecarName) QFile::remove(QFileInfo(path).dir().filePath(name));
+        if (!written.contains(name)) QFile::remove(QFileInfo(path).dir().filePath(name));
 }
+
+namespace {
+
+std::vector<float> readEmbeddingSidecar(const QString& path, const Reader& run, std::int64_t rows, int dims) {
+    const QString sidecar = QFileInfo(path).dir().filePath(run.string("embedding"));
+    if (!QFileInfo::exists(sidecar)) fail(path, QStringLiteral("its embedding %1 is missing").arg(sidecar));
+    if (fileSha256(sidecar) != run.string("embedding_sha256"))
+        fail(path, QStringLiteral("its embedding %1 is not the one it was saved with (SHA-256 differs)").arg(sidecar));
+    try {
+        const data::Dataset e = data::load_npy(sidecar.toStdString());
+        if (e.n != rows || e.d != dims)
+            fail(path, QStringLiteral("its embedding %1 is %2 x %3, expected %4 x %5").arg(sidecar).arg(e.n).arg(e.d).arg(rows).arg(dims));
+        return std::vector<float>(e.features.begin(), e.features.end());
+    } catch (const LoadError& ex) {
+        fail(path, QStringLiteral("its embedding cannot be read: %1").arg(QString::fromUtf8(ex.what())));
+    }
+}
+
+std::shared_ptr<const reduce::autoencoder::Model> readModelSidecar(const QString& path, const Reader& run) {
+    const QString sidecar = QFileInfo(path).dir().filePath(run.string("model"));
+    if (!QFileInfo::exists(sidecar)) fail(path, QStringLiteral("its network %1 is missing").arg(sidecar));
+    if (fileSha256(sidecar) != run.string("model_sha256"))
+        fail(path, QStringLiteral("its network %1 is not the one it was saved with (SHA-256 differs)").arg(sidecar));
+    try {
+        return std::make_shared<const reduce::autoencoder::Model>(reduce::autoencoder::Model::load(sidecar.toStdString()));
+    } catch (const std::exception& ex) {
+        fail(path, QStringLiteral("its network cannot be read: %1").arg(QString::fromUtf8(ex.what())));
+    }
+}
+
+}  // namespace
 
 Session readSession(const QString& path) {
     QFile file(path);
@@ -227,25 +302,46 @@ Session readSession(const QString& path) {
     // Absent in the first files written: the default policy.
     s.missingPolicy = ds.raw().contains(QStringLiteral("missing")) ? int(ds.integer("missing", 0, 2)) : 0;
 
-    if (root.raw().contains(QStringLiteral("run"))) {
-        const Reader run = root.object("run");
-        s.method = run.string("method");
-        s.dims = int(run.integer("dims", 2, 3));
-        s.iterations = int(run.integer("iterations", 0, 1 << 30));
-        s.options = run.object("options").raw();
-        const QString sidecar = QFileInfo(path).dir().filePath(run.string("embedding"));
-        if (!QFileInfo::exists(sidecar)) fail(path, QStringLiteral("its embedding %1 is missing").arg(sidecar));
-        if (fileSha256(sidecar) != run.string("embedding_sha256"))
-            fail(path, QStringLiteral("its embedding %1 is not the one it was saved with (SHA-256 differs)").arg(sidecar));
-        try {
-            const data::Dataset e = data::load_npy(sidecar.toStdString());
-            if (e.n != s.rows || e.d != s.dims)
-                fail(path, QStringLiteral("its embedding %1 is %2 x %3, expected %4 x %5")
-                               .arg(sidecar).arg(e.n).arg(e.d).arg(s.rows).arg(s.dims));
-            s.embedding.assign(e.features.begin(), e.features.end());
-        } catch (const LoadError& ex) {
-            fail(path, QStringLiteral("its embedding cannot be read: %1").arg(QString::fromUtf8(ex.what())));
+    if (version >= 2) {
+        const QJsonArray runs = root.array("runs");
+        for (qsizetype i = 0; i < runs.size(); ++i) {
+            const QString where = QStringLiteral("session.runs[%1]").arg(i);
+            if (!runs[i].isObject()) fail(path, QStringLiteral("%1 is not an object").arg(where));
+            const Reader run(path, runs[i].toObject(), where);
+            SessionRun r;
+            r.name = run.string("name");
+            r.method = run.string("method");
+            r.spec = run.object("spec").raw();
+            r.state = run.string("state");
+            r.dims = int(run.integer("dims", 2, 3));
+            r.iterations = int(run.integer("iterations", 0, 1 << 30));
+            r.seconds = run.number("seconds");
+            r.metrics = run.object("metrics").raw();
+            r.embedding = readEmbeddingSidecar(path, run, s.rows, r.dims);
+            if (run.raw().contains(QStringLiteral("model"))) r.model = readModelSidecar(path, run);
+            s.runs.push_back(std::move(r));
         }
+        s.currentRun = int(root.integer("current_run", -1, std::int64_t(s.runs.size()) - 1));
+    } else if (root.raw().contains(QStringLiteral("run"))) {
+        // Version 1: the shown run only, with a few of its options.
+        const Reader run = root.object("run");
+        SessionRun r;
+        r.method = run.string("method");
+        r.name = r.method;
+        r.dims = int(run.integer("dims", 2, 3));
+        r.iterations = int(run.integer("iterations", 0, 1 << 30));
+        r.spec = run.object("options").raw();
+        const QString method = r.method == QLatin1String("PCA")    ? QStringLiteral("pca")
+                               : r.method == QLatin1String("t-SNE") ? QStringLiteral("tsne")
+                               : r.method == QLatin1String("VAE")   ? QStringLiteral("vae")
+                                                                    : QStringLiteral("autoencoder");
+        r.spec.insert(QStringLiteral("method"), method);
+        r.spec.insert(QStringLiteral("dims"), r.dims);
+        if (r.spec.contains(QStringLiteral("batch"))) r.spec.insert(QStringLiteral("batch_size"), r.spec.take(QStringLiteral("batch")));
+        r.spec.remove(QStringLiteral("variational"));
+        r.embedding = readEmbeddingSidecar(path, run, s.rows, r.dims);
+        s.runs.push_back(std::move(r));
+        s.currentRun = 0;
     }
     for (const QJsonValue& v : root.array("columns")) {
         if (!v.isObject()) fail(path, QStringLiteral("session.columns holds a non-object"));
@@ -270,7 +366,7 @@ Session readSession(const QString& path) {
         s.selection.push_back(std::int64_t(i));
     }
     const Reader view = root.object("view");
-    s.plotEmbedding = view.string("plot") == QLatin1String("embedding") && !s.method.isEmpty();
+    s.plotEmbedding = view.string("plot") == QLatin1String("embedding") && s.shownRun();
     s.xFeature = int(view.integer("x_feature", 0, std::max<std::int64_t>(0, s.features - 1)));
     s.yFeature = int(view.integer("y_feature", 0, std::max<std::int64_t>(0, s.features - 1)));
     s.colourColumn = view.string("colour_column");

@@ -1,13 +1,17 @@
 #pragma once
-/// @file Session files (`.latentscape`): what is needed to reopen a view exactly, without
-/// recomputing (DESIGN.md section 2). JSON with a format version; the embedding itself goes to a
-/// sidecar `<session>.<hash>.embedding.npy` (float32, n x dims) next to it, named by its content
-/// and checked by its SHA-256 when read, so a session never pairs with another save's embedding.
+/// @file Session files (`.latentscape`): what is needed to reopen a document exactly, without
+/// recomputing (DESIGN.md section 2): every run with its full options, its embedding and (for the
+/// autoencoder and VAE) its trained network, so the Decoder works after reopening. JSON with a
+/// format version; each embedding goes to a sidecar `<session>.<hash>.embedding.npy` and each
+/// network to `<session>.<hash>.model.lsae` next to it, named by content and checked by SHA-256
+/// when read, so a session never pairs with another save's files.
 ///
-///     { "format": "latentscape-session", "version": 1,
+///     { "format": "latentscape-session", "version": 2,
 ///       "dataset": { "path", "sha256", "rows", "features", "missing" },
-///       "run": { "method", "dims", "iterations", "options": {...}, "embedding": "<sidecar name>",
-///                "embedding_sha256" },
+///       "runs": [ { "name", "method", "spec": {RunSpec::toJson()}, "state", "dims", "iterations",
+///                   "seconds", "metrics": {...}, "embedding": "<sidecar>", "embedding_sha256",
+///                   ["model": "<sidecar>", "model_sha256"] } ],
+///       "current_run": index into runs, or -1,
 ///       "columns": [ { "name": "cluster", "categories": [...], "codes": [...] } ],   // derived ones
 ///       "selection": [ row ids ],
 ///       "view": { "plot", "x_feature", "y_feature", "colour_column", "colour_feature",
@@ -15,14 +19,19 @@
 ///                 "perspective", "camera": { "position", "focal_point", "view_up",
 ///                 "parallel_scale", "view_angle", "parallel", "clipping_range" },
 ///                 "size": [w, h] } }
+///
+/// Version 1 files (one "run" with a few options) are still read, as one run.
 
 #include <QJsonObject>
 #include <QSize>
 #include <QString>
 #include <QStringList>
 
+#include "reduce/autoencoder.h"
+
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -51,8 +60,23 @@ struct SessionColumn {
     std::vector<std::int32_t> codes;  ///< one per row, -1 = none
 };
 
+/// One run of the session.
+struct SessionRun {
+    QString name;
+    QString method;          ///< "PCA", "t-SNE", "Autoencoder" or "VAE"
+    QJsonObject spec;        ///< every option, seed included (RunSpec::toJson())
+    QString state = QStringLiteral("done");  ///< "done" or "canceled"
+    int dims = 2;
+    int iterations = 0;
+    double seconds = 0.0;
+    QJsonObject metrics;     ///< the run's neighbourhood figures; empty if none
+    std::vector<float> embedding;  ///< rows x dims
+    /// The trained network (autoencoder, VAE); null for other methods.
+    std::shared_ptr<const reduce::autoencoder::Model> model;
+};
+
 struct Session {
-    static constexpr int formatVersion = 1;
+    static constexpr int formatVersion = 2;
 
     QString datasetPath;     ///< absolute
     QString datasetSha256;   ///< hex of the file's bytes as stored on disk
@@ -60,11 +84,12 @@ struct Session {
     std::int64_t features = 0;
     int missingPolicy = 0;   ///< data::MissingPolicy the dataset was loaded with (0: error)
 
-    QString method;          ///< "" when no embedding is shown
-    int dims = 0;
-    int iterations = 0;
-    QJsonObject options;     ///< the run's options, seed included (what the Reduction panel had)
-    std::vector<float> embedding;  ///< rows x dims
+    std::vector<SessionRun> runs;
+    int currentRun = -1;     ///< index into runs of the run the main view shows; -1: none
+    /// The run the main view shows, or null.
+    const SessionRun* shownRun() const {
+        return currentRun >= 0 && std::size_t(currentRun) < runs.size() ? &runs[std::size_t(currentRun)] : nullptr;
+    }
 
     std::vector<SessionColumn> columns;
     std::vector<std::int64_t> selection;
@@ -85,8 +110,9 @@ struct Session {
     QSize viewSize;
 };
 
-/// Writes the embedding's sidecar, then `session` to `path` (each atomically; the JSON names the
-/// sidecar and its hash), then removes sidecars of earlier saves of `path`. Throws SessionError.
+/// Writes the runs' sidecars (embeddings, networks), then `session` to `path` (each atomically;
+/// the JSON names the sidecars and their hashes), then removes sidecars of earlier saves of
+/// `path`. Throws SessionError.
 void writeSession(const Session& session, const QString& path);
 /// Removes a session file and its sidecars.
 void removeSession(const QString& path);

@@ -48,11 +48,13 @@ Figure figureFromSession(const Session& s, const data::Dataset& ds) {
 
     // What the view draws: the embedding, or two features, with z = 0 in 2-D.
     std::vector<float> xyz(3 * n, 0.0f);
-    const bool embedding = s.plotEmbedding && s.embedding.size() == n * std::size_t(s.dims);
-    const bool threeD = embedding && s.dims == 3;
+    const SessionRun* run = s.shownRun();
+    const bool embedding = s.plotEmbedding && run && run->embedding.size() == n * std::size_t(run->dims);
+    const bool threeD = embedding && run->dims == 3;
     for (std::size_t i = 0; i < n; ++i) {
         if (embedding) {
-            for (int k = 0; k < s.dims; ++k) xyz[3 * i + std::size_t(k)] = s.embedding[i * std::size_t(s.dims) + std::size_t(k)];
+            for (int k = 0; k < run->dims; ++k)
+                xyz[3 * i + std::size_t(k)] = run->embedding[i * std::size_t(run->dims) + std::size_t(k)];
         } else if (ds.d > 0) {
             xyz[3 * i] = ds.at(std::int64_t(i), std::min<std::int64_t>(s.xFeature, ds.d - 1));
             xyz[3 * i + 1] = ds.at(std::int64_t(i), std::min<std::int64_t>(s.yFeature, ds.d - 1));
@@ -63,8 +65,8 @@ Figure figureFromSession(const Session& s, const data::Dataset& ds) {
         const auto featureName = [&ds](int j) {
             return j >= 0 && std::size_t(j) < ds.feature_names.size() ? QString::fromStdString(ds.feature_names[std::size_t(j)]) : QString();
         };
-        f.xLabel = embedding ? QStringLiteral("%1 1").arg(s.method) : featureName(s.xFeature);
-        f.yLabel = embedding ? QStringLiteral("%1 2").arg(s.method) : featureName(s.yFeature);
+        f.xLabel = embedding ? QStringLiteral("%1 1").arg(run->method) : featureName(s.xFeature);
+        f.yLabel = embedding ? QStringLiteral("%1 2").arg(run->method) : featureName(s.yFeature);
     }
 
     // Colours as MainWindow::updateColors, then the fading of unselected points.

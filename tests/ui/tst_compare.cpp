@@ -1,0 +1,283 @@
+// Choice of method (issue 13): the document keeps every run; four runs in four linked views (a
+// lasso in one selects the same rows in all, hover rings the point in the others, each view's
+// figure is what it draws); the Runs table; a morph ends on the target run; the per-point
+// information loss columns; a session reopens every run with its options and its network (a
+// decoded point has the same bytes before and after).
+#include "gui_fixtures.h"
+
+#include "ReductionController.h"
+#include "data/write.h"
+#include "figure/Figure.h"
+#include "figure/FigureWriter.h"
+#include "metrics/quality.h"
+#include "model/Document.h"
+#include "panels/ReductionPanel.h"
+#include "panels/RunsPanel.h"
+#include "select/screen.h"
+#include "views/ViewGrid.h"
+
+#include <QTableView>
+
+using namespace gui_fixtures;
+
+class TestCompare : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_data;
+    std::unique_ptr<ui::MainWindow> m_window;
+    std::vector<int> m_runs;  // PCA 2-D, t-SNE 2-D, autoencoder 2-D, PCA 3-D
+
+    ui::Document* doc() const { return m_window->document(); }
+
+    static ui::RunSpec pcaSpec(int dims) {
+        ui::RunSpec s;
+        s.method = ui::RunSpec::Method::Pca;
+        s.dims = dims;
+        s.pca.components = dims;
+        return s;
+    }
+
+    /// Runs `spec` to its end; returns its run id (-1 on failure).
+    int runToEnd(const ui::RunSpec& spec) {
+        QSignalSpy finished(m_window->reduction(), &ui::ReductionController::runFinished);
+        if (!m_window->reduction()->run(spec)) return -1;
+        if (!finished.wait(60000) || !finished.front().at(1).toString().isEmpty()) return -1;
+        return m_window->reduction()->runId();
+    }
+
+    /// A left drag along `path` in `view`.
+    static void drag(QWidget* view, const std::vector<QPointF>& path) {
+        QTest::mousePress(view, Qt::LeftButton, Qt::NoModifier, path.front().toPoint());
+        for (std::size_t k = 1; k + 1 < path.size(); ++k) QTest::mouseMove(view, path[k].toPoint());
+        QTest::mouseRelease(view, Qt::LeftButton, Qt::NoModifier, path.back().toPoint());
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        m_data = m_dir.filePath(QStringLiteral("blobs.csv"));
+        data::write_csv(*smallBlobs(), m_data.toStdString());
+        m_window = std::make_unique<ui::MainWindow>();
+        m_window->resize(1200, 900);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QSignalSpy changed(m_window.get(), &ui::MainWindow::datasetChanged);
+        m_window->loadFile(m_data);
+        QVERIFY(changed.wait(20000));
+
+        ui::RunSpec tsne;
+        tsne.method = ui::RunSpec::Method::Tsne;
+        tsne.tsne.iterations = 300;
+        tsne.tsne.perplexity = 20;
+        tsne.tsne.seed = 5;
+        ui::RunSpec ae;
+        ae.method = ui::RunSpec::Method::Autoencoder;
+        ae.autoencoder.epochs = 4;
+        ae.autoencoder.batch_size = 64;
+        ae.autoencoder.hidden = std::vector<int>{32, 16};
+        ae.autoencoder.seed = 3;
+        for (const ui::RunSpec& spec : {pcaSpec(2), tsne, ae, pcaSpec(3)}) {
+            const int id = runToEnd(spec);
+            QVERIFY(id > 0);
+            m_runs.push_back(id);
+        }
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+
+    void documentKeepsEveryRunWithItsOptions() {
+        QCOMPARE(doc()->runs().size(), std::size_t(4));
+        QCOMPARE(doc()->run(m_runs[0])->name, QStringLiteral("PCA 1"));
+        QCOMPARE(doc()->run(m_runs[1])->name, QStringLiteral("t-SNE 1"));
+        QCOMPARE(doc()->run(m_runs[2])->name, QStringLiteral("Autoencoder 1"));
+        QCOMPARE(doc()->run(m_runs[3])->name, QStringLiteral("PCA 2"));
+        QCOMPARE(doc()->run(m_runs[1])->spec.tsne.iterations, 300);
+        QCOMPARE(doc()->run(m_runs[1])->spec.tsne.seed, std::uint64_t(5));
+        QVERIFY(doc()->run(m_runs[2])->model != nullptr);
+        QCOMPARE(doc()->run(m_runs[3])->dims, 3);
+        for (int id : m_runs) {
+            QCOMPARE(doc()->run(id)->state, ui::Run::State::Done);
+            QCOMPARE(doc()->run(id)->embedding->size(), std::size_t(1500 * doc()->run(id)->dims));
+        }
+        // The last run is the one on screen.
+        QCOMPARE(doc()->currentRunId(), m_runs[3]);
+        // Every run gets its metrics, equal to the core's for its embedding.
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(m_runs.begin(), m_runs.end(), [this](int id) { return doc()->run(id)->metrics.has_value(); }),
+                                 60000);
+        const auto ds = m_window->dataset();
+        const auto run = doc()->run(m_runs[1]);
+        const metrics::QualityResult q = metrics::quality(ds->features.data(), ds->n, ds->d, run->embedding->data(), 2, 10);
+        QCOMPARE(run->metrics->trustworthiness.value, q.trustworthiness.value);
+        QCOMPARE(run->metrics->knnRecall.value, q.knn_recall.value);
+    }
+
+    void runsTableListsRunsAndRenames() {
+        ui::RunsPanel* panel = m_window->runsPanel();
+        ui::RunsTableModel* model = panel->model();
+        QCOMPARE(model->rowCount(), 4);
+        QCOMPARE(model->data(model->index(1, ui::RunsTableModel::Method)).toString(), QStringLiteral("t-SNE"));
+        QTRY_VERIFY(!model->data(model->index(1, ui::RunsTableModel::Trustworthiness)).toString().isEmpty());
+        QVERIFY(model->setData(model->index(1, ui::RunsTableModel::Name), QStringLiteral("t-SNE perplexity 20")));
+        QCOMPARE(doc()->run(m_runs[1])->name, QStringLiteral("t-SNE perplexity 20"));
+        QVERIFY(!model->setData(model->index(1, ui::RunsTableModel::Name), QStringLiteral("  ")));  // no empty names
+        // "Edit Options" puts the run's options into the Reduction panel.
+        panel->selectRuns({m_runs[1]});
+        panel->findChild<QPushButton*>(QStringLiteral("editRunButton"))->click();
+        QCOMPARE(m_window->reductionPanel()->method(), ui::ReductionPanel::Method::Tsne);
+        QCOMPARE(m_window->reductionPanel()->tsneOptions().iterations, 300);
+        QCOMPARE(m_window->reductionPanel()->tsneOptions().seed, std::uint64_t(5));
+    }
+
+    void fourLinkedViews() {
+        m_window->compareRuns(m_runs);
+        ui::ViewGrid* grid = m_window->viewGrid();
+        QCOMPARE(grid->paneCount(), 4);
+        QCOMPARE(doc()->currentRunId(), m_runs[0]);
+        QTest::qWait(100);
+        const auto ds = m_window->dataset();
+        for (int pane = 0; pane < 4; ++pane) {
+            QCOMPARE(grid->runOf(pane), m_runs[std::size_t(pane)]);
+            ui::ScatterView* v = grid->view(pane);
+            QCOMPARE(v->pointCount(), std::size_t(ds->n));
+            const auto run = doc()->run(m_runs[std::size_t(pane)]);
+            for (std::size_t i : {std::size_t(0), std::size_t(777)})
+                for (int k = 0; k < run->dims; ++k)
+                    QCOMPARE(float(v->pointPosition(i)[std::size_t(k)]), (*run->embedding)[i * std::size_t(run->dims) + std::size_t(k)]);
+            QCOMPARE(v->isThreeD(), run->dims == 3);
+            // The same colours everywhere.
+            QCOMPARE(v->pointColor(5), grid->view(0)->pointColor(5));
+        }
+        keepScreenshot(m_window->grab().toImage(), "compare_four_views");
+
+        // A lasso in the t-SNE pane selects what it encloses there: the same rows in all views.
+        m_window->setSelectionTool(ui::ScatterView::Tool::Lasso);
+        ui::ScatterView* tsneView = grid->view(1);
+        const QSize size = tsneView->size();
+        std::vector<QPointF> path;
+        const QPointF centre(size.width() * 0.5, size.height() * 0.5);
+        for (int k = 0; k <= 40; ++k) {
+            const double a = 2 * M_PI * k / 40.0;
+            path.push_back(centre + QPointF(std::cos(a) * size.width() * 0.3, std::sin(a) * size.height() * 0.3));
+        }
+        drag(tsneView, path);
+        select::Polygon polygon;
+        for (const QPointF& p : path) polygon.push_back({double(p.toPoint().x()), double(p.toPoint().y())});
+        const select::Selection want = select::inside_polygon(tsneView->coordinates(), ds->n, 3, tsneView->projection(), polygon);
+        QVERIFY(want.count() > 0 && want.count() < ds->n);
+        QCOMPARE(m_window->selection().ids(), want.ids());
+        for (int pane = 0; pane < 4; ++pane) QCOMPARE(grid->view(pane)->emphasis(), want.mask());
+        m_window->setSelectionTool(ui::ScatterView::Tool::Navigate);
+
+        // Hovering a point in one view rings it in the others.
+        emit grid->view(2)->pointHovered(42);
+        for (int pane : {0, 1, 3}) QCOMPARE(grid->view(pane)->focusPoint(), std::int64_t(42));
+        emit grid->view(2)->pointHovered(-1);
+
+        // Each view's figure is what that view draws: rows, positions and colours.
+        for (int pane = 0; pane < 4; ++pane) {
+            ui::ScatterView* v = grid->view(pane);
+            const ui::Figure figure = m_window->currentFigure(QString(), v);
+            QCOMPARE(figure.points.size(), std::size_t(ds->n));
+            QCOMPARE(figure.plotSize, QSizeF(v->size()));
+            for (const ui::FigurePoint& p : figure.points) {
+                if (p.row % 97 != 0) continue;
+                const QPointF on = v->widgetPosition(std::size_t(p.row));
+                QVERIFY2(std::abs(p.position.x() - on.x()) < 1e-6 && std::abs(p.position.y() - on.y()) < 1e-6,
+                         qPrintable(QStringLiteral("pane %1 row %2").arg(pane).arg(p.row)));
+                QCOMPARE((std::array<std::uint8_t, 3>{p.r, p.g, p.b}), v->pointColor(std::size_t(p.row)));
+            }
+            const QString file = m_dir.filePath(QStringLiteral("pane%1.png").arg(pane));
+            ui::FigureOptions options;
+            options.size = QSize(600, 450);
+            m_window->exportFigure(file, options, QString(), v);
+            QVERIFY(!QImage(file).isNull());
+        }
+        m_window->setSelection(select::Selection(ds->n));
+    }
+
+    void morphEndsOnTheTarget() {
+        m_window->viewGrid()->setPaneCount(1);
+        doc()->setCurrentRun(m_runs[0]);
+        QSignalSpy done(m_window.get(), &ui::MainWindow::morphFinished);
+        m_window->morphTo(m_runs[1], 300);
+        QVERIFY(done.wait(10000));
+        QCOMPARE(doc()->currentRunId(), m_runs[1]);
+        const auto run = doc()->run(m_runs[1]);
+        for (std::size_t i : {std::size_t(3), std::size_t(1499)}) {
+            QCOMPARE(float(m_window->scatterView()->pointPosition(i)[0]), (*run->embedding)[2 * i]);
+            QCOMPARE(float(m_window->scatterView()->pointPosition(i)[1]), (*run->embedding)[2 * i + 1]);
+        }
+        QVERIFY(!m_window->isMorphing());
+    }
+
+    void informationLossColumns() {
+        QSignalSpy shown(m_window.get(), &ui::MainWindow::informationLossShown);
+        m_window->showInformationLoss(m_runs[0]);
+        QVERIFY(shown.wait(60000));
+        const auto ds = m_window->dataset();
+        const QString name = doc()->run(m_runs[0])->name;
+        const auto column = ds->find_metadata("trustworthiness (" + name.toStdString() + ")");
+        QVERIFY(column.has_value());
+        // Its mean is the run's trustworthiness (the per-point values are checked against
+        // scikit-learn in tst_pointwise).
+        const auto& values = ds->metadata[*column].numbers;
+        double mean = 0;
+        for (double v : values) mean += v;
+        mean /= double(values.size());
+        const auto run = doc()->run(m_runs[0]);
+        QVERIFY(std::abs(mean - metrics::trustworthiness(ds->features.data(), ds->n, ds->d, run->embedding->data(), 2, 10).value) < 1e-9);
+        QVERIFY(ds->find_metadata("reconstruction error (" + name.toStdString() + ")").has_value());  // PCA
+        QCOMPARE(m_window->dataPanel()->colorColumn(), int(*column));
+        // The runs survive the new columns.
+        QCOMPARE(doc()->runs().size(), std::size_t(4));
+    }
+
+    void sessionKeepsEveryRunAndTheDecoder() {
+        const auto ae = doc()->run(m_runs[2]);
+        const std::vector<float> code{0.25f, -0.5f};
+        const std::vector<float> before = ae->model->decode(code.data(), 1);
+        const QString path = m_dir.filePath(QStringLiteral("runs.latentscape"));
+        QCOMPARE(m_window->saveSession(path), QString());
+
+        auto other = std::make_unique<ui::MainWindow>();
+        other->resize(1000, 700);
+        other->show();
+        QVERIFY(QTest::qWaitForWindowExposed(other.get()));
+        QSignalSpy opened(other.get(), &ui::MainWindow::sessionOpened);
+        other->openSession(path);
+        QVERIFY(opened.wait(20000));
+        ui::Document* reopened = other->document();
+        QCOMPARE(reopened->runs().size(), doc()->runs().size());
+        for (std::size_t r = 0; r < doc()->runs().size(); ++r) {
+            const ui::Run& a = *doc()->runs()[r];
+            const ui::Run& b = *reopened->runs()[r];
+            QCOMPARE(b.name, a.name);
+            QCOMPARE(b.spec.toJson(), a.spec.toJson());
+            QCOMPARE(b.dims, a.dims);
+            QCOMPARE(*b.embedding, *a.embedding);
+            QCOMPARE(b.metrics.has_value(), a.metrics.has_value());
+        }
+        QCOMPARE(reopened->currentRun()->name, doc()->currentRun()->name);
+        const auto decoder = reopened->runs()[2]->model;
+        QVERIFY(decoder != nullptr);
+        const std::vector<float> after = decoder->decode(code.data(), 1);
+        QCOMPARE(after.size(), before.size());
+        QVERIFY(std::memcmp(after.data(), before.data(), before.size() * sizeof(float)) == 0);
+        // Showing the autoencoder run makes its decoder the Decoder dock's.
+        reopened->setCurrentRun(reopened->runs()[2]->id);
+        QVERIFY(other->reduction()->model() == decoder);
+    }
+
+    void deletingTheShownRunShowsAnother() {
+        const int current = doc()->currentRunId();
+        doc()->removeRun(current);
+        QCOMPARE(doc()->runs().size(), std::size_t(3));
+        QVERIFY(doc()->currentRunId() != current && doc()->currentRun() != nullptr);
+        QCOMPARE(m_window->scatterView()->pointCount(), std::size_t(1500));
+    }
+};
+
+QTEST_MAIN(TestCompare)
+#include "tst_compare.moc"

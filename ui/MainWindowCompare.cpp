@@ -1,0 +1,71 @@
+// Comparing runs: View > Compare Runs lays 2 to 4 views side by side, each showing a run of the
+// document (chosen in its header). They are linked: the same colours, hidden classes and
+// selection everywhere (a lasso in one selects the same rows in all), the same point style, and
+// the point under the cursor in one view ringed in the others.
+#include "MainWindow.h"
+
+#include "panels/DataPanel.h"
+#include "views/ViewGrid.h"
+#include "vtk/ScatterView.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QMenu>
+
+namespace latentscape::ui {
+
+void MainWindow::createCompareActions(QMenu* viewMenu) {
+    QMenu* compare = viewMenu->addMenu(tr("&Compare Runs"));
+    compare->setObjectName(QStringLiteral("compareMenu"));
+    auto* group = new QActionGroup(this);
+    for (int count = 1; count <= ViewGrid::maxPanes; ++count) {
+        QAction* a = compare->addAction(count == 1 ? tr("&One View") : tr("&%1 Views Side by Side").arg(count));
+        a->setObjectName(QStringLiteral("compare%1Action").arg(count));
+        a->setCheckable(true);
+        a->setChecked(count == 1);
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key(Qt::Key_0 + count)));
+        a->setStatusTip(count == 1 ? tr("One view of the current run")
+                                   : tr("%1 linked views, each showing a run: selection, hidden classes and hover are shared")
+                                         .arg(count));
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, count] { m_viewGrid->setPaneCount(count); });
+    }
+    connect(m_viewGrid, &ViewGrid::paneCountChanged, this, [group](int count) {
+        for (QAction* a : group->actions()) a->setChecked(a->objectName() == QStringLiteral("compare%1Action").arg(count));
+    });
+    connect(m_viewGrid, &ViewGrid::viewAdded, this, &MainWindow::linkView);
+    connect(m_viewGrid, &ViewGrid::paneRedrawn, this, &MainWindow::refreshPane);
+    // Hovering a point in one view rings it in the others (while comparing).
+    connect(m_scatterView, &ScatterView::pointHovered, this, [this](std::int64_t row) {
+        if (m_viewGrid->paneCount() < 2) return;
+        for (ScatterView* v : m_viewGrid->views())
+            if (v != m_scatterView) v->setMarkedPoints(row >= 0 ? std::vector<std::int64_t>{row} : std::vector<std::int64_t>{}, row);
+    });
+}
+
+void MainWindow::linkView(ScatterView* view) {
+    view->setPointSize(m_scatterView->pointSize());
+    view->setOpacity(m_scatterView->opacity());
+    view->setDarkBackground(m_scatterView->darkBackground());
+    view->setPerspective(m_scatterView->perspective());
+    view->setTool(m_scatterView->tool());
+    linkSelection(view);
+    connect(view, &ScatterView::pointHovered, this, [this, view](std::int64_t row) {
+        showPointTooltip(row);
+        for (ScatterView* other : m_viewGrid->views())
+            if (other != view) other->setMarkedPoints(row >= 0 ? std::vector<std::int64_t>{row} : std::vector<std::int64_t>{}, row);
+    });
+}
+
+void MainWindow::refreshPane(int pane) {
+    ScatterView* view = m_viewGrid->view(pane);
+    const auto dataset = m_document->dataset();
+    if (!view || !dataset || view->pointCount() != std::size_t(dataset->n)) return;
+    const auto n = std::size_t(dataset->n);
+    if (m_colors.size() == 3 * n) view->setColors(m_colors.data(), n);
+    view->setVisibility(m_visible.size() == n ? m_visible : std::vector<std::uint8_t>{});
+    const select::Selection& s = selection();
+    view->setEmphasis(s.empty() || std::size_t(s.size()) != n ? std::vector<std::uint8_t>{} : s.mask());
+}
+
+}  // namespace latentscape::ui

@@ -1,0 +1,253 @@
+// MainWindow and its runs: the metrics each finished run gets (computed on workers, kept in the
+// document), the Runs dock's requests (show, re-run, edit, compare), the morph from one run into
+// another, and the per-point information loss of a run as colourable columns.
+#include "MainWindow.h"
+
+#include "ReductionController.h"
+#include "metrics/pointwise.h"
+#include "metrics/procrustes.h"
+#include "panels/DataPanel.h"
+#include "panels/MetricsPanel.h"
+#include "panels/ReductionPanel.h"
+#include "panels/RunsPanel.h"
+#include "reduce/pca.h"
+#include "views/ViewGrid.h"
+#include "vtk/ScatterView.h"
+
+#include <QEasingCurve>
+#include <QFutureWatcher>
+#include <QLocale>
+#include <QStatusBar>
+#include <QVariantAnimation>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+namespace latentscape::ui {
+
+/// The two ends of a morph, in the same frame: the shown run aligned onto the target.
+struct MainWindow::Alignment {
+    int targetId = -1;
+    int dims = 2;                 ///< 3 when either run is 3-D
+    std::vector<float> start;     ///< n x dims: the shown run, mapped onto the target
+    std::vector<float> end;       ///< n x dims: the target (a 2-D one padded with z = 0)
+    double disparity = 0.0;
+};
+
+void MainWindow::createRunsPanel() {
+    m_runsPanel = new RunsPanel(m_document, this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_runsPanel);
+    connect(m_runsPanel, &RunsPanel::rerunRequested, this, [this](int id) {
+        if (const auto run = m_document->run(id)) {
+            m_reductionPanel->setSpec(run->spec);
+            m_reduction->run(run->spec);
+        }
+    });
+    connect(m_runsPanel, &RunsPanel::editRequested, this, [this](int id) {
+        if (const auto run = m_document->run(id)) {
+            m_reductionPanel->setSpec(run->spec);
+            m_reductionPanel->show();
+            m_reductionPanel->raise();
+            statusBar()->showMessage(tr("The Reduction panel holds the options of “%1”: change them and press Run").arg(run->name), 8000);
+        }
+    });
+    connect(m_runsPanel, &RunsPanel::compareRequested, this, &MainWindow::compareRuns);
+    connect(m_runsPanel, &RunsPanel::morphRequested, this, [this](int id) { morphTo(id); });
+    connect(m_runsPanel, &RunsPanel::informationLossRequested, this, &MainWindow::showInformationLoss);
+    // A run deleted while it runs stops running.
+    connect(m_document, &Document::runRemoved, this, [this](int id) {
+        if (id == m_reduction->runId() && m_reduction->isRunning()) m_reduction->cancel();
+    });
+    // The Metrics dock shows the figures of the run on screen.
+    const auto showMetrics = [this] {
+        const auto run = m_document->currentRun();
+        if (run && run->metrics) m_metricsPanel->showMetrics(*run->metrics, run->name);
+        else m_metricsPanel->clear();
+    };
+    connect(m_document, &Document::currentRunChanged, this, showMetrics);
+    connect(m_document, &Document::runChanged, this, [this, showMetrics](int id) {
+        if (id == m_document->currentRunId()) showMetrics();
+    });
+}
+
+void MainWindow::computeRunMetrics(int id) {
+    const auto run = m_document->run(id);
+    const auto dataset = m_document->dataset();
+    if (!run || !run->hasEmbedding() || !dataset) return;
+    if (!m_metricsJobs) m_metricsJobs = new QObject(this);
+    // Each run its own computation (several may finish close together, and each keeps its
+    // figures): not a newest-wins task. A result is kept only while the run still has that
+    // embedding.
+    auto* watcher = new QFutureWatcher<EmbeddingMetrics>(m_metricsJobs);
+    const auto embedding = run->embedding;
+    const int dims = run->dims;
+    connect(watcher, &QFutureWatcher<EmbeddingMetrics>::finished, this, [this, watcher, id, embedding, dataset] {
+        watcher->deleteLater();
+        const auto now = m_document->run(id);
+        if (!now || now->embedding != embedding || !m_document->dataset() || m_document->dataset()->n != dataset->n) return;
+        const EmbeddingMetrics m = watcher->result();
+        if (!m.error.isEmpty()) {
+            statusBar()->showMessage(tr("Metrics of “%1”: %2").arg(now->name, m.error), 10000);
+            return;
+        }
+        m_document->setRunMetrics(id, m);
+    });
+    const QFuture<EmbeddingMetrics> future =
+        QtConcurrent::run([dataset, embedding, dims] { return computeEmbeddingMetrics(*dataset, *embedding, dims); });
+    m_metricsFutures.addFuture(QFuture<void>(future));
+    watcher->setFuture(future);
+}
+
+void MainWindow::compareRuns(const std::vector<int>& ids) {
+    std::vector<int> runs;
+    for (int id : ids)
+        if (const auto run = m_document->run(id); run && run->hasEmbedding()) runs.push_back(id);
+    if (runs.empty()) return;
+    if (runs.size() > std::size_t(ViewGrid::maxPanes)) runs.resize(std::size_t(ViewGrid::maxPanes));
+    m_document->setCurrentRun(runs.front());
+    m_dataPanel->setEmbeddingAvailable(m_document->currentRun()->name, true);
+    showCurrentRun(true);
+    m_viewGrid->setPaneCount(int(runs.size()));
+    for (std::size_t i = 1; i < runs.size(); ++i) m_viewGrid->setRun(int(i), runs[i]);
+}
+
+bool MainWindow::isMorphing() const { return m_morphAnimation != nullptr || m_alignTask.isRunning(); }
+
+void MainWindow::morphTo(int id, int durationMs) {
+    const auto from = m_document->currentRun();
+    const auto to = m_document->run(id);
+    const auto dataset = m_document->dataset();
+    if (!from || !to || !dataset || !from->hasEmbedding() || !to->hasEmbedding() || from->id == id) return;
+    if (m_morphAnimation) {
+        delete m_morphAnimation;
+        m_morphAnimation = nullptr;
+    }
+    const std::int64_t n = dataset->n;
+    statusBar()->showMessage(tr("Aligning “%1” onto “%2”…").arg(from->name, to->name));
+    // The shown run is aligned onto the target (rotation or reflection, scale, shift: Procrustes),
+    // so the animation ends exactly on the target's own coordinates and shows only real movement.
+    m_alignTask.start(
+        [source = from->embedding, sourceDims = from->dims, target = to->embedding, targetDims = to->dims, n,
+         id](const CancelToken&) {
+            const metrics::ProcrustesResult fit =
+                metrics::procrustes_align(target->data(), targetDims, source->data(), sourceDims, n);
+            auto a = std::make_shared<Alignment>();
+            a->targetId = id;
+            a->dims = fit.dims;
+            a->start = fit.aligned;
+            a->disparity = fit.disparity;
+            a->end.assign(std::size_t(n) * std::size_t(fit.dims), 0.0f);
+            for (std::int64_t i = 0; i < n; ++i)
+                for (int k = 0; k < targetDims; ++k)
+                    a->end[std::size_t(i) * std::size_t(fit.dims) + std::size_t(k)] = (*target)[std::size_t(i * targetDims + k)];
+            return std::shared_ptr<const Alignment>(std::move(a));
+        },
+        [this, durationMs](std::shared_ptr<const Alignment> a) {
+            const auto target = m_document->run(a->targetId);
+            const auto dataset = m_document->dataset();
+            if (!target || !dataset || a->start.size() != std::size_t(dataset->n) * std::size_t(a->dims)) return;
+            if (!m_dataPanel->plotEmbedding()) m_dataPanel->setEmbeddingAvailable(m_document->currentRun()->name, true);
+            statusBar()->showMessage(tr("Morphing into “%1” (Procrustes disparity %2)")
+                                         .arg(target->name, QLocale().toString(a->disparity, 'f', 3)),
+                                     8000);
+            auto* animation = new QVariantAnimation(this);
+            m_morphAnimation = animation;
+            animation->setStartValue(0.0);
+            animation->setEndValue(1.0);
+            animation->setDuration(std::max(1, durationMs));
+            animation->setEasingCurve(QEasingCurve::InOutCubic);
+            const auto n = std::size_t(dataset->n);
+            // Drawing only: each frame mixes the two ends (n x dims floats), the view draws it.
+            auto frame = std::make_shared<std::vector<float>>(a->start.size());
+            const auto draw = [this, a, frame, n](double t) {
+                const float u = float(t);
+                for (std::size_t i = 0; i < frame->size(); ++i) (*frame)[i] = a->start[i] + u * (a->end[i] - a->start[i]);
+                if (a->dims == 2) {
+                    std::vector<float> x(n), y(n);
+                    for (std::size_t i = 0; i < n; ++i) {
+                        x[i] = (*frame)[2 * i];
+                        y[i] = (*frame)[2 * i + 1];
+                    }
+                    m_scatterView->setPoints(x.data(), y.data(), n);
+                } else {
+                    m_scatterView->setPoints(frame->data(), n);
+                }
+            };
+            draw(0.0);
+            refreshPane(0);
+            m_scatterView->resetCamera();
+            connect(animation, &QVariantAnimation::valueChanged, this, [draw](const QVariant& v) { draw(v.toDouble()); });
+            connect(animation, &QVariantAnimation::finished, this, [this, animation, id = a->targetId] {
+                if (m_morphAnimation == animation) m_morphAnimation = nullptr;
+                animation->deleteLater();
+                m_shownEmbedding.reset();
+                m_document->setCurrentRun(id);  // draws the target as it is: the last frame
+                showCurrentRun(false);
+                refreshPane(0);
+                emit morphFinished(id);
+            });
+            animation->start();
+        },
+        [this](const QString& error) { statusBar()->showMessage(tr("Cannot morph: %1").arg(error), 10000); });
+}
+
+void MainWindow::showInformationLoss(int id) {
+    const auto run = m_document->run(id);
+    const auto dataset = m_document->dataset();
+    if (!run || !run->hasEmbedding() || !dataset) return;
+    if (dataset->n < 22) {
+        statusBar()->showMessage(tr("Information loss needs at least 22 points (k = 10 neighbours)"), 8000);
+        return;
+    }
+    setBusy(tr("Computing the information loss of “%1” per point…").arg(run->name));
+    const QString name = run->name;
+    m_lossTask.start(
+        [dataset, embedding = run->embedding, dims = run->dims, spec = run->spec, model = run->model,
+         name](const CancelToken& canceled) {
+            const data::Dataset& ds = *dataset;
+            const metrics::PointwiseQuality q =
+                metrics::pointwise_quality(ds.features.data(), ds.n, ds.d, embedding->data(), dims, 10, canceled);
+            std::vector<double> reconstruction;
+            if (spec.method == RunSpec::Method::Pca) {
+                const reduce::PcaResult fit = reduce::pca(ds.features.data(), ds.n, ds.d, spec.pca);
+                reconstruction = reduce::pca_reconstruction_error(fit, ds.features.data(), ds.n, ds.d);
+            } else if (model) {
+                reconstruction = model->reconstruction_errors(ds.features.data(), ds.n);
+            }
+            canceled.throwIfCanceled();
+            // New numeric columns on a copy (the dataset is immutable and shared).
+            auto copy = std::make_shared<data::Dataset>(ds);
+            const auto put = [&copy](const std::string& column, const std::vector<double>& values) {
+                std::vector<double> v(values.begin(), values.end());
+                auto meta = data::MetadataColumn::numeric(column, std::move(v));
+                if (const auto at = copy->find_metadata(column)) copy->metadata[*at] = std::move(meta);
+                else copy->metadata.push_back(std::move(meta));
+            };
+            const std::string suffix = " (" + name.toStdString() + ")";
+            put("trustworthiness" + suffix, q.trustworthiness);
+            put("continuity" + suffix, q.continuity);
+            put("kNN recall" + suffix, q.knn_recall);
+            if (!reconstruction.empty()) put("reconstruction error" + suffix, reconstruction);
+            copy->check_consistent();
+            return prepareDataset(std::move(copy));
+        },
+        [this, id, dataset, name](PreparedDataset prepared) {
+            clearBusy();
+            if (m_document->dataset() != dataset && (!m_document->dataset() || m_document->dataset()->n != dataset->n)) return;
+            const QString column = QStringLiteral("trustworthiness (%1)").arg(name);
+            applyDerivedDataset(std::move(prepared), column.toStdString());
+            statusBar()->showMessage(tr("Coloured by the trustworthiness of each point in “%1” (k = 10): low values were "
+                                        "brought near points that are far in the data. Continuity, kNN recall%2 are in the colour list.")
+                                         .arg(name, m_document->dataset()->find_metadata("reconstruction error (" + name.toStdString() + ")")
+                                                        ? tr(" and reconstruction error")
+                                                        : QString()),
+                                     15000);
+            emit informationLossShown(id, column);
+        },
+        [this](const QString& error) {
+            clearBusy();
+            statusBar()->showMessage(tr("Information loss: %1").arg(error), 10000);
+        });
+}
+
+}  // namespace latentscape::ui

@@ -1,0 +1,43 @@
+#pragma once
+/// @file What a run is asked to do: the method and every one of its options (the core's own
+/// Options structs, seed included), with a lossless JSON form for sessions. The Reduction panel
+/// fills one in and can be filled from one (re-run with changed options, a reopened session).
+
+#include "reduce/autoencoder.h"
+#include "reduce/pca.h"
+#include "reduce/tsne.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <cstdint>
+
+namespace latentscape::ui {
+
+struct RunSpec {
+    enum class Method { Pca = 0, Tsne = 1, Autoencoder = 2 };
+    Method method = Method::Tsne;
+    /// Output dimensions (2 or 3): the view's, copied into the method's own field.
+    int dims = 2;
+    reduce::PcaOptions pca;
+    reduce::tsne::Options tsne;
+    reduce::autoencoder::Options autoencoder;  ///< variational = VAE
+
+    /// "PCA", "t-SNE", "Autoencoder" or "VAE".
+    QString methodName() const;
+    /// The method's seed (PCA's is used by its randomized solver only).
+    std::uint64_t seed() const;
+    /// One line for tables and tooltips: "perplexity 30, 1,000 iterations, seed 42".
+    QString summary() const;
+
+    /// Every option of the chosen method (the others are left out); seeds as decimal strings so
+    /// that 64-bit values survive JSON's doubles.
+    QJsonObject toJson() const;
+    /// Reads what toJson() wrote; missing fields keep the core's defaults. Throws
+    /// std::runtime_error naming the field for a wrong type or an unknown method or enum value.
+    static RunSpec fromJson(const QJsonObject& json);
+
+    friend bool operator==(const RunSpec& a, const RunSpec& b) { return a.toJson() == b.toJson(); }
+};
+
+}  // namespace latentscape::ui
