@@ -86,6 +86,10 @@ public:
     /// trustworthiness, continuity and 10-NN recall (and reconstruction error for PCA and the
     /// autoencoder) become numeric columns, computed on a worker; informationLossShown() fires.
     void showInformationLoss(int id);
+    /// Runs `methods` ("pca", "tsne", "autoencoder", "vae") one after another with the Reduction
+    /// panel's options, then, with `compare`, shows them side by side. Returns an error message
+    /// for an unknown method ("" when started). The command line's --run uses it.
+    QString runInTurn(const QStringList& methods, bool compare);
     /// Whether the plot shows a 2-D autoencoder embedding whose places the Decoder dock decodes.
     bool isDecoderActive() const;
     /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
@@ -230,6 +234,11 @@ private:
     LatestTask<std::shared_ptr<const Alignment>> m_alignTask;
     QObject* m_morphAnimation = nullptr;  // the running morph (a QVariantAnimation), if any
     LatestTask<PreparedDataset> m_lossTask;
+    QStringList m_queuedMethods;      // runInTurn(): methods still to run
+    std::vector<int> m_queuedRuns;    // runInTurn(): the runs made so far
+    bool m_compareQueued = false;
+    QMetaObject::Connection m_queueConnection;
+    void runNextQueued();
     std::vector<std::uint8_t> m_colors;   // what updateColors() computed, for every view
     std::vector<std::uint8_t> m_visible;  // what updateVisibility() computed (empty: all)
     void dimUnselected(std::vector<std::uint8_t>& colors) const;

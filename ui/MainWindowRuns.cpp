@@ -14,7 +14,10 @@
 #include "views/ViewGrid.h"
 #include "vtk/ScatterView.h"
 
+#include <QCoreApplication>
 #include <QEasingCurve>
+#include <QThreadPool>
+#include <QTimer>
 #include <QFutureWatcher>
 #include <QLocale>
 #include <QStatusBar>
@@ -22,6 +25,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <atomic>
 
 namespace latentscape::ui {
 
@@ -54,6 +58,12 @@ void MainWindow::createRunsPanel() {
     connect(m_runsPanel, &RunsPanel::compareRequested, this, &MainWindow::compareRuns);
     connect(m_runsPanel, &RunsPanel::morphRequested, this, [this](int id) { morphTo(id); });
     connect(m_runsPanel, &RunsPanel::informationLossRequested, this, &MainWindow::showInformationLoss);
+    // The per-point loss and a morph's alignment belong to the rows they were asked for.
+    connect(m_document, &Document::datasetChanged, this, [this] {
+        m_lossTask.cancel();
+        m_alignTask.cancel();
+        clearBusy();
+    });
     // A run deleted while it runs stops running.
     connect(m_document, &Document::runRemoved, this, [this](int id) {
         if (id == m_reduction->runId() && m_reduction->isRunning()) m_reduction->cancel();
@@ -92,8 +102,15 @@ void MainWindow::computeRunMetrics(int id) {
         }
         m_document->setRunMetrics(id, m);
     });
+    // One at a time (each is OpenMP-parallel): runs queued back to back do not pile their metrics
+    // onto the cores the next run needs.
+    static QThreadPool* const metricsPool = [] {
+        auto* pool = new QThreadPool(QCoreApplication::instance());
+        pool->setMaxThreadCount(1);
+        return pool;
+    }();
     const QFuture<EmbeddingMetrics> future =
-        QtConcurrent::run([dataset, embedding, dims] { return computeEmbeddingMetrics(*dataset, *embedding, dims); });
+        QtConcurrent::run(metricsPool, [dataset, embedding, dims] { return computeEmbeddingMetrics(*dataset, *embedding, dims); });
     m_metricsFutures.addFuture(QFuture<void>(future));
     watcher->setFuture(future);
 }
@@ -199,14 +216,38 @@ void MainWindow::showInformationLoss(int id) {
         statusBar()->showMessage(tr("Information loss needs at least 22 points (k = 10 neighbours)"), 8000);
         return;
     }
-    setBusy(tr("Computing the information loss of “%1” per point…").arg(run->name));
     const QString name = run->name;
+    setBusy(tr("Information loss of “%1” per point: 0%…").arg(name));
+    // O(n^2 d): computed in slices of rows, so the status bar shows how far it got and a newer
+    // request (or a new dataset) cancels it between slices.
+    auto done = std::make_shared<std::atomic<std::int64_t>>(0);
+    auto* progress = new QTimer(this);
+    progress->setObjectName(QStringLiteral("lossProgress"));
+    connect(progress, &QTimer::timeout, this, [this, progress, done, n = dataset->n, name] {
+        if (!m_lossTask.isRunning()) {
+            progress->deleteLater();
+            return;
+        }
+        statusBar()->showMessage(tr("Information loss of “%1” per point: %2%…").arg(name).arg(100 * done->load() / std::max<std::int64_t>(n, 1)));
+    });
+    progress->start(250);
     m_lossTask.start(
-        [dataset, embedding = run->embedding, dims = run->dims, spec = run->spec, model = run->model,
-         name](const CancelToken& canceled) {
+        [dataset, embedding = run->embedding, dims = run->dims, spec = run->spec, model = run->model, name,
+         done](const CancelToken& canceled) {
             const data::Dataset& ds = *dataset;
-            const metrics::PointwiseQuality q =
-                metrics::pointwise_quality(ds.features.data(), ds.n, ds.d, embedding->data(), dims, 10, canceled);
+            metrics::PointwiseQuality q;
+            constexpr std::int64_t slice = 1024;
+            std::vector<std::int64_t> rows;
+            for (std::int64_t first = 0; first < ds.n; first += slice) {
+                rows.resize(std::size_t(std::min(slice, ds.n - first)));
+                for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = first + std::int64_t(i);
+                const metrics::PointwiseQuality part =
+                    metrics::pointwise_quality(ds.features.data(), ds.n, ds.d, embedding->data(), dims, 10, rows, canceled);
+                q.trustworthiness.insert(q.trustworthiness.end(), part.trustworthiness.begin(), part.trustworthiness.end());
+                q.continuity.insert(q.continuity.end(), part.continuity.begin(), part.continuity.end());
+                q.knn_recall.insert(q.knn_recall.end(), part.knn_recall.begin(), part.knn_recall.end());
+                done->store(first + std::int64_t(rows.size()));
+            }
             std::vector<double> reconstruction;
             if (spec.method == RunSpec::Method::Pca) {
                 const reduce::PcaResult fit = reduce::pca(ds.features.data(), ds.n, ds.d, spec.pca);
@@ -248,6 +289,52 @@ void MainWindow::showInformationLoss(int id) {
             clearBusy();
             statusBar()->showMessage(tr("Information loss: %1").arg(error), 10000);
         });
+}
+
+}  // namespace latentscape::ui
+
+namespace latentscape::ui {
+
+QString MainWindow::runInTurn(const QStringList& methods, bool compare) {
+    for (const QString& m : methods)
+        if (!QStringList{QStringLiteral("pca"), QStringLiteral("tsne"), QStringLiteral("autoencoder"), QStringLiteral("vae")}.contains(m))
+            return tr("unknown method “%1” (pca, tsne, autoencoder or vae)").arg(m);
+    m_queuedMethods = methods;
+    m_queuedRuns.clear();
+    m_compareQueued = compare;
+    disconnect(m_queueConnection);
+    m_queueConnection = connect(m_reduction, &ReductionController::runFinished, this, [this](bool canceled, const QString& error) {
+        if (canceled || !error.isEmpty()) {  // the user took over, or a run failed: stop here
+            m_queuedMethods.clear();
+            disconnect(m_queueConnection);
+            return;
+        }
+        m_queuedRuns.push_back(m_reduction->runId());
+        runNextQueued();
+    });
+    runNextQueued();
+    return {};
+}
+
+void MainWindow::runNextQueued() {
+    if (m_queuedMethods.isEmpty()) {
+        disconnect(m_queueConnection);
+        if (m_compareQueued && m_queuedRuns.size() >= 2) compareRuns(m_queuedRuns);
+        return;
+    }
+    const QString method = m_queuedMethods.takeFirst();
+    m_reductionPanel->setMethod(method == QLatin1String("pca")    ? ReductionPanel::Method::Pca
+                                : method == QLatin1String("tsne") ? ReductionPanel::Method::Tsne
+                                                                  : ReductionPanel::Method::Autoencoder);
+    if (method == QLatin1String("vae") || method == QLatin1String("autoencoder"))
+        m_reductionPanel->setAutoencoderVariational(method == QLatin1String("vae"));
+    QString error;
+    const auto spec = m_reductionPanel->spec(&error);
+    if (!spec || !m_reduction->run(*spec)) {
+        statusBar()->showMessage(error.isEmpty() ? tr("Cannot run %1").arg(method) : error, 10000);
+        m_queuedMethods.clear();
+        disconnect(m_queueConnection);
+    }
 }
 
 }  // namespace latentscape::ui

@@ -29,7 +29,17 @@ int main(int argc, char* argv[]) {
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QApplication::translate("main", "Dataset (.csv .tsv .npy .npz or MNIST IDX) or session (.latentscape) to open."),
                                  QStringLiteral("[FILE]"));
+    QCommandLineOption runOption(QStringList{QStringLiteral("r"), QStringLiteral("run")},
+                                 QApplication::translate("main", "Once the dataset is shown, run these methods one after another "
+                                                                 "(comma-separated: pca, tsne, autoencoder, vae) with the "
+                                                                 "Reduction panel's options."),
+                                 QStringLiteral("METHODS"));
+    QCommandLineOption compareOption(QStringLiteral("compare"),
+                                     QApplication::translate("main", "With --run: show the runs side by side in linked views."));
+    parser.addOption(runOption);
+    parser.addOption(compareOption);
     parser.process(app);
+    const QStringList methods = parser.value(runOption).split(QLatin1Char(','), Qt::SkipEmptyParts);
 
     latentscape::ui::MainWindow window;
     window.show();
@@ -48,10 +58,19 @@ int main(int argc, char* argv[]) {
         return app.exec();
     }
     if (!recovered.isEmpty()) latentscape::ui::MainWindow::forgetRecovered(recovered);  // declined
+    if (!methods.isEmpty()) {
+        QObject::connect(&window, &latentscape::ui::MainWindow::datasetChanged, &window, [&window, methods, &parser, &compareOption] {
+            static bool started = false;  // the first dataset shown only
+            if (started) return;
+            started = true;
+            const QString error = window.runInTurn(methods, parser.isSet(compareOption));
+            if (!error.isEmpty()) QMessageBox::warning(&window, QApplication::translate("main", "Cannot run"), error);
+        });
+    }
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty()) {
         // First launch: the example dataset, and its t-SNE forming live.
-        window.setAutoRunOnDefault(true);
+        window.setAutoRunOnDefault(methods.isEmpty());
         window.loadDefaultDataset();
     }
     else window.loadFile(files.first());
