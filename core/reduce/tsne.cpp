@@ -4,6 +4,7 @@
 
 #include "common/parallel.h"
 #include "common/rng.h"
+#include "neighbors/knn.h"
 #include "reduce/pca.h"
 #include "reduce/tsne_bh.h"
 #include "reduce/tsne_internal.h"
@@ -37,8 +38,6 @@ std::string number(double v) {
 // the Barnes-Hut tree overtakes it sooner (~9 ms per iteration at 20,000 points).
 constexpr std::int64_t exact_gradient_limit_2d = 25000;
 constexpr std::int64_t exact_gradient_limit_3d = 10000;
-// Auto neighbours: brute force while n^2 d stays below this (70,000 x 50 is 2.5e11: ~2 s).
-constexpr double exact_neighbors_work = 1e12;
 
 void validate(const float* X, std::int64_t n, std::int64_t d, const Options& o) {
     auto fail = [](const std::string& message) { throw std::invalid_argument("t-SNE: " + message); };
@@ -169,12 +168,17 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
     start = Clock::now();
     s->k = int(std::floor(3.0 * options.perplexity));
     s->neighbors = options.neighbors;
+    // Auto: the graph module's rule (brute force while n^2 d <= 1e12; 70,000 x 50 is 2.5e11: ~2 s).
     if (s->neighbors == Neighbors::Auto)
-        s->neighbors = double(n) * double(n) * double(input_d) <= exact_neighbors_work ? Neighbors::Exact
-                                                                                        : Neighbors::Approximate;
-    const internal::Knn knn = s->neighbors == Neighbors::Exact
-                                  ? internal::exact_knn(input, n, input_d, s->k, canceled)
-                                  : internal::approximate_knn(input, n, input_d, s->k, options.seed, canceled);
+        s->neighbors = neighbors::resolve(neighbors::Method::Auto, n, input_d) == neighbors::Method::Exact
+                           ? Neighbors::Exact
+                           : Neighbors::Approximate;
+    neighbors::Options no;
+    no.k = s->k;
+    no.seed = options.seed;
+    const neighbors::KnnGraph knn = s->neighbors == Neighbors::Exact
+                                        ? neighbors::exact_knn(input, n, input_d, s->k, canceled)
+                                        : neighbors::approximate_knn(input, n, input_d, no, canceled);
     check();
     s->timings.neighbors = seconds_since(start);
 

@@ -2,6 +2,8 @@
 /// @file The pieces of the t-SNE engine (tsne.h), exposed for tests: neighbours, affinities and
 /// the forces. Every function is deterministic and independent of the thread count.
 
+#include "neighbors/knn.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,27 +11,25 @@
 
 namespace latentscape::reduce::tsne::internal {
 
-/// k nearest neighbours of every row, self excluded, nearest first (ties: smaller index first).
-struct Knn {
-    std::int64_t n = 0;
-    int k = 0;
-    std::vector<std::int32_t> indices; ///< n * k
-    std::vector<float> sq_distances;   ///< n * k squared Euclidean distances, ascending per row
-};
+/// k nearest neighbours of every row, self excluded, nearest first (ties: smaller index first),
+/// with squared Euclidean distances: the project's one kNN graph (neighbors/knn.h).
+using Knn = neighbors::KnnGraph;
 
-/// Exact neighbours by brute force: distances |x_j|^2 - 2 x_i.x_j in float32 in register blocks
-/// of 8 queries x 16 references, each block filtered against the rows' current k-th distance, so
-/// the n x n distance matrix never exists. The k survivors' distances are then recomputed in
-/// double and re-sorted, so near-ties are ranked by the true distance. Requires 1 <= k < n and
-/// n < 2^31.
-/// `canceled`, when given, is polled between blocks of queries (from any thread); once it answers
-/// true the search stops and throws tsne::Canceled.
-Knn exact_knn(const float* X, std::int64_t n, std::int64_t d, int k, const std::function<bool()>& canceled = {});
+/// Exact neighbours by brute force (neighbors::exact_knn). `canceled` as there.
+inline Knn exact_knn(const float* X, std::int64_t n, std::int64_t d, int k,
+                     const std::function<bool()>& canceled = {}) {
+    return neighbors::exact_knn(X, n, d, k, canceled);
+}
 
-/// Approximate neighbours from an hnswlib graph (M = 16, ef_construction = 100), built
-/// sequentially so the graph depends on the seed only; queried in parallel with ef = max(2k, 64).
-Knn approximate_knn(const float* X, std::int64_t n, std::int64_t d, int k, std::uint64_t seed,
-                    const std::function<bool()>& canceled = {});
+/// Approximate neighbours from an hnswlib graph (M = 16, ef_construction = 100, ef = max(2k, 64):
+/// neighbors::Options' defaults), built sequentially so the graph depends on the seed only.
+inline Knn approximate_knn(const float* X, std::int64_t n, std::int64_t d, int k, std::uint64_t seed,
+                           const std::function<bool()>& canceled = {}) {
+    neighbors::Options o;
+    o.k = k;
+    o.seed = seed;
+    return neighbors::approximate_knn(X, n, d, o, canceled);
+}
 
 /// Bandwidth of one point: beta = 1 / (2 sigma^2) such that the conditional distribution
 /// p_j = exp(-beta (d_j - d_0)) / sum has entropy log(perplexity) (to 1e-10, by bisection).

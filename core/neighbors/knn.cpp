@@ -1,9 +1,8 @@
-// Neighbour search for t-SNE's input affinities: an exact brute force that never materialises the
-// distance matrix, and an hnswlib graph for sizes where n^2 is out of reach.
-#include "reduce/tsne_internal.h"
+// The k-nearest-neighbour graph (neighbors/knn.h): an exact brute force that never materialises
+// the distance matrix, and an hnswlib graph for sizes where n^2 is out of reach.
+#include "neighbors/knn.h"
 
 #include "common/parallel.h"
-#include "reduce/tsne.h"
 
 #include <hnswlib/hnswlib.h>
 
@@ -18,11 +17,12 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
-namespace latentscape::reduce::tsne::internal {
+namespace latentscape::neighbors {
 namespace {
 
 constexpr int lanes = 16;                   // references per panel (one AVX-512 register)
@@ -162,7 +162,7 @@ void check_knn_arguments(std::int64_t n, std::int64_t d, int k) {
 
 }  // namespace
 
-Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k, const std::function<bool()>& canceled) {
+KnnGraph exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k, const std::function<bool()>& canceled) {
     check_knn_arguments(n, d, k);
     // Centred first: the scores |x_j|^2 - 2 x_i.x_j cancel catastrophically in float when the
     // data sit far from the origin (raw years, prices, coordinates); distances do not change.
@@ -195,9 +195,10 @@ Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k, const st
         }
     });
 
-    Knn knn;
+    KnnGraph knn;
     knn.n = n;
     knn.k = k;
+    knn.exact = true;
     knn.indices.assign(std::size_t(n * k), std::numeric_limits<std::int32_t>::max());
     knn.sq_distances.assign(std::size_t(n * k), std::numeric_limits<float>::infinity());
     const std::int64_t panels_per_chunk = std::max<std::int64_t>(1, chunk_floats / (d * lanes));
@@ -252,21 +253,24 @@ Knn exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k, const st
     return knn;
 }
 
-Knn approximate_knn(const float* X, std::int64_t n, std::int64_t d, int k, std::uint64_t seed,
-                    const std::function<bool()>& canceled) {
+KnnGraph approximate_knn(const float* X, std::int64_t n, std::int64_t d, const Options& options,
+                         const std::function<bool()>& canceled) {
+    const int k = options.k;
     check_knn_arguments(n, d, k);
     hnswlib::L2Space space(static_cast<std::size_t>(d));
-    hnswlib::HierarchicalNSW<float> index(&space, std::size_t(n), 16, 100, std::size_t(seed));
+    hnswlib::HierarchicalNSW<float> index(&space, std::size_t(n), std::size_t(options.hnsw_m),
+                                          std::size_t(options.hnsw_ef_construction), std::size_t(options.seed));
     // Sequential insertion: a parallel build would make the graph depend on thread timing.
     for (std::int64_t i = 0; i < n; ++i) {
         if (canceled && i % 1024 == 0 && canceled()) throw Canceled();
         index.addPoint(X + i * d, hnswlib::labeltype(i));
     }
-    index.setEf(std::size_t(std::max(2 * k, 64)));
+    index.setEf(std::size_t(options.hnsw_ef_search.value_or(std::max(2 * k, 64))));
 
-    Knn knn;
+    KnnGraph knn;
     knn.n = n;
     knn.k = k;
+    knn.exact = false;
     knn.indices.resize(std::size_t(n * k));
     knn.sq_distances.resize(std::size_t(n * k));
     std::vector<std::vector<std::pair<double, std::int32_t>>> scratch(std::size_t(parallel::max_threads()));
@@ -303,4 +307,66 @@ Knn approximate_knn(const float* X, std::int64_t n, std::int64_t d, int k, std::
     return knn;
 }
 
-}  // namespace latentscape::reduce::tsne::internal
+namespace {
+
+std::string number(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+void validate(const float* X, std::int64_t n, std::int64_t d, const Options& o) {
+    auto fail = [](const std::string& message) { throw std::invalid_argument("neighbour search: " + message); };
+    if (!X) fail("no input data");
+    if (n < 2) fail("needs at least 2 rows (got " + std::to_string(n) + ")");
+    if (d < 1) fail("needs at least 1 column");
+    if (n > std::numeric_limits<std::int32_t>::max()) fail("supports at most 2^31 - 1 rows");
+    if (o.k < 1 || o.k >= n)
+        fail("neighbours per point k (" + std::to_string(o.k) + ") must be in [1, n - 1 = " + std::to_string(n - 1) +
+             "]");
+    if (!(o.exact_work_limit > 0.0)) fail("exact work limit (" + number(o.exact_work_limit) + ") must be > 0");
+    if (o.hnsw_m < 2 || o.hnsw_m > 100) fail("hnsw M (" + std::to_string(o.hnsw_m) + ") must be in [2, 100]");
+    if (o.hnsw_ef_construction < o.hnsw_m)
+        fail("hnsw ef_construction (" + std::to_string(o.hnsw_ef_construction) + ") must be >= M (" +
+             std::to_string(o.hnsw_m) + ")");
+    if (o.hnsw_ef_search && *o.hnsw_ef_search < o.k)
+        fail("hnsw ef_search (" + std::to_string(*o.hnsw_ef_search) + ") must be >= k (" + std::to_string(o.k) + ")");
+    const std::int64_t bad = parallel::first_index_where(n * d, [&](std::int64_t e) { return !std::isfinite(X[e]); });
+    if (bad < n * d)
+        fail("row " + std::to_string(bad / d + 1) + ", column " + std::to_string(bad % d + 1) + " is " +
+             (std::isnan(X[bad]) ? "NaN" : "infinite") + ": remove or impute missing values first");
+    // Squared distances must fit in float32 (d * (2 max|x|)^2 < 3e38).
+    const double limit_value = std::sqrt(3e38 / double(d)) / 4.0;
+    const std::int64_t huge =
+        parallel::first_index_where(n * d, [&](std::int64_t e) { return std::abs(double(X[e])) > limit_value; });
+    if (huge < n * d)
+        fail("row " + std::to_string(huge / d + 1) + ", column " + std::to_string(huge % d + 1) + " is " +
+             number(X[huge]) + ": values this large overflow float32 distances; rescale the data");
+}
+
+}  // namespace
+
+Method resolve(Method method, std::int64_t n, std::int64_t d, double exact_work_limit) {
+    if (method != Method::Auto) return method;
+    return double(n) * double(n) * double(d) <= exact_work_limit ? Method::Exact : Method::Approximate;
+}
+
+KnnGraph build(const float* X, std::int64_t n, std::int64_t d, const Options& options,
+               const std::function<bool()>& canceled) {
+    validate(X, n, d, options);
+    throw_if_canceled(canceled);
+    return resolve(options.method, n, d, options.exact_work_limit) == Method::Exact
+               ? exact_knn(X, n, d, options.k, canceled)
+               : approximate_knn(X, n, d, options, canceled);
+}
+
+const char* to_string(Method method) {
+    switch (method) {
+    case Method::Auto: return "auto";
+    case Method::Exact: return "exact";
+    case Method::Approximate: return "approximate";
+    }
+    return "?";
+}
+
+}  // namespace latentscape::neighbors
