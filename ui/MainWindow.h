@@ -40,6 +40,7 @@ class ViewGrid;
 struct Session;
 struct Figure;
 struct FigureOptions;
+struct PlotStyle;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -241,7 +242,8 @@ private:
     void runNextQueued();
     std::vector<std::uint8_t> m_colors;   // what updateColors() computed, for every view
     std::vector<std::uint8_t> m_visible;  // what updateVisibility() computed (empty: all)
-    void dimUnselected(std::vector<std::uint8_t>& colors) const;
+    /// The colouring, hidden classes, fading and background the plot's rules draw with.
+    PlotStyle plotStyle() const;
     void addSelectionMenuItems(QMenu* menu, QPointF position);
     void startJob(DatasetSource source, JobContext context);
     void cancelJobs();

@@ -4,9 +4,8 @@
 
 #include "figure/FigureFromView.h"
 #include "figure/FigureWriter.h"
-#include "panels/DataPanel.h"
+#include "figure/PlotRules.h"
 #include "panels/ExportFigureDialog.h"
-#include "panels/LegendWidget.h"
 
 #include <QAction>
 #include <QDir>
@@ -38,23 +37,8 @@ void MainWindow::createFigureActions(QMenu* fileMenu) {
 Figure MainWindow::currentFigure(const QString& title, const ScatterView* view) const {
     Figure figure = figureFromView(view ? *view : *m_scatterView);
     figure.title = title;
-    if (!prepared().dataset) return figure;
-    // The legend the Data dock shows for the colouring (DataPanel::updateLegend).
-    const data::Dataset& ds = *prepared().dataset;
-    const int column = m_dataPanel->colorColumn();
-    const int feature = m_dataPanel->colorFeature();
-    if (feature >= 0 && feature < ds.d) {
-        figure.legendTitle = QString::fromStdString(ds.feature_names[std::size_t(feature)]);
-        figure.colorScale = numberLegend(featureRange(ds, feature), m_dataPanel->colorMap());
-    } else if (column >= 0 && std::size_t(column) < ds.metadata.size() && std::size_t(column) < prepared().columns.size()) {
-        const data::MetadataColumn& meta = ds.metadata[std::size_t(column)];
-        const ColumnSummary& summary = prepared().columns[std::size_t(column)];
-        figure.legendTitle = QString::fromStdString(meta.name);
-        if (meta.kind == data::ColumnKind::Categorical)
-            figure.legend = categoryLegend(meta, summary, m_dataPanel->legend()->hiddenCodes());
-        else if (meta.kind == data::ColumnKind::Numeric)
-            figure.colorScale = numberLegend(summary.range, m_dataPanel->colorMap(), summary.missing);
-    }
+    // The legend the Data dock shows for the colouring, by the plot's rules.
+    if (prepared().dataset) setPlotLegend(figure, *prepared().dataset, plotStyle(), &prepared().columns);
     return figure;
 }
 

@@ -212,20 +212,6 @@ void MainWindow::onSelectionChanged() {
     emit selectionChanged();
 }
 
-void MainWindow::dimUnselected(std::vector<std::uint8_t>& colors) const {
-    const select::Selection& s = selection();
-    if (s.empty() || m_dimming <= 0.0 || std::int64_t(colors.size()) != 3 * s.size()) return;
-    const double bg = m_scatterView->darkBackground() ? 0.11 * 255.0 : 255.0;
-    const double keep = 1.0 - m_dimming;
-    for (std::int64_t i = 0; i < s.size(); ++i) {
-        if (s.contains(i)) continue;
-        for (int c = 0; c < 3; ++c) {
-            std::uint8_t& v = colors[std::size_t(3 * i + c)];
-            v = std::uint8_t(std::lround(v * keep + bg * m_dimming));
-        }
-    }
-}
-
 void MainWindow::addSelectionMenuItems(QMenu* menu, QPointF position) {
     if (!prepared().dataset) return;
     const std::int64_t row = m_scatterView->pointAt(position, 8.0);

@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 
 #include "ReductionController.h"
+#include "figure/PlotRules.h"
 #include "panels/ClusterPanel.h"
 #include "panels/DataPanel.h"
 #include "panels/DecoderPanel.h"
@@ -119,44 +120,33 @@ void MainWindow::updatePoints() {
     else m_scatterView->setAxisLabels({}, {});
 }
 
+PlotStyle MainWindow::plotStyle() const {
+    PlotStyle style;
+    style.colourColumn = m_dataPanel->colorColumn();
+    style.colourFeature = m_dataPanel->colorFeature();
+    style.colourMap = m_dataPanel->colorMap();
+    style.hidden = m_dataPanel->legend()->hiddenCodes();
+    style.dimming = m_dimming;
+    style.darkBackground = m_scatterView->darkBackground();
+    return style;
+}
+
+// The plot's rules (figure/PlotRules.h) are those of the figure export and `latentscape-cli render`.
 void MainWindow::updateColors() {
     if (!prepared().dataset) return;
-    const data::Dataset& ds = *prepared().dataset;
-    const int column = m_dataPanel->colorColumn();
-    const int feature = m_dataPanel->colorFeature();
-    std::vector<std::uint8_t> colors;
-    if (feature >= 0 && feature < ds.d)
-        colors = numberColors(ds.features.data() + feature, std::size_t(ds.n), std::size_t(ds.d),
-                              featureRange(ds, feature), m_dataPanel->colorMap());
-    else if (column >= 0 && std::size_t(column) < ds.metadata.size())
-        colors = columnColors(ds.metadata[std::size_t(column)], prepared().columns[std::size_t(column)].range,
-                              m_dataPanel->colorMap());
-    else
-        colors = uniformColors(std::size_t(ds.n));
-    dimUnselected(colors);
-    m_colors = std::move(colors);
+    const auto n = std::size_t(prepared().dataset->n);
+    m_colors = plotColors(*prepared().dataset, plotStyle(), selection(), &prepared().columns);
     for (ScatterView* v : m_viewGrid->views())
-        if (v->pointCount() == std::size_t(ds.n)) v->setColors(m_colors.data(), std::size_t(ds.n));
+        if (v->pointCount() == n) v->setColors(m_colors.data(), n);
 }
 
 void MainWindow::updateVisibility() {
     if (!prepared().dataset) return;
-    const data::Dataset& ds = *prepared().dataset;
-    const std::vector<std::int32_t>& hidden = m_dataPanel->legend()->hiddenCodes();
-    const int column = m_dataPanel->colorColumn();
-    if (hidden.empty() || column < 0 || std::size_t(column) >= ds.metadata.size() ||
-        ds.metadata[std::size_t(column)].kind != data::ColumnKind::Categorical) {
-        m_visible.clear();
-        for (ScatterView* v : m_viewGrid->views()) v->setVisibility({});
-        return;
-    }
-    const auto& codes = ds.metadata[std::size_t(column)].codes;
-    std::vector<std::uint8_t> visible(codes.size());
-    for (std::size_t i = 0; i < codes.size(); ++i)
-        visible[i] = std::binary_search(hidden.begin(), hidden.end(), codes[i] < 0 ? -1 : codes[i]) ? 0 : 1;
-    m_visible = std::move(visible);
+    const auto n = std::size_t(prepared().dataset->n);
+    m_visible = plotVisibility(*prepared().dataset, plotStyle());
     for (ScatterView* v : m_viewGrid->views())
-        if (v->pointCount() == codes.size()) v->setVisibility(m_visible);
+        if (m_visible.empty()) v->setVisibility({});
+        else if (v->pointCount() == n) v->setVisibility(m_visible);
 }
 
 QString MainWindow::pointDescription(std::int64_t index) const {

@@ -1,5 +1,6 @@
 #include "figure/FigureFromView.h"
 
+#include "figure/PlotRules.h"
 #include "panels/LegendWidget.h"
 #include "select/screen.h"
 #include "vtk/ScatterView.h"
@@ -19,7 +20,7 @@ Figure figureFromView(const ScatterView& view) {
     f.plotSize = QSizeF(projection.width, projection.height);
     f.pointDiameter = view.pointSize();
     f.pointOpacity = view.opacity();
-    f.background = view.darkBackground() ? QColor::fromRgbF(0.11f, 0.11f, 0.13f) : QColor(Qt::white);
+    f.background = plotBackground(view.darkBackground());
     if (!view.isThreeD()) {
         f.xLabel = view.xAxisLabel();
         f.yLabel = view.yAxisLabel();

@@ -2,7 +2,7 @@
 
 #include "common/error.h"
 #include "data/load.h"
-#include "figure/Legend.h"
+#include "figure/PlotRules.h"
 #include "select/screen.h"
 #include "select/selection.h"
 
@@ -10,8 +10,6 @@
 #include <QFile>
 
 #include <algorithm>
-#include <cmath>
-#include <numeric>
 
 namespace latentscape::ui {
 
@@ -37,6 +35,19 @@ std::shared_ptr<data::Dataset> loadSessionDataset(const Session& session, const 
     return ds;
 }
 
+PlotStyle sessionPlotStyle(const Session& s, const data::Dataset& ds) {
+    PlotStyle style;
+    style.colourFeature = s.colourFeature;
+    // The column by name (its index may differ: the session's own columns come last).
+    if (s.colourFeature < 0)
+        if (const auto column = ds.find_metadata(s.colourColumn.toStdString())) style.colourColumn = int(*column);
+    style.colourMap = ContinuousMap(std::clamp(s.colourMap.toInt(), 0, 2));
+    style.hidden = s.hidden;
+    style.dimming = std::clamp(s.dimming, 0.0, 0.95);
+    style.darkBackground = s.dark;
+    return style;
+}
+
 Figure figureFromSession(const Session& s, const data::Dataset& ds) {
     Figure f;
     const auto n = std::size_t(ds.n);
@@ -44,7 +55,7 @@ Figure figureFromSession(const Session& s, const data::Dataset& ds) {
     f.plotSize = QSizeF(width, height);
     f.pointDiameter = s.pointSize;
     f.pointOpacity = s.opacity;
-    f.background = s.dark ? QColor::fromRgbF(0.11f, 0.11f, 0.13f) : QColor(Qt::white);
+    f.background = plotBackground(s.dark);
 
     // What the view draws: the embedding, or two features, with z = 0 in 2-D.
     std::vector<float> xyz(3 * n, 0.0f);
@@ -69,40 +80,11 @@ Figure figureFromSession(const Session& s, const data::Dataset& ds) {
         f.yLabel = embedding ? QStringLiteral("%1 2").arg(run->method) : featureName(s.yFeature);
     }
 
-    // Colours as MainWindow::updateColors, then the fading of unselected points.
-    const ContinuousMap map = ContinuousMap(std::clamp(s.colourMap.toInt(), 0, 2));
-    const auto columnAt = ds.find_metadata(s.colourColumn.toStdString());
-    const data::MetadataColumn* column = s.colourFeature < 0 && columnAt ? &ds.metadata[*columnAt] : nullptr;
-    const ColumnSummary summary = column ? summarizeColumn(*column) : ColumnSummary{};
-    std::vector<std::uint8_t> colors;
-    if (s.colourFeature >= 0 && s.colourFeature < ds.d) {
-        const NumericRange range = featureRange(ds, s.colourFeature);
-        colors = numberColors(ds.features.data() + s.colourFeature, n, std::size_t(ds.d), range, map);
-        f.legendTitle = QString::fromStdString(ds.feature_names[std::size_t(s.colourFeature)]);
-        f.colorScale = numberLegend(range, map);
-    } else if (column) {
-        colors = columnColors(*column, summary.range, map);
-        f.legendTitle = QString::fromStdString(column->name);
-        if (column->kind == data::ColumnKind::Categorical) f.legend = categoryLegend(*column, summary, s.hidden);
-        else if (column->kind == data::ColumnKind::Numeric) f.colorScale = numberLegend(summary.range, map, summary.missing);
-    } else {
-        colors = uniformColors(n);
-    }
+    // Colours, fading, hidden classes and legend by the screen's rules (figure/PlotRules.h).
     const select::Selection selected = select::Selection::from_ids(s.selection, ds.n);
-    if (!selected.empty() && s.dimming > 0.0) {
-        const double bg = s.dark ? 0.11 * 255.0 : 255.0, keep = 1.0 - s.dimming;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (selected.contains(std::int64_t(i))) continue;
-            for (int c = 0; c < 3; ++c) {
-                std::uint8_t& v = colors[3 * i + std::size_t(c)];
-                v = std::uint8_t(std::lround(v * keep + bg * s.dimming));
-            }
-        }
-    }
-    // Hidden classes (MainWindow::updateVisibility): only a categorical colouring hides points.
-    std::vector<std::int32_t> hidden = s.hidden;
-    std::sort(hidden.begin(), hidden.end());
-    const bool hides = column && column->kind == data::ColumnKind::Categorical && !hidden.empty();
+    const PlotStyle style = sessionPlotStyle(s, ds);
+    const PlotPoints look = plotPoints(ds, style, selected);
+    setPlotLegend(f, ds, style);
 
     // Points as figureFromView: projected, behind-the-camera ones left out, then in the screen's order.
     select::Projection projection;
@@ -112,13 +94,10 @@ Figure figureFromSession(const Session& s, const data::Dataset& ds) {
     std::vector<double> depth;
     f.points.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-        if (hides) {
-            const std::int32_t code = column->codes[i] < 0 ? -1 : column->codes[i];
-            if (std::binary_search(hidden.begin(), hidden.end(), code)) continue;
-        }
+        if (!look.visible.empty() && !look.visible[i]) continue;
         double x = 0.0, y = 0.0, z = 0.0;
         if (!select::project(xyz.data(), 3, std::int64_t(i), projection, x, y, z)) continue;
-        f.points.push_back({QPointF(x, y), colors[3 * i], colors[3 * i + 1], colors[3 * i + 2],
+        f.points.push_back({QPointF(x, y), look.colors[3 * i], look.colors[3 * i + 1], look.colors[3 * i + 2],
                             selected.contains(std::int64_t(i)), std::int64_t(i)});
         depth.push_back(z);
     }

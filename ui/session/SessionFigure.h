@@ -5,6 +5,7 @@
 /// legend as the app's own figure export of the reopened view.
 
 #include "figure/Figure.h"
+#include "figure/PlotRules.h"
 #include "session/Session.h"
 
 #include <memory>
@@ -20,6 +21,10 @@ namespace latentscape::ui {
 /// differs from the saved one, or its shape does not match.
 std::shared_ptr<data::Dataset> loadSessionDataset(const Session& session, const QString& dataPath,
                                                   const QString& sessionPath);
+
+/// The session's colouring, hidden classes, fading and background, for the plot's rules
+/// (figure/PlotRules.h); its colour column found by name in `dataset`.
+PlotStyle sessionPlotStyle(const Session& session, const data::Dataset& dataset);
 
 /// The figure of the session's view of `dataset` (from loadSessionDataset), without a title.
 Figure figureFromSession(const Session& session, const data::Dataset& dataset);
