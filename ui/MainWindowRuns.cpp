@@ -7,6 +7,7 @@
 #include "metrics/pointwise.h"
 #include "metrics/procrustes.h"
 #include "panels/DataPanel.h"
+#include "panels/DecoderPanel.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "panels/RunsPanel.h"
@@ -75,6 +76,11 @@ void MainWindow::createRunsPanel() {
         else m_metricsPanel->clear();
     };
     connect(m_document, &Document::currentRunChanged, this, showMetrics);
+    // The Decoder dock belongs to runs with a 2-D latent plane: it goes when another run is shown.
+    connect(m_document, &Document::currentRunChanged, this, [this] {
+        const auto run = m_document->currentRun();
+        if (!(run && run->model && run->model->latent_dims == 2 && run->dims == 2)) m_decoderPanel->hide();
+    });
     connect(m_document, &Document::runChanged, this, [this, showMetrics](int id) {
         if (id == m_document->currentRunId()) showMetrics();
     });

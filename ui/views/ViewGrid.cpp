@@ -164,17 +164,16 @@ void ViewGrid::setPaneCount(int count) {
 }
 
 void ViewGrid::layoutPanes() {
-    // 2: side by side; 3 and 4: two rows of two.
+    // 2 and 3: side by side in one row; 4: two rows of two.
     const int count = paneCount();
+    const int columns = count == 4 ? 2 : count;
     for (int i = 0; i < count; ++i) {
         QWidget* box = i == 0 ? m_mainBox : m_panes[std::size_t(i - 1)]->box;
         m_grid->removeWidget(box);
-        const int row = count <= 2 ? 0 : i / 2;
-        const int column = count <= 2 ? i : i % 2;
-        m_grid->addWidget(box, row, column);
+        m_grid->addWidget(box, i / columns, i % columns);
     }
-    for (int r = 0; r < 2; ++r) m_grid->setRowStretch(r, r == 0 || count > 2 ? 1 : 0);
-    for (int c = 0; c < 2; ++c) m_grid->setColumnStretch(c, c == 0 || count > 1 ? 1 : 0);
+    for (int r = 0; r < 2; ++r) m_grid->setRowStretch(r, r == 0 || count == 4 ? 1 : 0);
+    for (int c = 0; c < 3; ++c) m_grid->setColumnStretch(c, c < columns ? 1 : 0);
 }
 
 void ViewGrid::refillRunCombos() {
