@@ -10,6 +10,7 @@
 #include "panels/ReductionPanel.h"
 #include "panels/RunsPanel.h"
 #include "panels/SelectionPanel.h"
+#include "services/SessionService.h"
 #include "session/Session.h"
 #include "vtk/ColorMaps.h"
 #include "views/ViewGrid.h"
@@ -183,7 +184,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_defaultDatasetP
 }
 
 MainWindow::~MainWindow() {
-    endCrashGuard(false);  // destroyed without closing: its mark stays, as after a crash
+    m_sessions->endCrashGuard(false);  // destroyed without closing: its mark stays, as after a crash
     // No worker may outlive the window: cancel what can stop early (queued jobs end at once,
     // a running one at its next check), then wait for the rest. The reduction goes first,
     // while the widgets it reports to still exist.
@@ -367,6 +368,7 @@ void MainWindow::startJob(DatasetSource source, JobContext context) {
 }
 
 void MainWindow::cancelJobs() {
+    m_sessions->cancelOpening();  // a session still being read: this request is newer
     for (auto* watcher : findChildren<QFutureWatcherBase*>(Qt::FindDirectChildrenOnly)) watcher->cancel();
 }
 
@@ -384,7 +386,7 @@ void MainWindow::jobFinished(Watcher* watcher, const JobContext& context) {
             if (!context.path.isEmpty()) addRecentFile(context.path);
             m_loadOptions = context.options;
             applyDataset(std::move(result.prepared), context.autoRun);
-            if (context.session) applySession(*context.session);
+            if (context.session) m_sessions->apply(*context.session);
             break;
         case DatasetJobResult::Status::MissingValues:
             askMissingValuePolicy(context, result);
@@ -540,7 +542,7 @@ void MainWindow::showAbout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    endCrashGuard(true);
+    m_sessions->endCrashGuard(true);
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());

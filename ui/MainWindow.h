@@ -8,10 +8,10 @@
 #include "jobs/LatestTask.h"
 #include "model/Document.h"
 #include "select/selection.h"
+#include "services/ExportService.h"
 #include "vtk/ScatterView.h"
 
 #include <QFutureSynchronizer>
-#include <QFuture>
 #include <QFutureWatcher>
 #include <QIcon>
 #include <QMainWindow>
@@ -36,8 +36,10 @@ class ReductionController;
 class ReductionPanel;
 class RunsPanel;
 class SelectionPanel;
+class SessionService;
 class ViewGrid;
 struct Session;
+struct SessionView;
 struct Figure;
 struct FigureOptions;
 struct PlotStyle;
@@ -87,7 +89,7 @@ public:
     /// trustworthiness, continuity and 10-NN recall (and reconstruction error for PCA and the
     /// autoencoder) become numeric columns, computed on a worker; informationLossShown() fires.
     void showInformationLoss(int id);
-    /// Runs `methods` ("pca", "tsne", "autoencoder", "vae") one after another with the Reduction
+    /// Runs `methods` ("pca", "tsne", "umap", "autoencoder", "vae") one after another with the Reduction
     /// panel's options, then, with `compare`, shows them side by side. Returns an error message
     /// for an unknown method ("" when started). The command line's --run uses it.
     QString runInTurn(const QStringList& methods, bool compare);
@@ -128,7 +130,7 @@ public:
     /// Names the selected rows as group `name` in the "groups" metadata column (made on a worker,
     /// then shown coloured by groups; groupMade() fires). A row belongs to one group: the newest.
     void makeGroup(const QString& name);
-    // Data export (MainWindowExport.cpp, File > Export): written on a worker, atomically. Each
+    // Data export (services/ExportService, File > Export): written on a worker, atomically. Each
     // returns an error at once when there is nothing to export, else "" and exportFinished()
     // fires when the file is written (or failed: the error is also shown in "exportErrorBox").
     /// The plotted coordinates (the embedding on screen, or the two plotted features) of every
@@ -140,7 +142,7 @@ public:
     QString exportAutoencoderModel(const QString& path);
     /// Exports still being written.
     int exportsRunning() const;
-    // Sessions (MainWindowSession.cpp): a `.latentscape` file reopens this view exactly.
+    // Sessions (services/SessionService): a `.latentscape` file reopens this view exactly.
     /// Saves the dataset's path and hash, the embedding shown (sidecar .npy), the clusters and
     /// groups, the selection, the colours and the camera. Returns an error message ("" if saved).
     QString saveSession(const QString& path);
@@ -209,15 +211,16 @@ private:
 
     void createActions();
     void createSessionActions(QMenu* fileMenu);
-    void applySession(const Session& session);
+    /// What the view shows, for a session being saved; and showing a reopened session's view.
+    SessionView sessionView() const;
+    void showSessionView(const SessionView& view);
     void createSelectionActions();
     enum class ExportKind { Embedding, Selection, ClusterLabels, AutoencoderModel };
     void createExportActions(QMenu* fileMenu);
     void updateExportActions();
     void chooseExportPath(ExportKind kind);
-    /// Dimensions of the embedding the plot shows, 0 when it shows features (or nothing).
-    int plottedEmbeddingDims() const;
-    QString startExport(const QString& path, const QString& doneMessage, std::function<QString()> work);
+    /// What the plot shows, for an export of its coordinates.
+    ExportService::Plotted plotted() const;
     void showExportError(const QString& path, const QString& message);
     void createFigureActions(QMenu* fileMenu);
     void showExportFigureDialog();
@@ -296,23 +299,10 @@ private:
     QAction* m_exportSelectionAction = nullptr;
     QAction* m_exportLabelsAction = nullptr;
     QAction* m_exportModelAction = nullptr;
-    QObject* m_exportWatchers = nullptr;     // parent of the exports' QFutureWatchers
-    QFutureSynchronizer<QString> m_exports;  // exports being written: its destructor waits for them
+    ExportService* m_exports = nullptr;
+    SessionService* m_sessions = nullptr;
     std::function<QString(const QString&)> m_locateDataset;
-    QString m_sessionPath;  // the session being opened or last opened
     data::LoadOptions m_loadOptions;  // those the shown dataset was read with (for sessions)
-    QTimer* m_autosaveTimer = nullptr;
-    bool m_crashGuard = false;
-    QString m_autosaveBase;  // "<folder>/autosave-<pid>-<n>"
-    QFuture<void> m_autosaveJob;
-    int m_sessionRequest = 0;
-    QObject* m_sessionWriters = nullptr;        // parents the save watchers (cancelJobs() spares them)
-    QFutureSynchronizer<QString> m_sessionWrites;  // the window's end waits for them
-    void continueOpeningSession(std::shared_ptr<Session> session, const QString& path);
-    std::optional<Session> captureSession(QString* error) const;
-    void autosave();
-    /// Stops autosaving; a normal close also deletes this window's autosave and mark.
-    void endCrashGuard(bool closedNormally);
 
     const PreparedDataset& prepared() const { return m_document->prepared(); }
     /// Draws the current run's embedding (when the plot shows embeddings); `fit` resets the

@@ -1,59 +1,33 @@
-// MainWindow, File > Export: the embedding on screen (or the two plotted features) of every row
-// or of the selected ones, the cluster labels and the autoencoder, written by core/data/export.h
-// and reduce::autoencoder::Model::save on a worker. Every file is written atomically; success
-// goes to the status bar, failure to a dialog ("exportErrorBox") and exportFinished().
+// MainWindow, File > Export: the menu and the file dialog; the files are written by
+// services/ExportService on workers. Success goes to the status bar, failure to a dialog
+// ("exportErrorBox"), and both to exportFinished().
 #include "MainWindow.h"
 
 #include "ReductionController.h"
-#include "data/export.h"
 #include "panels/ClusterPanel.h"
 #include "panels/DataPanel.h"
-#include "reduce/autoencoder.h"
+#include "services/ExportService.h"
 
 #include <QAction>
 #include <QDir>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
-#include <QtConcurrent/QtConcurrentRun>
-
-#include <algorithm>
-#include <limits>
 
 namespace latentscape::ui {
 namespace {
-
 const char* const kExportDirectoryKey = "export/directory";
-
-std::string nativePath(const QString& path) { return QFile::encodeName(path).toStdString(); }
-
-/// Column prefix for a method: "t-SNE" -> "tSNE", "PCA" -> "PCA".
-std::string columnPrefix(const QString& method) {
-    std::string out;
-    for (const QChar c : method)
-        if (c.isLetterOrNumber() && c.unicode() < 128) out += char(c.unicode());
-    return out.empty() ? std::string("dim") : out;
-}
-
-/// Runs `write` and turns an exception into its message ("" on success). Worker side.
-template <class Write>
-QString attempt(Write write) {
-    try {
-        write();
-        return {};
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    }
-}
-
 }  // namespace
 
 void MainWindow::createExportActions(QMenu* fileMenu) {
+    m_exports = new ExportService(m_document, this);
+    connect(m_exports, &ExportService::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(m_exports, &ExportService::failed, this, &MainWindow::showExportError);
+    connect(m_exports, &ExportService::finished, this, &MainWindow::exportFinished);
+
     // One "Export" submenu for data; shared with any other export entries that want it.
     QMenu* menu = fileMenu->findChild<QMenu*>(QStringLiteral("exportMenu"), Qt::FindDirectChildrenOnly);
     if (!menu) {
@@ -89,110 +63,28 @@ void MainWindow::createExportActions(QMenu* fileMenu) {
     updateExportActions();
 }
 
+ExportService::Plotted MainWindow::plotted() const {
+    return {m_dataPanel->plotEmbedding(), m_dataPanel->xFeature(), m_dataPanel->yFeature()};
+}
+
 void MainWindow::updateExportActions() {
     if (!m_exportEmbeddingAction || !m_reduction) return;  // not yet made, or the window is closing
-    const data::Dataset* ds = prepared().dataset.get();
-    const bool shown = ds && (plottedEmbeddingDims() > 0 || ds->d > 0);
-    m_exportEmbeddingAction->setEnabled(shown);
-    m_exportSelectionAction->setEnabled(shown && !selection().empty());
-    m_exportLabelsAction->setEnabled(ds && ds->find_metadata("cluster").has_value());
-    m_exportModelAction->setEnabled(m_reduction->model() != nullptr);
+    const ExportService::Available a = m_exports->available(plotted());
+    m_exportEmbeddingAction->setEnabled(a.embedding);
+    m_exportSelectionAction->setEnabled(a.selection);
+    m_exportLabelsAction->setEnabled(a.clusterLabels);
+    m_exportModelAction->setEnabled(a.model);
 }
 
-int MainWindow::plottedEmbeddingDims() const {
-    if (!prepared().dataset || !m_reduction || !m_dataPanel->plotEmbedding() || !m_reduction->hasEmbedding()) return 0;
-    const int dims = m_reduction->embeddingDims();
-    const bool fits = dims > 0 && m_reduction->embedding().size() == std::size_t(prepared().dataset->n) * std::size_t(dims);
-    return fits ? dims : 0;
-}
-
-int MainWindow::exportsRunning() const {
-    int running = 0;
-    for (const QFuture<QString>& f : m_exports.futures()) running += f.isFinished() ? 0 : 1;
-    return running;
-}
+int MainWindow::exportsRunning() const { return m_exports->running(); }
 
 QString MainWindow::exportEmbedding(const QString& path, bool selectionOnly) {
-    const std::shared_ptr<const data::Dataset> dataset = prepared().dataset;
-    if (!dataset) return tr("No dataset is loaded.");
-    if (selectionOnly && selection().empty()) return tr("Nothing is selected.");
-    data::EmbeddingExportOptions options;
-    if (!selection().empty()) options.selection = selection();
-    options.selection_only = selectionOnly;
-    // What the plot shows: the embedding, or the two plotted features (copied on the worker).
-    std::vector<float> coordinates;
-    int dims = plottedEmbeddingDims();
-    int x = -1, y = -1;
-    if (dims > 0) {
-        coordinates = m_reduction->embedding();
-        options.method = columnPrefix(m_reduction->methodName());
-    } else if (dataset->d > 0) {
-        dims = 2;
-        x = int(std::min<std::int64_t>(m_dataPanel->xFeature(), dataset->d - 1));
-        y = int(std::min<std::int64_t>(m_dataPanel->yFeature(), dataset->d - 1));
-        options.coordinate_names = {dataset->feature_names[std::size_t(x)], dataset->feature_names[std::size_t(y)]};
-    } else {
-        return tr("There are no coordinates to export: run a reduction first.");
-    }
-    const std::int64_t rows = selectionOnly ? selection().count() : dataset->n;
-    const bool npy = QFileInfo(path).suffix().compare(QStringLiteral("npy"), Qt::CaseInsensitive) == 0;
-    const QString what = npy ? tr("%1 and %2").arg(QFileInfo(path).fileName(),
-                                                   QFileInfo(QFile::decodeName(data::embedding_sidecar_path(nativePath(path)).c_str())).fileName())
-                             : QFileInfo(path).fileName();
-    const QString done = tr("Exported %n row(s) to %1", "", int(std::min<std::int64_t>(rows, std::numeric_limits<int>::max()))).arg(what);
-    return startExport(path, done, [dataset, coordinates = std::move(coordinates), dims, x, y, options, file = nativePath(path)]() mutable {
-        return attempt([&] {
-            if (x >= 0) {
-                coordinates.resize(std::size_t(dataset->n) * 2);
-                for (std::int64_t i = 0; i < dataset->n; ++i) {
-                    coordinates[std::size_t(2 * i)] = dataset->at(i, x);
-                    coordinates[std::size_t(2 * i + 1)] = dataset->at(i, y);
-                }
-            }
-            data::export_embedding(*dataset, coordinates, dims, file, options);
-        });
-    });
+    return m_exports->exportEmbedding(path, selectionOnly, plotted());
 }
 
-QString MainWindow::exportClusterLabels(const QString& path) {
-    const std::shared_ptr<const data::Dataset> dataset = prepared().dataset;
-    if (!dataset || !dataset->find_metadata("cluster")) return tr("There are no clusters yet: run a clustering first.");
-    const QString done = tr("Exported the cluster labels of %n row(s) to %1", "", int(std::min<std::int64_t>(dataset->n, std::numeric_limits<int>::max())))
-                             .arg(QFileInfo(path).fileName());
-    return startExport(path, done, [dataset, file = nativePath(path)] {
-        return attempt([&] { data::export_labels(*dataset, "cluster", file); });
-    });
-}
+QString MainWindow::exportClusterLabels(const QString& path) { return m_exports->exportClusterLabels(path); }
 
-QString MainWindow::exportAutoencoderModel(const QString& path) {
-    const std::shared_ptr<const reduce::autoencoder::Model> model = m_reduction->model();
-    if (!model) return tr("The plot does not show an autoencoder's embedding.");
-    const QString done = tr("Exported the %1 model (%2 parameters) to %3")
-                             .arg(m_reduction->methodName(), QLocale().toString(qlonglong(model->parameter_count())),
-                                  QFileInfo(path).fileName());
-    return startExport(path, done, [model, file = nativePath(path)] { return attempt([&] { model->save(file); }); });
-}
-
-QString MainWindow::startExport(const QString& path, const QString& doneMessage, std::function<QString()> work) {
-    // The worker owns copies (shared datasets, the coordinates): the window may change meanwhile.
-    // Not a direct child of the window: cancelJobs() cancels those (loads), and an export that
-    // has not started yet must still be written when a new file is opened or the window closes.
-    if (!m_exportWatchers) m_exportWatchers = new QObject(this);
-    auto* watcher = new QFutureWatcher<QString>(m_exportWatchers);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path, doneMessage] {
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        if (exportsRunning() == 0) m_exports.clearFutures();
-        if (error.isEmpty()) statusBar()->showMessage(doneMessage, 10000);
-        else showExportError(path, error);
-        emit exportFinished(path, error);
-    });
-    const QFuture<QString> future = QtConcurrent::run(std::move(work));
-    watcher->setFuture(future);
-    m_exports.addFuture(future);  // the destructor waits for it
-    statusBar()->showMessage(tr("Writing %1…").arg(QFileInfo(path).fileName()));
-    return {};
-}
+QString MainWindow::exportAutoencoderModel(const QString& path) { return m_exports->exportAutoencoderModel(path); }
 
 void MainWindow::showExportError(const QString& path, const QString& message) {
     statusBar()->showMessage(message, 10000);
@@ -213,7 +105,7 @@ void MainWindow::chooseExportPath(ExportKind kind) {
     const QString dir = settings.value(kExportDirectoryKey, QDir::homePath()).toString();
     QString base = QFileInfo(prepared().path).completeBaseName();
     if (base.isEmpty()) base = QStringLiteral("latentscape");
-    QString method = QString::fromStdString(plottedEmbeddingDims() > 0 ? columnPrefix(m_reduction->methodName()) : "features");
+    const QString method = m_exports->plottedTag(plotted());
     QString title, name, filters;
     switch (kind) {
         case ExportKind::Embedding:
