@@ -1,0 +1,57 @@
+#pragma once
+/// @file The pieces of the UMAP engine (umap.h), exposed for tests: the fuzzy simplicial set, the
+/// curve fit of a and b, the spectral layout and one epoch of the optimiser. Every function is
+/// deterministic and independent of the thread count.
+
+#include "neighbors/knn.h"
+#include "reduce/umap.h"
+
+#include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
+
+namespace latentscape::reduce::umap::internal {
+
+/// umap-learn's smooth_knn_dist for one point. `distances` are the k = n_neighbors - 1 Euclidean
+/// (not squared) distances to the point's neighbours, ascending; the point itself is the implicit
+/// first neighbour at distance 0, as in umap-learn's rows. Returns (sigma, rho): rho the distance
+/// to the local_connectivity-th nearest neighbour at a nonzero distance (interpolated), sigma
+/// found by bisection (64 steps, tolerance 1e-5) so that sum_j exp(-max(0, d_j - rho) / sigma)
+/// = log2(n_neighbors), then kept at least 1e-3 x the mean distance of the row (rho > 0) or of
+/// the whole graph (`mean_all`, rho == 0).
+std::pair<double, double> smooth_distances(const double* distances, int k, double local_connectivity, double mean_all);
+
+/// The directed memberships exp(-(d_ij - rho_i) / sigma_i) (1 within rho) of every neighbour, then
+/// their fuzzy union w = mix (a + b - ab) + (1 - mix) ab, symmetric, zeros removed. Also returns
+/// each point's sigma and rho when the pointers are set (n values each).
+FuzzyGraph fuzzy_simplicial_set(const neighbors::KnnGraph& knn, double set_op_mix_ratio, double local_connectivity,
+                                std::vector<double>* sigmas = nullptr, std::vector<double>* rhos = nullptr);
+
+/// umap-learn's find_ab_params: least-squares fit (Levenberg-Marquardt in double, from a = b = 1)
+/// of 1 / (1 + a x^(2b)) to 1 for x < min_dist and exp(-(x - min_dist) / spread) beyond, on 300
+/// points evenly spaced in [0, 3 spread].
+std::pair<double, double> find_ab_params(double spread, double min_dist);
+
+/// Connected components of the graph: a label per point in [0, count), numbered by their smallest point.
+int connected_components(const FuzzyGraph& graph, std::vector<std::int32_t>& labels);
+
+/// Eigenvectors 2..dims+1 (by increasing eigenvalue) of the normalised Laplacian
+/// I - D^-1/2 W D^-1/2 of a connected graph, n x dims row-major, by thick-restart Lanczos with
+/// full reorthogonalisation from a seeded start (each column's sign: its largest entry positive).
+/// Returns false (and leaves `out` alone) when the solver does not reach a residual of `tolerance`
+/// within `max_restarts`. `canceled` is polled per step.
+bool spectral_layout(const FuzzyGraph& graph, int dims, std::uint64_t seed, std::vector<double>& out,
+                     const std::function<bool()>& canceled = {}, double tolerance = 1e-4, int max_restarts = 200);
+
+/// The edges the optimiser samples: the graph's entries at or above max / n_epochs (umap-learn
+/// drops the rest), in compressed rows, with epochs_per_sample = max / w.
+struct Edges {
+    std::int64_t n = 0;
+    std::vector<std::int64_t> row_start;
+    std::vector<std::int32_t> columns;
+    std::vector<double> epochs_per_sample;
+};
+Edges sampled_edges(const FuzzyGraph& graph, int n_epochs);
+
+}  // namespace latentscape::reduce::umap::internal
