@@ -55,6 +55,7 @@ int run_convert(const Args& args);
 int run_generate(const Args& args);
 int run_reduce(const Args& args);
 int run_reduce_tsne(const Args& args);
+int run_reduce_umap(const Args& args);
 int run_reduce_autoencoder(const Args& args);
 int run_encode(const Args& args);
 #ifdef LATENTSCAPE_CLI_RENDER

@@ -18,7 +18,7 @@ const char* const kUsage =
     "  info FILE       rows, features, metadata columns, label and missing values of a dataset\n"
     "  convert FILE    convert a dataset to .csv, .npy or .npz (--out)\n"
     "  generate KIND   write a built-in synthetic dataset (blobs, swiss-roll, s-curve)\n"
-    "  reduce FILE     PCA, t-SNE, autoencoder or VAE to K dimensions (--out embedding)\n"
+    "  reduce FILE     PCA, t-SNE, UMAP, autoencoder or VAE to K dimensions (--out embedding)\n"
     "  encode FILE     project rows into the latent space of a saved autoencoder (--model, --out)\n"
     "  cluster FILE    k-means or DBSCAN labels (--out LABELS.csv)\n"
     "  metrics         trustworthiness, continuity, kNN recall/accuracy, silhouette of an embedding\n"
@@ -66,7 +66,9 @@ int main(int argc, char** argv) {
          with(load_opts, {"out", "method", "dims", "pca-solver", "seed", "threads", "perplexity", "iterations",
                           "exaggeration", "exaggeration-iterations", "learning-rate", "gradient", "theta",
                           "neighbors", "pca-dims", "init", "hidden", "activation", "output", "epochs", "batch", "lr",
-                          "weight-decay", "loss", "beta", "validation", "patience", "save-model", "input-scale"})},
+                          "weight-decay", "loss", "beta", "validation", "patience", "save-model", "input-scale",
+                          "n-neighbors", "min-dist", "spread", "negative-sample-rate", "repulsion-strength",
+                          "set-op-mix-ratio", "local-connectivity"})},
         {"encode", cli::kEncodeHelp, cli::run_encode, {"json", "help"}, with(load_opts, {"out", "model", "threads"})},
         {"cluster", cli::kClusterHelp, cli::run_cluster, {"json", "help"},
          with(load_opts, {"out", "method", "k", "restarts", "max-iterations", "seed", "eps", "min-points",

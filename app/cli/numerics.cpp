@@ -20,15 +20,15 @@
 namespace latentscape::cli {
 
 const char* const kReduceHelp =
-    "usage: latentscape-cli reduce FILE --method pca|tsne|autoencoder|vae --dims K --out OUT.csv|OUT.npy\n"
+    "usage: latentscape-cli reduce FILE --method pca|tsne|umap|autoencoder|vae --dims K --out OUT.csv|OUT.npy\n"
     "                              [options] [--json]\n"
     "\n"
     "Reduces FILE's features to K dimensions and writes the embedding (the CSV also carries the\n"
     "label column and the row ids when FILE has them).\n"
     "\n"
     "options:\n"
-    "  --method M          pca (default), tsne, autoencoder or vae (variational autoencoder)\n"
-    "  --dims K            output dimensions (default 2; t-SNE: 2 or 3; autoencoder: the code size)\n"
+    "  --method M          pca (default), tsne, umap, autoencoder or vae (variational autoencoder)\n"
+    "  --dims K            output dimensions (default 2; t-SNE, UMAP: 2 or 3; autoencoder: the code size)\n"
     "  --seed N            random seed (default 42): same seed, same result, any --threads\n"
     "PCA:\n"
     "  --pca-solver S      auto (default), exact or randomized\n"
@@ -44,6 +44,19 @@ const char* const kReduceHelp =
     "  --neighbors N       auto (default), exact or approximate (hnswlib)\n"
     "  --pca-dims D        PCA to D dimensions first (default 50 when there are more; 0 = none)\n"
     "  --init I            pca (default) or random\n"
+    "UMAP (umap-learn's method and defaults; deterministic for a seed with any --threads):\n"
+    "  --n-neighbors K     neighbourhood size, the point itself counted (default 15; 2 .. n - 1)\n"
+    "  --min-dist M        smallest distance between embedded points (default 0.1; <= --spread)\n"
+    "  --spread S          scale of the embedded points (default 1)\n"
+    "  --epochs N          optimisation epochs (default 500 up to 10,000 rows, else 200)\n"
+    "  --learning-rate L   initial SGD step, decaying linearly (default 1)\n"
+    "  --negative-sample-rate R  random points pushed away per sampled edge (default 5)\n"
+    "  --repulsion-strength G    weight of those pushes (default 1)\n"
+    "  --set-op-mix-ratio F      fuzzy union (1, default) ... intersection (0) of the memberships\n"
+    "  --local-connectivity C    neighbours assumed connected (default 1)\n"
+    "  --init I            spectral (default; pca when the graph is disconnected), pca or random\n"
+    "  --neighbors N       auto (default), exact or approximate (hnswlib)\n"
+    "  --pca-dims D        PCA to D dimensions first (default 50 when there are more; 0 = none)\n"
     "autoencoder and vae (a d-...-K-...-d network trained with Adam; --save-model keeps it for 'encode'):\n"
     "  --hidden H1,H2,...  encoder hidden sizes, widest first, mirrored by the decoder ('none' for\n"
     "                      none; default 512,128 for d >= 256, 128,32 for d >= 32, else 32,16)\n"
@@ -132,11 +145,15 @@ int run_reduce(const Args& a) {
         apply_threads(a);
         return run_reduce_tsne(a);
     }
+    if (method == "umap") {
+        apply_threads(a);
+        return run_reduce_umap(a);
+    }
     if (method == "autoencoder" || method == "vae") {
         apply_threads(a);
         return run_reduce_autoencoder(a);
     }
-    if (method != "pca") throw UsageError{"--method must be pca, tsne, autoencoder or vae"};
+    if (method != "pca") throw UsageError{"--method must be pca, tsne, umap, autoencoder or vae"};
     reduce::PcaOptions o;
     o.components = number<int>(a, "dims", 2);
     o.scale = a.has("scale");

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include <cmath>
+
 class TstCli : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
@@ -90,7 +92,7 @@ private slots:
         QTest::newRow("bad policy") << QStringList{"info", "x.csv", "--missing", "maybe"} << 2 << "--missing must be";
         QTest::newRow("convert without --out") << QStringList{"convert", "x.csv"} << 2 << "--out is required";
         QTest::newRow("bad output type, checked before loading") << QStringList{"convert", "/no/such.csv", "--out", "x.xlsx"} << 2 << "--out must end in";
-        QTest::newRow("reduce: unknown method") << QStringList{"reduce", "x.csv", "--method", "umap", "--out", "y.csv"} << 2 << "--method must be pca, tsne, autoencoder or vae";
+        QTest::newRow("reduce: unknown method") << QStringList{"reduce", "x.csv", "--method", "isomap", "--out", "y.csv"} << 2 << "--method must be pca, tsne, umap, autoencoder or vae";
         QTest::newRow("cluster: no k") << QStringList{"cluster", "x.csv", "--method", "kmeans", "--out", "y.csv"} << 2 << "--k is required";
         QTest::newRow("metrics: no embedding") << QStringList{"metrics", "--data", "x.csv"} << 2 << "--embedding are required";
         QTest::newRow("bad number") << QStringList{"generate", "blobs", "--out", "x.csv", "--n", "ten"} << 2 << "--n must be a number";
@@ -189,6 +191,60 @@ private slots:
         r = run({"reduce", data, "--method", "tsne", "--gradient", "fft", "--dims", "3", "--out", m_dir.filePath("bad.csv")});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("2-D only"), r.err.constData());
+    }
+
+    void umapFromTheCommandLine() {
+        const QString data = m_dir.filePath("u.csv");
+        Result r = run({"generate", "blobs", "--n", "400", "--d", "8", "--k", "4", "--seed", "5", "--out", data});
+        QCOMPARE(r.code, 0);
+        const QString emb = m_dir.filePath("u_umap.csv");
+        const QStringList common = {"reduce", data, "--method", "umap", "--epochs", "120", "--seed", "3"};
+        r = run(common + QStringList{"--threads", "1", "--out", emb, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["method"].toString(), QString("umap"));
+        QCOMPARE(o["n_neighbors"].toInt(), 15);
+        QCOMPARE(o["epochs"].toInt(), 120);
+        QCOMPARE(o["neighbors"].toString(), QString("exact"));
+        // Four far-apart blobs: a disconnected graph, so the spectral layout gives way to PCA.
+        QCOMPARE(o["init"].toString(), QString("pca"));
+        QVERIFY(std::abs(o["a"].toDouble() - 1.5769) < 1e-3 && std::abs(o["b"].toDouble() - 0.8951) < 1e-3);
+        QVERIFY(o["cross_entropy"].toDouble() > 0);
+        for (const char* part : {"neighbors", "graph", "init", "optimisation", "total"})
+            QVERIFY(o["seconds"].toObject().contains(part));
+        // Same seed, two threads: the same file, byte for byte.
+        const QString emb2 = m_dir.filePath("u_umap2.csv");
+        r = run(common + QStringList{"--threads", "2", "--out", emb2});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith("UMAP (exact neighbours, pca init)"), r.out.constData());
+        const QByteArray bytes = contents(emb);
+        QCOMPARE(bytes, contents(emb2));
+        QVERIFY(bytes.startsWith("UMAP1,UMAP2,blob"));
+        r = run({"metrics", "--data", data, "--embedding", emb, "--k", "10", "--json"});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["knn_accuracy"].toObject()["value"].toDouble(), 1.0);
+        // 3-D and the other options parse.
+        r = run({"reduce", data, "--method", "umap", "--dims", "3", "--epochs", "20", "--n-neighbors", "8",
+                 "--min-dist", "0.3", "--spread", "2", "--negative-sample-rate", "3", "--repulsion-strength", "0.5",
+                 "--set-op-mix-ratio", "0.5", "--local-connectivity", "2", "--learning-rate", "0.5", "--init",
+                 "random", "--neighbors", "approximate", "--out", m_dir.filePath("u3.npy"), "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o3 = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o3["dims"].toInt(), 3);
+        QCOMPARE(o3["init"].toString(), QString("random"));
+        QCOMPARE(o3["neighbors"].toString(), QString("approximate"));
+        // Errors a user can act on, exit code 2.
+        r = run({"reduce", data, "--method", "umap", "--n-neighbors", "400", "--out", m_dir.filePath("bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("n_neighbors (400) must be < n (400 points)"), r.err.constData());
+        r = run({"reduce", data, "--method", "umap", "--min-dist", "2", "--out", m_dir.filePath("bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("min_dist (2) must be <= spread (1)"), r.err.constData());
+        r = run({"reduce", data, "--method", "umap", "--dims", "4", "--out", m_dir.filePath("bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("dims (4) must be 2 or 3"), r.err.constData());
+        r = run({"reduce", data, "--method", "umap", "--init", "lle", "--out", m_dir.filePath("bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--init must be spectral, pca or random"), r.err.constData());
     }
 
     void autoencoderFromTheCommandLine() {
