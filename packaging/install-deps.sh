@@ -35,7 +35,7 @@ pkgs=(
 )
 if [ "$want_bench" = 1 ]; then
   # references measured side by side by latentscape-bench (run with /usr/bin/python3)
-  pkgs+=(python3-pandas python3-sklearn python3-torch python3-matplotlib libopenblas0-pthread)
+  pkgs+=(python3-pandas python3-sklearn python3-torch python3-matplotlib umap-learn libopenblas0-pthread)
 fi
 
 missing=()

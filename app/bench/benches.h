@@ -43,6 +43,7 @@ int bench_pca(const BenchArgs& args);
 int bench_kmeans(const BenchArgs& args);
 int bench_dbscan(const BenchArgs& args);
 int bench_tsne(const BenchArgs& args);
+int bench_umap(const BenchArgs& args);
 int bench_autoencoder(const BenchArgs& args);
 int bench_lasso(const BenchArgs& args);
 int bench_render(const BenchArgs& args);

@@ -19,6 +19,8 @@ const char* const kUsage =
     "  dbscan   DBSCAN on 70,000 2-D points (eps 0.2, min_samples 10) vs scikit-learn DBSCAN\n"
     "  tsne     t-SNE of the first --n (default 10,000) rows of that PCA, perplexity 30, 1000\n"
     "           iterations, --dims 2|3, vs scikit-learn TSNE (Barnes-Hut); also the neighbour search\n"
+    "  umap     UMAP of the first --n (default all 70,000) rows of that PCA, n_neighbors 15, min_dist\n"
+    "           0.1, --dims 2|3, vs umap-learn: total and neighbour time, trustworthiness, 10-NN accuracy\n"
     "  autoencoder  784-256-64-2-64-256-784 autoencoder on the 60,000 Fashion-MNIST training images\n"
     "           (first --n), 5 epochs (--epochs), Adam, batch 256, 2 threads, vs PyTorch (same network):\n"
     "           training samples/s, test MSE and 10-NN accuracy of the 10,000 (--test) test images'\n"
@@ -31,10 +33,10 @@ const char* const kUsage =
     "  --repeat N   runs per side, best taken (default 3)\n"
     "  --dir DIR    where benchmark files are made and kept (default /tmp/latentscape-bench)\n"
     "  --json       one JSON object on stdout\n"
-    "  --n N        points (tsne; autoencoder: training images)\n"
-    "  --epochs E   training epochs (autoencoder, default 5)\n"
+    "  --n N        points (tsne, umap; autoencoder: training images)\n"
+    "  --epochs E   training epochs (autoencoder, default 5; umap: default 500 up to 10,000 points, else 200)\n"
     "  --test N     test images scored (autoencoder, default 10,000)\n"
-    "  --dims D     output dimensions (tsne: 2 or 3)\n"
+    "  --dims D     output dimensions (tsne, umap: 2 or 3)\n"
     "  --no-reference  time Latentscape only\n"
     "References need Debian's Python packages: packaging/install-deps.sh --bench\n";
 
@@ -68,7 +70,7 @@ int main(int argc, char** argv) {
         int (*run)(const BenchArgs&);
     };
     const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan},
-                             {"tsne", bench_tsne}, {"autoencoder", bench_autoencoder},
+                             {"tsne", bench_tsne}, {"umap", bench_umap}, {"autoencoder", bench_autoencoder},
                              {"lasso", bench_lasso},
 #ifdef LATENTSCAPE_BENCH_RENDER
                              {"render", bench_render},
