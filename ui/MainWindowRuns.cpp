@@ -303,8 +303,10 @@ namespace latentscape::ui {
 
 QString MainWindow::runInTurn(const QStringList& methods, bool compare) {
     for (const QString& m : methods)
-        if (!QStringList{QStringLiteral("pca"), QStringLiteral("tsne"), QStringLiteral("autoencoder"), QStringLiteral("vae")}.contains(m))
-            return tr("unknown method “%1” (pca, tsne, autoencoder or vae)").arg(m);
+        if (!QStringList{QStringLiteral("pca"), QStringLiteral("tsne"), QStringLiteral("umap"), QStringLiteral("autoencoder"),
+                         QStringLiteral("vae")}
+                 .contains(m))
+            return tr("unknown method “%1” (pca, tsne, umap, autoencoder or vae)").arg(m);
     m_queuedMethods = methods;
     m_queuedRuns.clear();
     m_compareQueued = compare;
@@ -331,6 +333,7 @@ void MainWindow::runNextQueued() {
     const QString method = m_queuedMethods.takeFirst();
     m_reductionPanel->setMethod(method == QLatin1String("pca")    ? ReductionPanel::Method::Pca
                                 : method == QLatin1String("tsne") ? ReductionPanel::Method::Tsne
+                                : method == QLatin1String("umap") ? ReductionPanel::Method::Umap
                                                                   : ReductionPanel::Method::Autoencoder);
     if (method == QLatin1String("vae") || method == QLatin1String("autoencoder"))
         m_reductionPanel->setAutoencoderVariational(method == QLatin1String("vae"));

@@ -119,6 +119,7 @@ bool ReductionController::run(const RunSpec& spec) {
         case RunSpec::Method::Tsne: method = makeTsneMethod(dataset, spec.tsne); break;
         case RunSpec::Method::Pca: method = makePcaMethod(dataset, spec.pca); break;
         case RunSpec::Method::Autoencoder: method = makeAutoencoderMethod(dataset, spec.autoencoder); break;
+        case RunSpec::Method::Umap: method = makeUmapMethod(dataset, spec.umap); break;
     }
     m_methodName = method->name();
     m_job = std::make_unique<EmbeddingJob>(std::move(method));

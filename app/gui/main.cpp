@@ -31,7 +31,7 @@ int main(int argc, char* argv[]) {
                                  QStringLiteral("[FILE]"));
     QCommandLineOption runOption(QStringList{QStringLiteral("r"), QStringLiteral("run")},
                                  QApplication::translate("main", "Once the dataset is shown, run these methods one after another "
-                                                                 "(comma-separated: pca, tsne, autoencoder, vae) with the "
+                                                                 "(comma-separated: pca, tsne, umap, autoencoder, vae) with the "
                                                                  "Reduction panel's options."),
                                  QStringLiteral("METHODS"));
     QCommandLineOption compareOption(QStringLiteral("compare"),

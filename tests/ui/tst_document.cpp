@@ -32,6 +32,7 @@ private slots:
         QTest::newRow("pca") << int(ui::RunSpec::Method::Pca);
         QTest::newRow("tsne") << int(ui::RunSpec::Method::Tsne);
         QTest::newRow("autoencoder") << int(ui::RunSpec::Method::Autoencoder);
+        QTest::newRow("umap") << int(ui::RunSpec::Method::Umap);
     }
     void specRoundTripsEveryOption() {
         QFETCH(int, method);
@@ -86,6 +87,23 @@ private slots:
         a.validation_fraction = 0.2;
         a.patience = 3;
         a.seed = 12345678901234567ull;
+        auto& u = s.umap;
+        u.dims = 3;
+        u.n_neighbors = 7;
+        u.min_dist = 0.25;
+        u.spread = 2.0;
+        u.n_epochs = 123;
+        u.learning_rate = 0.5;
+        u.negative_sample_rate = 3;
+        u.repulsion_strength = 2.0;
+        u.set_op_mix_ratio = 0.5;
+        u.local_connectivity = 2.0;
+        u.a = 1.5;
+        u.b = 0.8;
+        u.init = reduce::umap::Init::Random;
+        u.neighbors = neighbors::Method::Exact;
+        u.pca_dims = 10;
+        u.seed = 18446744073709551615ull;
 
         const ui::RunSpec back = ui::RunSpec::fromJson(s.toJson());
         QCOMPARE(back.toJson(), s.toJson());
@@ -116,6 +134,16 @@ private slots:
                 QCOMPARE(back.autoencoder.adam_beta2, 0.99);
                 QCOMPARE(back.autoencoder.latent_dims, 3);
                 break;
+            case ui::RunSpec::Method::Umap:
+                QCOMPARE(back.methodName(), QStringLiteral("UMAP"));
+                QCOMPARE(back.umap.n_neighbors, 7);
+                QCOMPARE(back.umap.n_epochs, std::optional<int>(123));
+                QCOMPARE(back.umap.a, std::optional<double>(1.5));
+                QCOMPARE(back.umap.init, reduce::umap::Init::Random);
+                QCOMPARE(back.umap.neighbors, neighbors::Method::Exact);
+                QCOMPARE(back.umap.pca_dims, std::optional<int>(10));
+                QCOMPARE(back.umap.dims, 3);
+                break;
         }
     }
 
@@ -128,7 +156,7 @@ private slots:
             }
             return false;
         };
-        QVERIFY(fails({{"method", "umap"}}, "unknown run method 'umap'"));
+        QVERIFY(fails({{"method", "isomap"}}, "unknown run method 'isomap'"));
         QVERIFY(fails({{"method", "tsne"}, {"dims", 4}}, "'dims' must be 2 or 3"));
         QVERIFY(fails({{"method", "tsne"}, {"perplexity", "thirty"}}, "'perplexity' must be a number"));
         QVERIFY(fails({{"method", "tsne"}, {"gradient", "magic"}}, "'gradient' has an unknown value 'magic'"));

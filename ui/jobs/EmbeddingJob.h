@@ -8,6 +8,7 @@
 #include "reduce/autoencoder.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
+#include "reduce/umap.h"
 
 #include <QObject>
 #include <QString>
@@ -82,6 +83,10 @@ std::unique_ptr<IterativeMethod> makePcaMethod(std::shared_ptr<const data::Datas
 /// apply; the model encodes and decodes in the data's own units.
 std::unique_ptr<IterativeMethod> makeAutoencoderMethod(std::shared_ptr<const data::Dataset> dataset,
                                                        const reduce::autoencoder::Options& options);
+
+/// UMAP of a dataset's features (reduce::umap::Status underneath): an iteration is an epoch.
+std::unique_ptr<IterativeMethod> makeUmapMethod(std::shared_ptr<const data::Dataset> dataset,
+                                                const reduce::umap::Options& options);
 
 /// What the view draws: the newest state of a run.
 struct EmbeddingSnapshot {

@@ -68,6 +68,17 @@ const std::array<std::pair<ae::Loss, const char*>, 2> kLosses{{
     {ae::Loss::Bce, "bce"},
 }};
 
+const std::array<std::pair<reduce::umap::Init, const char*>, 3> kUmapInits{{
+    {reduce::umap::Init::Spectral, "spectral"},
+    {reduce::umap::Init::Pca, "pca"},
+    {reduce::umap::Init::Random, "random"},
+}};
+const std::array<std::pair<neighbors::Method, const char*>, 3> kKnnMethods{{
+    {neighbors::Method::Auto, "auto"},
+    {neighbors::Method::Exact, "exact"},
+    {neighbors::Method::Approximate, "approximate"},
+}};
+
 double number(const QJsonObject& o, const char* key, double fallback) {
     const QJsonValue v = o.value(QLatin1String(key));
     if (v.isUndefined() || v.isNull()) return fallback;
@@ -104,6 +115,7 @@ QString RunSpec::methodName() const {
         case Method::Pca: return QStringLiteral("PCA");
         case Method::Tsne: return QStringLiteral("t-SNE");
         case Method::Autoencoder: return autoencoder.variational ? QStringLiteral("VAE") : QStringLiteral("Autoencoder");
+        case Method::Umap: return QStringLiteral("UMAP");
     }
     return {};
 }
@@ -113,6 +125,7 @@ std::uint64_t RunSpec::seed() const {
         case Method::Pca: return pca.seed;
         case Method::Tsne: return tsne.seed;
         case Method::Autoencoder: return autoencoder.seed;
+        case Method::Umap: return umap.seed;
     }
     return 0;
 }
@@ -134,6 +147,12 @@ QString RunSpec::summary() const {
         case Method::Autoencoder:
             parts << QObject::tr("%1 epochs").arg(autoencoder.epochs) << QObject::tr("batch %1").arg(autoencoder.batch_size)
                   << QObject::tr("seed %1").arg(autoencoder.seed);
+            break;
+        case Method::Umap:
+            parts << QObject::tr("%1 neighbours").arg(umap.n_neighbors)
+                  << QObject::tr("min_dist %1").arg(locale.toString(umap.min_dist, 'g', 3))
+                  << (umap.n_epochs ? QObject::tr("%1 epochs").arg(*umap.n_epochs) : QObject::tr("auto epochs"))
+                  << QObject::tr("seed %1").arg(umap.seed);
             break;
     }
     return parts.join(QStringLiteral(", "));
@@ -199,6 +218,26 @@ QJsonObject RunSpec::toJson() const {
             o.insert(QStringLiteral("seed"), QString::number(a.seed));
             break;
         }
+        case Method::Umap: {
+            const auto& u = umap;
+            o.insert(QStringLiteral("method"), QStringLiteral("umap"));
+            o.insert(QStringLiteral("n_neighbors"), u.n_neighbors);
+            o.insert(QStringLiteral("min_dist"), u.min_dist);
+            o.insert(QStringLiteral("spread"), u.spread);
+            if (u.n_epochs) o.insert(QStringLiteral("n_epochs"), *u.n_epochs);
+            o.insert(QStringLiteral("learning_rate"), u.learning_rate);
+            o.insert(QStringLiteral("negative_sample_rate"), u.negative_sample_rate);
+            o.insert(QStringLiteral("repulsion_strength"), u.repulsion_strength);
+            o.insert(QStringLiteral("set_op_mix_ratio"), u.set_op_mix_ratio);
+            o.insert(QStringLiteral("local_connectivity"), u.local_connectivity);
+            if (u.a) o.insert(QStringLiteral("a"), *u.a);
+            if (u.b) o.insert(QStringLiteral("b"), *u.b);
+            o.insert(QStringLiteral("init"), enumName(u.init, kUmapInits));
+            o.insert(QStringLiteral("neighbors"), enumName(u.neighbors, kKnnMethods));
+            if (u.pca_dims) o.insert(QStringLiteral("pca_dims"), *u.pca_dims);
+            o.insert(QStringLiteral("seed"), QString::number(u.seed));
+            break;
+        }
     }
     return o;
 }
@@ -209,6 +248,7 @@ RunSpec RunSpec::fromJson(const QJsonObject& o) {
     if (method == QLatin1String("pca")) s.method = Method::Pca;
     else if (method == QLatin1String("tsne")) s.method = Method::Tsne;
     else if (method == QLatin1String("autoencoder") || method == QLatin1String("vae")) s.method = Method::Autoencoder;
+    else if (method == QLatin1String("umap")) s.method = Method::Umap;
     else throw std::runtime_error("unknown run method '" + method.toStdString() + "'");
     s.dims = integer(o, "dims", 2);
     if (s.dims != 2 && s.dims != 3) throw std::runtime_error("run option 'dims' must be 2 or 3");
@@ -278,6 +318,26 @@ RunSpec RunSpec::fromJson(const QJsonObject& o) {
             a.validation_fraction = number(o, "validation_fraction", a.validation_fraction);
             a.patience = integer(o, "patience", a.patience);
             a.seed = seedOf(o, a.seed);
+            break;
+        }
+        case Method::Umap: {
+            auto& u = s.umap;
+            u.dims = s.dims;
+            u.n_neighbors = integer(o, "n_neighbors", u.n_neighbors);
+            u.min_dist = number(o, "min_dist", u.min_dist);
+            u.spread = number(o, "spread", u.spread);
+            if (o.contains(QLatin1String("n_epochs"))) u.n_epochs = integer(o, "n_epochs", 0);
+            u.learning_rate = number(o, "learning_rate", u.learning_rate);
+            u.negative_sample_rate = integer(o, "negative_sample_rate", u.negative_sample_rate);
+            u.repulsion_strength = number(o, "repulsion_strength", u.repulsion_strength);
+            u.set_op_mix_ratio = number(o, "set_op_mix_ratio", u.set_op_mix_ratio);
+            u.local_connectivity = number(o, "local_connectivity", u.local_connectivity);
+            if (o.contains(QLatin1String("a"))) u.a = number(o, "a", 0.0);
+            if (o.contains(QLatin1String("b"))) u.b = number(o, "b", 0.0);
+            u.init = enumValue(o, "init", u.init, kUmapInits);
+            u.neighbors = enumValue(o, "neighbors", u.neighbors, kKnnMethods);
+            if (o.contains(QLatin1String("pca_dims"))) u.pca_dims = integer(o, "pca_dims", 0);
+            u.seed = seedOf(o, u.seed);
             break;
         }
     }

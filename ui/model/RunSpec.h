@@ -6,6 +6,7 @@
 #include "reduce/autoencoder.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
+#include "reduce/umap.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -15,15 +16,16 @@
 namespace latentscape::ui {
 
 struct RunSpec {
-    enum class Method { Pca = 0, Tsne = 1, Autoencoder = 2 };
+    enum class Method { Pca = 0, Tsne = 1, Autoencoder = 2, Umap = 3 };
     Method method = Method::Tsne;
     /// Output dimensions (2 or 3): the view's, copied into the method's own field.
     int dims = 2;
     reduce::PcaOptions pca;
     reduce::tsne::Options tsne;
     reduce::autoencoder::Options autoencoder;  ///< variational = VAE
+    reduce::umap::Options umap;
 
-    /// "PCA", "t-SNE", "Autoencoder" or "VAE".
+    /// "PCA", "t-SNE", "Autoencoder", "VAE" or "UMAP".
     QString methodName() const;
     /// The method's seed (PCA's is used by its randomized solver only).
     std::uint64_t seed() const;

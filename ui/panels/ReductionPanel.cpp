@@ -82,7 +82,9 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
     m_method->addItem(tr("PCA"));
     m_method->addItem(tr("t-SNE"));
     m_method->addItem(tr("Autoencoder"));
+    m_method->addItem(tr("UMAP"));
     m_method->setToolTip(tr("PCA: linear, instant, keeps global distances.\n"
+                            "UMAP: non-linear, keeps neighbourhoods and more of the global layout than t-SNE; fast.\n"
                             "t-SNE: non-linear, keeps neighbourhoods; watch it form live.\n"
                             "Autoencoder: a neural network trained to reconstruct the data through a "
                             "2-D or 3-D bottleneck; its latent space is generative (hover it to decode)."));
@@ -228,6 +230,41 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
     m_aeSeed->setObjectName(QStringLiteral("aeSeed"));
     aeForm->addRow(tr("Seed"), m_aeSeed);
     m_pages->addWidget(aePage);
+
+    const reduce::umap::Options u;
+    auto* umapPage = new QWidget;
+    auto* umapForm = new QFormLayout(umapPage);
+    m_umapNeighbors = intBox(2, 200, u.n_neighbors, tr("Neighbours per point in the graph (n_neighbors): small values keep "
+                                                       "fine local detail, large ones more global structure."));
+    m_umapNeighbors->setObjectName(QStringLiteral("umapNeighbors"));
+    umapForm->addRow(tr("Neighbours"), m_umapNeighbors);
+    m_umapMinDist = doubleBox(0, 10, u.min_dist, 3, tr("How tightly points may pack in the embedding (min_dist): small "
+                                                       "values give dense clumps, large ones an even spread. At most the spread."));
+    m_umapMinDist->setSingleStep(0.05);
+    umapForm->addRow(tr("Minimum distance"), m_umapMinDist);
+    m_umapSpread = doubleBox(0.01, 10, u.spread, 2, tr("The scale of the embedded points (with min_dist, how clumped they are)."));
+    umapForm->addRow(tr("Spread"), m_umapSpread);
+    m_umapEpochs = intBox(0, 100000, 0, tr("Optimisation epochs. Auto: 500 up to 10,000 points, else 200."));
+    m_umapEpochs->setSpecialValueText(tr("auto"));
+    m_umapEpochs->setObjectName(QStringLiteral("umapEpochs"));
+    umapForm->addRow(tr("Epochs"), m_umapEpochs);
+    m_umapInit = new QComboBox;
+    m_umapInit->addItems({tr("spectral"), tr("PCA"), tr("random")});
+    m_umapInit->setToolTip(tr("Starting layout: the graph's Laplacian eigenvectors (PCA when the graph falls apart), "
+                              "the principal components, or random."));
+    umapForm->addRow(tr("Initialisation"), m_umapInit);
+    m_umapNeighborSearch = new QComboBox;
+    m_umapNeighborSearch->addItems({tr("auto"), tr("exact"), tr("approximate")});
+    m_umapNeighborSearch->setToolTip(tr("Neighbour search: exact brute force, or an approximate hnswlib graph for large data."));
+    umapForm->addRow(tr("Neighbour search"), m_umapNeighborSearch);
+    m_umapPcaDims = intBox(-1, 1000, -1, tr("Reduce the features by PCA to this many dimensions first. "
+                                            "Auto: 50 when there are more; 0: never."));
+    m_umapPcaDims->setSpecialValueText(tr("auto"));
+    umapForm->addRow(tr("PCA first"), m_umapPcaDims);
+    m_umapSeed = intBox(0, 1000000000, int(u.seed), tr("Same seed, same embedding, whatever the thread count."));
+    m_umapSeed->setObjectName(QStringLiteral("umapSeed"));
+    umapForm->addRow(tr("Seed"), m_umapSeed);
+    m_pages->addWidget(umapPage);
     layout->addWidget(m_pages);
 
     auto* buttons = new QHBoxLayout;
@@ -377,6 +414,22 @@ reduce::tsne::Options ReductionPanel::tsneOptions() const {
     return o;
 }
 
+reduce::umap::Options ReductionPanel::umapOptions() const {
+    reduce::umap::Options o;
+    o.dims = m_dims->value();
+    o.n_neighbors = m_umapNeighbors->value();
+    o.min_dist = m_umapMinDist->value();
+    o.spread = m_umapSpread->value();
+    if (m_umapEpochs->value() > 0) o.n_epochs = m_umapEpochs->value();
+    static const reduce::umap::Init inits[] = {reduce::umap::Init::Spectral, reduce::umap::Init::Pca, reduce::umap::Init::Random};
+    o.init = inits[std::max(0, m_umapInit->currentIndex())];
+    static const neighbors::Method searches[] = {neighbors::Method::Auto, neighbors::Method::Exact, neighbors::Method::Approximate};
+    o.neighbors = searches[std::max(0, m_umapNeighborSearch->currentIndex())];
+    if (m_umapPcaDims->value() >= 0) o.pca_dims = m_umapPcaDims->value();
+    o.seed = std::uint64_t(m_umapSeed->value());
+    return o;
+}
+
 reduce::PcaOptions ReductionPanel::pcaOptions() const {
     reduce::PcaOptions o;
     o.components = m_dims->value();
@@ -411,6 +464,12 @@ void ReductionPanel::saveSettings() const {
     s.setValue(QStringLiteral("theta"), m_theta->value());
     s.setValue(QStringLiteral("seed"), m_seed->value());
     s.setValue(QStringLiteral("init"), m_init->currentIndex());
+    s.setValue(QStringLiteral("umap/neighbors"), m_umapNeighbors->value());
+    s.setValue(QStringLiteral("umap/minDist"), m_umapMinDist->value());
+    s.setValue(QStringLiteral("umap/spread"), m_umapSpread->value());
+    s.setValue(QStringLiteral("umap/epochs"), m_umapEpochs->value());
+    s.setValue(QStringLiteral("umap/init"), m_umapInit->currentIndex());
+    s.setValue(QStringLiteral("umap/seed"), m_umapSeed->value());
     s.setValue(QStringLiteral("ae/variational"), m_aeVariational->isChecked());
     s.setValue(QStringLiteral("ae/beta"), m_aeBeta->value());
     s.setValue(QStringLiteral("ae/hidden"), m_aeHidden->text());
@@ -440,6 +499,12 @@ void ReductionPanel::restoreSettings() {
     m_theta->setValue(s.value(QStringLiteral("theta"), m_theta->value()).toDouble());
     m_seed->setValue(s.value(QStringLiteral("seed"), m_seed->value()).toInt());
     m_init->setCurrentIndex(s.value(QStringLiteral("init"), m_init->currentIndex()).toInt());
+    m_umapNeighbors->setValue(s.value(QStringLiteral("umap/neighbors"), m_umapNeighbors->value()).toInt());
+    m_umapMinDist->setValue(s.value(QStringLiteral("umap/minDist"), m_umapMinDist->value()).toDouble());
+    m_umapSpread->setValue(s.value(QStringLiteral("umap/spread"), m_umapSpread->value()).toDouble());
+    m_umapEpochs->setValue(s.value(QStringLiteral("umap/epochs"), m_umapEpochs->value()).toInt());
+    m_umapInit->setCurrentIndex(s.value(QStringLiteral("umap/init"), m_umapInit->currentIndex()).toInt());
+    m_umapSeed->setValue(s.value(QStringLiteral("umap/seed"), m_umapSeed->value()).toInt());
     m_aeVariational->setChecked(s.value(QStringLiteral("ae/variational"), m_aeVariational->isChecked()).toBool());
     m_aeBeta->setValue(s.value(QStringLiteral("ae/beta"), m_aeBeta->value()).toDouble());
     m_aeHidden->setText(s.value(QStringLiteral("ae/hidden"), m_aeHidden->text()).toString());
@@ -466,6 +531,7 @@ std::optional<RunSpec> ReductionPanel::spec(QString* error) const {
     s.dims = dims();
     s.pca = pcaOptions();
     s.tsne = tsneOptions();
+    s.umap = umapOptions();
     if (s.method == RunSpec::Method::Autoencoder) {
         const auto a = autoencoderOptions(error);
         if (!a) return std::nullopt;
@@ -524,6 +590,20 @@ void ReductionPanel::setSpec(const RunSpec& s) {
             m_aeValidation->setValue(a.validation_fraction);
             m_aePatience->setValue(a.patience);
             m_aeSeed->setValue(int(std::min<std::uint64_t>(a.seed, std::uint64_t(m_aeSeed->maximum()))));
+            break;
+        }
+        case RunSpec::Method::Umap: {
+            const auto& u = s.umap;
+            m_umapNeighbors->setValue(u.n_neighbors);
+            m_umapMinDist->setValue(u.min_dist);
+            m_umapSpread->setValue(u.spread);
+            m_umapEpochs->setValue(u.n_epochs.value_or(0));
+            m_umapInit->setCurrentIndex(u.init == reduce::umap::Init::Pca ? 1 : u.init == reduce::umap::Init::Random ? 2 : 0);
+            m_umapNeighborSearch->setCurrentIndex(u.neighbors == neighbors::Method::Exact         ? 1
+                                                  : u.neighbors == neighbors::Method::Approximate ? 2
+                                                                                                  : 0);
+            m_umapPcaDims->setValue(u.pca_dims.value_or(-1));
+            m_umapSeed->setValue(int(std::min<std::uint64_t>(u.seed, std::uint64_t(m_umapSeed->maximum()))));
             break;
         }
     }

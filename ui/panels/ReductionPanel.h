@@ -29,7 +29,7 @@ class LossCurveWidget;
 class ReductionPanel : public QDockWidget {
     Q_OBJECT
 public:
-    enum class Method { Pca = 0, Tsne = 1, Autoencoder = 2 };
+    enum class Method { Pca = 0, Tsne = 1, Autoencoder = 2, Umap = 3 };
 
     explicit ReductionPanel(QWidget* parent = nullptr);
 
@@ -39,6 +39,7 @@ public:
     int dims() const;
     reduce::tsne::Options tsneOptions() const;
     reduce::PcaOptions pcaOptions() const;
+    reduce::umap::Options umapOptions() const;
     /// The autoencoder's options, or nothing (and `error` says why) when a field is invalid.
     std::optional<reduce::autoencoder::Options> autoencoderOptions(QString* error = nullptr) const;
     /// The chosen method with every option the panel shows (the others at the core's defaults),
@@ -118,6 +119,15 @@ private:
     QDoubleSpinBox* m_aeValidation = nullptr;
     QSpinBox* m_aePatience = nullptr;
     QSpinBox* m_aeSeed = nullptr;
+    // UMAP
+    QSpinBox* m_umapNeighbors = nullptr;
+    QDoubleSpinBox* m_umapMinDist = nullptr;
+    QDoubleSpinBox* m_umapSpread = nullptr;
+    QSpinBox* m_umapEpochs = nullptr;
+    QComboBox* m_umapInit = nullptr;
+    QComboBox* m_umapNeighborSearch = nullptr;
+    QSpinBox* m_umapPcaDims = nullptr;
+    QSpinBox* m_umapSeed = nullptr;
     LossCurveWidget* m_lossCurve = nullptr;
     QPushButton* m_run = nullptr;
     QPushButton* m_pause = nullptr;
