@@ -54,4 +54,28 @@ struct Edges {
 };
 Edges sampled_edges(const FuzzyGraph& graph, int n_epochs);
 
+/// The optimiser between epochs: umap-learn's per-edge schedule (epoch_of_next_sample,
+/// epoch_of_next_negative_sample, epochs_per_negative_sample) and the positions an epoch reads.
+struct Optimizer {
+    Edges edges;
+    std::vector<double> next_sample;
+    std::vector<double> next_negative;
+    std::vector<double> per_negative;
+    std::vector<double> previous;
+    double a = 0.0, b = 0.0;
+    double repulsion_strength = 1.0;
+    std::uint64_t seed = 0;
+};
+Optimizer make_optimizer(const FuzzyGraph& graph, int n_epochs, int negative_sample_rate, double a, double b,
+                         double repulsion_strength, std::uint64_t seed);
+
+/// Epoch `epoch` (0-based) at step `alpha` on Y (n x dims, dims 2 or 3): every point moves through
+/// its own sampled edges and negative samples, reading the others where the previous epoch left
+/// them (see umap.h); parallel over blocks of points, the same bits with any thread count.
+void run_epoch(Optimizer& optimizer, int dims, int epoch, double alpha, std::vector<double>& Y);
+
+/// Status::cost(): the fuzzy set cross entropy of Y (n x dims) against the graph.
+double cross_entropy(const FuzzyGraph& graph, double a, double b, const std::vector<double>& Y, int dims,
+                     std::uint64_t seed);
+
 }  // namespace latentscape::reduce::umap::internal

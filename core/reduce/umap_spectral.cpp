@@ -111,10 +111,11 @@ bool spectral_layout(const FuzzyGraph& graph, int dims, std::uint64_t seed, std:
         for (std::int64_t i = 0; i < n; ++i) w[i] -= c * u0[std::size_t(i)];
     };
 
-    // Basis size as ARPACK in umap-learn: max(2 (dims + 1) + 1, sqrt(n)), capped for memory/time.
-    const int m = int(std::min<std::int64_t>(n - 1, std::max<std::int64_t>(2 * (dims + 1) + 1,
-                                                                           std::min<std::int64_t>(
-                                                                               std::int64_t(std::sqrt(double(n))), 96))));
+    // Basis size: umap-learn gives ARPACK max(2 (dims + 1) + 1, sqrt(n)) vectors; with thick restarts
+    // a short basis needs about as many steps in all (~130 at 70,000 points) and each step
+    // reorthogonalises against fewer vectors: 24 takes a third of the time 96 does.
+    const int m = int(std::min<std::int64_t>(
+        n - 1, std::max<std::int64_t>(2 * (dims + 1) + 1, std::min<std::int64_t>(std::int64_t(std::sqrt(double(n))), 24))));
     if (m <= dims) return false;
     const int keep = std::max(dims + 2, m / 2);
     std::vector<double> V(std::size_t(n) * std::size_t(m + 1));

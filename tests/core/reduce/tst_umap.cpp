@@ -291,11 +291,12 @@ private slots:
     void oneThreadEqualsTwo() {
         QFETCH(int, dims);
         QFETCH(int, neighbors);
-        const std::int64_t n = 3000, d = 12;
+        // Above 4,096 points, where the epochs run in parallel.
+        const std::int64_t n = 5000, d = 12;
         const auto X = blobs(n, d, 8, 4, 2.0);
         umap::Options o;
         o.dims = dims;
-        o.n_epochs = 60;
+        o.n_epochs = 40;
         o.neighbors = neighbors::Method(neighbors);
         std::vector<double> one, two;
         {
