@@ -47,6 +47,7 @@ int bench_umap(const BenchArgs& args);
 int bench_autoencoder(const BenchArgs& args);
 int bench_lasso(const BenchArgs& args);
 int bench_render(const BenchArgs& args);
+int bench_link(const BenchArgs& args);
 
 }  // namespace latentscape::bench
 

@@ -29,6 +29,9 @@ const char* const kUsage =
     "           vs matplotlib's Path.contains_points\n"
     "  render   scatter-view frames per second at 100,000 and 1,000,000 moving points (--n N for\n"
     "           one size); run under xvfb-run for Mesa's software renderer\n"
+    "  link     the main window with 4 linked views of 10,000 and 100,000 points (--n N for one\n"
+    "           size): selections, hover, run switches, hidden classes; per operation the time until\n"
+    "           on screen and the GUI event loop's longest stall (limit 50 ms); run under xvfb-run\n"
     "\n"
     "  --repeat N   runs per side, best taken (default 3)\n"
     "  --dir DIR    where benchmark files are made and kept (default /tmp/latentscape-bench)\n"
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
                              {"lasso", bench_lasso},
 #ifdef LATENTSCAPE_BENCH_RENDER
                              {"render", bench_render},
+                             {"link", bench_link},
 #endif
     };
     for (const auto& e : entries) {
