@@ -231,6 +231,17 @@ private:
     void linkView(ScatterView* view);
     /// Pushes the colours, hidden classes and selection to pane `pane` (its points were replaced).
     void refreshPane(int pane);
+    /// The compare panes follow the main view's colours, hidden classes and selection one per
+    /// pass of the event loop: with software GL each view's frame costs tens of milliseconds at
+    /// 100,000 points, and drawing all of them in one pass stalled the window for hundreds.
+    void refreshLinkedPanes();
+    std::vector<int> m_stalePanes;           // compare panes still to refresh
+    QTimer* m_paneRefresh = nullptr;
+    std::int64_t m_hoverRow = -1;            // the row to ring in the other views
+    ScatterView* m_hoverSource = nullptr;    // the view the cursor is in
+    std::int64_t m_ringedRow = -2;           // the row they ring now
+    QTimer* m_hoverRing = nullptr;
+    void ringHovered(ScatterView* source, std::int64_t row);
     void createCompareActions(QMenu* viewMenu);
     void createRunsPanel();
     RunsPanel* m_runsPanel = nullptr;

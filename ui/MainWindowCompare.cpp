@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QMenu>
+#include <QTimer>
 
 namespace latentscape::ui {
 
@@ -36,11 +37,43 @@ void MainWindow::createCompareActions(QMenu* viewMenu) {
     connect(m_viewGrid, &ViewGrid::viewAdded, this, &MainWindow::linkView);
     connect(m_viewGrid, &ViewGrid::paneRedrawn, this, &MainWindow::refreshPane);
     // Hovering a point in one view rings it in the others (while comparing).
-    connect(m_scatterView, &ScatterView::pointHovered, this, [this](std::int64_t row) {
-        if (m_viewGrid->paneCount() < 2) return;
+    connect(m_scatterView, &ScatterView::pointHovered, this, [this](std::int64_t row) { ringHovered(m_scatterView, row); });
+    // Rings follow the cursor at most every 40 ms, the newest row winning: each ring repaints the
+    // other views, and a mouse sweep over dense points changes the row at every move.
+    m_hoverRing = new QTimer(this);
+    m_hoverRing->setSingleShot(true);
+    m_hoverRing->setInterval(40);
+    connect(m_hoverRing, &QTimer::timeout, this, [this] {
+        if (m_hoverRow == m_ringedRow || m_viewGrid->paneCount() < 2) return;
+        m_ringedRow = m_hoverRow;
+        const std::vector<std::int64_t> rows = m_hoverRow >= 0 ? std::vector<std::int64_t>{m_hoverRow} : std::vector<std::int64_t>{};
         for (ScatterView* v : m_viewGrid->views())
-            if (v != m_scatterView) v->setMarkedPoints(row >= 0 ? std::vector<std::int64_t>{row} : std::vector<std::int64_t>{}, row);
+            if (v != m_hoverSource) v->setMarkedPoints(rows, m_hoverRow);
     });
+    m_paneRefresh = new QTimer(this);
+    m_paneRefresh->setSingleShot(true);
+    m_paneRefresh->setInterval(0);
+    connect(m_paneRefresh, &QTimer::timeout, this, [this] {
+        if (m_stalePanes.empty()) return;
+        const int pane = m_stalePanes.front();
+        m_stalePanes.erase(m_stalePanes.begin());
+        refreshPane(pane);
+        if (!m_stalePanes.empty()) m_paneRefresh->start();  // the next one after this one is drawn
+    });
+}
+
+void MainWindow::ringHovered(ScatterView* source, std::int64_t row) {
+    if (m_viewGrid->paneCount() < 2) return;
+    m_hoverSource = source;
+    m_hoverRow = row;
+    if (!m_hoverRing->isActive()) m_hoverRing->start();
+}
+
+void MainWindow::refreshLinkedPanes() {
+    if (!m_paneRefresh || m_viewGrid->paneCount() < 2) return;
+    m_stalePanes.clear();
+    for (int pane = 1; pane < m_viewGrid->paneCount(); ++pane) m_stalePanes.push_back(pane);
+    m_paneRefresh->start();
 }
 
 void MainWindow::linkView(ScatterView* view) {
@@ -52,8 +85,7 @@ void MainWindow::linkView(ScatterView* view) {
     linkSelection(view);
     connect(view, &ScatterView::pointHovered, this, [this, view](std::int64_t row) {
         showPointTooltip(row);
-        for (ScatterView* other : m_viewGrid->views())
-            if (other != view) other->setMarkedPoints(row >= 0 ? std::vector<std::int64_t>{row} : std::vector<std::int64_t>{}, row);
+        ringHovered(view, row);
     });
 }
 

@@ -196,8 +196,9 @@ void MainWindow::onSelectionChanged() {
     m_redoSelectionAction->setEnabled(selectionHistory().can_redo());
     updateColors();
     const select::Selection& s = selection();
-    for (ScatterView* v : m_viewGrid->views())
-        if (v->pointCount() == std::size_t(s.size())) v->setEmphasis(s.empty() ? std::vector<std::uint8_t>{} : s.mask());
+    if (m_scatterView->pointCount() == std::size_t(s.size()))
+        m_scatterView->setEmphasis(s.empty() ? std::vector<std::uint8_t>{} : s.mask());
+    refreshLinkedPanes();
     if (prepared().dataset && s.size() == prepared().dataset->n) {
         // The dock comes to the front when a selection starts, not on every change.
         if (!s.empty() && m_selectionPanel->selection().empty()) m_selectionPanel->raise();

@@ -136,17 +136,17 @@ void MainWindow::updateColors() {
     if (!prepared().dataset) return;
     const auto n = std::size_t(prepared().dataset->n);
     m_colors = plotColors(*prepared().dataset, plotStyle(), selection(), &prepared().columns);
-    for (ScatterView* v : m_viewGrid->views())
-        if (v->pointCount() == n) v->setColors(m_colors.data(), n);
+    if (m_scatterView->pointCount() == n) m_scatterView->setColors(m_colors.data(), n);
+    refreshLinkedPanes();
 }
 
 void MainWindow::updateVisibility() {
     if (!prepared().dataset) return;
     const auto n = std::size_t(prepared().dataset->n);
     m_visible = plotVisibility(*prepared().dataset, plotStyle());
-    for (ScatterView* v : m_viewGrid->views())
-        if (m_visible.empty()) v->setVisibility({});
-        else if (v->pointCount() == n) v->setVisibility(m_visible);
+    if (m_visible.empty()) m_scatterView->setVisibility({});
+    else if (m_scatterView->pointCount() == n) m_scatterView->setVisibility(m_visible);
+    refreshLinkedPanes();
 }
 
 QString MainWindow::pointDescription(std::int64_t index) const {
