@@ -96,16 +96,6 @@ bool spectral_layout(const FuzzyGraph& graph, int dims, std::uint64_t seed, std:
     const double u0_norm = std::sqrt(dot(u0.data(), u0.data(), n, partial));
     for (double& v : u0) v /= u0_norm;
 
-    auto apply = [&](const double* x, double* y) {
-        parallel::for_each(n, [&](std::int64_t i) {
-            double s = 0.0;
-            for (std::int64_t e = graph.row_start[std::size_t(i)]; e < graph.row_start[std::size_t(i + 1)]; ++e) {
-                const std::int32_t j = graph.columns[std::size_t(e)];
-                s += double(graph.values[std::size_t(e)]) * dinv[std::size_t(j)] * x[j];
-            }
-            y[i] = 0.5 * (x[i] + dinv[std::size_t(i)] * s);
-        }, n > 4096);
-    };
     auto deflate = [&](double* w) {
         const double c = dot(u0.data(), w, n, partial);
         for (std::int64_t i = 0; i < n; ++i) w[i] -= c * u0[std::size_t(i)];
@@ -120,7 +110,7 @@ bool spectral_layout(const FuzzyGraph& graph, int dims, std::uint64_t seed, std:
     const int keep = std::max(dims + 2, m / 2);
     std::vector<double> V(std::size_t(n) * std::size_t(m + 1));
     Eigen::MatrixXd T = Eigen::MatrixXd::Zero(m, m);
-    std::vector<double> w(static_cast<std::size_t>(n)), h(std::size_t(m + 1)), h2(std::size_t(m + 1));
+    std::vector<double> h(std::size_t(m + 2)), h2(std::size_t(m + 2));
 
     // Seeded Gaussian start, orthogonal to u0.
     {
@@ -130,36 +120,104 @@ bool spectral_layout(const FuzzyGraph& graph, int dims, std::uint64_t seed, std:
         const double norm = std::sqrt(dot(V.data(), V.data(), n, partial));
         for (std::int64_t i = 0; i < n; ++i) V[std::size_t(i)] /= norm;
     }
+
+    // One Lanczos step is three parallel passes over the rows, each ending in a reduction (so
+    // three barriers, which matter on a loaded machine): (1) write V_j = x / scale, y = A V_j and
+    // y's inner products with u0 and V_0..V_j; (2) subtract that projection and project again;
+    // (3) subtract the second projection and take |y|. The next basis vector is left unscaled in
+    // x (A is linear: A (x / beta) = (A x) / beta), so normalising it costs no pass of its own.
+    const std::int64_t blocks = (n + block - 1) / block;
+    std::vector<double> x(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n));
+    std::vector<double> parts(std::size_t(blocks) * std::size_t(m + 2));
+    auto reduce = [&](int count, double* out) {
+        for (int c = 0; c < count; ++c) {
+            double sum = 0.0;
+            for (std::int64_t b = 0; b < blocks; ++b) sum += parts[std::size_t(b * (m + 2) + c)];
+            out[c] = sum;
+        }
+    };
+    // Inner products of y's rows [i0, i1) with u0 and V_0..V_{cols-1} into block b's parts.
+    auto block_dots = [&](std::int64_t b, std::int64_t i0, std::int64_t i1, int cols) {
+        double* out = parts.data() + b * (m + 2);
+        double su = 0.0;
+        for (std::int64_t i = i0; i < i1; ++i) su += u0[std::size_t(i)] * y[std::size_t(i)];
+        out[0] = su;
+        for (int c = 0; c < cols; ++c) {
+            const double* v = V.data() + std::int64_t(c) * n;
+            double sv = 0.0;
+            for (std::int64_t i = i0; i < i1; ++i) sv += v[i] * y[std::size_t(i)];
+            out[1 + c] = sv;
+        }
+    };
+    // y -= coeff[0] u0 + sum_c coeff[1 + c] V_c on rows [i0, i1).
+    auto block_subtract = [&](std::int64_t i0, std::int64_t i1, int cols, const double* coeff) {
+        for (std::int64_t i = i0; i < i1; ++i) y[std::size_t(i)] -= coeff[0] * u0[std::size_t(i)];
+        for (int c = 0; c < cols; ++c) {
+            const double* v = V.data() + std::int64_t(c) * n;
+            const double k = coeff[1 + c];
+            for (std::int64_t i = i0; i < i1; ++i) y[std::size_t(i)] -= k * v[i];
+        }
+    };
+    // A pass takes ~2 ms at 70,000 points: in parallel, a barrier that waits for a thread the OS
+    // has descheduled costs as much, and on a loaded 2-core machine two threads took 3.3 s where
+    // one takes 0.8 s. So the passes run in parallel only where each is long enough to pay.
+    const bool threaded = n >= 200000;
+
     int start = 0;
     for (int restart = 0; restart <= max_restarts; ++restart) {
         double beta = 0.0;
+        std::copy(V.begin() + std::int64_t(start) * n, V.begin() + std::int64_t(start + 1) * n, x.begin());
+        double scale = 1.0;
         for (int j = start; j < m; ++j) {
             if (canceled && canceled()) throw Canceled();
-            apply(V.data() + std::int64_t(j) * n, w.data());
-            deflate(w.data());
-            // Classical Gram-Schmidt twice against the whole basis: T = V^T A V stays exact.
-            project(V, n, j + 1, w.data(), h.data(), partial);
-            subtract(V, n, j + 1, h.data(), w.data());
-            project(V, n, j + 1, w.data(), h2.data(), partial);
-            subtract(V, n, j + 1, h2.data(), w.data());
-            deflate(w.data());
+            const int cols = j + 1;
+            const double inv = 1.0 / scale;
+            double* vj = V.data() + std::int64_t(j) * n;
+            parallel::for_each(blocks, [&](std::int64_t b) {
+                const std::int64_t i0 = b * block, i1 = std::min(n, i0 + block);
+                for (std::int64_t i = i0; i < i1; ++i) {
+                    vj[i] = x[std::size_t(i)] * inv;
+                    double s = 0.0;
+                    for (std::int64_t e = graph.row_start[std::size_t(i)]; e < graph.row_start[std::size_t(i + 1)]; ++e) {
+                        const std::int32_t c = graph.columns[std::size_t(e)];
+                        s += double(graph.values[std::size_t(e)]) * dinv[std::size_t(c)] * x[std::size_t(c)];
+                    }
+                    y[std::size_t(i)] = 0.5 * (x[std::size_t(i)] + dinv[std::size_t(i)] * s) * inv;
+                }
+                block_dots(b, i0, i1, cols);
+            }, threaded);
+            reduce(cols + 1, h.data());
+            // Classical Gram-Schmidt twice against u0 and the whole basis: T = V^T A V stays exact.
+            parallel::for_each(blocks, [&](std::int64_t b) {
+                const std::int64_t i0 = b * block, i1 = std::min(n, i0 + block);
+                block_subtract(i0, i1, cols, h.data());
+                block_dots(b, i0, i1, cols);
+            }, threaded);
+            reduce(cols + 1, h2.data());
+            parallel::for_each(blocks, [&](std::int64_t b) {
+                const std::int64_t i0 = b * block, i1 = std::min(n, i0 + block);
+                block_subtract(i0, i1, cols, h2.data());
+                double sq = 0.0;
+                for (std::int64_t i = i0; i < i1; ++i) sq += y[std::size_t(i)] * y[std::size_t(i)];
+                parts[std::size_t(b * (m + 2))] = sq;
+            }, threaded);
+            reduce(1, &beta);
+            beta = std::sqrt(beta);
             for (int i = 0; i <= j; ++i) {
-                T(i, j) = h[std::size_t(i)] + h2[std::size_t(i)];
+                T(i, j) = h[std::size_t(1 + i)] + h2[std::size_t(1 + i)];
                 T(j, i) = T(i, j);
             }
-            beta = std::sqrt(dot(w.data(), w.data(), n, partial));
-            double* next = V.data() + std::int64_t(j + 1) * n;
             if (beta > 1e-300) {
-                for (std::int64_t i = 0; i < n; ++i) next[i] = w[std::size_t(i)] / beta;
+                x.swap(y);
+                scale = beta;
             } else {
                 // An invariant subspace: continue from a fresh direction (its coupling is 0).
                 Rng rng = Rng::stream(seed, 0x5BEC7A2ull + std::uint64_t(restart * m + j));
-                for (std::int64_t i = 0; i < n; ++i) next[i] = rng.normal();
-                deflate(next);
-                project(V, n, j + 1, next, h.data(), partial);
-                subtract(V, n, j + 1, h.data(), next);
-                const double norm = std::sqrt(dot(next, next, n, partial));
-                for (std::int64_t i = 0; i < n; ++i) next[i] /= norm;
+                for (std::int64_t i = 0; i < n; ++i) x[std::size_t(i)] = rng.normal();
+                deflate(x.data());
+                project(V, n, j + 1, x.data(), h.data(), partial);
+                subtract(V, n, j + 1, h.data(), x.data());
+                scale = std::sqrt(dot(x.data(), x.data(), n, partial));
                 beta = 0.0;
             }
             if (j + 1 < m) {
@@ -167,6 +225,8 @@ bool spectral_layout(const FuzzyGraph& graph, int dims, std::uint64_t seed, std:
                 T(j, j + 1) = beta;
             }
         }
+        // The residual direction V_m, for the restart.
+        for (std::int64_t i = 0; i < n; ++i) V[std::size_t(std::int64_t(m) * n + i)] = x[std::size_t(i)] / scale;
         Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(T);
         if (eig.info() != Eigen::Success) return false;
         // Eigen sorts ascending: the wanted pairs are the last `dims`.
