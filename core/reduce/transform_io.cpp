@@ -1,0 +1,203 @@
+// The map model file (transform.h: save_model, load_model), written by
+// 'latentscape-cli reduce --method tsne|umap --save-model MAP.lsmap' and read by 'transform'.
+//
+// Format, version 1: a text header of "key value" lines, readable with `head`, then the arrays
+// as raw little-endian bytes, in this order:
+//
+//     latentscape-map 1
+//     method umap                 (or tsne)
+//     rows N                      reference rows
+//     input_dims D                columns of the raw data new rows must have
+//     pca_dims P                  0: no preprocessing PCA
+//     dims K                      embedding dimensions (2 or 3)
+//     tsne.perplexity ...         the placement options (TsneOptions, UmapOptions), one a line
+//     umap.n_neighbors ...        (every field of both structs, so the file says what it will do)
+//     data
+//     <P == 0 ? nothing : D float64 PCA means, then P x D float32 components, row-major>
+//     <N x (P or D) float32 preprocessed reference rows, row-major>
+//     <N x K float64 embedding, row-major>
+//
+// Unknown keys are an error (a newer writer), as are a short or long file.
+#include "reduce/transform.h"
+
+#include "common/error.h"
+#include "common/file_io.h"
+
+#include <bit>
+#include <cstring>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+namespace latentscape::reduce::placement {
+
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "the model format is little-endian");
+
+constexpr const char* magic = "latentscape-map";
+
+template <class T>
+void put(std::ostream& out, const std::vector<T>& v) {
+    out.write(reinterpret_cast<const char*>(v.data()), std::streamsize(v.size() * sizeof(T)));
+}
+
+std::string number(double v) {
+    std::ostringstream s;
+    s.precision(17);
+    s << v;
+    return s.str();
+}
+
+}  // namespace
+
+void save_model(const Model& model, const std::string& path) {
+    const Reference& r = model.reference;
+    io::write_atomically(path, [&](std::ostream& out) {
+        out << magic << ' ' << model_format_version << '\n';
+        out << "method " << (model.method == Model::Method::Tsne ? "tsne" : "umap") << '\n';
+        out << "rows " << r.n << "\ninput_dims " << r.input_dims << "\npca_dims " << r.pca_dims << "\ndims " << r.dims
+            << '\n';
+        const TsneOptions& t = model.tsne;
+        out << "tsne.perplexity " << number(t.perplexity) << "\ntsne.iterations " << t.iterations
+            << "\ntsne.learning_rate " << number(t.learning_rate) << "\ntsne.exaggeration " << number(t.exaggeration)
+            << "\ntsne.momentum " << number(t.momentum) << "\ntsne.max_grad_norm " << number(t.max_grad_norm)
+            << "\ntsne.min_gain " << number(t.min_gain) << '\n';
+        const UmapOptions& u = model.umap;
+        out << "umap.n_neighbors " << u.n_neighbors << "\numap.local_connectivity " << number(u.local_connectivity)
+            << "\numap.a " << number(u.a) << "\numap.b " << number(u.b) << "\numap.negative_sample_rate "
+            << u.negative_sample_rate << "\numap.repulsion_strength " << number(u.repulsion_strength)
+            << "\numap.learning_rate " << number(u.learning_rate) << "\numap.n_epochs " << u.n_epochs
+            << "\numap.seed " << u.seed << '\n';
+        out << "data\n";
+        if (r.pca_dims > 0) {
+            put(out, r.pca_mean);
+            put(out, r.pca_components);
+        }
+        out.write(reinterpret_cast<const char*>(r.features.data()), std::streamsize(r.features.size() * sizeof(float)));
+        put(out, r.embedding);
+    });
+}
+
+bool is_model_file(const std::string& path) {
+    std::string head;
+    try {
+        const io::FileBytes f = io::map_file(path, true);
+        head.assign(f.view().substr(0, std::strlen(magic)));
+    } catch (const std::exception&) {
+        return false;
+    }
+    return head == magic;
+}
+
+Model load_model(const std::string& path) {
+    const io::FileBytes f = io::map_file(path);
+    const char* p = f.view().data();
+    const char* end = p + f.view().size();
+    std::map<std::string, std::string> kv;
+    bool first = true;
+    for (;;) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', std::size_t(end - p)));
+        if (!nl) throw LoadError(path, "not a latentscape map model (no 'data' line)");
+        const std::string line(p, nl);
+        p = nl + 1;
+        if (first) {
+            if (line != std::string(magic) + " " + std::to_string(model_format_version))
+                throw LoadError(path, line.rfind(magic, 0) == 0
+                                          ? "model format '" + line + "' is not version " +
+                                                std::to_string(model_format_version) + " (a newer latentscape?)"
+                                          : "not a latentscape map model");
+            first = false;
+            continue;
+        }
+        if (line == "data") break;
+        const auto space = line.find(' ');
+        if (space == std::string::npos) throw LoadError(path, "bad header line '" + line + "'");
+        kv[line.substr(0, space)] = line.substr(space + 1);
+    }
+    auto take = [&](const std::string& key) {
+        const auto it = kv.find(key);
+        if (it == kv.end()) throw LoadError(path, "header lacks '" + key + "'");
+        std::string v = it->second;
+        kv.erase(it);
+        return v;
+    };
+    auto integer = [&](const std::string& key) {
+        const std::string v = take(key);
+        try {
+            std::size_t used = 0;
+            const long long x = std::stoll(v, &used);
+            if (used != v.size()) throw std::invalid_argument(v);
+            return x;
+        } catch (const std::exception&) {
+            throw LoadError(path, "'" + key + "' is not an integer: " + v);
+        }
+    };
+    auto real = [&](const std::string& key) {
+        const std::string v = take(key);
+        try {
+            std::size_t used = 0;
+            const double x = std::stod(v, &used);
+            if (used != v.size()) throw std::invalid_argument(v);
+            return x;
+        } catch (const std::exception&) {
+            throw LoadError(path, "'" + key + "' is not a number: " + v);
+        }
+    };
+    Model m;
+    const std::string method = take("method");
+    if (method == "tsne") m.method = Model::Method::Tsne;
+    else if (method == "umap") m.method = Model::Method::Umap;
+    else throw LoadError(path, "unknown method '" + method + "'");
+    Reference& r = m.reference;
+    r.n = integer("rows");
+    r.input_dims = integer("input_dims");
+    r.pca_dims = int(integer("pca_dims"));
+    r.dims = int(integer("dims"));
+    if (r.n < 2 || r.input_dims < 1 || r.pca_dims < 0 || r.pca_dims > r.input_dims || (r.dims != 2 && r.dims != 3) ||
+        r.n > (std::int64_t(1) << 31))
+        throw LoadError(path, "inconsistent sizes in the header");
+    r.feature_dims = r.pca_dims > 0 ? r.pca_dims : r.input_dims;
+    TsneOptions& t = m.tsne;
+    t.perplexity = real("tsne.perplexity");
+    t.iterations = int(integer("tsne.iterations"));
+    t.learning_rate = real("tsne.learning_rate");
+    t.exaggeration = real("tsne.exaggeration");
+    t.momentum = real("tsne.momentum");
+    t.max_grad_norm = real("tsne.max_grad_norm");
+    t.min_gain = real("tsne.min_gain");
+    UmapOptions& u = m.umap;
+    u.n_neighbors = int(integer("umap.n_neighbors"));
+    u.local_connectivity = real("umap.local_connectivity");
+    u.a = real("umap.a");
+    u.b = real("umap.b");
+    u.negative_sample_rate = int(integer("umap.negative_sample_rate"));
+    u.repulsion_strength = real("umap.repulsion_strength");
+    u.learning_rate = real("umap.learning_rate");
+    u.n_epochs = int(integer("umap.n_epochs"));
+    u.seed = std::uint64_t(std::stoull(take("umap.seed")));
+    if (!kv.empty()) throw LoadError(path, "unknown header key '" + kv.begin()->first + "'");
+
+    const std::uint64_t pca_bytes =
+        r.pca_dims > 0 ? std::uint64_t(r.input_dims) * 8 + std::uint64_t(r.pca_dims) * std::uint64_t(r.input_dims) * 4 : 0;
+    const std::uint64_t want = pca_bytes + std::uint64_t(r.n) * std::uint64_t(r.feature_dims) * 4 +
+                               std::uint64_t(r.n) * std::uint64_t(r.dims) * 8;
+    const std::uint64_t have = std::uint64_t(end - p);
+    if (have != want)
+        throw LoadError(path, "holds " + std::to_string(have) + " bytes of data where the header promises " +
+                                  std::to_string(want) + (have < want ? " (truncated)" : ""));
+    auto read = [&](auto& v, std::size_t count) {
+        v.resize(count);
+        std::memcpy(v.data(), p, count * sizeof(v[0]));
+        p += count * sizeof(v[0]);
+    };
+    if (r.pca_dims > 0) {
+        read(r.pca_mean, std::size_t(r.input_dims));
+        read(r.pca_components, std::size_t(r.pca_dims) * std::size_t(r.input_dims));
+    }
+    read(r.features, std::size_t(r.n * r.feature_dims));
+    read(r.embedding, std::size_t(r.n * r.dims));
+    return m;
+}
+
+}  // namespace latentscape::reduce::placement
