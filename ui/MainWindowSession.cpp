@@ -19,6 +19,8 @@
 #include <QSignalBlocker>
 #include <QStatusBar>
 
+#include <cmath>
+
 #include <vtkCamera.h>
 #include <vtkRenderer.h>
 
