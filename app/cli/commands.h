@@ -5,9 +5,18 @@
 #include "data/load.h"
 
 #include <charconv>
+#include <cstdint>
+#include <optional>
 #include <map>
 #include <string>
 #include <vector>
+
+namespace latentscape::reduce::tsne {
+struct Options;
+}
+namespace latentscape::reduce::umap {
+struct Options;
+}
 
 namespace latentscape::cli {
 
@@ -58,6 +67,12 @@ int run_reduce_tsne(const Args& args);
 int run_reduce_umap(const Args& args);
 int run_reduce_autoencoder(const Args& args);
 int run_encode(const Args& args);
+int run_transform(const Args& args);
+/// Writes the map model of a finished t-SNE (to set) or UMAP (uo set, with its a and b) run of
+/// ds (embedding Y, n x dims) for 'transform' (reduce/transform.h; transform.cpp).
+void save_map(const data::Dataset& ds, std::optional<int> pca_dims, std::uint64_t seed, const std::vector<double>& Y,
+              int dims, bool tsne, const reduce::tsne::Options* to, const reduce::umap::Options* uo, double a,
+              double b, const std::string& path);
 #ifdef LATENTSCAPE_CLI_RENDER
 extern const char* const kRenderHelp;
 int run_render(const Args& args);
@@ -72,5 +87,6 @@ extern const char* const kReduceHelp;
 extern const char* const kClusterHelp;
 extern const char* const kMetricsHelp;
 extern const char* const kEncodeHelp;
+extern const char* const kTransformHelp;
 
 }  // namespace latentscape::cli

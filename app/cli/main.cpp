@@ -20,6 +20,7 @@ const char* const kUsage =
     "  generate KIND   write a built-in synthetic dataset (blobs, swiss-roll, s-curve)\n"
     "  reduce FILE     PCA, t-SNE, UMAP, autoencoder or VAE to K dimensions (--out embedding)\n"
     "  encode FILE     project rows into the latent space of a saved autoencoder (--model, --out)\n"
+    "  transform FILE  place new rows on a saved t-SNE or UMAP map (--model, --out)\n"
     "  cluster FILE    k-means or DBSCAN labels (--out LABELS.csv)\n"
     "  metrics         trustworthiness, continuity, kNN recall/accuracy, silhouette of an embedding\n"
 #ifdef LATENTSCAPE_CLI_RENDER
@@ -70,6 +71,8 @@ int main(int argc, char** argv) {
                           "n-neighbors", "min-dist", "spread", "negative-sample-rate", "repulsion-strength",
                           "set-op-mix-ratio", "local-connectivity"})},
         {"encode", cli::kEncodeHelp, cli::run_encode, {"json", "help"}, with(load_opts, {"out", "model", "threads"})},
+        {"transform", cli::kTransformHelp, cli::run_transform, {"json", "help"},
+         with(load_opts, {"out", "model", "threads"})},
         {"cluster", cli::kClusterHelp, cli::run_cluster, {"json", "help"},
          with(load_opts, {"out", "method", "k", "restarts", "max-iterations", "seed", "eps", "min-points",
                           "on-embedding", "threads"})},

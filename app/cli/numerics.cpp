@@ -74,6 +74,7 @@ const char* const kReduceHelp =
     "  --validation F      fraction of rows held out to measure the loss on (default 0.1; 0 = none)\n"
     "  --patience P        stop when the held-out loss has not improved for P epochs (default 0: never)\n"
     "  --save-model PATH   write the trained model (.lsae) for 'latentscape-cli encode'\n"
+    "                      (t-SNE, UMAP: the map, for 'latentscape-cli transform')\n"
     "  --threads T         worker threads (results do not depend on it)\n"
     "  --json              print one JSON summary on stdout\n"
     "  (and the loading options of 'info': --label --missing --header --delimiter --labels\n"

@@ -43,6 +43,9 @@ int run_reduce_tsne(const Args& a) {
     const reduce::tsne::Result r = reduce::tsne::run_to_end(ds.features.data(), ds.n, ds.d, o);
 
     write_embedding(ds, r.embedding, r.dims, "tSNE", a.get("out"));
+    if (a.has("save-model"))
+        save_map(ds, o.pca_dims, o.seed, std::vector<double>(r.embedding.begin(), r.embedding.end()), r.dims, true, &o,
+                 nullptr, 0.0, 0.0, a.get("save-model"));
 
     const double total = r.timings.pca + r.timings.neighbors + r.timings.affinities + r.timings.init +
                          r.optimisation_seconds;

@@ -57,6 +57,8 @@ int run_reduce_umap(const Args& a) {
     for (std::size_t e = 0; e < Y.size(); ++e) embedding[e] = float(Y[e]);
 
     write_embedding(ds, embedding, status.dims(), "UMAP", a.get("out"));
+    if (a.has("save-model"))
+        save_map(ds, o.pca_dims, o.seed, Y, status.dims(), false, nullptr, &o, status.a(), status.b(), a.get("save-model"));
 
     const auto& t = status.timings();
     const char* neighbors_used = latentscape::neighbors::to_string(status.neighbors());

@@ -48,6 +48,7 @@ private slots:
         QTest::newRow("cluster") << QStringList{"cluster", "--help"};
         QTest::newRow("metrics") << QStringList{"metrics", "--help"};
         QTest::newRow("encode") << QStringList{"encode", "--help"};
+        QTest::newRow("transform") << QStringList{"transform", "--help"};
     }
     void helpForEveryCommand() {
         QFETCH(QStringList, args);
@@ -306,6 +307,61 @@ private slots:
         QCOMPARE(v["beta"].toDouble(), 0.5);
         QVERIFY(v["history"].toArray()[0].toObject()["validation_loss"].isNull());  // nothing held out
         QVERIFY(contents(vae).startsWith("VAE1,VAE2,blob"));
+    }
+
+    void transformFromTheCommandLine() {
+        const QString data = m_dir.filePath("tr.csv");
+        Result r = run({"generate", "blobs", "--n", "500", "--d", "8", "--k", "4", "--seed", "6", "--out", data});
+        QCOMPARE(r.code, 0);
+        // One row alone, and the same row first among 51.
+        const QList<QByteArray> lines = contents(data).split('\n');
+        QByteArray batch = lines[0] + '\n';
+        for (int i = 1; i <= 51; ++i) batch += lines[i] + '\n';
+        const QString one = file("tr_one.csv", lines[0] + '\n' + lines[1] + '\n');
+        const QString many = file("tr_many.csv", batch);
+        for (const char* method : {"umap", "tsne"}) {
+            const QString model = m_dir.filePath(QString("tr_%1.lsmap").arg(method));
+            r = run({"reduce", data, "--method", method, "--perplexity", "20", "--iterations", "300", "--epochs", "100",
+                     "--out", m_dir.filePath("tr_fit.csv"), "--save-model", model});
+            QCOMPARE(r.code, 0);
+            // Round trip: the fitted rows placed on their own map keep their blobs.
+            const QString placed = m_dir.filePath("tr_placed.csv");
+            r = run({"transform", data, "--model", model, "--out", placed, "--json"});
+            QVERIFY2(r.code == 0, r.err.constData());
+            const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+            QCOMPARE(o["method"].toString(), QString(method));
+            QCOMPARE(o["rows"].toInt(), 500);
+            QCOMPARE(o["reference_rows"].toInt(), 500);
+            r = run({"metrics", "--data", data, "--embedding", placed, "--k", "10", "--json"});
+            QCOMPARE(QJsonDocument::fromJson(r.out).object()["knn_accuracy"].toObject()["value"].toDouble(), 1.0);
+            // A row alone lands where it lands among 50 others, to the last digit written.
+            const QString out1 = m_dir.filePath("tr_out1.csv"), out51 = m_dir.filePath("tr_out51.csv");
+            QCOMPARE(run({"transform", one, "--model", model, "--out", out1}).code, 0);
+            QCOMPARE(run({"transform", many, "--model", model, "--out", out51, "--threads", "2"}).code, 0);
+            const QList<QByteArray> a = contents(out1).split('\n'), b = contents(out51).split('\n');
+            QVERIFY(a[0].startsWith(method == QString("umap") ? "UMAP1,UMAP2" : "tSNE1,tSNE2"));
+            // (the single-row file's label column is not recognised as one: compare the coordinates)
+            QCOMPARE(a[1].split(',').mid(0, 2), b[1].split(',').mid(0, 2));
+            QVERIFY(a[1].split(',').mid(0, 2) != b[2].split(',').mid(0, 2));
+        }
+        // Another column count: the error names both files and both counts.
+        const QString narrow = m_dir.filePath("tr7.csv");
+        QCOMPARE(run({"generate", "blobs", "--n", "20", "--d", "7", "--out", narrow}).code, 0);
+        const QString model = m_dir.filePath("tr_umap.lsmap");
+        r = run({"transform", narrow, "--model", model, "--out", m_dir.filePath("bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("has 8 columns") && r.err.contains("has 7") && r.err.contains("tr7.csv") &&
+                     r.err.contains("tr_umap.lsmap"),
+                 r.err.constData());
+        // An autoencoder model: transform is encode.
+        const QString ae = m_dir.filePath("tr.lsae");
+        r = run({"reduce", data, "--method", "autoencoder", "--dims", "2", "--hidden", "8", "--epochs", "1",
+                 "--out", m_dir.filePath("tr_ae.csv"), "--save-model", ae});
+        QCOMPARE(r.code, 0);
+        r = run({"transform", data, "--model", ae, "--out", m_dir.filePath("tr_ae2.csv"), "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["method"].toString(), QString("autoencoder"));
+        QCOMPARE(contents(m_dir.filePath("tr_ae2.csv")), contents(m_dir.filePath("tr_ae.csv")));
     }
 
     void autoencoderErrors() {
