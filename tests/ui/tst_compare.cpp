@@ -265,6 +265,11 @@ private slots:
             QCOMPARE(b.metrics.has_value(), a.metrics.has_value());
         }
         QCOMPARE(reopened->currentRun()->name, doc()->currentRun()->name);
+        // The shown run's options are back in the Reduction panel (here the t-SNE's).
+        QCOMPARE(reopened->currentRun()->spec.method, ui::RunSpec::Method::Tsne);
+        QCOMPARE(other->reductionPanel()->method(), ui::ReductionPanel::Method::Tsne);
+        QCOMPARE(other->reductionPanel()->tsneOptions().iterations, 300);
+        QCOMPARE(other->reductionPanel()->tsneOptions().perplexity, 20.0);
         const auto decoder = reopened->runs()[2]->model;
         QVERIFY(decoder != nullptr);
         const std::vector<float> after = decoder->decode(code.data(), 1);
