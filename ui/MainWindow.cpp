@@ -210,6 +210,17 @@ void MainWindow::createActions() {
     open->setStatusTip(tr("Load a CSV, TSV, NPY, NPZ or MNIST IDX file"));
     m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     fileMenu->addAction(tr("Open &Example Dataset"), this, &MainWindow::loadDefaultDataset);
+    QAction* addPoints = fileMenu->addAction(tr("&Add Points to Map…"), this, [this] {
+        QSettings settings;
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Add Points to Map"), settings.value(kLastDirectoryKey, QDir::homePath()).toString(),
+            tr("Datasets (*.csv *.tsv *.txt *.npy *.npz *.gz *-ubyte *.idx);;All files (*)"));
+        if (path.isEmpty()) return;
+        settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+        addPointsToMap(path);
+    });
+    addPoints->setObjectName(QStringLiteral("addPointsAction"));
+    addPoints->setStatusTip(tr("Place the rows of another file (same columns) on the run shown, marked, without moving the map"));
     createSessionActions(fileMenu);
     createFigureActions(fileMenu);
     createExportActions(fileMenu);

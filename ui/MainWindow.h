@@ -93,6 +93,11 @@ public:
     /// panel's options, then, with `compare`, shows them side by side. Returns an error message
     /// for an unknown method ("" when started). The command line's --run uses it.
     QString runInTurn(const QStringList& methods, bool compare);
+    /// File > Add Points to Map: reads `path` (the same columns as the dataset) on a worker and
+    /// places its rows on the 2-D run shown, each on its own (PCA: projected; autoencoder: encoded;
+    /// t-SNE and UMAP: optimised against the fixed map), then marks them on the plot
+    /// (ScatterView::addedPoints); pointsAdded() fires. Errors name the file.
+    void addPointsToMap(const QString& path);
     /// Whether the plot shows a 2-D autoencoder embedding whose places the Decoder dock decodes.
     bool isDecoderActive() const;
     /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
@@ -189,6 +194,8 @@ signals:
     void sessionSaved(const QString& path, const QString& error);
     void loadFailed(const QString& message);
     void morphFinished(int runId);
+    /// addPointsToMap() placed `rows` new rows on run `runId` (empty error) or failed.
+    void pointsAdded(int runId, qint64 rows, const QString& error);
     /// The per-point quality columns of run `runId` were added; the plot is coloured by `column`.
     void informationLossShown(int runId, const QString& column);
 
@@ -249,6 +256,8 @@ private:
     LatestTask<std::shared_ptr<const Alignment>> m_alignTask;
     QObject* m_morphAnimation = nullptr;  // the running morph (a QVariantAnimation), if any
     LatestTask<PreparedDataset> m_lossTask;
+    struct Placement;
+    LatestTask<std::shared_ptr<const Placement>> m_placeTask;
     QStringList m_queuedMethods;      // runInTurn(): methods still to run
     std::vector<int> m_queuedRuns;    // runInTurn(): the runs made so far
     bool m_compareQueued = false;

@@ -11,11 +11,16 @@
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "panels/RunsPanel.h"
+#include "data/load.h"
 #include "reduce/pca.h"
+#include "reduce/transform.h"
+#include "reduce/umap_internal.h"
 #include "views/ViewGrid.h"
 #include "vtk/ScatterView.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
 #include <QEasingCurve>
 #include <QThreadPool>
 #include <QTimer>
@@ -37,6 +42,12 @@ struct MainWindow::Alignment {
     std::vector<float> start;     ///< n x dims: the shown run, mapped onto the target
     std::vector<float> end;       ///< n x dims: the target (a 2-D one padded with z = 0)
     double disparity = 0.0;
+};
+
+/// Rows of another file placed on a run's map.
+struct MainWindow::Placement {
+    int runId = -1;
+    std::vector<std::array<double, 2>> points;
 };
 
 void MainWindow::createRunsPanel() {
@@ -65,6 +76,12 @@ void MainWindow::createRunsPanel() {
         m_alignTask.cancel();
         clearBusy();
     });
+    // Placed points belong to the map they were placed on.
+    connect(m_document, &Document::currentRunChanged, this, [this] {
+        m_placeTask.cancel();
+        m_scatterView->setAddedPoints({});
+    });
+    connect(m_document, &Document::datasetChanged, this, [this] { m_scatterView->setAddedPoints({}); });
     // A run deleted while it runs stops running.
     connect(m_document, &Document::runRemoved, this, [this](int id) {
         if (id == m_reduction->runId() && m_reduction->isRunning()) m_reduction->cancel();
@@ -344,6 +361,88 @@ void MainWindow::runNextQueued() {
         m_queuedMethods.clear();
         disconnect(m_queueConnection);
     }
+}
+
+}  // namespace latentscape::ui
+
+namespace latentscape::ui {
+
+void MainWindow::addPointsToMap(const QString& path) {
+    const auto run = m_document->currentRun();
+    const auto dataset = m_document->dataset();
+    if (!run || !run->hasEmbedding() || !dataset || run->dims != 2 || !m_dataPanel->plotEmbedding()) {
+        const QString why = tr("Show a finished 2-D run first: new rows are placed on the map shown");
+        statusBar()->showMessage(why, 10000);
+        emit pointsAdded(-1, 0, why);
+        return;
+    }
+    setBusy(tr("Placing the rows of %1 on “%2”…").arg(QFileInfo(path).fileName(), run->name));
+    const std::string native = QFile::encodeName(path).toStdString();
+    m_placeTask.start(
+        [dataset, run, native](const CancelToken& canceled) {
+            const data::Dataset fresh = data::load(native);
+            canceled.throwIfCanceled();
+            if (fresh.d != dataset->d)
+                throw std::runtime_error(native + ": the map's data has " + std::to_string(dataset->d) + " columns; this file has " +
+                                         std::to_string(fresh.d));
+            const data::Dataset& ds = *dataset;
+            std::vector<double> y;
+            const RunSpec& spec = run->spec;
+            switch (spec.method) {
+                case RunSpec::Method::Pca: {
+                    const reduce::PcaResult fit = reduce::pca(ds, spec.pca);  // the run's own fit, deterministic
+                    const auto scores = reduce::transform(fit, fresh.features.data(), fresh.n, fresh.d);
+                    y.assign(scores.begin(), scores.end());
+                    break;
+                }
+                case RunSpec::Method::Autoencoder: {
+                    if (!run->model) throw std::runtime_error("the run has no trained network");
+                    const auto codes = run->model->encode(fresh.features.data(), fresh.n);
+                    y.assign(codes.begin(), codes.end());
+                    break;
+                }
+                case RunSpec::Method::Tsne:
+                case RunSpec::Method::Umap: {
+                    const std::vector<double> map(run->embedding->begin(), run->embedding->end());
+                    const bool tsne = spec.method == RunSpec::Method::Tsne;
+                    const reduce::placement::Reference ref = reduce::placement::make_reference(
+                        ds.features.data(), ds.n, ds.d, tsne ? spec.tsne.pca_dims : spec.umap.pca_dims,
+                        tsne ? spec.tsne.seed : spec.umap.seed, map.data(), run->dims);
+                    canceled.throwIfCanceled();
+                    if (tsne) {
+                        y = reduce::placement::place_tsne(ref, fresh.features.data(), fresh.n, fresh.d,
+                                                          reduce::placement::tsne_options(spec.tsne));
+                    } else {
+                        auto [a, b] = reduce::umap::internal::find_ab_params(spec.umap.spread, spec.umap.min_dist);
+                        if (spec.umap.a) a = *spec.umap.a;
+                        if (spec.umap.b) b = *spec.umap.b;
+                        y = reduce::placement::place_umap(ref, fresh.features.data(), fresh.n, fresh.d,
+                                                          reduce::placement::umap_options(spec.umap, a, b));
+                    }
+                    break;
+                }
+            }
+            auto placed = std::make_shared<Placement>();
+            placed->runId = run->id;
+            for (std::size_t i = 0; i + 1 < y.size(); i += 2) placed->points.push_back({y[i], y[i + 1]});
+            return std::shared_ptr<const Placement>(std::move(placed));
+        },
+        [this, path](std::shared_ptr<const Placement> placed) {
+            clearBusy();
+            if (placed->runId != m_document->currentRunId()) return;
+            m_scatterView->setAddedPoints(placed->points);
+            const auto run = m_document->run(placed->runId);
+            statusBar()->showMessage(tr("%1 rows of %2 placed on “%3” (dark diamonds); the map did not move")
+                                         .arg(QLocale().toString(qlonglong(placed->points.size())), QFileInfo(path).fileName(),
+                                              run ? run->name : QString()),
+                                     15000);
+            emit pointsAdded(placed->runId, qint64(placed->points.size()), QString());
+        },
+        [this, path](const QString& error) {
+            clearBusy();
+            showLoadError(QFileInfo(path).fileName(), error);
+            emit pointsAdded(-1, 0, error);
+        });
 }
 
 }  // namespace latentscape::ui

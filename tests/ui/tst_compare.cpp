@@ -280,6 +280,64 @@ private slots:
         QVERIFY(other->reduction()->model() == decoder);
     }
 
+    void addPointsToMap() {
+        // The first 40 rows of the data, as another file: placed on the PCA run they land on their
+        // own coordinates; on the t-SNE run, among their own blob.
+        const auto ds = m_window->dataset();
+        data::Dataset part;
+        part.n = 40;
+        part.d = ds->d;
+        part.feature_names = ds->feature_names;
+        part.features.assign(ds->features.begin(), ds->features.begin() + 40 * ds->d);
+        const QString file = m_dir.filePath(QStringLiteral("new_rows.csv"));
+        data::write_csv(part, file.toStdString());
+        QSignalSpy added(m_window.get(), &ui::MainWindow::pointsAdded);
+
+        doc()->setCurrentRun(m_runs[0]);
+        m_window->addPointsToMap(file);
+        QVERIFY(added.wait(30000));
+        QCOMPARE(added.back().at(0).toInt(), m_runs[0]);
+        QCOMPARE(added.back().at(1).toLongLong(), qint64(40));
+        const auto& placed = m_window->scatterView()->addedPoints();
+        QCOMPARE(placed.size(), std::size_t(40));
+        const auto pca = doc()->run(m_runs[0]);
+        for (std::size_t i = 0; i < 40; ++i)
+            for (int k = 0; k < 2; ++k)
+                QVERIFY(std::abs(placed[i][std::size_t(k)] - (*pca->embedding)[2 * i + std::size_t(k)]) < 1e-3);
+        keepScreenshot(m_window->grab().toImage(), "added_points_pca");
+
+        doc()->setCurrentRun(m_runs[1]);
+        QVERIFY(m_window->scatterView()->addedPoints().empty());  // they belonged to the other map
+        m_window->addPointsToMap(file);
+        QVERIFY(added.wait(60000));
+        QVERIFY2(added.back().at(2).toString().isEmpty(), qPrintable(added.back().at(2).toString()));
+        const auto tsne = doc()->run(m_runs[1]);
+        const auto& codes = ds->label()->codes;
+        int right = 0;
+        for (std::size_t i = 0; i < 40; ++i) {
+            const auto& p = m_window->scatterView()->addedPoints()[i];
+            std::size_t nearest = 0;
+            double best = 1e300;
+            for (std::size_t j = 0; j < std::size_t(ds->n); ++j) {
+                const double dx = (*tsne->embedding)[2 * j] - p[0], dy = (*tsne->embedding)[2 * j + 1] - p[1];
+                if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, nearest = j;
+            }
+            right += codes[nearest] == codes[i];
+        }
+        QVERIFY2(right >= 38, qPrintable(QString::number(right)));
+
+        // Another column count is refused, naming the file.
+        data::Dataset narrow = part;
+        narrow.d = part.d - 1;
+        narrow.feature_names.pop_back();
+        narrow.features.resize(std::size_t(40 * narrow.d));
+        const QString bad = m_dir.filePath(QStringLiteral("narrow.csv"));
+        data::write_csv(narrow, bad.toStdString());
+        m_window->addPointsToMap(bad);
+        QVERIFY(added.wait(30000));
+        QVERIFY2(added.back().at(2).toString().contains(QStringLiteral("columns")), qPrintable(added.back().at(2).toString()));
+    }
+
     void umapRunsLiveAsTheCoreDoes() {
         ui::RunSpec spec;
         spec.method = ui::RunSpec::Method::Umap;

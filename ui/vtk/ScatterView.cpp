@@ -303,7 +303,15 @@ void ScatterView::setOverlaySegment(std::optional<std::array<double, 2>> a, std:
     m_segmentA = a ? a : b;
     m_segmentB = a ? b : std::nullopt;
     m_overlay->resize(size());
-    m_overlay->setVisible(m_segmentA.has_value());
+    m_overlay->setVisible(m_segmentA.has_value() || !m_added.empty());
+    m_overlay->raise();
+    m_overlay->update();
+}
+
+void ScatterView::setAddedPoints(std::vector<std::array<double, 2>> points) {
+    m_added = std::move(points);
+    m_overlay->resize(size());
+    m_overlay->setVisible(m_segmentA.has_value() || !m_added.empty());
     m_overlay->raise();
     m_overlay->update();
 }

@@ -119,6 +119,10 @@ public:
     void setOverlaySegment(std::optional<std::array<double, 2>> a, std::optional<std::array<double, 2>> b);
     std::optional<std::array<double, 2>> overlayStart() const { return m_segmentA; }
     std::optional<std::array<double, 2>> overlayEnd() const { return m_segmentB; }
+    /// Points that are not rows of the dataset, drawn marked over a 2-D plot (new rows placed on
+    /// the map shown: File > Add Points to Map). Empty: none.
+    void setAddedPoints(std::vector<std::array<double, 2>> points);
+    const std::vector<std::array<double, 2>>& addedPoints() const { return m_added; }
     /// The point drawn nearest to `widgetPosition` within `tolerance` logical pixels (the lowest
     /// index on ties), or -1. O(n): every point is projected with the camera's matrix.
     std::int64_t pointAt(const QPointF& widgetPosition, double tolerance = 6.0) const;
@@ -229,6 +233,7 @@ private:
     void layoutSelectionOverlay();
     SegmentOverlay* m_overlay = nullptr;
     std::optional<std::array<double, 2>> m_segmentA, m_segmentB;
+    std::vector<std::array<double, 2>> m_added;
     void rebuildVertices();
     void pointsMoved();
 };

@@ -14,10 +14,21 @@ SegmentOverlay::SegmentOverlay(ScatterView* view) : QWidget(view), m_view(view) 
 }
 
 void SegmentOverlay::paintEvent(QPaintEvent*) {
-    if (m_view->isThreeD() || !m_view->overlayStart()) return;
+    if (m_view->isThreeD()) return;
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const auto at = [this](const std::array<double, 2>& z) { return m_view->widgetPosition(z[0], z[1]); };
+    // Rows placed on the map (not the dataset's): dark diamonds on white halos.
+    if (!m_view->addedPoints().empty()) {
+        p.setPen(QPen(Qt::white, 1.5));
+        p.setBrush(QColor(0x20, 0x20, 0x20));
+        for (const auto& z : m_view->addedPoints()) {
+            const QPointF c = at(z);
+            const QPointF diamond[4] = {c + QPointF(0, -4.5), c + QPointF(4.5, 0), c + QPointF(0, 4.5), c + QPointF(-4.5, 0)};
+            p.drawPolygon(diamond, 4);
+        }
+    }
+    if (!m_view->overlayStart()) return;
     const QPointF a = at(*m_view->overlayStart());
     const QColor ink(0x20, 0x20, 0x20);
     if (m_view->overlayEnd()) {

@@ -1,5 +1,6 @@
 #pragma once
-/// @file What ScatterView draws over a 2-D plot with QPainter: the ends of a latent traversal.
+/// @file What ScatterView draws over a 2-D plot with QPainter: the ends of a latent traversal and
+/// rows placed on the map from another file.
 
 #include <QWidget>
 
