@@ -2,6 +2,7 @@
 // initialize(), gradient descent in run(). See tsne.h for the method and its references.
 #include "reduce/tsne.h"
 
+#include "common/input_checks.h"
 #include "common/parallel.h"
 #include "common/rng.h"
 #include "neighbors/knn.h"
@@ -71,21 +72,7 @@ void validate(const float* X, std::int64_t n, std::int64_t d, const Options& o) 
     if (o.gradient == Gradient::Fft && o.dims != 2)
         fail("the FFT gradient is 2-D only; use Barnes-Hut (or exact) for 3-D");
 
-    const std::int64_t bad = parallel::first_index_where(n * d, [&](std::int64_t e) { return !std::isfinite(X[e]); });
-    if (bad < n * d)
-        fail("row " + std::to_string(bad / d + 1) + ", column " + std::to_string(bad % d + 1) + " is " +
-             (std::isnan(X[bad]) ? "NaN" : "infinite") + ": remove or impute missing values first");
-    // Squared distances must fit in float32 (d * (2 max|x|)^2 < 3e38).
-    const double limit_value = std::sqrt(3e38 / double(d)) / 4.0;
-    const std::int64_t huge =
-        parallel::first_index_where(n * d, [&](std::int64_t e) { return std::abs(double(X[e])) > limit_value; });
-    if (huge < n * d)
-        fail("row " + std::to_string(huge / d + 1) + ", column " + std::to_string(huge % d + 1) + " is " +
-             number(X[huge]) + ": values this large overflow float32 distances; rescale the data");
-    const std::int64_t differs = parallel::first_index_where(n, [&](std::int64_t i) {
-        return !std::equal(X + i * d, X + (i + 1) * d, X);
-    });
-    if (differs == n) fail("every row is the same point: there is no structure to embed");
+    if (const std::string problem = embedding_input_problem(X, n, d); !problem.empty()) fail(problem);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // initialize(), the SGD epochs in run(). See umap.h for the method and its determinism.
 #include "reduce/umap.h"
 
+#include "common/input_checks.h"
 #include "common/parallel.h"
 #include "common/rng.h"
 #include "reduce/pca.h"
@@ -65,20 +66,7 @@ void validate(const float* X, std::int64_t n, std::int64_t d, const Options& o) 
     if (o.b && !(*o.b > 0.0 && std::isfinite(*o.b))) fail("b (" + number(*o.b) + ") must be > 0");
     if (o.pca_dims && *o.pca_dims < 0) fail("PCA dimensions (" + std::to_string(*o.pca_dims) + ") must be >= 0");
 
-    const std::int64_t bad = parallel::first_index_where(n * d, [&](std::int64_t e) { return !std::isfinite(X[e]); });
-    if (bad < n * d)
-        fail("row " + std::to_string(bad / d + 1) + ", column " + std::to_string(bad % d + 1) + " is " +
-             (std::isnan(X[bad]) ? "NaN" : "infinite") + ": remove or impute missing values first");
-    const double limit_value = std::sqrt(3e38 / double(d)) / 4.0;
-    const std::int64_t huge =
-        parallel::first_index_where(n * d, [&](std::int64_t e) { return std::abs(double(X[e])) > limit_value; });
-    if (huge < n * d)
-        fail("row " + std::to_string(huge / d + 1) + ", column " + std::to_string(huge % d + 1) + " is " +
-             number(X[huge]) + ": values this large overflow float32 distances; rescale the data");
-    const std::int64_t differs = parallel::first_index_where(n, [&](std::int64_t i) {
-        return !std::equal(X + i * d, X + (i + 1) * d, X);
-    });
-    if (differs == n) fail("every row is the same point: there is no structure to embed");
+    if (const std::string problem = embedding_input_problem(X, n, d); !problem.empty()) fail(problem);
 }
 
 }  // namespace
