@@ -300,4 +300,14 @@ std::vector<double> pca_reconstruction_error(const PcaResult& fit, const float* 
     return errors;
 }
 
+std::optional<PcaResult> preprocessing_pca(const float* X, std::int64_t n, std::int64_t d, std::optional<int> pca_dims,
+                                           std::uint64_t seed) {
+    const int want = pca_dims.value_or(d > 50 ? 50 : 0);
+    if (want <= 0 || want >= d) return std::nullopt;
+    PcaOptions po;
+    po.components = int(std::min<std::int64_t>(want, n));
+    po.seed = seed;
+    return pca(X, n, d, po);
+}
+
 }  // namespace latentscape::reduce

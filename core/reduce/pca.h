@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <vector>
 
 namespace latentscape::reduce {
@@ -101,6 +102,14 @@ FloatVector transform(const PcaResult& fit, const float* X, std::int64_t n, std:
 /// range, or X is null or holds a NaN or an infinity (row and column named).
 std::vector<double> pca_reconstruction_error(const PcaResult& fit, const float* X, std::int64_t n, std::int64_t d,
                                              int components = 0);
+
+/// The preprocessing PCA of the neighbour-embedding methods (t-SNE, UMAP, and the placement of
+/// new rows on their maps): `pca_dims` components, unset meaning 50 when d > 50 and none
+/// otherwise; none either when pca_dims is 0 or not below d. At most n components; `seed` is the
+/// randomized solver's. Returns the fit (its scores are the reduced rows), or nothing when the
+/// rule applies no PCA. One rule in one place: a map and the rows placed on it are reduced alike.
+std::optional<PcaResult> preprocessing_pca(const float* X, std::int64_t n, std::int64_t d, std::optional<int> pca_dims,
+                                           std::uint64_t seed);
 
 /// Name of a method ("auto", "exact", "randomized"), for messages and JSON.
 const char* to_string(PcaOptions::Method method);

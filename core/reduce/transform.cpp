@@ -124,18 +124,13 @@ Reference make_reference(const float* X, std::int64_t n, std::int64_t d, std::op
     r.embedding.assign(embedding, embedding + n * dims);
     for (double v : r.embedding)
         if (!std::isfinite(v)) fail("the reference embedding holds a non-finite value");
-    // The fit's rule (tsne.cpp, umap.cpp): unset is 50 when d > 50; PCA only when it reduces.
-    const int want = pca_dims.value_or(d > 50 ? 50 : 0);
-    if (want > 0 && want < d) {
-        PcaOptions po;
-        po.components = int(std::min<std::int64_t>(want, n));
-        po.seed = seed;
-        PcaResult fit = pca(X, n, d, po);
-        r.pca_dims = po.components;
-        r.pca_mean = fit.mean;
-        r.pca_components = fit.components;
-        r.feature_dims = po.components;
-        r.features = std::move(fit.scores);
+    // The fit's own preprocessing (the rule tsne.cpp and umap.cpp use), so the same rows bit for bit.
+    if (std::optional<PcaResult> fit = preprocessing_pca(X, n, d, pca_dims, seed)) {
+        r.pca_dims = fit->k;
+        r.pca_mean = fit->mean;
+        r.pca_components = fit->components;
+        r.feature_dims = fit->k;
+        r.features = std::move(fit->scores);
     } else {
         r.feature_dims = d;
         r.features.assign(X, X + n * d);

@@ -134,19 +134,14 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
 
     // Preprocessing PCA (as t-SNE's).
     auto start = Clock::now();
-    const int want_pca = options.pca_dims.value_or(d > 50 ? 50 : 0);
     FloatVector reduced;
     const float* input = X;
     std::int64_t input_d = d;
     bool input_is_pca = false;
-    if (want_pca > 0 && want_pca < d) {
-        PcaOptions po;
-        po.components = int(std::min<std::int64_t>(want_pca, n));
-        po.seed = options.seed;
-        PcaResult fit = pca(X, n, d, po);
-        reduced = std::move(fit.scores);
+    if (std::optional<PcaResult> fit = preprocessing_pca(X, n, d, options.pca_dims, options.seed)) {
+        reduced = std::move(fit->scores);
         input = reduced.data();
-        input_d = po.components;
+        input_d = fit->k;
         input_is_pca = true;
         s->timings.pca = seconds_since(start);
     }
