@@ -86,6 +86,7 @@ SessionView MainWindow::sessionView() const {
     v.opacity = m_scatterView->opacity();
     v.perspective = m_scatterView->perspective();
     v.size = m_scatterView->size();
+    for (int pane = 1; pane < m_viewGrid->paneCount(); ++pane) v.paneRuns.push_back(m_viewGrid->runOf(pane));
     vtkCamera* camera = m_scatterView->renderer()->GetActiveCamera();
     camera->GetPosition(v.camera.position.data());
     camera->GetFocalPoint(v.camera.focalPoint.data());
@@ -129,6 +130,9 @@ void MainWindow::showSessionView(const SessionView& v) {
     else m_dataPanel->setColorColumn(v.style.colourColumn);  // -1: "None", one colour
     m_dataPanel->legend()->setHiddenCodes(v.style.hidden);
     updateVisibility();
+    // The compare panes and the run each shows (none: the main view alone).
+    m_viewGrid->setPaneCount(1 + int(v.paneRuns.size()));
+    for (std::size_t i = 0; i < v.paneRuns.size(); ++i) m_viewGrid->setRun(int(i) + 1, v.paneRuns[i]);
     // The camera last: drawing the points may have fitted it.
     vtkCamera* camera = m_scatterView->renderer()->GetActiveCamera();
     camera->SetPosition(v.camera.position.data());

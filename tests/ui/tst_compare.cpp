@@ -243,6 +243,8 @@ private slots:
         const auto ae = doc()->run(m_runs[2]);
         const std::vector<float> code{0.25f, -0.5f};
         const std::vector<float> before = ae->model->decode(code.data(), 1);
+        // Three runs side by side, the t-SNE in the main view: the layout is saved too.
+        m_window->compareRuns({m_runs[1], m_runs[0], m_runs[3]});
         const QString path = m_dir.filePath(QStringLiteral("runs.latentscape"));
         QCOMPARE(m_window->saveSession(path), QString());
 
@@ -265,6 +267,10 @@ private slots:
             QCOMPARE(b.metrics.has_value(), a.metrics.has_value());
         }
         QCOMPARE(reopened->currentRun()->name, doc()->currentRun()->name);
+        QCOMPARE(other->viewGrid()->paneCount(), 3);
+        QCOMPARE(reopened->run(other->viewGrid()->runOf(1))->name, doc()->run(m_runs[0])->name);
+        QCOMPARE(reopened->run(other->viewGrid()->runOf(2))->name, doc()->run(m_runs[3])->name);
+        QCOMPARE(other->viewGrid()->view(2)->pointCount(), std::size_t(1500));
         // The shown run's options are back in the Reduction panel (here the t-SNE's).
         QCOMPARE(reopened->currentRun()->spec.method, ui::RunSpec::Method::Tsne);
         QCOMPARE(other->reductionPanel()->method(), ui::ReductionPanel::Method::Tsne);

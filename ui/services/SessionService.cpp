@@ -17,6 +17,8 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <map>
+
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -127,9 +129,11 @@ std::optional<Session> SessionService::capture(QString* error) const {
     s.missingPolicy = int(m_document->loadOptions().missing);
     // Every run with an embedding, also one mid-run or paused (the autosave skips running views):
     // what is on screen is what reopens.
+    std::map<int, int> indexOf;  // run id -> index in s.runs
     for (const auto& run : m_document->runs()) {
         if (!run->hasEmbedding()) continue;
         if (run->id == m_document->currentRunId()) s.currentRun = int(s.runs.size());
+        indexOf[run->id] = int(s.runs.size());
         s.runs.push_back(sessionRunOf(*run));
     }
     for (const data::MetadataColumn& c : ds.metadata) {
@@ -159,6 +163,10 @@ std::optional<Session> SessionService::capture(QString* error) const {
     s.perspective = view.perspective;
     s.viewSize = view.size;
     s.camera = view.camera;
+    for (int id : view.paneRuns) {
+        const auto at = indexOf.find(id);
+        s.comparePanes.push_back(at == indexOf.end() ? -1 : at->second);
+    }
     return s;
 }
 
@@ -228,6 +236,7 @@ void SessionService::apply(const Session& s) {
     if (!dataset || dataset->n != s.rows) return;
     // The runs, as they were: options, embeddings, networks (the Decoder works again), metrics.
     int current = -1;
+    std::vector<int> ids;  // the document's id of each session run
     for (std::size_t i = 0; i < s.runs.size(); ++i) {
         const SessionRun& r = s.runs[i];
         Run run;
@@ -249,6 +258,7 @@ void SessionService::apply(const Session& s) {
         run.metrics = metricsFromJson(r.metrics);
         const int id = m_document->addRun(std::move(run));
         if (int(i) == s.currentRun) current = id;
+        ids.push_back(id);
     }
     m_document->setCurrentRun(current);
 
@@ -263,6 +273,7 @@ void SessionService::apply(const Session& s) {
     view.perspective = s.perspective;
     view.size = s.viewSize;
     view.camera = s.camera;
+    for (int i : s.comparePanes) view.paneRuns.push_back(i >= 0 && std::size_t(i) < ids.size() ? ids[std::size_t(i)] : -1);
     m_hooks.restoreView(view);
 
     // A reopened session starts at its selection, with nothing to undo.

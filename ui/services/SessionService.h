@@ -41,6 +41,8 @@ struct SessionView {
     bool perspective = true;
     QSize size;                  ///< the main view's, in logical pixels
     SessionCamera camera;
+    /// Document run ids shown by the compare panes 1..3 (empty: the main view alone).
+    std::vector<int> paneRuns;
 };
 
 class SessionService : public QObject {

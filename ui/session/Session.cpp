@@ -223,6 +223,11 @@ void writeSession(const Session& s, const QString& path) {
                             {QStringLiteral("opacity"), s.opacity},
                             {QStringLiteral("perspective"), s.perspective},
                             {QStringLiteral("size"), QJsonArray{s.viewSize.width(), s.viewSize.height()}},
+                            {QStringLiteral("compare"), [&s] {
+                                 QJsonArray panes;
+                                 for (int i : s.comparePanes) panes.append(i);
+                                 return panes;
+                             }()},
                             {QStringLiteral("camera"), QJsonObject{{QStringLiteral("position"), toArray(c.position)},
                                                                    {QStringLiteral("focal_point"), toArray(c.focalPoint)},
                                                                    {QStringLiteral("view_up"), toArray(c.viewUp)},
@@ -385,6 +390,16 @@ Session readSession(const QString& path) {
     if (size.size() == 2) s.viewSize = QSize(size[0].toInt(-1), size[1].toInt(-1));
     if (s.viewSize.width() < 1 || s.viewSize.height() < 1 || s.viewSize.width() > 30000 || s.viewSize.height() > 30000)
         fail(path, QStringLiteral("view.size must be two whole numbers in [1, 30000]"));
+    if (view.raw().contains(QStringLiteral("compare"))) {  // absent before the compare views
+        const QJsonArray panes = view.array("compare");
+        if (panes.size() > 3) fail(path, QStringLiteral("view.compare lists more than 3 panes"));
+        for (const QJsonValue& v : panes) {
+            const double i = v.toDouble(-2);
+            if (i < -1 || i >= double(s.runs.size()) || i != std::floor(i))
+                fail(path, QStringLiteral("view.compare names a run that is not in the session"));
+            s.comparePanes.push_back(int(i));
+        }
+    }
     const Reader cam = view.object("camera");
     s.camera.position = cam.numbers<3>("position");
     s.camera.focalPoint = cam.numbers<3>("focal_point");

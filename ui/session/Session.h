@@ -86,6 +86,9 @@ struct Session {
 
     std::vector<SessionRun> runs;
     int currentRun = -1;     ///< index into runs of the run the main view shows; -1: none
+    /// Indices into runs of what the compare panes 1..3 show (-1: a pane without a run); empty:
+    /// the main view alone. JSON: view.compare.
+    std::vector<int> comparePanes;
     /// The run the main view shows, or null.
     const SessionRun* shownRun() const {
         return currentRun >= 0 && std::size_t(currentRun) < runs.size() ? &runs[std::size_t(currentRun)] : nullptr;
