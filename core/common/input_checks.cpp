@@ -25,4 +25,13 @@ std::string embedding_input_problem(const float* X, std::int64_t n, std::int64_t
     return {};
 }
 
+std::string embedding_state_problem(const std::vector<double>& Y, std::int64_t n, int dims) {
+    if (std::int64_t(Y.size()) != n * dims)
+        return "the embedding has " + std::to_string(Y.size()) + " values, expected " + std::to_string(n * dims);
+    const std::int64_t bad =
+        parallel::first_index_where(std::int64_t(Y.size()), [&](std::int64_t e) { return !std::isfinite(Y[std::size_t(e)]); });
+    if (bad < std::int64_t(Y.size())) return "the embedding is not finite at point " + std::to_string(bad / dims + 1);
+    return {};
+}
+
 }  // namespace latentscape

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace latentscape {
 
@@ -14,5 +15,9 @@ namespace latentscape {
 /// same point: there is no structure to embed". Rows and columns count from 1. Parallel scans;
 /// the first offending element (in row-major order) is named, whatever the thread count.
 std::string embedding_input_problem(const float* X, std::int64_t n, std::int64_t d);
+
+/// What is wrong with an embedding handed to a method's run() (n x dims doubles), or "": "the
+/// embedding has 7 values, expected 8", "the embedding is not finite at point 3" (from 1).
+std::string embedding_state_problem(const std::vector<double>& Y, std::int64_t n, int dims);
 
 }  // namespace latentscape

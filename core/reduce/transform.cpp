@@ -323,42 +323,10 @@ inline double clip(double v) { return std::clamp(v, -4.0, 4.0); }
 /// umap-learn's smooth_knn_dist for a row that is not among the references: no implicit self at
 /// distance 0, target log2(k).
 std::pair<double, double> smooth_distances(const double* dist, int k, double local_connectivity, double mean_row) {
-    const double target = std::log2(double(k));
-    int first = 0;
-    while (first < k && !(dist[first] > 0.0)) ++first;
-    const int nonzero = k - first;
-    const double* nz = dist + first;
-    double rho = 0.0;
-    if (nonzero > 0 && double(nonzero) >= local_connectivity) {
-        const int index = int(std::floor(local_connectivity));
-        const double interpolation = local_connectivity - index;
-        if (index > 0) {
-            rho = nz[index - 1];
-            if (interpolation > 1e-5 && index < nonzero) rho += interpolation * (nz[index] - nz[index - 1]);
-        } else {
-            rho = interpolation * nz[0];
-        }
-    } else if (nonzero > 0) {
-        rho = nz[nonzero - 1];
-    }
-    double lo = 0.0, hi = std::numeric_limits<double>::infinity(), mid = 1.0;
-    for (int step = 0; step < 64; ++step) {
-        double psum = 0.0;
-        for (int j = 0; j < k; ++j) {
-            const double t = dist[j] - rho;
-            psum += t > 0.0 ? std::exp(-(t / mid)) : 1.0;
-        }
-        if (std::abs(psum - target) < 1e-5) break;
-        if (psum > target) {
-            hi = mid;
-            mid = (lo + hi) / 2.0;
-        } else {
-            lo = mid;
-            mid = std::isinf(hi) ? mid * 2.0 : (lo + hi) / 2.0;
-        }
-    }
+    const double rho = umap::internal::smooth_rho(dist, k, local_connectivity);
+    const double sigma = umap::internal::smooth_sigma(dist, k, rho, std::log2(double(k)));
     // umap-learn's floor (MIN_K_DIST_SCALE x the row's mean distance).
-    return {std::max(mid, 1e-3 * mean_row), rho};
+    return {std::max(sigma, 1e-3 * mean_row), rho};
 }
 
 template <int Dims>

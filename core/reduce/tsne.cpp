@@ -255,13 +255,8 @@ const std::vector<double>& Status::p_values() const { return state_->P.values; }
 
 namespace {
 void check_embedding(const std::vector<double>& Y, std::int64_t n, int dims) {
-    if (std::int64_t(Y.size()) != n * dims)
-        throw std::invalid_argument("t-SNE: the embedding has " + std::to_string(Y.size()) + " values, expected " +
-                                    std::to_string(n * dims));
-    const std::int64_t bad = parallel::first_index_where(
-        std::int64_t(Y.size()), [&](std::int64_t e) { return !std::isfinite(Y[std::size_t(e)]); });
-    if (bad < std::int64_t(Y.size()))
-        throw std::invalid_argument("t-SNE: the embedding is not finite at point " + std::to_string(bad / dims + 1));
+    if (const std::string problem = embedding_state_problem(Y, n, dims); !problem.empty())
+        throw std::invalid_argument("t-SNE: " + problem);
 }
 }  // namespace
 

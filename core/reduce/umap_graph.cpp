@@ -22,10 +22,7 @@ constexpr int bisection_steps = 64;
 
 }  // namespace
 
-std::pair<double, double> smooth_distances(const double* distances, int k, double local_connectivity,
-                                           double mean_all) {
-    // The row as umap-learn sees it: the point itself at distance 0, then its k neighbours.
-    const double target = std::log2(double(k + 1));
+double smooth_rho(const double* distances, int k, double local_connectivity) {
     int nonzero_first = 0;
     while (nonzero_first < k && !(distances[nonzero_first] > 0.0)) ++nonzero_first;
     const int nonzero = k - nonzero_first;
@@ -44,7 +41,10 @@ std::pair<double, double> smooth_distances(const double* distances, int k, doubl
     } else if (nonzero > 0) {
         rho = nz[nonzero - 1];
     }
+    return rho;
+}
 
+double smooth_sigma(const double* distances, int k, double rho, double target) {
     double lo = 0.0, hi = std::numeric_limits<double>::infinity(), mid = 1.0;
     for (int step = 0; step < bisection_steps; ++step) {
         double psum = 0.0;
@@ -61,7 +61,14 @@ std::pair<double, double> smooth_distances(const double* distances, int k, doubl
             mid = std::isinf(hi) ? mid * 2.0 : (lo + hi) / 2.0;
         }
     }
-    double sigma = mid;
+    return mid;
+}
+
+std::pair<double, double> smooth_distances(const double* distances, int k, double local_connectivity,
+                                           double mean_all) {
+    // The row as umap-learn sees it: the point itself at distance 0, then its k neighbours.
+    const double rho = smooth_rho(distances, k, local_connectivity);
+    double sigma = smooth_sigma(distances, k, rho, std::log2(double(k + 1)));
     // A floor keeps sigma away from 0 where every neighbour sits at rho (duplicates, grids).
     if (rho > 0.0) {
         double sum = 0.0;

@@ -22,6 +22,14 @@ namespace latentscape::reduce::umap::internal {
 /// the whole graph (`mean_all`, rho == 0).
 std::pair<double, double> smooth_distances(const double* distances, int k, double local_connectivity, double mean_all);
 
+/// The two steps of smooth_distances(), shared with the placement of new rows (transform.cpp),
+/// which differs only in its target and its floor. smooth_rho: the distance to the
+/// local_connectivity-th neighbour at a nonzero distance (interpolated). smooth_sigma: the
+/// bisection (64 steps, tolerance 1e-5) for sum_j exp(-max(0, d_j - rho) / sigma) = target,
+/// before any floor.
+double smooth_rho(const double* distances, int k, double local_connectivity);
+double smooth_sigma(const double* distances, int k, double rho, double target);
+
 /// The directed memberships exp(-(d_ij - rho_i) / sigma_i) (1 within rho) of every neighbour, then
 /// their fuzzy union w = mix (a + b - ab) + (1 - mix) ab, symmetric, zeros removed. Also returns
 /// each point's sigma and rho when the pointers are set (n values each).
