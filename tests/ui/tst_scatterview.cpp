@@ -142,6 +142,114 @@ private slots:
         QVERIFY(countNear(view->grabFramebuffer(), red, 30) >= 3 * 50);
     }
 
+    // The CPU raster (software OpenGL, many points) must draw what VTK draws: the same discs, at
+    // the same places, in the same colours; and in 3-D the nearer point must cover the farther.
+    void cpuRasterMatchesOpenGL() {
+        QWidget holder;
+        auto* view = new ui::ScatterView(&holder);
+        view->resize(420, 300);
+        holder.resize(420, 300);
+        // A 14 x 9 grid of points far enough apart not to overlap, each in its own colour.
+        const int cols = 14, rows = 9;
+        std::vector<float> x, y;
+        std::vector<std::uint8_t> rgb;
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) {
+                x.push_back(float(c) + 0.13f * float(r % 3));
+                y.push_back(float(r) + 0.21f * float(c % 4));
+                const ui::Rgb colour = ui::categoricalColor(r * cols + c, 20);
+                rgb.insert(rgb.end(), {colour.r, colour.g, colour.b});
+            }
+        const std::size_t n = x.size();
+        view->setPoints(x.data(), y.data(), n);
+        view->setColors(rgb.data(), n);
+        view->setPointSize(9.0);
+        view->resetCamera();
+        holder.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&holder));
+
+        const auto compare = [&](const char* what) {
+            view->setRaster(ui::ScatterView::Raster::OpenGL);
+            QVERIFY(!view->drawsOnCpu());
+            const QImage gl = view->grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+            view->setRaster(ui::ScatterView::Raster::Cpu);
+            QVERIFY(view->drawsOnCpu());
+            const QImage cpu = view->grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+            QCOMPARE(cpu.size(), gl.size());
+            const QRgb background = gl.pixel(0, 0);
+            qint64 inked = 0, differ = 0;
+            for (int j = 0; j < gl.height(); ++j)
+                for (int i = 0; i < gl.width(); ++i) {
+                    const QRgb a = gl.pixel(i, j), b = cpu.pixel(i, j);
+                    if (a != background || b != background) ++inked;
+                    if (std::abs(qRed(a) - qRed(b)) > 3 || std::abs(qGreen(a) - qGreen(b)) > 3 ||
+                        std::abs(qBlue(a) - qBlue(b)) > 3)
+                        ++differ;
+                }
+            qInfo() << what << "pixels drawn" << inked << "differing" << differ;
+            QVERIFY2(inked > qint64(n) * 40, what);  // 9-pixel discs: ~64 pixels each
+            QVERIFY2(differ <= inked / 50, what);    // the rim may round differently, no more
+        };
+        compare("2-D opaque");
+        view->setDarkBackground(true);
+        view->setOpacity(0.5);
+        compare("2-D translucent on dark");
+        view->setDarkBackground(false);
+        view->setOpacity(1.0);
+
+        // 3-D: two points on the camera's axis, the red one nearer. Both renderers show red at
+        // the centre, whichever order the points come in.
+        const ui::Rgb red = ui::categoricalColor(3), blue = ui::categoricalColor(0);
+        for (const bool redFirst : {true, false}) {
+            std::vector<float> xyz{0.f, 0.f, 1.f, 0.f, 0.f, -1.f, -3.f, -3.f, 0.f, 3.f, 3.f, 0.f};
+            std::vector<std::uint8_t> colours{red.r, red.g, red.b, blue.r, blue.g, blue.b,
+                                              blue.r, blue.g, blue.b, blue.r, blue.g, blue.b};
+            if (!redFirst) {
+                std::swap_ranges(xyz.begin(), xyz.begin() + 3, xyz.begin() + 3);
+                std::swap_ranges(colours.begin(), colours.begin() + 3, colours.begin() + 3);
+            }
+            view->setPoints(xyz.data(), 4);
+            view->setColors(colours.data(), 4);
+            view->setPointSize(20.0);
+            view->resetCamera();
+            for (const auto raster : {ui::ScatterView::Raster::OpenGL, ui::ScatterView::Raster::Cpu}) {
+                view->setRaster(raster);
+                const QImage frame = view->grabFramebuffer();
+                const QPoint centre = view->widgetPosition(std::size_t(redFirst ? 0 : 1)).toPoint() * frame.devicePixelRatio();
+                QVERIFY2(near(frame.pixel(centre), red, 30), redFirst ? "red first" : "red last");
+            }
+        }
+    }
+
+    void cpuRasterIsChosenForManyPointsOnSoftwareGl() {
+        QWidget holder;
+        auto* view = new ui::ScatterView(&holder);
+        holder.resize(300, 200);
+        view->resize(300, 200);
+        holder.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&holder));
+        if (!view->isSoftwareRenderer()) QSKIP("the rule applies to software OpenGL only");
+        const std::size_t many = ui::ScatterView::kCpuRasterMinPoints;
+        std::vector<float> x(many), y(many);
+        for (std::size_t i = 0; i < many; ++i) x[i] = float(i % 200), y[i] = float(i / 200);
+        view->setPoints(x.data(), y.data(), 100);
+        QVERIFY(!view->drawsOnCpu());
+        view->setPoints(x.data(), y.data(), many);
+        QVERIFY(view->drawsOnCpu());
+        std::vector<std::uint8_t> visible(many, 1);
+        visible[0] = 0;  // one hidden: below the threshold again
+        view->setVisibility(visible);
+        QVERIFY(!view->drawsOnCpu());
+        view->setVisibility({});
+        view->setRaster(ui::ScatterView::Raster::OpenGL);
+        QVERIFY(!view->drawsOnCpu());
+        const QImage frame = view->grabFramebuffer();
+        view->setRaster(ui::ScatterView::Raster::Auto);
+        QVERIFY(countNear(view->grabFramebuffer(), ui::uniformColor(), 30) > 0);
+        QVERIFY(view->lastRenderMilliseconds() > 0.0);
+        QVERIFY(!frame.isNull());
+    }
+
     void hugeLegendIsCapped() {
         showWindowWithBlobs();
         const std::int32_t bigIds = 20;

@@ -2,10 +2,12 @@
 
 #include "vtk/ColorMaps.h"
 #include "vtk/PanZoomStyle.h"
+#include "vtk/PointRaster.h"
 #include "vtk/SegmentOverlay.h"
 #include "vtk/SelectionOverlay.h"
 
 #include <QContextMenuEvent>
+#include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMouseEvent>
@@ -495,6 +497,66 @@ std::int64_t ScatterView::pointAt(const QPointF& widgetPosition, double toleranc
         }
     }
     return best;
+}
+
+void ScatterView::setRaster(Raster raster) {
+    m_raster = raster;
+    m_rasterKey = {};
+    update();
+}
+
+bool ScatterView::drawsOnCpu() const {
+    switch (m_raster) {
+        case Raster::OpenGL: return false;
+        case Raster::Cpu: return true;
+        case Raster::Auto: break;
+    }
+    return isSoftwareRenderer() && m_visibleCount >= kCpuRasterMinPoints;
+}
+
+void ScatterView::paintGL() {
+    if (!drawsOnCpu()) {
+        VtkOpenGLWidget::paintGL();
+        return;
+    }
+    paintOnCpu();
+}
+
+void ScatterView::paintOnCpu() {
+    QElapsedTimer timer;
+    timer.start();
+    const int* size = renderWindow()->GetSize();
+    const int w = std::max(size[0], 1), h = std::max(size[1], 1);
+    vtkCamera* camera = m_renderer->GetActiveCamera();
+    const double diameter = m_pointSize * pixelRatio();
+    // Redraw only when something drawn changed: a repaint for an overlay or an expose reuses it.
+    const std::array<double, 10> key{double(m_points->GetMTime()), double(m_colors->GetMTime()),
+                                     double(m_polyData->GetMTime()), double(camera->GetMTime()),
+                                     double(w), double(h), diameter, m_opacity, double(m_dark),
+                                     double(m_threeD)};
+    if (key != m_rasterKey || m_rasterImage.size() != QSize(w, h)) {
+        if (m_rasterImage.size() != QSize(w, h)) m_rasterImage = QImage(w, h, QImage::Format_RGB32);
+        vtkMatrix4x4* matrix = camera->GetCompositeProjectionTransformMatrix(double(w) / h, -1.0, 1.0);
+        double clip[16];
+        for (int r = 0; r < 4; ++r)
+            for (int c = 0; c < 4; ++c) clip[r * 4 + c] = matrix->GetElement(r, c);
+        RasterStyle style;
+        style.diameter = diameter;
+        style.opacity = m_opacity;
+        double background[3];
+        m_renderer->GetBackground(background);
+        for (int k = 0; k < 3; ++k) style.background[k] = std::uint8_t(std::lround(255.0 * background[k]));
+        rasterizePoints(m_rasterImage, static_cast<const float*>(m_points->GetVoidPointer(0)),
+                        m_vertexIds->GetPointer(0), std::size_t(m_vertexIds->GetNumberOfValues()),
+                        m_colors->GetPointer(0), clip, style, m_threeD ? &m_rasterDepth : nullptr);
+        m_rasterKey = key;
+    }
+    m_rasterImage.setDevicePixelRatio(pixelRatio());
+    QPainter painter(this);
+    painter.setCompositionMode(QPainter::CompositionMode_Source);
+    painter.drawImage(QPointF(0.0, 0.0), m_rasterImage);
+    painter.end();
+    setLastRenderMilliseconds(double(timer.nsecsElapsed()) / 1e6);
 }
 
 void ScatterView::mouseMoveEvent(QMouseEvent* event) {

@@ -119,6 +119,12 @@ vtkGenericOpenGLRenderWindow* VtkOpenGLWidget::renderWindow() const { return m_r
 
 vtkGenericRenderWindowInteractor* VtkOpenGLWidget::interactor() const { return m_interactor; }
 
+bool VtkOpenGLWidget::isSoftwareRenderer() const {
+    for (const char* name : {"llvmpipe", "softpipe", "swrast", "Software Rasterizer"})
+        if (m_glRenderer.contains(QLatin1String(name), Qt::CaseInsensitive)) return true;
+    return false;
+}
+
 void VtkOpenGLWidget::initializeGL() {
     // A widget moved to another top-level window gets a new context: start over on it.
     releaseContext();
@@ -171,7 +177,7 @@ void VtkOpenGLWidget::paintGL() {
     QElapsedTimer timer;
     timer.start();
     m_renderWindow->Render();
-    m_lastRenderMs = double(timer.nsecsElapsed()) / 1e6;
+    setLastRenderMilliseconds(double(timer.nsecsElapsed()) / 1e6);
 
     // VTK rendered into its own display framebuffer; copy it into the widget's.
     const int* size = m_renderWindow->GetSize();

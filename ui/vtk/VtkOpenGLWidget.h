@@ -36,12 +36,21 @@ public:
     double lastRenderMilliseconds() const { return m_lastRenderMs; }
     /// GL_RENDERER and GL_VERSION of the widget's context (empty before it is shown).
     QString glRendererName() const { return m_glRenderer; }
+    /// The context's OpenGL is a software rasterizer (Mesa llvmpipe, softpipe, swrast): remote
+    /// desktops, virtual machines, CI. False before the widget is shown.
+    bool isSoftwareRenderer() const;
 
 signals:
     /// Emitted after the widget's size in device pixels (or its pixel ratio) changed.
     void deviceSizeChanged();
+    /// A frame was drawn in paintGL, taking `milliseconds` (lastRenderMilliseconds()).
+    void frameRendered(double milliseconds);
 
 protected:
+    void setLastRenderMilliseconds(double ms) {
+        m_lastRenderMs = ms;
+        emit frameRendered(ms);
+    }
     void initializeGL() override;
     void paintGL() override;
 
