@@ -1,21 +1,21 @@
 #pragma once
-/// @file The main window: the scatter view, the data panel, the File menu and the status bar.
-/// Loading runs on one loader thread (jobs/DatasetJob); this class only hands results to the
-/// widgets. The newest request wins: older ones are canceled (if still queued) or ignored.
+/// @file The main window: a shell around the Document (model/Document) and its services
+/// (services/: datasets, clustering, sessions, exports) and the ReductionController: the plot,
+/// the docks, the menus and the status bar, and the wiring between them. Work runs in the
+/// services on workers; the window shows what the document holds.
 
 #include "data/load.h"
 #include "jobs/DatasetJob.h"
 #include "jobs/LatestTask.h"
 #include "model/Document.h"
 #include "select/selection.h"
+#include "services/DatasetService.h"
 #include "services/ExportService.h"
 #include "vtk/ScatterView.h"
 
 #include <QFutureSynchronizer>
-#include <QFutureWatcher>
 #include <QIcon>
 #include <QMainWindow>
-#include <QThreadPool>
 
 #include <functional>
 #include <memory>
@@ -28,6 +28,7 @@ class QProgressBar;
 
 namespace latentscape::ui {
 
+class ClusteringService;
 class DataPanel;
 class DecoderPanel;
 class ClusterPanel;
@@ -50,8 +51,10 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Loads `path` on a worker. On success it replaces the dataset; on failure the current
-    /// dataset stays and the error is shown (dialog "loadErrorBox" and status bar).
+    // Datasets (services/DatasetService, MainWindowData.cpp).
+    /// Loads `path` on a worker (a `.latentscape` file opens as a session). On success it
+    /// replaces the dataset; on failure the current dataset stays and the error is shown (dialog
+    /// "loadErrorBox" and status bar).
     void loadFile(const QString& path, const data::LoadOptions& options = {});
     /// Fashion-MNIST from defaultDatasetPath() if present, else synthetic Gaussian blobs (also
     /// shown, after the error, when the file is present but cannot be read).
@@ -73,6 +76,8 @@ public:
     DataPanel* dataPanel() const { return m_dataPanel; }
     ReductionPanel* reductionPanel() const { return m_reductionPanel; }
     ReductionController* reduction() const { return m_reduction; }
+    DatasetService* datasets() const { return m_datasets; }
+    ClusteringService* clustering() const { return m_clustering; }
     MetricsPanel* metricsPanel() const { return m_metricsPanel; }
     ClusterPanel* clusterPanel() const { return m_clusterPanel; }
     DecoderPanel* decoderPanel() const { return m_decoderPanel; }
@@ -103,7 +108,7 @@ public:
     /// Start a live t-SNE as soon as the default dataset (loadDefaultDataset) is shown: what a
     /// new user sees on the first launch. Off unless set (the app's main sets it).
     void setAutoRunOnDefault(bool on) { m_autoRunOnDefault = on; }
-    bool isLoading() const { return m_activeJob != nullptr; }
+    bool isLoading() const;
     // Selection (MainWindowSelection.cpp): a set of rows, kept across re-runs, colour changes
     // and 2-D/3-D switches, with undo/redo.
     const select::Selection& selection() const { return m_document->selection(); }
@@ -170,11 +175,11 @@ public:
     /// Asks where a moved dataset is; returns "" to give up. The default shows a file dialog.
     void setDatasetLocator(std::function<QString(const QString& missingPath)> locator) { m_locateDataset = std::move(locator); }
     /// Loader threads: 1, so that loads (each OpenMP-parallel and memory-heavy) never overlap.
-    int loaderThreadLimit() const { return m_pool.maxThreadCount(); }
+    int loaderThreadLimit() const;
 
     /// The file loadDefaultDataset() opens; standardDatasetPath() unless set otherwise.
-    QString defaultDatasetPath() const { return m_defaultDatasetPath; }
-    void setDefaultDatasetPath(const QString& path) { m_defaultDatasetPath = path; }
+    QString defaultDatasetPath() const;
+    void setDefaultDatasetPath(const QString& path);
     /// Where the set-up installs Fashion-MNIST (training images; labels found next to them).
     static QString standardDatasetPath();
     /// The application icon (resources/latentscape.svg, compiled into this library).
@@ -205,17 +210,6 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    using Watcher = QFutureWatcher<DatasetJobResult>;
-    /// What to do with a finished job besides showing its dataset.
-    struct JobContext {
-        QString displayName;  ///< file name, or a description of generated data
-        QString path;         ///< empty for generated data
-        data::LoadOptions options;
-        bool fallBackToBlobs = false;  ///< the default dataset: show blobs if it fails
-        bool autoRun = false;          ///< start a t-SNE once it is shown
-        std::shared_ptr<Session> session = nullptr;  ///< a session being opened: applied once shown
-    };
-
     void createActions();
     void createSessionActions(QMenu* fileMenu);
     /// What the view shows, for a session being saved; and showing a reopened session's view.
@@ -268,21 +262,24 @@ private:
     /// The colouring, hidden classes, fading and background the plot's rules draw with.
     PlotStyle plotStyle() const;
     void addSelectionMenuItems(QMenu* menu, QPointF position);
-    void startJob(DatasetSource source, JobContext context);
-    void cancelJobs();
-    void jobFinished(Watcher* watcher, const JobContext& context);
-    void applyDataset(PreparedDataset prepared, bool autoRun = false);
-    void loadBlobs(bool autoRun = false);
+    /// The loader's signals: busy, the dialogs, recent files, a session or a run once shown.
+    void connectDatasets();
+    void datasetLoaded(const DatasetService::Request& request);
+    /// The document has new rows: every view and dock starts over on them.
+    void showNewDataset();
+    /// The document has the same rows with a new or changed metadata column (a clustering, a
+    /// group, a run's information loss): the plot and the docks take it, the plotted features
+    /// and embedding stay.
+    void showDerivedDataset();
+    /// Replaces the document's dataset by `derived` (the same rows with one more column, keeping
+    /// the name and source) and colours the points by the column named `colourBy`.
+    void applyDerivedDataset(PreparedDataset derived, const std::string& colourBy);
+    void colourByColumn(const std::string& name);
     void showLoadError(const QString& displayName, const QString& message);
-    void askMissingValuePolicy(const JobContext& context, const DatasetJobResult& result);
+    void askMissingValuePolicy(const DatasetService::MissingValues& question);
     void setBusy(const QString& message);
     void clearBusy();
 
-    void runClustering();
-    void applyClusters(PreparedDataset prepared);
-    /// Shows `prepared`, the same rows as now with a new or changed metadata column, coloured by
-    /// the column named `colourBy`.
-    void applyDerivedDataset(PreparedDataset prepared, const std::string& colourBy);
     void updatePoints();
     void updateColors();
     void updateVisibility();
@@ -290,6 +287,8 @@ private:
     void showPointTooltip(std::int64_t index);
     void setUpDecoder();
     void fitReductionDock();
+    /// File > Open, Open Recent, Open Example Dataset, Add Points to Map.
+    void createOpenActions(QMenu* fileMenu);
     void openFileDialog();
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
@@ -321,8 +320,9 @@ private:
     QAction* m_exportModelAction = nullptr;
     ExportService* m_exports = nullptr;
     SessionService* m_sessions = nullptr;
+    DatasetService* m_datasets = nullptr;
+    ClusteringService* m_clustering = nullptr;
     std::function<QString(const QString&)> m_locateDataset;
-    data::LoadOptions m_loadOptions;  // those the shown dataset was read with (for sessions)
 
     const PreparedDataset& prepared() const { return m_document->prepared(); }
     /// Draws the current run's embedding (when the plot shows embeddings); `fit` resets the
@@ -337,9 +337,6 @@ private:
     QObject* m_metricsJobs = nullptr;             // parents the metrics watchers
     QFutureSynchronizer<void> m_metricsFutures;   // the window's end waits for them
     Document* m_document = nullptr;
-    QString m_defaultDatasetPath;
-    QThreadPool m_pool;
-    Watcher* m_activeJob = nullptr;
 };
 
 }  // namespace latentscape::ui

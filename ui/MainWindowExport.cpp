@@ -4,7 +4,7 @@
 #include "MainWindow.h"
 
 #include "ReductionController.h"
-#include "panels/ClusterPanel.h"
+#include "services/ClusteringService.h"
 #include "panels/DataPanel.h"
 #include "services/ExportService.h"
 
@@ -59,7 +59,7 @@ void MainWindow::createExportActions(QMenu* fileMenu) {
     connect(m_reduction, &ReductionController::modelChanged, this, &MainWindow::updateExportActions);
     connect(m_dataPanel, &DataPanel::plotSourceChanged, this, &MainWindow::updateExportActions);
     // Connected after MainWindow's own handler: the "cluster" column is there when this runs.
-    connect(m_clusterPanel, &ClusterPanel::clustered, this, &MainWindow::updateExportActions);
+    connect(m_clustering, &ClusteringService::finished, this, &MainWindow::updateExportActions);
     updateExportActions();
 }
 

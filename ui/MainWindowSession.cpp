@@ -39,9 +39,7 @@ void MainWindow::createSessionActions(QMenu* fileMenu) {
     };
     hooks.loadDataset = [this](DatasetSource source, const QString& dataPath, const data::LoadOptions& options,
                                std::shared_ptr<Session> session) {
-        JobContext context{QFileInfo(dataPath).fileName(), dataPath, options, false};
-        context.session = std::move(session);
-        startJob(std::move(source), std::move(context));
+        m_datasets->openForSession(std::move(source), dataPath, options, std::move(session));
     };
     hooks.busy = [this] { return m_reduction->isRunning() || isLoading(); };
     m_sessions = new SessionService(m_document, std::move(hooks), this);

@@ -1,11 +1,10 @@
 // MainWindow, what the scatter view shows: the plotted coordinates (features or an embedding),
-// the colours, hidden classes, the hover tooltip and clusters. The rest of the window (menus,
-// loading, docks) is in MainWindow.cpp.
+// the colours, hidden classes, the hover tooltip and the decoder's overlay. The rest of the
+// window (menus, docks) is in MainWindow.cpp, datasets in MainWindowData.cpp.
 #include "MainWindow.h"
 
 #include "ReductionController.h"
 #include "figure/PlotRules.h"
-#include "panels/ClusterPanel.h"
 #include "panels/DataPanel.h"
 #include "panels/DecoderPanel.h"
 #include "panels/LegendWidget.h"
@@ -29,42 +28,6 @@
 #include <algorithm>
 
 namespace latentscape::ui {
-
-void MainWindow::runClustering() {
-    if (!prepared().dataset) return;
-    const bool onEmbedding = m_clusterPanel->target() == ClusterPanel::Target::Embedding;
-    if (onEmbedding && !m_reduction->hasEmbedding())
-        statusBar()->showMessage(tr("No embedding yet: clustering the original features"), 8000);
-    if (onEmbedding && m_reduction->hasEmbedding())
-        m_clusterPanel->start(prepared().dataset, m_reduction->embedding(), m_reduction->embeddingDims());
-    else
-        m_clusterPanel->start(prepared().dataset, {}, 0);
-}
-
-void MainWindow::applyClusters(PreparedDataset derived) { applyDerivedDataset(std::move(derived), "cluster"); }
-
-void MainWindow::applyDerivedDataset(PreparedDataset derived, const std::string& colourBy) {
-    // The same rows with one more column: keep the name, the plotted embedding, the runs and the
-    // selection.
-    if (!derived.dataset || !prepared().dataset || derived.dataset->n != prepared().dataset->n) return;
-    derived.displayName = prepared().displayName;
-    derived.path = prepared().path;
-    derived.sha256 = prepared().sha256;
-    const int x = m_dataPanel->xFeature(), y = m_dataPanel->yFeature();
-    // Keep the plotted features (the Data dock would choose the defaults again) and the embedding.
-    derived.defaultX = x;
-    derived.defaultY = y;
-    m_document->replaceDataset(std::move(derived));
-    const bool plottingEmbedding = m_dataPanel->plotEmbedding();
-    m_dataPanel->setDataset(prepared());
-    if (const auto run = m_document->currentRun(); run && run->hasEmbedding())
-        m_dataPanel->setEmbeddingAvailable(run->name, plottingEmbedding);
-    if (!plottingEmbedding) updatePoints();
-    if (const auto column = prepared().dataset->find_metadata(colourBy)) m_dataPanel->setColorColumn(int(*column));
-    updateColors();
-    m_selectionPanel->setDataset(prepared().dataset);  // the new column in the table
-    m_selectionPanel->setSelection(selection());
-}
 
 void MainWindow::showCurrentRun(bool fit) {
     const auto run = m_document->currentRun();

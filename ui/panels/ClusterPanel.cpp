@@ -1,10 +1,5 @@
 #include "panels/ClusterPanel.h"
 
-#include "cluster/dbscan.h"
-#include "cluster/kmeans.h"
-#include "data/dataset.h"
-#include "metrics/agreement.h"
-
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -12,78 +7,14 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPolygonF>
-#include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <exception>
-#include <string>
 
 namespace latentscape::ui {
-
-ClusterJobResult runClusterJob(std::shared_ptr<const data::Dataset> dataset, std::vector<float> points, int dims,
-                               bool kmeans, int k, int restarts, std::uint64_t seed, double eps, int minPoints) {
-    ClusterJobResult r;
-    try {
-        const float* X = points.empty() ? dataset->features.data() : points.data();
-        const std::int64_t n = dataset->n;
-        const std::int64_t d = points.empty() ? dataset->d : dims;
-        std::vector<std::int32_t> labels;
-        int clusters = 0;
-        const QLocale locale;
-        const QString on = points.empty() ? QObject::tr("features") : QObject::tr("embedding");
-        if (kmeans) {
-            cluster::KMeansOptions o;
-            o.k = k;
-            o.restarts = restarts;
-            o.seed = seed;
-            const cluster::KMeansResult km = cluster::kmeans(X, n, d, o);
-            labels = km.labels;
-            clusters = k;
-            r.summary = QObject::tr("k-means on the %1, k = %2: inertia %3, %4 iterations, %5 s")
-                            .arg(on).arg(k).arg(locale.toString(km.inertia, 'g', 6)).arg(km.iterations)
-                            .arg(locale.toString(km.elapsed_seconds, 'f', 2));
-        } else {
-            cluster::DbscanOptions o;
-            o.eps = eps;
-            o.min_points = minPoints;
-            const cluster::DbscanResult db = cluster::dbscan(X, n, d, o);
-            labels = db.labels;
-            clusters = db.clusters;
-            r.summary = QObject::tr("DBSCAN on the %1: %2 clusters, %3 noise points, %4 s")
-                            .arg(on).arg(db.clusters).arg(locale.toString(qlonglong(db.noise)))
-                            .arg(locale.toString(db.elapsed_seconds, 'f', 2));
-        }
-        // How well the clusters recover the label, when there is one (noise counts as its own group).
-        const data::MetadataColumn* label = dataset->label();
-        if (label && label->kind == data::ColumnKind::Categorical && label->name != "cluster") {
-            const double ari = metrics::adjusted_rand_index(labels.data(), label->codes.data(), n);
-            const double nmi = metrics::normalized_mutual_info(labels.data(), label->codes.data(), n);
-            r.summary += QObject::tr("\nagainst '%1': ARI %2, NMI %3")
-                             .arg(QString::fromStdString(label->name), locale.toString(ari, 'f', 4),
-                                  locale.toString(nmi, 'f', 4));
-        }
-        // A copy of the dataset with the column: the dataset is immutable and shared with views
-        // and jobs that may still read it.
-        auto copy = std::make_shared<data::Dataset>(*dataset);
-        // Replace an older "cluster" column; the label is found again by name (columns may shift).
-        const std::optional<std::string> labelName =
-            copy->label_column ? std::optional<std::string>(copy->metadata[*copy->label_column].name) : std::nullopt;
-        std::erase_if(copy->metadata, [](const data::MetadataColumn& c) { return c.name == "cluster"; });
-        copy->label_column = labelName ? copy->find_metadata(*labelName) : std::nullopt;
-        std::vector<std::string> names(static_cast<std::size_t>(clusters));
-        for (int c = 0; c < clusters; ++c) names[std::size_t(c)] = std::to_string(c);
-        copy->metadata.push_back(data::MetadataColumn::categorical("cluster", std::move(labels), std::move(names)));
-        copy->check_consistent();
-        r.prepared = prepareDataset(std::move(copy));
-    } catch (const std::exception& e) {
-        r.error = QString::fromUtf8(e.what());
-    }
-    return r;
-}
 
 KDistancePlot::KDistancePlot(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("kDistancePlot"));
@@ -139,7 +70,8 @@ void KDistancePlot::mousePressEvent(QMouseEvent* event) {
     emit epsPicked(epsAt(event->position().y()));
 }
 
-ClusterPanel::ClusterPanel(QWidget* parent) : QDockWidget(tr("Clustering"), parent) {
+ClusterPanel::ClusterPanel(ClusteringService* service, QWidget* parent)
+    : QDockWidget(tr("Clustering"), parent), m_service(service) {
     setObjectName(QStringLiteral("clusterPanel"));
     auto* body = new QWidget(this);
     auto* layout = new QVBoxLayout(body);
@@ -207,37 +139,24 @@ ClusterPanel::ClusterPanel(QWidget* parent) : QDockWidget(tr("Clustering"), pare
     setWidget(body);
 
     connect(m_method, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
-    connect(m_run, &QPushButton::clicked, this, &ClusterPanel::runRequested);
-    connect(m_kButton, &QPushButton::clicked, this, &ClusterPanel::kDistanceRequested);
+    connect(m_run, &QPushButton::clicked, this, [this] { m_service->start(options()); });
+    connect(m_kButton, &QPushButton::clicked, this, [this] { m_service->startKDistance(m_minPoints->value(), target()); });
     connect(m_plot, &KDistancePlot::epsPicked, this, [this](double eps) { m_eps->setValue(eps); });
     connect(m_eps, &QDoubleSpinBox::valueChanged, m_plot, &KDistancePlot::setEps);
+    // What the service is doing and what it found.
+    connect(m_service, &ClusteringService::runningChanged, this, [this](bool running) { m_run->setEnabled(!running); });
+    connect(m_service, &ClusteringService::computingKDistanceChanged, this,
+            [this](bool computing) { m_kButton->setEnabled(!computing); });
+    connect(m_service, &ClusteringService::captionChanged, m_status, &QLabel::setText);
+    connect(m_service, &ClusteringService::kDistanceChanged, this, [this] {
+        m_plot->setCurve(m_service->kDistance());
+        m_plot->setEps(m_eps->value());
+    });
 }
 
-ClusterPanel::~ClusterPanel() = default;  // m_task and m_kTask cancel and wait
+ClusterPanel::~ClusterPanel() = default;
 
 double ClusterPanel::eps() const { return m_eps->value(); }
-
-void ClusterPanel::startKDistance(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims) {
-    if (!dataset || m_kTask.isRunning()) return;
-    m_kButton->setEnabled(false);
-    const int k = m_minPoints->value();
-    m_kTask.start(
-        [dataset = std::move(dataset), embedding = std::move(embedding), dims, k](const CancelToken&) {
-            const float* X = embedding.empty() ? dataset->features.data() : embedding.data();
-            const std::int64_t d = embedding.empty() ? dataset->d : dims;
-            return cluster::k_distance(X, dataset->n, d, std::min<std::int64_t>(k, dataset->n));
-        },
-        [this](std::vector<float> curve) {
-            m_kButton->setEnabled(true);
-            m_plot->setCurve(std::move(curve));
-            m_plot->setEps(m_eps->value());
-        },
-        [this](const QString& error) {
-            m_kButton->setEnabled(true);
-            m_plot->setCurve({});
-            m_status->setText(tr("k-distance plot failed: %1").arg(error));
-        });
-}
 
 ClusterPanel::Method ClusterPanel::method() const { return Method(m_method->currentIndex()); }
 void ClusterPanel::setMethod(Method method) { m_method->setCurrentIndex(int(method)); }
@@ -247,41 +166,16 @@ void ClusterPanel::setK(int k) { m_k->setValue(k); }
 void ClusterPanel::setEps(double eps) { m_eps->setValue(eps); }
 void ClusterPanel::setMinPoints(int minPoints) { m_minPoints->setValue(minPoints); }
 
-void ClusterPanel::start(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims) {
-    if (!dataset) return;
-    m_run->setEnabled(false);
-    m_status->setText(tr("Clustering…"));
-    const bool kmeans = method() == Method::KMeans;
-    m_task.start(
-        [dataset = std::move(dataset), embedding = std::move(embedding), dims, kmeans, k = m_k->value(),
-         restarts = m_restarts->value(), seed = std::uint64_t(m_seed->value()), eps = m_eps->value(),
-         minPoints = m_minPoints->value()](const CancelToken&) mutable {
-            // Called once: the inputs move on into the job.
-            return runClusterJob(std::move(dataset), std::move(embedding), dims, kmeans, k, restarts, seed, eps,
-                                 minPoints);
-        },
-        [this](ClusterJobResult r) {
-            m_run->setEnabled(true);
-            if (!r.error.isEmpty()) {
-                m_status->setText(tr("Clustering failed: %1").arg(r.error));
-                return;
-            }
-            m_status->setText(r.summary);
-            emit clustered(r.prepared);
-        },
-        [this](const QString& error) {
-            m_run->setEnabled(true);
-            m_status->setText(tr("Clustering failed: %1").arg(error));
-        });
-}
-
-void ClusterPanel::forget() {
-    m_task.cancel();
-    m_kTask.cancel();
-    m_run->setEnabled(true);
-    m_kButton->setEnabled(true);
-    m_status->clear();
-    m_plot->setCurve({});
+ClusteringService::Options ClusterPanel::options() const {
+    ClusteringService::Options o;
+    o.method = method();
+    o.target = target();
+    o.k = m_k->value();
+    o.restarts = m_restarts->value();
+    o.seed = std::uint64_t(m_seed->value());
+    o.eps = m_eps->value();
+    o.minPoints = m_minPoints->value();
+    return o;
 }
 
 }  // namespace latentscape::ui

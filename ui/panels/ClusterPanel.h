@@ -1,10 +1,9 @@
 #pragma once
-/// @file The "Clustering" dock: k-means or DBSCAN, on the embedding on screen or on the original
-/// features, run on a worker. The result becomes a categorical "cluster" column of the dataset
-/// (DBSCAN's noise is missing, so it is drawn grey) and the points are coloured by it.
+/// @file The "Clustering" dock: the options of k-means or DBSCAN, on the embedding on screen or on
+/// the original features, and the k-distance plot for choosing eps. The work is
+/// services/ClusteringService's; the dock asks it and shows its caption and curve.
 
-#include "jobs/DatasetJob.h"
-#include "jobs/LatestTask.h"
+#include "services/ClusteringService.h"
 
 #include <QDockWidget>
 #include <QWidget>
@@ -46,25 +45,13 @@ private:
     double m_max = 1.0;
 };
 
-struct ClusterJobResult {
-    PreparedDataset prepared;  ///< the dataset with its "cluster" column (null on error)
-    QString summary;           ///< "k-means, k = 10: inertia ..." / "DBSCAN: 8 clusters, 1,611 noise"
-    QString error;
-};
-
-/// Clusters `points` (n x dims: the embedding, or the dataset's own features when empty) and
-/// returns a copy of `dataset` with a "cluster" column (replacing an older one). Worker side.
-ClusterJobResult runClusterJob(std::shared_ptr<const data::Dataset> dataset, std::vector<float> points, int dims,
-                               bool kmeans, int k, int restarts, std::uint64_t seed, double eps, int minPoints);
-
 class ClusterPanel : public QDockWidget {
     Q_OBJECT
 public:
-    enum class Method { KMeans = 0, Dbscan = 1 };
-    enum class Target { Embedding = 0, Features = 1 };
+    using Method = ClusteringService::Method;
+    using Target = ClusteringService::Target;
 
-    explicit ClusterPanel(QWidget* parent = nullptr);
-    /// Cancels and waits for its clustering and k-distance tasks (LatestTask's destructor).
+    explicit ClusterPanel(ClusteringService* service, QWidget* parent = nullptr);
     ~ClusterPanel() override;
 
     Method method() const;
@@ -75,27 +62,13 @@ public:
     void setEps(double eps);
     void setMinPoints(int minPoints);
     double eps() const;
+    /// Every option as the dock shows it.
+    ClusteringService::Options options() const;
     KDistancePlot* kDistancePlot() const { return m_plot; }
-    /// Computes the k-distance curve (k = min points) on a worker and shows it; ignored while
-    /// one is being computed.
-    void startKDistance(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims);
     QPushButton* runButton() const { return m_run; }
 
-    /// Starts clustering on a worker (the caller passes the embedding, or nothing for features);
-    /// a clustering still running is superseded (its result dropped).
-    void start(std::shared_ptr<const data::Dataset> dataset, std::vector<float> embedding, int dims);
-    bool isRunning() const { return m_task.isRunning(); }
-    /// Cancels the clustering and the k-distance curve still to come, and drops their results
-    /// (the dataset they belong to was replaced).
-    void forget();
-
-signals:
-    void runRequested();
-    void kDistanceRequested();
-    /// A clustering finished: `prepared` is the dataset with its "cluster" column.
-    void clustered(const PreparedDataset& prepared);
-
 private:
+    ClusteringService* m_service;
     QComboBox* m_method = nullptr;
     QComboBox* m_target = nullptr;
     QStackedWidget* m_pages = nullptr;
@@ -108,8 +81,6 @@ private:
     QPushButton* m_kButton = nullptr;
     KDistancePlot* m_plot = nullptr;
     QLabel* m_status = nullptr;
-    LatestTask<std::vector<float>> m_kTask;
-    LatestTask<ClusterJobResult> m_task;
 };
 
 }  // namespace latentscape::ui

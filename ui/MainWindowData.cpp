@@ -1,0 +1,264 @@
+// MainWindow and its datasets: the File menu's open entries, recent files, drag and drop, the
+// load error and missing-values dialogs, and what the plot and the docks show of a new dataset or
+// of a new column of the same rows. Loading itself is services/DatasetService's.
+#include "MainWindow.h"
+
+#include "ReductionController.h"
+#include "panels/DataPanel.h"
+#include "panels/DecoderPanel.h"
+#include "panels/MetricsPanel.h"
+#include "panels/ReductionPanel.h"
+#include "panels/SelectionPanel.h"
+#include "services/SessionService.h"
+#include "session/Session.h"
+#include "vtk/ScatterView.h"
+
+#include <QAction>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLocale>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+
+namespace latentscape::ui {
+namespace {
+
+const char* const kRecentFilesKey = "recentFiles";
+const char* const kLastDirectoryKey = "lastDirectory";
+
+QString localFileOf(const QMimeData* mime) {
+    if (!mime || !mime->hasUrls()) return {};
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile()) return url.toLocalFile();
+    return {};
+}
+
+}  // namespace
+
+void MainWindow::loadFile(const QString& path, const data::LoadOptions& options) {
+    if (path.endsWith(QLatin1String(".latentscape"), Qt::CaseInsensitive)) openSession(path);
+    else m_datasets->openFile(path, options);
+}
+
+void MainWindow::loadDefaultDataset() { m_datasets->openDefault(m_autoRunOnDefault); }
+
+void MainWindow::setDataset(std::shared_ptr<const data::Dataset> dataset, const QString& displayName) {
+    m_datasets->openDataset(std::move(dataset), displayName);
+}
+
+void MainWindow::loadFromSource(DatasetSource source, const QString& displayName) {
+    m_datasets->openSource(std::move(source), displayName);
+}
+
+bool MainWindow::isLoading() const { return m_datasets->isLoading(); }
+int MainWindow::loaderThreadLimit() const { return m_datasets->threadLimit(); }
+QString MainWindow::defaultDatasetPath() const { return m_datasets->defaultPath(); }
+void MainWindow::setDefaultDatasetPath(const QString& path) { m_datasets->setDefaultPath(path); }
+QString MainWindow::standardDatasetPath() { return DatasetService::standardPath(); }
+
+void MainWindow::connectDatasets() {
+    connect(m_datasets, &DatasetService::started, this, [this](const QString& name) {
+        m_sessions->cancelOpening();  // a session still being read: this request is newer
+        setBusy(tr("Loading %1…").arg(name));
+    });
+    connect(m_datasets, &DatasetService::ended, this, &MainWindow::clearBusy);
+    connect(m_datasets, &DatasetService::loaded, this, &MainWindow::datasetLoaded);
+    connect(m_datasets, &DatasetService::failed, this, &MainWindow::showLoadError);
+    connect(m_datasets, &DatasetService::missingValues, this, &MainWindow::askMissingValuePolicy);
+    // The views follow the document's dataset, whoever changed it.
+    connect(m_document, &Document::datasetChanged, this, &MainWindow::showNewDataset);
+    connect(m_document, &Document::datasetReplaced, this, &MainWindow::showDerivedDataset);
+}
+
+void MainWindow::datasetLoaded(const DatasetService::Request& request) {
+    if (!request.path.isEmpty()) addRecentFile(request.path);
+    if (request.autoRun) {
+        m_reductionPanel->setMethod(ReductionPanel::Method::Tsne);
+        m_reduction->run();
+    }
+    if (request.session) m_sessions->apply(*request.session);
+}
+
+void MainWindow::showNewDataset() {
+    const data::Dataset& ds = *prepared().dataset;
+    m_shownEmbedding.reset();
+    m_decoderPanel->setDataset(prepared().dataset);
+    m_selectionPanel->setDataset(prepared().dataset);
+    onSelectionChanged();
+    m_scatterView->setEmphasis({});
+    m_scatterView->setMarkedPoints({});
+    m_metricsPanel->clear();
+    setWindowTitle(tr("%1 — Latentscape").arg(prepared().displayName));
+    m_dataPanel->setDataset(prepared());
+    updatePoints();
+    updateColors();
+    m_scatterView->resetCamera();
+
+    const QLocale locale;
+    m_pointsLabel->setText(tr("%1 points").arg(locale.toString(qlonglong(ds.n))));
+    statusBar()->showMessage(tr("Loaded %1: %2 points × %3 features in %4 s")
+                                 .arg(prepared().displayName, locale.toString(qlonglong(ds.n)),
+                                      locale.toString(qlonglong(ds.d)), locale.toString(prepared().seconds, 'f', 2)),
+                             10000);
+    emit datasetChanged();
+}
+
+void MainWindow::showDerivedDataset() {
+    // Keep the plotted features (the Data dock would choose the defaults again) and the embedding.
+    PreparedDataset shown = prepared();
+    shown.defaultX = m_dataPanel->xFeature();
+    shown.defaultY = m_dataPanel->yFeature();
+    const bool plottingEmbedding = m_dataPanel->plotEmbedding();
+    m_dataPanel->setDataset(shown);
+    if (const auto run = m_document->currentRun(); run && run->hasEmbedding())
+        m_dataPanel->setEmbeddingAvailable(run->name, plottingEmbedding);
+    if (!plottingEmbedding) updatePoints();
+    updateColors();
+    m_selectionPanel->setDataset(prepared().dataset);  // the new column in the table
+    m_selectionPanel->setSelection(selection());
+}
+
+void MainWindow::applyDerivedDataset(PreparedDataset derived, const std::string& colourBy) {
+    // The same rows with one more column: keep the name and where it came from.
+    if (!derived.dataset || !prepared().dataset || derived.dataset->n != prepared().dataset->n) return;
+    derived.displayName = prepared().displayName;
+    derived.path = prepared().path;
+    derived.sha256 = prepared().sha256;
+    derived.defaultX = prepared().defaultX;
+    derived.defaultY = prepared().defaultY;
+    if (m_document->replaceDataset(std::move(derived))) colourByColumn(colourBy);
+}
+
+void MainWindow::colourByColumn(const std::string& name) {
+    if (!prepared().dataset) return;
+    if (const auto column = prepared().dataset->find_metadata(name)) m_dataPanel->setColorColumn(int(*column));
+    updateColors();
+}
+
+void MainWindow::showLoadError(const QString& displayName, const QString& message) {
+    statusBar()->showMessage(message);
+    // One error box at a time: a newer failure replaces an older, unanswered one.
+    for (auto* old : findChildren<QMessageBox*>(QStringLiteral("loadErrorBox"), Qt::FindDirectChildrenOnly))
+        old->deleteLater();
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open file"),
+                                tr("Could not open “%1”.").arg(displayName), QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("loadErrorBox"));
+    box->setInformativeText(message);
+    // Messages carry a path, a line and a cause: give them room instead of six wrapped lines.
+    box->setStyleSheet(QStringLiteral("QLabel { min-width: 520px; }"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    emit loadFailed(message);
+}
+
+void MainWindow::askMissingValuePolicy(const DatasetService::MissingValues& question) {
+    const QLocale locale;
+    const QString cells = question.cells == 1 ? tr("1 cell") : tr("%1 cells").arg(locale.toString(question.cells));
+    const QString rows = question.rows == 1 ? tr("1 row") : tr("%1 rows").arg(locale.toString(question.rows));
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Missing values"),
+                                tr("“%1” has missing feature values (%2 in %3).").arg(question.request.displayName, cells, rows),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("missingValuesBox"));
+    box->setInformativeText(question.message + QStringLiteral("\n\n") +
+                            tr("Drop the rows that have missing values, or replace each missing value by "
+                               "the mean of its column?"));
+    QPushButton* drop = box->addButton(tr("Drop rows"), QMessageBox::AcceptRole);
+    QPushButton* impute = box->addButton(tr("Impute column mean"), QMessageBox::AcceptRole);
+    box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(drop);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, drop, impute, request = question.request] {
+        data::LoadOptions options = request.options;
+        if (box->clickedButton() == drop) options.missing = data::MissingPolicy::DropRows;
+        else if (box->clickedButton() == impute) options.missing = data::MissingPolicy::ImputeMean;
+        else {
+            statusBar()->showMessage(tr("Loading canceled."), 5000);
+            return;
+        }
+        loadFile(request.path, options);
+    });
+    statusBar()->showMessage(question.message);
+    box->open();
+}
+
+void MainWindow::createOpenActions(QMenu* fileMenu) {
+    QAction* open = fileMenu->addAction(tr("&Open…"), this, &MainWindow::openFileDialog);
+    open->setShortcut(QKeySequence::Open);
+    open->setStatusTip(tr("Load a CSV, TSV, NPY, NPZ or MNIST IDX file"));
+    m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
+    fileMenu->addAction(tr("Open &Example Dataset"), this, &MainWindow::loadDefaultDataset);
+    QAction* addPoints = fileMenu->addAction(tr("&Add Points to Map…"), this, [this] {
+        QSettings settings;
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Add Points to Map"), settings.value(kLastDirectoryKey, QDir::homePath()).toString(),
+            tr("Datasets (*.csv *.tsv *.txt *.npy *.npz *.gz *-ubyte *.idx);;All files (*)"));
+        if (path.isEmpty()) return;
+        settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+        addPointsToMap(path);
+    });
+    addPoints->setObjectName(QStringLiteral("addPointsAction"));
+    addPoints->setStatusTip(tr("Place the rows of another file (same columns) on the run shown, marked, without moving the map"));
+    rebuildRecentMenu();
+}
+
+void MainWindow::openFileDialog() {
+    QSettings settings;
+    const QString directory = settings.value(kLastDirectoryKey, QDir::homePath()).toString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Dataset"), directory,
+        tr("Datasets (*.csv *.tsv *.txt *.npy *.npz *.gz *-ubyte *.idx);;All files (*)"));
+    if (path.isEmpty()) return;
+    settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+    loadFile(path);
+}
+
+void MainWindow::addRecentFile(const QString& path) {
+    QSettings settings;
+    QStringList files = settings.value(kRecentFilesKey).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    files.removeAll(absolute);
+    files.prepend(absolute);
+    while (files.size() > maxRecentFiles) files.removeLast();
+    settings.setValue(kRecentFilesKey, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList files = QSettings().value(kRecentFilesKey).toStringList();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString& path = files[i];
+        QAction* action = m_recentMenu->addAction(
+            tr("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this, [this, path] { loadFile(path); });
+        action->setStatusTip(path);
+    }
+    if (!files.isEmpty()) {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear Menu"), this, [this] {
+            QSettings().remove(kRecentFilesKey);
+            rebuildRecentMenu();
+        });
+    }
+    m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (!localFileOf(event->mimeData()).isEmpty()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = localFileOf(event->mimeData());
+    if (path.isEmpty()) return;
+    event->acceptProposedAction();
+    loadFile(path);
+}
+
+}  // namespace latentscape::ui

@@ -1,0 +1,188 @@
+// Clustering on a worker, the result as the document's "cluster" column.
+#include "services/ClusteringService.h"
+
+#include "cluster/dbscan.h"
+#include "cluster/kmeans.h"
+#include "data/dataset.h"
+#include "metrics/agreement.h"
+#include "model/Document.h"
+
+#include <QLocale>
+
+#include <algorithm>
+#include <exception>
+#include <string>
+
+namespace latentscape::ui {
+
+ClusteringService::ClusteringService(Document* document, QObject* parent) : QObject(parent), m_document(document) {
+    // Clusters and curves belong to the rows they were computed for.
+    connect(m_document, &Document::datasetChanged, this, &ClusteringService::forget);
+}
+
+ClusteringService::~ClusteringService() = default;  // m_task and m_kTask cancel and wait
+
+std::shared_ptr<const std::vector<float>> ClusteringService::pointsOf(Target target, int* dims) const {
+    const auto run = m_document->currentRun();
+    if (target != Target::Embedding || !run || !run->hasEmbedding()) return nullptr;
+    *dims = run->dims;
+    return run->embedding;
+}
+
+void ClusteringService::setCaption(const QString& caption) {
+    if (caption == m_caption) return;
+    m_caption = caption;
+    emit captionChanged(m_caption);
+}
+
+bool ClusteringService::start(const Options& options) {
+    const std::shared_ptr<const data::Dataset> dataset = m_document->dataset();
+    if (!dataset) return false;
+    int dims = 0;
+    auto points = pointsOf(options.target, &dims);
+    if (options.target == Target::Embedding && !points)
+        emit statusMessage(tr("No embedding yet: clustering the original features"), 8000);
+    setCaption(tr("Clustering…"));
+    m_task.start(
+        [dataset, points = std::move(points), dims, options](const CancelToken& canceled) {
+            return cluster(dataset, points, dims, options, canceled);
+        },
+        [this, dataset](Result r) {
+            emit runningChanged(false);
+            // The same rows with one more column: the name and the source stay, and so do the
+            // runs and the selection (Document::replaceDataset).
+            const PreparedDataset& now = m_document->prepared();
+            if (r.error.isEmpty() && (!now.dataset || !r.prepared.dataset || r.prepared.dataset->n != now.dataset->n))
+                r.error = tr("the dataset changed while clustering");
+            if (!r.error.isEmpty()) {
+                setCaption(tr("Clustering failed: %1").arg(r.error));
+                emit failed(r.error);
+                return;
+            }
+            r.prepared.displayName = now.displayName;
+            r.prepared.path = now.path;
+            r.prepared.sha256 = now.sha256;
+            r.prepared.defaultX = now.defaultX;
+            r.prepared.defaultY = now.defaultY;
+            setCaption(r.summary);
+            m_document->replaceDataset(std::move(r.prepared));
+            emit finished(r.summary);
+        },
+        [this](const QString& error) {
+            emit runningChanged(false);
+            setCaption(tr("Clustering failed: %1").arg(error));
+            emit failed(error);
+        });
+    emit runningChanged(true);
+    return true;
+}
+
+bool ClusteringService::startKDistance(int minPoints, Target target) {
+    const std::shared_ptr<const data::Dataset> dataset = m_document->dataset();
+    if (!dataset || m_kTask.isRunning()) return false;
+    int dims = 0;
+    auto points = pointsOf(target, &dims);
+    m_kTask.start(
+        [dataset, points = std::move(points), dims, minPoints](const CancelToken&) {
+            const float* X = points ? points->data() : dataset->features.data();
+            const std::int64_t d = points ? dims : dataset->d;
+            return cluster::k_distance(X, dataset->n, d, int(std::min<std::int64_t>(minPoints, dataset->n)));
+        },
+        [this](std::vector<float> curve) {
+            m_kDistance = std::move(curve);
+            emit computingKDistanceChanged(false);
+            emit kDistanceChanged();
+        },
+        [this](const QString& error) {
+            m_kDistance.clear();
+            emit computingKDistanceChanged(false);
+            emit kDistanceChanged();
+            setCaption(tr("k-distance plot failed: %1").arg(error));
+        });
+    emit computingKDistanceChanged(true);
+    return true;
+}
+
+void ClusteringService::forget() {
+    const bool running = m_task.isRunning(), computing = m_kTask.isRunning();
+    m_task.cancel();
+    m_kTask.cancel();
+    if (running) emit runningChanged(false);
+    if (computing) emit computingKDistanceChanged(false);
+    setCaption({});
+    if (!m_kDistance.empty()) {
+        m_kDistance.clear();
+        emit kDistanceChanged();
+    }
+}
+
+ClusteringService::Result ClusteringService::cluster(std::shared_ptr<const data::Dataset> dataset,
+                                                     std::shared_ptr<const std::vector<float>> points, int dims,
+                                                     const Options& options, const CancelToken& canceled) {
+    Result r;
+    try {
+        const float* X = points ? points->data() : dataset->features.data();
+        const std::int64_t n = dataset->n;
+        const std::int64_t d = points ? dims : dataset->d;
+        if (points && std::int64_t(points->size()) != n * d)
+            throw std::invalid_argument("the embedding does not have one point per row");
+        std::vector<std::int32_t> labels;
+        int clusters = 0;
+        const QLocale locale;
+        const QString on = points ? tr("embedding") : tr("features");
+        if (options.method == Method::KMeans) {
+            cluster::KMeansOptions o;
+            o.k = options.k;
+            o.restarts = options.restarts;
+            o.seed = options.seed;
+            const cluster::KMeansResult km = cluster::kmeans(X, n, d, o);
+            labels = km.labels;
+            clusters = options.k;
+            r.summary = tr("k-means on the %1, k = %2: inertia %3, %4 iterations, %5 s")
+                            .arg(on).arg(options.k).arg(locale.toString(km.inertia, 'g', 6)).arg(km.iterations)
+                            .arg(locale.toString(km.elapsed_seconds, 'f', 2));
+        } else {
+            cluster::DbscanOptions o;
+            o.eps = options.eps;
+            o.min_points = options.minPoints;
+            const cluster::DbscanResult db = cluster::dbscan(X, n, d, o);
+            labels = db.labels;
+            clusters = db.clusters;
+            r.summary = tr("DBSCAN on the %1: %2 clusters, %3 noise points, %4 s")
+                            .arg(on).arg(db.clusters).arg(locale.toString(qlonglong(db.noise)))
+                            .arg(locale.toString(db.elapsed_seconds, 'f', 2));
+        }
+        // Superseded meanwhile: no copy of the dataset for a result nobody will see.
+        canceled.throwIfCanceled();
+        // How well the clusters recover the label, when there is one (noise counts as its own group).
+        const data::MetadataColumn* label = dataset->label();
+        if (label && label->kind == data::ColumnKind::Categorical && label->name != "cluster") {
+            const double ari = metrics::adjusted_rand_index(labels.data(), label->codes.data(), n);
+            const double nmi = metrics::normalized_mutual_info(labels.data(), label->codes.data(), n);
+            r.summary += tr("\nagainst '%1': ARI %2, NMI %3")
+                             .arg(QString::fromStdString(label->name), locale.toString(ari, 'f', 4),
+                                  locale.toString(nmi, 'f', 4));
+        }
+        // A copy of the dataset with the column: the dataset is immutable and shared with views
+        // and jobs that may still read it.
+        auto copy = std::make_shared<data::Dataset>(*dataset);
+        // Replace an older "cluster" column; the label is found again by name (columns may shift).
+        const std::optional<std::string> labelName =
+            copy->label_column ? std::optional<std::string>(copy->metadata[*copy->label_column].name) : std::nullopt;
+        std::erase_if(copy->metadata, [](const data::MetadataColumn& c) { return c.name == "cluster"; });
+        copy->label_column = labelName ? copy->find_metadata(*labelName) : std::nullopt;
+        std::vector<std::string> names(static_cast<std::size_t>(clusters));
+        for (int c = 0; c < clusters; ++c) names[std::size_t(c)] = std::to_string(c);
+        copy->metadata.push_back(data::MetadataColumn::categorical("cluster", std::move(labels), std::move(names)));
+        copy->check_consistent();
+        r.prepared = prepareDataset(std::move(copy), canceled);
+        canceled.throwIfCanceled();
+    } catch (const Canceled&) {
+        throw;  // LatestTask counts it as a cancellation, not an error
+    } catch (const std::exception& e) {
+        r.error = QString::fromUtf8(e.what());
+    }
+    return r;
+}
+
+}  // namespace latentscape::ui

@@ -1,0 +1,138 @@
+// Dataset loading: one loader thread, the newest request wins, the result goes into the Document.
+#include "services/DatasetService.h"
+
+#include "data/synthetic.h"
+#include "model/Document.h"
+#include "session/Session.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace latentscape::ui {
+namespace {
+
+DatasetService::Request requestFor(const QString& displayName, const QString& path = {},
+                                   const data::LoadOptions& options = {}, bool autoRun = false) {
+    DatasetService::Request request;
+    request.displayName = displayName;
+    request.path = path;
+    request.options = options;
+    request.autoRun = autoRun;
+    return request;
+}
+
+}  // namespace
+
+DatasetService::DatasetService(Document* document, QObject* parent)
+    : QObject(parent), m_document(document), m_defaultPath(standardPath()) {
+    // One load at a time: each is OpenMP-parallel and may need gigabytes. A newer request
+    // cancels the queued ones (they end without running) and the running one's result is ignored.
+    m_pool.setMaxThreadCount(1);
+}
+
+DatasetService::~DatasetService() {
+    cancel();
+    m_pool.waitForDone();
+}
+
+QString DatasetService::standardPath() {
+    // The 10,000 test images: a t-SNE of them forms within seconds. The 60,000 training images
+    // sit next to them (File > Open).
+    return QStringLiteral("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+}
+
+void DatasetService::openFile(const QString& path, const data::LoadOptions& options) {
+    const std::string nativePath = QFile::encodeName(path).toStdString();
+    start([nativePath, options] { return std::make_shared<const data::Dataset>(data::load(nativePath, options)); },
+          requestFor(QFileInfo(path).fileName(), path, options));
+}
+
+void DatasetService::openDefault(bool autoRun) {
+    const QString path = m_defaultPath;
+    if (path.isEmpty() || !QFileInfo::exists(path)) {
+        openBlobs(autoRun);
+        return;
+    }
+    const std::string nativePath = QFile::encodeName(path).toStdString();
+    Request request = requestFor(QFileInfo(path).fileName(), path, {}, autoRun);
+    request.fallBackToBlobs = true;
+    start([nativePath] { return std::make_shared<const data::Dataset>(data::load(nativePath)); }, std::move(request));
+}
+
+void DatasetService::openBlobs(bool autoRun) {
+    data::synthetic::BlobsOptions options;
+    options.n = 3000;
+    options.d = 50;
+    options.k = 6;
+    const QString name = tr("Synthetic blobs (%1 clusters in %2-D)").arg(options.k).arg(options.d);
+    start([options] { return std::make_shared<const data::Dataset>(data::synthetic::blobs(options)); },
+          requestFor(name, {}, {}, autoRun));
+}
+
+void DatasetService::openSource(DatasetSource source, const QString& displayName) {
+    if (!source) return;
+    start(std::move(source), requestFor(displayName));
+}
+
+void DatasetService::openDataset(std::shared_ptr<const data::Dataset> dataset, const QString& displayName) {
+    if (!dataset) return;
+    const QString name = displayName.isEmpty() ? QString::fromStdString(dataset->source) : displayName;
+    start([dataset] { return dataset; }, requestFor(name));
+}
+
+void DatasetService::openForSession(DatasetSource source, const QString& path, const data::LoadOptions& options,
+                                    std::shared_ptr<Session> session) {
+    Request request = requestFor(QFileInfo(path).fileName(), path, options);
+    request.session = std::move(session);
+    start(std::move(source), std::move(request));
+}
+
+void DatasetService::start(DatasetSource source, Request request) {
+    // The newest request wins: older jobs are canceled and their results ignored. With one
+    // loader thread a canceled job that has not started yet finishes without running (QtConcurrent
+    // checks the promise first), so only the running one (if any) delays this one.
+    cancel();
+    auto* watcher = new Watcher(this);
+    m_active = watcher;
+    connect(watcher, &Watcher::finished, this, [this, watcher, request] { finish(watcher, request); });
+    watcher->setFuture(QtConcurrent::run(&m_pool, runDatasetJob, std::move(source), request.displayName, request.path,
+                                         request.session ? request.session->datasetSha256 : QString()));
+    emit started(request.displayName);
+}
+
+void DatasetService::cancel() {
+    for (auto* watcher : findChildren<Watcher*>(Qt::FindDirectChildrenOnly)) watcher->cancel();
+}
+
+DatasetService::Source DatasetService::source() const {
+    return {m_document->prepared().path, m_document->prepared().sha256, m_document->loadOptions()};
+}
+
+void DatasetService::finish(Watcher* watcher, const Request& request) {
+    watcher->deleteLater();
+    const QFuture<DatasetJobResult> future = watcher->future();
+    if (watcher != m_active) return;  // superseded by a newer request
+    m_active = nullptr;
+    emit ended();
+    if (future.isCanceled() || future.resultCount() == 0) return;
+
+    DatasetJobResult result = future.result();
+    switch (result.status) {
+        case DatasetJobResult::Status::Ready:
+            // A new dataset: a new set of rows, no runs, nothing selected, nothing to undo.
+            m_document->setDataset(std::move(result.prepared), request.options);
+            emit loaded(request);
+            break;
+        case DatasetJobResult::Status::MissingValues:
+            emit missingValues(MissingValues{request, result.missingCells, result.missingRows, result.message});
+            break;
+        case DatasetJobResult::Status::Failed:
+            emit failed(request.displayName, result.message);
+            // The example dataset is installed but unreadable: say so, and still show something.
+            if (request.fallBackToBlobs) openBlobs(request.autoRun);
+            break;
+    }
+}
+
+}  // namespace latentscape::ui
