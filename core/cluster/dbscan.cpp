@@ -1,8 +1,8 @@
 // DBSCAN: parallel exact neighbourhood queries, core components by a concurrent union-find.
 #include "cluster/dbscan.h"
 
-#include "cluster/dbscan_neighbors.h"
 #include "common/parallel.h"
+#include "neighbors/radius.h"
 
 #include <algorithm>
 #include <atomic>
@@ -93,12 +93,12 @@ DbscanResult dbscan(const float* X, std::int64_t n, std::int64_t d, const Dbscan
                                     "; use Auto, KdTree or BruteForce");
     DbscanResult r;
     const double radius2 = options.eps * options.eps;
-    std::optional<detail::RadiusNeighbors> grid;
+    std::optional<neighbors::RadiusNeighbors> grid;
     if (d == 2 && (options.index == NeighborIndex::Auto || options.index == NeighborIndex::Grid))
-        grid = detail::radius_neighbors_grid2d(X, n, radius2, options.min_points);
+        grid = neighbors::radius_neighbors_grid2d(X, n, radius2, options.min_points);
     const bool kd = use_kd_tree(options.index, d);
-    const detail::RadiusNeighbors nb =
-        grid ? std::move(*grid) : detail::radius_neighbors(X, n, d, radius2, options.min_points, kd);
+    const neighbors::RadiusNeighbors nb =
+        grid ? std::move(*grid) : neighbors::radius_neighbors(X, n, d, radius2, options.min_points, kd);
     r.index_used = grid ? "grid" : kd ? "kd-tree" : "brute-force";
     // Everything below works on slots (see RadiusNeighbors) and maps back to points at the end.
     std::vector<std::uint8_t> core(static_cast<std::size_t>(n));
@@ -169,7 +169,7 @@ std::vector<float> k_distance(const float* X, std::int64_t n, std::int64_t d, in
         msg << "k_distance: k (" << k << ") must be between 1 and n (" << n << "); it counts the point itself";
         throw std::invalid_argument(msg.str());
     }
-    std::vector<float> dist = detail::kth_neighbor_distance(X, n, d, k, use_kd_tree(index, d));
+    std::vector<float> dist = neighbors::kth_distances(X, n, d, k, use_kd_tree(index, d));
     std::sort(dist.begin(), dist.end(), std::greater<float>());
     return dist;
 }

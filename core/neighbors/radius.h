@@ -1,8 +1,10 @@
 #pragma once
-/// @file Exact Euclidean neighbour searches behind dbscan() and k_distance(): a nanoflann kd-tree
-/// for low dimensions and a blocked brute force for high ones. Both evaluate the distances that
-/// decide membership in double precision from the float32 input, (x_j - y_j)^2 summed over j in
-/// order, as scikit-learn's trees do, so both paths return the same sets.
+/// @file Exact Euclidean radius queries and k-th-neighbour distances (what DBSCAN and its
+/// k-distance curve need): a uniform grid for 2-D points, a nanoflann kd-tree for low dimensions
+/// and a blocked brute force for high ones. Every path evaluates the distances that decide
+/// membership in double precision from the float32 input, (x_j - y_j)^2 summed over j in order
+/// (common/distance.h), as scikit-learn's trees do, so all paths return the same sets.
+/// kNN graphs are in knn.h (fused brute force, hnswlib) and brute.h (whole distance rows).
 
 #include "common/parallel.h"
 
@@ -12,7 +14,7 @@
 #include <optional>
 #include <vector>
 
-namespace latentscape::cluster::detail {
+namespace latentscape::neighbors {
 
 /// Points handled by one parallel work item; each item owns its slice of the lists.
 inline constexpr std::int64_t kNeighborBlock = 256;
@@ -57,6 +59,8 @@ RadiusNeighbors radius_neighbors(const float* X, std::int64_t n, std::int64_t d,
 std::optional<RadiusNeighbors> radius_neighbors_grid2d(const float* X, std::int64_t n, double radius2,
                                                        std::int32_t keep_from);
 
+namespace internal {
+
 /// Runs body(block, first, last) for every block of kNeighborBlock slots in parallel (when
 /// n * work_per_point is worth it) and rethrows the first (lowest block) exception afterwards.
 template <class Body>
@@ -77,7 +81,11 @@ void for_each_block(std::int64_t n, std::int64_t work_per_point, Body&& body) {
         if (e) std::rethrow_exception(e);
 }
 
-/// Distance of each point to its k-th nearest neighbour, the point itself counted first.
-std::vector<float> kth_neighbor_distance(const float* X, std::int64_t n, std::int64_t d, int k, bool kd_tree);
+}  // namespace internal
 
-}  // namespace latentscape::cluster::detail
+/// Distance of each point to its k-th nearest neighbour, the point itself counted first (k = 1
+/// gives 0), as float(sqrt(exact double squared distance)); 1 <= k <= n. kd_tree selects the
+/// search structure (else a blocked brute force: float GEMM filter, double-precision check).
+std::vector<float> kth_distances(const float* X, std::int64_t n, std::int64_t d, int k, bool kd_tree);
+
+}  // namespace latentscape::neighbors

@@ -1,5 +1,5 @@
-// Exact radius and k-nearest-neighbour searches for DBSCAN (see dbscan_neighbors.h).
-#include "cluster/dbscan_neighbors.h"
+// Exact radius queries and k-th-neighbour distances (see neighbors/radius.h).
+#include "neighbors/radius.h"
 
 #include "common/distance.h"
 
@@ -15,7 +15,7 @@
 #include <cmath>
 #include <limits>
 
-namespace latentscape::cluster::detail {
+namespace latentscape::neighbors {
 namespace {
 
 /// Squared distance in double, coordinates in index order (common/distance.h): the value
@@ -112,7 +112,7 @@ RadiusNeighbors radius_kd(const float* X, std::int64_t n, std::int64_t d, double
     }
     cloud.X = sorted.data();
     const double prune = radius2 * (1 + 1e-9) + std::numeric_limits<double>::denorm_min();
-    for_each_block(n, 64 * d, [&](std::int64_t b, std::int64_t first, std::int64_t last) {
+    internal::for_each_block(n, 64 * d, [&](std::int64_t b, std::int64_t first, std::int64_t last) {
         // Results go straight into the block's list array; a short list is dropped again.
         RadiusNeighbors::Block& dst = out.blocks[std::size_t(b)];
         dst.start.assign(std::size_t(last - first + 1), 0);
@@ -181,7 +181,7 @@ RadiusNeighbors radius_brute(const float* X, std::int64_t n, std::int64_t d, dou
     RadiusNeighbors out;
     out.counts.assign(std::size_t(n), 0);
     out.blocks.resize(std::size_t((n + kNeighborBlock - 1) / kNeighborBlock));
-    for_each_block(n, n * d, [&](std::int64_t b, std::int64_t first, std::int64_t last) {
+    internal::for_each_block(n, n * d, [&](std::int64_t b, std::int64_t first, std::int64_t last) {
         std::vector<std::vector<std::int32_t>> lists(std::size_t(last - first));
         brute_tiles(X, n, d, norms, first, last, [&](std::int64_t i, std::int64_t j, double approx, double slack) {
             if (approx <= radius2 + slack && exact_distance2(X + i * d, X + j * d, d) <= radius2)
@@ -197,7 +197,7 @@ std::vector<float> kth_kd(const float* X, std::int64_t n, std::int64_t d, int k)
     const RowMajorCloud cloud{X, n, d};
     const KdTree<Dim> tree(std::size_t(d), cloud, nanoflann::KDTreeSingleIndexAdaptorParams(16));
     std::vector<float> out(static_cast<std::size_t>(n));
-    for_each_block(n, 64 * d, [&](std::int64_t, std::int64_t first, std::int64_t last) {
+    internal::for_each_block(n, 64 * d, [&](std::int64_t, std::int64_t first, std::int64_t last) {
         std::vector<std::uint32_t> idx(static_cast<std::size_t>(k));
         std::vector<double> dist2(static_cast<std::size_t>(k));
         for (std::int64_t i = first; i < last; ++i) {
@@ -211,7 +211,7 @@ std::vector<float> kth_kd(const float* X, std::int64_t n, std::int64_t d, int k)
 std::vector<float> kth_brute(const float* X, std::int64_t n, std::int64_t d, int k) {
     const std::vector<double> norms = squared_norms(X, n, d);
     std::vector<float> out(static_cast<std::size_t>(n));
-    for_each_block(n, n * d, [&](std::int64_t, std::int64_t first, std::int64_t last) {
+    internal::for_each_block(n, n * d, [&](std::int64_t, std::int64_t first, std::int64_t last) {
         // Per query, a max-heap of the k smallest exact squared distances seen so far; a pair is
         // computed exactly only when the filter cannot rule it out.
         std::vector<std::vector<double>> heaps(std::size_t(last - first));
@@ -244,11 +244,11 @@ RadiusNeighbors radius_neighbors(const float* X, std::int64_t n, std::int64_t d,
     return radius_kd<-1>(X, n, d, radius2, keep_from);
 }
 
-std::vector<float> kth_neighbor_distance(const float* X, std::int64_t n, std::int64_t d, int k, bool kd_tree) {
+std::vector<float> kth_distances(const float* X, std::int64_t n, std::int64_t d, int k, bool kd_tree) {
     if (!kd_tree) return kth_brute(X, n, d, k);
     if (d == 2) return kth_kd<2>(X, n, d, k);
     if (d == 3) return kth_kd<3>(X, n, d, k);
     return kth_kd<-1>(X, n, d, k);
 }
 
-}  // namespace latentscape::cluster::detail
+}  // namespace latentscape::neighbors

@@ -1,11 +1,11 @@
-// Radius neighbours of 2-D points through a uniform grid (see dbscan_neighbors.h).
-#include "cluster/dbscan_neighbors.h"
+// Radius neighbours of 2-D points through a uniform grid (see neighbors/radius.h).
+#include "neighbors/radius.h"
 
 #include "common/distance.h"
 
 #include <cmath>
 
-namespace latentscape::cluster::detail {
+namespace latentscape::neighbors {
 
 std::optional<RadiusNeighbors> radius_neighbors_grid2d(const float* X, std::int64_t n, double radius2,
                                                        std::int32_t keep_from) {
@@ -50,7 +50,7 @@ std::optional<RadiusNeighbors> radius_neighbors_grid2d(const float* X, std::int6
     }
     out.counts.assign(std::size_t(n), 0);
     out.blocks.resize(std::size_t((n + kNeighborBlock - 1) / kNeighborBlock));
-    for_each_block(n, 128, [&](std::int64_t b, std::int64_t first, std::int64_t last) {
+    internal::for_each_block(n, 128, [&](std::int64_t b, std::int64_t first, std::int64_t last) {
         RadiusNeighbors::Block& dst = out.blocks[std::size_t(b)];
         dst.start.assign(std::size_t(last - first + 1), 0);
         for (std::int64_t s = first; s < last; ++s) {
@@ -82,4 +82,4 @@ std::optional<RadiusNeighbors> radius_neighbors_grid2d(const float* X, std::int6
     return out;
 }
 
-}  // namespace latentscape::cluster::detail
+}  // namespace latentscape::neighbors
