@@ -42,6 +42,7 @@ int bench_load(const BenchArgs& args);
 int bench_pca(const BenchArgs& args);
 int bench_kmeans(const BenchArgs& args);
 int bench_dbscan(const BenchArgs& args);
+int bench_metrics(const BenchArgs& args);
 int bench_tsne(const BenchArgs& args);
 int bench_umap(const BenchArgs& args);
 int bench_autoencoder(const BenchArgs& args);

@@ -17,6 +17,9 @@ const char* const kUsage =
     "  pca      PCA of Fashion-MNIST 70,000 x 784 to 50 components vs scikit-learn and numpy\n"
     "  kmeans   k-means (k = 10) on the 70,000 x 50 PCA of Fashion-MNIST vs scikit-learn KMeans\n"
     "  dbscan   DBSCAN on 70,000 2-D points (eps 0.2, min_samples 10) vs scikit-learn DBSCAN\n"
+    "  metrics  the exact neighbour queries of the quality metrics, k_distance and DBSCAN on the first\n"
+    "           --n (default 10,000) rows of that PCA (50-D) and its first 2 components; the metrics\n"
+    "           again reusing a run's exact kNN graph (k 90 and 15). Latentscape only\n"
     "  tsne     t-SNE of the first --n (default 10,000) rows of that PCA, perplexity 30, 1000\n"
     "           iterations, --dims 2|3, vs scikit-learn TSNE (Barnes-Hut); also the neighbour search\n"
     "  umap     UMAP of the first --n (default all 70,000) rows of that PCA, n_neighbors 15, min_dist\n"
@@ -72,7 +75,7 @@ int main(int argc, char** argv) {
         const char* name;
         int (*run)(const BenchArgs&);
     };
-    const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan},
+    const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan}, {"metrics", bench_metrics},
                              {"tsne", bench_tsne}, {"umap", bench_umap}, {"autoencoder", bench_autoencoder},
                              {"lasso", bench_lasso},
 #ifdef LATENTSCAPE_BENCH_RENDER

@@ -1,7 +1,7 @@
 #include "metrics/contrast.h"
 
 #include "common/parallel.h"
-#include "metrics/neighbors.h"
+#include "neighbors/brute.h"
 
 #include <algorithm>
 #include <cmath>
@@ -79,9 +79,9 @@ std::vector<std::int64_t> nearest_rows(const float* X, std::int64_t n, std::int6
     k = int(std::min<std::int64_t>(k, n - 1));
     if (k <= 0) return {};
     std::vector<double> dist(static_cast<std::size_t>(n));
-    parallel::for_each(n, [&](std::int64_t j) { dist[std::size_t(j)] = squared_distance(X + row * d, X + j * d, d); });
+    parallel::for_each(n, [&](std::int64_t j) { dist[std::size_t(j)] = neighbors::squared_distance(X + row * d, X + j * d, d); });
     std::vector<std::int64_t> out(static_cast<std::size_t>(k)), scratch;
-    detail::select_nearest(dist.data(), n, row, k, out.data(), scratch);
+    neighbors::rows::select_nearest(dist.data(), n, row, k, out.data(), scratch);
     return out;
 }
 

@@ -2,7 +2,7 @@
 
 #include "common/cancel.h"
 #include "metrics/estimate.h"
-#include "metrics/neighbors.h"
+#include "neighbors/brute.h"
 #include "metrics/quality_internal.h"
 
 #include <atomic>
@@ -19,11 +19,16 @@ void check_rows(std::span<const std::int64_t> rows, std::int64_t n) {
                                         " of rows) is outside [0, " + std::to_string(n) + ")");
 }
 
-/// Distance rows in X and Y for each block of queries, then each query's own counts turned into
-/// values. Every value depends only on its query, so blocks may run on any thread.
+/// One thread's storage: the metrics' scratch plus the counts of a block.
+struct Scratch : detail::QualityScratch {
+    std::vector<detail::PointCounts> block;
+};
+
+/// Distance rows in X and Y (or X's neighbours from `graph`) for each block of queries, then
+/// each query's own counts turned into values. Every value depends only on its query, so blocks may run on any thread.
 PointwiseQuality compute(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
                          std::span<const std::int64_t> queries, bool with_ranks,
-                         const std::function<bool()>& canceled) {
+                         const neighbors::KnnGraph* graph, const std::function<bool()>& canceled) {
     const double start = detail::now_seconds();
     const auto m = std::int64_t(queries.size());
     PointwiseQuality r;
@@ -34,8 +39,8 @@ PointwiseQuality compute(const float* X, std::int64_t n, std::int64_t dx, const 
     }
     r.knn_recall.resize(std::size_t(m));
     std::atomic<bool> stop{false};
-    detail::for_each_query_block<detail::QualityScratch>(
-        m, [&](detail::QualityScratch& s, std::int64_t first, std::int64_t count) {
+    neighbors::rows::for_each_query_block<Scratch>(
+        m, [&](Scratch& s, std::int64_t first, std::int64_t count) {
             // Exceptions must not leave an OpenMP region: a cancel skips the remaining blocks and
             // is thrown below. A block costs 16 distance rows: milliseconds up to n of a few 10^5.
             if (stop.load(std::memory_order_relaxed)) return;
@@ -43,14 +48,12 @@ PointwiseQuality compute(const float* X, std::int64_t n, std::int64_t dx, const 
                 stop.store(true, std::memory_order_relaxed);
                 return;
             }
-            s.rows_x.resize(std::size_t(count * n));
-            s.rows_y.resize(std::size_t(count * n));
-            detail::squared_distance_rows(X, n, dx, queries.data() + first, count, s.rows_x.data());
-            detail::squared_distance_rows(Y, n, dy, queries.data() + first, count, s.rows_y.data());
+            s.block.resize(std::size_t(count));
+            detail::block_counts(X, n, dx, Y, dy, k, queries.data() + first, count, with_ranks, graph, s,
+                                 s.block.data());
             for (std::int64_t q = 0; q < count; ++q) {
                 const auto at = std::size_t(first + q);
-                const detail::PointCounts c = detail::point_counts(s.rows_x.data() + q * n, s.rows_y.data() + q * n,
-                                                                   n, queries[at], k, with_ranks, s);
+                const detail::PointCounts& c = s.block[std::size_t(q)];
                 r.knn_recall[at] = double(c.shared) / double(k);
                 if (!with_ranks) continue;
                 // One query's share of the averaged metric's normalisation (queries = 1).
@@ -71,7 +74,7 @@ PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t 
     detail::check_pair(X, n, dx, Y, dy);
     detail::check_k_for_ranks(k, n);
     check_rows(rows, n);
-    return compute(X, n, dx, Y, dy, k, rows, true, canceled);
+    return compute(X, n, dx, Y, dy, k, rows, true, nullptr, canceled);
 }
 
 PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy,
@@ -79,7 +82,26 @@ PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t 
     detail::check_pair(X, n, dx, Y, dy);
     detail::check_k_for_ranks(k, n);
     const std::vector<std::int64_t> all = detail::all_points(n);
-    return compute(X, n, dx, Y, dy, k, all, true, canceled);
+    return compute(X, n, dx, Y, dy, k, all, true, nullptr, canceled);
+}
+
+PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy,
+                                   int k, const neighbors::KnnGraph& x_graph, std::span<const std::int64_t> rows,
+                                   const std::function<bool()>& canceled) {
+    detail::check_pair(X, n, dx, Y, dy);
+    detail::check_k_for_ranks(k, n);
+    check_rows(rows, n);
+    detail::check_graph(x_graph, X, n, dx, k, std::vector<std::int64_t>(rows.begin(), rows.end()));
+    return compute(X, n, dx, Y, dy, k, rows, true, &x_graph, canceled);
+}
+
+PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy,
+                                   int k, const neighbors::KnnGraph& x_graph, const std::function<bool()>& canceled) {
+    detail::check_pair(X, n, dx, Y, dy);
+    detail::check_k_for_ranks(k, n);
+    const std::vector<std::int64_t> all = detail::all_points(n);
+    detail::check_graph(x_graph, X, n, dx, k, all);
+    return compute(X, n, dx, Y, dy, k, all, true, &x_graph, canceled);
 }
 
 std::vector<double> pointwise_trustworthiness(const float* X, std::int64_t n, std::int64_t dx, const float* Y,
@@ -98,7 +120,7 @@ std::vector<double> pointwise_knn_recall(const float* X, std::int64_t n, std::in
     detail::check_pair(X, n, dx, Y, dy);
     detail::check_k(k, n, "n");
     const std::vector<std::int64_t> all = detail::all_points(n);
-    return compute(X, n, dx, Y, dy, k, all, false, canceled).knn_recall;
+    return compute(X, n, dx, Y, dy, k, all, false, nullptr, canceled).knn_recall;
 }
 
 }  // namespace latentscape::metrics

@@ -14,6 +14,8 @@
 /// non-finite input, a k out of range or a row index out of range, and latentscape::Canceled
 /// (common/cancel.h) once its `canceled` callback answers true.
 
+#include "neighbors/knn.h"
+
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -52,6 +54,18 @@ PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t 
 /// vectors. Costs O(|rows| n (dx + dy)) plus one O(n (dx + dy)) check that the input is finite.
 PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy,
                                    int k, std::span<const std::int64_t> rows,
+                                   const std::function<bool()>& canceled = {});
+
+/// pointwise_quality() reusing an exact kNN graph of X (x_graph.k >= k) that a run already
+/// built, for every row; the same conditions, checks and savings as metrics::quality() with a
+/// graph (quality.h), and the same values as the call without it.
+PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy,
+                                   int k, const neighbors::KnnGraph& x_graph,
+                                   const std::function<bool()>& canceled = {});
+
+/// pointwise_quality() with a graph, for the listed rows only (see the `rows` overload).
+PointwiseQuality pointwise_quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy,
+                                   int k, const neighbors::KnnGraph& x_graph, std::span<const std::int64_t> rows,
                                    const std::function<bool()>& canceled = {});
 
 /// The per-point trustworthiness of every row (PointwiseQuality::trustworthiness); its mean

@@ -1,9 +1,12 @@
 #include "metrics/quality.h"
 
-#include "metrics/neighbors.h"
+#include "common/parallel.h"
+#include "neighbors/brute.h"
 #include "metrics/quality_internal.h"
 
 #include <algorithm>
+#include <cmath>
+#include <sstream>
 #include <iterator>
 #include <stdexcept>
 #include <string>
@@ -39,12 +42,35 @@ void difference(const std::vector<std::int64_t>& mine, const std::vector<std::in
 
 }  // namespace
 
+std::int64_t rank_penalty(const double* row, std::int64_t n, std::int64_t self, int k,
+                          std::vector<std::int64_t>& outsiders, std::vector<std::int64_t>& counts) {
+    if (outsiders.empty()) return 0;
+    const auto less = [row](std::int64_t a, std::int64_t b) { return row[a] < row[b] || (row[a] == row[b] && a < b); };
+    std::sort(outsiders.begin(), outsiders.end(), less);
+    const std::size_t m = outsiders.size();
+    // counts[p]: points l whose key lies between threshold p-1 and threshold p; each counts as
+    // "closer" for every threshold from p on. One pass over the row, O(n log m).
+    counts.assign(m + 1, 0);
+    const std::int64_t last = outsiders.back();
+    for (std::int64_t l = 0; l < n; ++l) {
+        if (l == self || row[l] > row[last]) continue;
+        const auto p = std::size_t(std::upper_bound(outsiders.begin(), outsiders.end(), l, less) - outsiders.begin());
+        ++counts[p];
+    }
+    std::int64_t penalty = 0, closer = 0;
+    for (std::size_t p = 0; p < m; ++p) {
+        closer += counts[p];
+        penalty += (closer + 1) - k;  // rank = 1 + points strictly before it
+    }
+    return penalty;
+}
+
 PointCounts point_counts(const double* row_x, const double* row_y, std::int64_t n, std::int64_t i, int k,
                          bool with_ranks, QualityScratch& s) {
     s.nn_x.resize(std::size_t(k));
     s.nn_y.resize(std::size_t(k));
-    select_nearest(row_x, n, i, k, s.nn_x.data(), s.order);
-    select_nearest(row_y, n, i, k, s.nn_y.data(), s.order);
+    neighbors::rows::select_nearest(row_x, n, i, k, s.nn_x.data(), s.order);
+    neighbors::rows::select_nearest(row_y, n, i, k, s.nn_y.data(), s.order);
     std::sort(s.nn_x.begin(), s.nn_x.end());
     std::sort(s.nn_y.begin(), s.nn_y.end());
     PointCounts c;
@@ -55,6 +81,121 @@ PointCounts point_counts(const double* row_x, const double* row_y, std::int64_t 
     difference(s.nn_x, s.nn_y, s.outsiders);
     c.cont = rank_penalty(row_y, n, i, k, s.outsiders, s.counts);
     return c;
+}
+
+void check_graph(const neighbors::KnnGraph& g, const float* X, std::int64_t n, std::int64_t dx, int k,
+                 const std::vector<std::int64_t>& queries) {
+    auto fail = [](const std::string& message) {
+        throw std::invalid_argument("the kNN graph given for X " + message);
+    };
+    if (g.n != n) fail("has " + std::to_string(g.n) + " rows; X has " + std::to_string(n));
+    if (!g.exact)
+        fail("is approximate; the metrics need exact neighbours (neighbors::Method::Exact), or pass no graph");
+    if (g.k < k)
+        fail("has k = " + std::to_string(g.k) + " neighbours per row; the metric needs k = " + std::to_string(k) +
+             " or more");
+    if (g.indices.size() != std::size_t(n) * std::size_t(g.k) || g.sq_distances.size() != g.indices.size())
+        fail("holds " + std::to_string(g.indices.size()) + " entries, not n x k = " + std::to_string(n * g.k));
+    // Every query's row, as the metric will use it: cheap (k distances against the n of a row).
+    const auto m = std::int64_t(queries.size());
+    const std::int64_t bad = parallel::first_index_where(m, [&](std::int64_t q) {
+        const std::int64_t i = queries[std::size_t(q)];
+        float previous = 0.0f;
+        for (int a = 0; a < g.k; ++a) {
+            const std::int32_t j = g.neighbor(i, a);
+            const float stored = g.sq_distance(i, a);
+            if (j < 0 || j >= n || j == i || !(stored >= previous)) return true;
+            previous = stored;
+            const double actual = neighbors::squared_distance(X + i * dx, X + std::int64_t(j) * dx, dx);
+            if (!(std::abs(double(stored) - actual) <= 1e-5 * actual + 1e-30)) return true;
+        }
+        return false;
+    });
+    if (bad == m) return;
+    const std::int64_t i = queries[std::size_t(bad)];
+    for (int a = 0; a < g.k; ++a) {
+        const std::int32_t j = g.neighbor(i, a);
+        if (j < 0 || j >= n || j == i)
+            fail("lists neighbour " + std::to_string(j) + " for row " + std::to_string(i) + " (n = " +
+                 std::to_string(n) + ")");
+        if (a > 0 && !(g.sq_distance(i, a) >= g.sq_distance(i, a - 1)))
+            fail("is not sorted by distance in row " + std::to_string(i));
+        const double actual = neighbors::squared_distance(X + i * dx, X + std::int64_t(j) * dx, dx);
+        if (!(std::abs(double(g.sq_distance(i, a)) - actual) <= 1e-5 * actual + 1e-30)) {
+            std::ostringstream msg;
+            msg << "does not match X: row " << i << "'s neighbour " << j << " is at squared distance "
+                << g.sq_distance(i, a) << " in the graph but " << actual
+                << " in X (was it built on other rows or features, e.g. after a PCA?)";
+            fail(msg.str());
+        }
+    }
+}
+
+void block_counts(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                  const std::int64_t* queries, std::int64_t count, bool with_ranks,
+                  const neighbors::KnnGraph* graph, QualityScratch& s, PointCounts* out) {
+    s.rows_y.resize(std::size_t(count * n));
+    neighbors::rows::squared_distance_rows(Y, n, dy, queries, count, s.rows_y.data());
+    if (!graph) {
+        s.rows_x.resize(std::size_t(count * n));
+        neighbors::rows::squared_distance_rows(X, n, dx, queries, count, s.rows_x.data());
+        for (std::int64_t q = 0; q < count; ++q)
+            out[q] = point_counts(s.rows_x.data() + q * n, s.rows_y.data() + q * n, n, queries[q], k, with_ranks, s);
+        return;
+    }
+    const neighbors::KnnGraph& g = *graph;
+    s.pending.clear();
+    s.pending_ids.clear();
+    s.pending_start.assign(1, 0);
+    s.pending_outsiders.clear();
+    s.nn_x.resize(std::size_t(k));
+    s.nn_y.resize(std::size_t(k));
+    for (std::int64_t q = 0; q < count; ++q) {
+        const std::int64_t i = queries[q];
+        const double* row_y = s.rows_y.data() + q * n;
+        // The graph's first k are X's k nearest in (distance, index) order, as select_nearest()
+        // would pick them from X's row.
+        for (int a = 0; a < k; ++a) s.nn_x[std::size_t(a)] = g.neighbor(i, a);
+        neighbors::rows::select_nearest(row_y, n, i, k, s.nn_y.data(), s.order);
+        std::sort(s.nn_x.begin(), s.nn_x.end());
+        std::sort(s.nn_y.begin(), s.nn_y.end());
+        PointCounts c;
+        difference(s.nn_x, s.nn_y, s.outsiders);
+        c.shared = k - std::int64_t(s.outsiders.size());
+        if (with_ranks) {
+            c.cont = rank_penalty(row_y, n, i, k, s.outsiders, s.counts);
+            difference(s.nn_y, s.nn_x, s.outsiders);
+            // An outsider's rank in X is its position + 1 when it is among the graph's g.k.
+            bool all_found = true;
+            for (const std::int64_t j : s.outsiders) {
+                int a = k;
+                while (a < g.k && g.neighbor(i, a) != j) ++a;
+                if (a == g.k) {
+                    all_found = false;
+                    break;
+                }
+                c.trust += (a + 1) - k;
+            }
+            if (!all_found) {
+                c.trust = 0;
+                s.pending.push_back(q);
+                s.pending_ids.push_back(i);
+                s.pending_outsiders.insert(s.pending_outsiders.end(), s.outsiders.begin(), s.outsiders.end());
+                s.pending_start.push_back(std::int64_t(s.pending_outsiders.size()));
+            }
+        }
+        out[q] = c;
+    }
+    if (s.pending.empty()) return;
+    const auto f = std::int64_t(s.pending.size());
+    s.rows_x.resize(std::size_t(f * n));
+    neighbors::rows::squared_distance_rows(X, n, dx, s.pending_ids.data(), f, s.rows_x.data());
+    for (std::int64_t p = 0; p < f; ++p) {
+        s.outsiders.assign(s.pending_outsiders.begin() + s.pending_start[std::size_t(p)],
+                           s.pending_outsiders.begin() + s.pending_start[std::size_t(p) + 1]);
+        out[s.pending[std::size_t(p)]].trust =
+            rank_penalty(s.rows_x.data() + p * n, n, s.pending_ids[std::size_t(p)], k, s.outsiders, s.counts);
+    }
 }
 
 double from_penalty(std::int64_t penalty, std::int64_t n, std::int64_t queries, int k) {
@@ -85,23 +226,19 @@ Estimate make_estimate(double value, bool sampled, std::int64_t queries, double 
     return e;
 }
 
-/// The shared loop: distance rows in X and Y for each query block, then per-query counts.
-/// `with_ranks` false skips the rank penalties (recall only).
+/// The shared loop: distance rows in X and Y (or X's neighbours from `graph`) for each query
+/// block, then per-query counts. `with_ranks` false skips the rank penalties (recall only).
 QualityResult compute(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
-                      const EstimateOptions& options, bool with_ranks) {
+                      const EstimateOptions& options, bool with_ranks, const neighbors::KnnGraph* graph) {
     const double start = detail::now_seconds();
     bool sampled = false;
     const std::vector<std::int64_t> queries = detail::choose_queries(detail::all_points(n), options, sampled);
     const auto m = std::int64_t(queries.size());
     std::vector<PointCounts> counts(static_cast<std::size_t>(m));
-    detail::for_each_query_block<QualityScratch>(m, [&](QualityScratch& s, std::int64_t first, std::int64_t count) {
-        s.rows_x.resize(std::size_t(count * n));
-        s.rows_y.resize(std::size_t(count * n));
-        detail::squared_distance_rows(X, n, dx, queries.data() + first, count, s.rows_x.data());
-        detail::squared_distance_rows(Y, n, dy, queries.data() + first, count, s.rows_y.data());
-        for (std::int64_t q = 0; q < count; ++q)
-            counts[std::size_t(first + q)] = detail::point_counts(s.rows_x.data() + q * n, s.rows_y.data() + q * n,
-                                                                  n, queries[std::size_t(first + q)], k, with_ranks, s);
+    if (graph) detail::check_graph(*graph, X, n, dx, k, queries);
+    neighbors::rows::for_each_query_block<QualityScratch>(m, [&](QualityScratch& s, std::int64_t first, std::int64_t count) {
+        detail::block_counts(X, n, dx, Y, dy, k, queries.data() + first, count, with_ranks, graph, s,
+                             counts.data() + first);
     });
     PointCounts total;
     for (const PointCounts& c : counts) {
@@ -124,7 +261,7 @@ QualityResult quality(const float* X, std::int64_t n, std::int64_t dx, const flo
                       const EstimateOptions& options) {
     check_pair(X, n, dx, Y, dy, options);
     detail::check_k_for_ranks(k, n);
-    return compute(X, n, dx, Y, dy, k, options, true);
+    return compute(X, n, dx, Y, dy, k, options, true, nullptr);
 }
 
 Estimate trustworthiness(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
@@ -142,7 +279,31 @@ Estimate knn_recall(const float* X, std::int64_t n, std::int64_t dx, const float
     // Defined for any k < n, unlike trustworthiness (k < n / 2).
     check_pair(X, n, dx, Y, dy, options);
     check_k(k, n, "n");
-    return compute(X, n, dx, Y, dy, k, options, false).knn_recall;
+    return compute(X, n, dx, Y, dy, k, options, false, nullptr).knn_recall;
+}
+
+QualityResult quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                      const neighbors::KnnGraph& x_graph, const EstimateOptions& options) {
+    check_pair(X, n, dx, Y, dy, options);
+    detail::check_k_for_ranks(k, n);
+    return compute(X, n, dx, Y, dy, k, options, true, &x_graph);
+}
+
+Estimate trustworthiness(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                         const neighbors::KnnGraph& x_graph, const EstimateOptions& options) {
+    return quality(X, n, dx, Y, dy, k, x_graph, options).trustworthiness;
+}
+
+Estimate continuity(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                    const neighbors::KnnGraph& x_graph, const EstimateOptions& options) {
+    return quality(X, n, dx, Y, dy, k, x_graph, options).continuity;
+}
+
+Estimate knn_recall(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                    const neighbors::KnnGraph& x_graph, const EstimateOptions& options) {
+    check_pair(X, n, dx, Y, dy, options);
+    check_k(k, n, "n");
+    return compute(X, n, dx, Y, dy, k, options, false, &x_graph).knn_recall;
 }
 
 Estimate knn_accuracy(const float* Y, std::int64_t n, std::int64_t dy, const std::int32_t* labels, int k,
@@ -157,14 +318,14 @@ Estimate knn_accuracy(const float* Y, std::int64_t n, std::int64_t dy, const std
     const auto m = std::int64_t(queries.size());
     std::vector<std::uint8_t> hit(static_cast<std::size_t>(m));
     const auto label_of = [&](std::int64_t r) { return labels[z.ids[std::size_t(r)]]; };
-    detail::for_each_query_block<QualityScratch>(m, [&](QualityScratch& s, std::int64_t first, std::int64_t count) {
+    neighbors::rows::for_each_query_block<QualityScratch>(m, [&](QualityScratch& s, std::int64_t first, std::int64_t count) {
         s.rows_y.resize(std::size_t(count * nl));
-        detail::squared_distance_rows(z.features.data(), nl, dy, queries.data() + first, count, s.rows_y.data());
+        neighbors::rows::squared_distance_rows(z.features.data(), nl, dy, queries.data() + first, count, s.rows_y.data());
         s.nn_y.resize(std::size_t(k));
         s.votes.resize(std::size_t(k));
         for (std::int64_t q = 0; q < count; ++q) {
             const std::int64_t i = queries[std::size_t(first + q)];
-            detail::select_nearest(s.rows_y.data() + q * nl, nl, i, k, s.nn_y.data(), s.order);
+            neighbors::rows::select_nearest(s.rows_y.data() + q * nl, nl, i, k, s.nn_y.data(), s.order);
             for (int v = 0; v < k; ++v) s.votes[std::size_t(v)] = label_of(s.nn_y[std::size_t(v)]);
             std::sort(s.votes.begin(), s.votes.end());
             // Longest run of equal labels; the first (smallest) label keeps a tie.

@@ -8,6 +8,7 @@
 /// or non-finite input, mismatched sizes or a k out of range.
 
 #include "metrics/estimate.h"
+#include "neighbors/knn.h"
 
 #include <cstdint>
 
@@ -44,11 +45,40 @@ Estimate continuity(const float* X, std::int64_t n, std::int64_t dx, const float
 Estimate knn_recall(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
                     const EstimateOptions& options = {});
 
+/// The same metrics reusing a kNN graph of X that a run already built (t-SNE's k = 3 x perplexity
+/// or UMAP's n_neighbors graph, when found by exact search on these very rows), so X's
+/// neighbours are not searched again. The graph must be exact (Method::Exact or
+/// brute_force_knn(); an approximate graph would change the values) with x_graph.k >= k, and
+/// built on X itself: a run that reduced X by PCA first (t-SNE and UMAP do when d > 50) found
+/// its neighbours among the PCA components, not among X's rows. Anything else throws
+/// std::invalid_argument naming the mismatch (rows, approximate, k, or a stored distance that
+/// is not X's: checked for every query row). The results equal those of the overloads without
+/// a graph (same samples, same counts), exactly when the graph's neighbours are X's float64
+/// ranking: always for brute_force_knn(), and for exact_knn() unless two distances of a row
+/// agree to ~1e-7 relative at the k-th place (its float filter may then swap them).
+/// Saves X's n x dx distance row of every query for continuity and k-NN recall; trustworthiness
+/// still needs it for a query whose embedding neighbours lie beyond the graph's x_graph.k
+/// nearest (their rank in X), so a graph with k well above the metric's (t-SNE's 90 for k = 10)
+/// saves the most.
+QualityResult quality(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                      const neighbors::KnnGraph& x_graph, const EstimateOptions& options = {});
+/// trustworthiness() reusing an exact kNN graph of X (see quality() with a graph).
+Estimate trustworthiness(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                         const neighbors::KnnGraph& x_graph, const EstimateOptions& options = {});
+/// continuity() reusing an exact kNN graph of X (see quality() with a graph).
+Estimate continuity(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                    const neighbors::KnnGraph& x_graph, const EstimateOptions& options = {});
+/// knn_recall() reusing an exact kNN graph of X (see quality() with a graph): X's distance rows
+/// are never computed.
+Estimate knn_recall(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                    const neighbors::KnnGraph& x_graph, const EstimateOptions& options = {});
+
 /// Leave-one-out k-NN label accuracy in the embedding Y (n x dy): the fraction of labelled points
 /// whose label is the majority label of their k nearest labelled neighbours (self excluded).
 /// `labels` holds n int32 codes; a negative code (-1) is missing: such points are neither
 /// classified nor voters. Ties between labels go to the smallest label (as scikit-learn's
 /// KNeighborsClassifier). 1 <= k < number of labelled points. Sampling counts labelled points.
+/// It looks at the embedding only, so there is no high-dimensional graph to reuse.
 Estimate knn_accuracy(const float* Y, std::int64_t n, std::int64_t dy, const std::int32_t* labels, int k,
                       const EstimateOptions& options = {});
 

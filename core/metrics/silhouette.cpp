@@ -1,6 +1,7 @@
 #include "metrics/silhouette.h"
 
-#include "metrics/neighbors.h"
+#include "metrics/estimate.h"
+#include "neighbors/brute.h"
 
 #include <algorithm>
 #include <cmath>
@@ -40,9 +41,9 @@ SilhouetteResult silhouette(const float* X, std::int64_t n, std::int64_t d, cons
     struct Scratch {
         std::vector<double> rows, sums;
     };
-    detail::for_each_query_block<Scratch>(count, [&](Scratch& s, std::int64_t first, std::int64_t block) {
+    neighbors::rows::for_each_query_block<Scratch>(count, [&](Scratch& s, std::int64_t first, std::int64_t block) {
         s.rows.resize(std::size_t(block * m));
-        detail::squared_distance_rows(z.features.data(), m, d, queries.data() + first, block, s.rows.data());
+        neighbors::rows::squared_distance_rows(z.features.data(), m, d, queries.data() + first, block, s.rows.data());
         for (std::int64_t q = 0; q < block; ++q) {
             const std::int64_t i = queries[std::size_t(first + q)];
             double* row = s.rows.data() + q * m;

@@ -1,6 +1,15 @@
 #pragma once
-/// @file The k-nearest-neighbour graph shared by the methods that start from one (t-SNE, UMAP):
-/// one result type and its builders, an exact brute force and an approximate hnswlib search.
+/// @file The k-nearest-neighbour graph: the one result type of the neighbour module, shared by
+/// t-SNE, UMAP, the placement of new rows and the quality metrics (which can reuse a run's graph),
+/// and its fast builders, an exact fused brute force and an approximate hnswlib search.
+///
+/// The module (core/neighbors) holds every neighbour search of the core:
+/// - knn.h: KnnGraph; build(), exact_knn() (float32 SIMD filter, double re-rank: fast) and
+///   approximate_knn() (hnswlib).
+/// - brute.h: brute_force_knn(), exact in double from whole distance rows (the float64 ranking
+///   bit for bit: the reference), and the row building blocks the metrics rank all points with.
+/// - radius.h: radius queries (2-D grid, kd-tree, blocked brute force) and k-th-neighbour
+///   distances, exact at the boundary, for DBSCAN and its k-distance curve.
 ///
 ///     neighbors::Options o;
 ///     o.k = 15;
