@@ -12,6 +12,7 @@
 #include "metrics/quality.h"
 #include "metrics/silhouette.h"
 #include "reduce/pca.h"
+#include "reduce/transform.h"
 
 #include <cstdio>
 #include <ostream>
@@ -74,7 +75,7 @@ const char* const kReduceHelp =
     "  --validation F      fraction of rows held out to measure the loss on (default 0.1; 0 = none)\n"
     "  --patience P        stop when the held-out loss has not improved for P epochs (default 0: never)\n"
     "  --save-model PATH   write the trained model (.lsae) for 'latentscape-cli encode'\n"
-    "                      (t-SNE, UMAP: the map, for 'latentscape-cli transform')\n"
+    "                      (PCA, t-SNE, UMAP: the fit or the map, for 'latentscape-cli transform')\n"
     "  --threads T         worker threads (results do not depend on it)\n"
     "  --json              print one JSON summary on stdout\n"
     "  (and the loading options of 'info': --label --missing --header --delimiter --labels\n"
@@ -171,6 +172,7 @@ int run_reduce(const Args& a) {
     const reduce::PcaResult r = reduce::pca(ds, o);
 
     write_embedding(ds, r.scores, r.k, "PC", a.get("out"));
+    if (a.has("save-model")) reduce::placement::save_model(reduce::placement::pca_model(r), a.get("save-model"));
 
     if (a.has("json")) {
         json::Writer w;

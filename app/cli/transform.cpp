@@ -6,6 +6,7 @@
 #include "common/json.h"
 #include "common/parallel.h"
 #include "data/load.h"
+#include "reduce/pca.h"
 #include "reduce/transform.h"
 
 #include <chrono>
@@ -21,7 +22,9 @@ const char* const kTransformHelp =
     "Places NEW's rows on the map saved by 'latentscape-cli reduce --method tsne|umap --save-model\n"
     "MODEL': each row from its nearest rows of the fitted data, then optimised alone against the\n"
     "fixed map (openTSNE's and umap-learn's transform), so a row lands in the same place whichever\n"
-    "rows come with it. With an autoencoder model (.lsae) this is 'latentscape-cli encode'.\n"
+    "rows come with it. A PCA model ('reduce --method pca --save-model MODEL') projects the rows\n"
+    "with the fitted mean, scaling and components (as scikit-learn's PCA.transform). With an\n"
+    "autoencoder model (.lsae) this is 'latentscape-cli encode'.\n"
     "\n"
     "options:\n"
     "  --model MODEL       the saved map (or autoencoder)\n"
@@ -43,6 +46,33 @@ void save_map(const data::Dataset& ds, std::optional<int> pca_dims, std::uint64_
     placement::save_model(m, path);
 }
 
+namespace {
+
+/// transform with a PCA model: the rows projected by reduce::transform.
+int transform_pca(const Args& a, const reduce::PcaResult& fit, const data::Dataset& ds, const std::string& in,
+                  const std::string& model_path) {
+    const auto start = std::chrono::steady_clock::now();
+    const FloatVector out = reduce::transform(fit, ds.features.data(), ds.n, ds.d);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    write_embedding(ds, out, fit.k, "PC", a.get("out"));
+    if (a.has("json")) {
+        json::Writer w;
+        w.begin_object();
+        w.key("input").value(in).key("model").value(model_path).key("output").value(a.get("out"));
+        w.key("method").value("pca").key("rows").value(ds.n).key("features").value(ds.d);
+        w.key("dims").value(fit.k).key("whiten").value(fit.whitened);
+        w.key("threads").value(parallel::max_threads()).key("seconds").value(seconds);
+        w.end_object();
+        std::printf("%s\n", w.str().c_str());
+    } else {
+        std::printf("projected %lld rows with the PCA model %s (%d components), %.3f s; wrote %s\n",
+                    static_cast<long long>(ds.n), model_path.c_str(), fit.k, seconds, a.get("out").c_str());
+    }
+    return 0;
+}
+
+}  // namespace
+
 int run_transform(const Args& a) {
     const std::string& in = single_input(a);
     if (!a.has("model")) throw UsageError{"--model is required"};
@@ -57,9 +87,10 @@ int run_transform(const Args& a) {
     }
     const placement::Model m = placement::load_model(model_path);
     const data::Dataset ds = data::load(in, load_options(a));
-    if (ds.d != m.reference.input_dims)
-        throw LoadError(in, "the model " + model_path + " has " + std::to_string(m.reference.input_dims) +
+    if (ds.d != placement::input_dims(m))
+        throw LoadError(in, "the model " + model_path + " has " + std::to_string(placement::input_dims(m)) +
                                 " columns; " + in + " has " + std::to_string(ds.d));
+    if (m.method == placement::Model::Method::Pca) return transform_pca(a, m.pca, ds, in, model_path);
     const bool tsne = m.method == placement::Model::Method::Tsne;
     const auto start = std::chrono::steady_clock::now();
     const std::vector<double> P = tsne ? placement::place_tsne(m.reference, ds.features.data(), ds.n, ds.d, m.tsne)

@@ -1,5 +1,6 @@
 #pragma once
-/// @file Placing new rows on an existing t-SNE or UMAP map (issue 14):
+/// @file Placing new rows on an existing t-SNE or UMAP map (issue 14), and the saved map models
+/// (t-SNE, UMAP, PCA) that 'latentscape-cli transform' reads:
 ///
 ///     auto ref = placement::make_reference(X, n, d, fit_options.pca_dims, fit_options.seed, Y, 2);
 ///     std::vector<double> P = placement::place_umap(ref, Xnew, m, d, placement::umap_options(fit_options, a, b));
@@ -25,6 +26,7 @@
 
 #include "common/default_init.h"
 #include "neighbors/knn.h"
+#include "reduce/pca.h"
 
 #include <cstdint>
 #include <optional>
@@ -118,14 +120,24 @@ UmapOptions umap_options(const umap::Options& fit, double a, double b);
 std::vector<double> place_umap(const Reference& ref, const float* X, std::int64_t m, std::int64_t d,
                                const UmapOptions& options = {});
 
-/// A saved map: the reference and the placement options of its method.
+/// A saved map: the reference and the placement options of its method (t-SNE, UMAP), or a PCA
+/// fit, whose new rows are projected (reduce::transform: (x - mean) / scale onto the components,
+/// whitened when the fit was).
 struct Model {
-    enum class Method { Tsne, Umap };
+    enum class Method { Tsne, Umap, Pca };
     Method method = Method::Umap;
-    Reference reference;
-    TsneOptions tsne;
-    UmapOptions umap;
+    Reference reference; ///< t-SNE, UMAP
+    TsneOptions tsne;    ///< t-SNE
+    UmapOptions umap;    ///< UMAP
+    /// PCA: the fit's d, k, mean, scale, components, explained_variance and whitened (no scores).
+    PcaResult pca;
 };
+
+/// A PCA model of `fit` (its scores are not kept: new rows need the projection only).
+Model pca_model(const PcaResult& fit);
+
+/// The columns new rows must have: the reference's input_dims, or the PCA fit's d.
+std::int64_t input_dims(const Model& model);
 
 /// The format's version, written in its first line.
 inline constexpr int model_format_version = 1;

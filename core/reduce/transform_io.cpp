@@ -17,6 +17,16 @@
 //     <N x (P or D) float32 preprocessed reference rows, row-major>
 //     <N x K float64 embedding, row-major>
 //
+// A PCA model (method pca) has its own header and arrays:
+//
+//     latentscape-map 1
+//     method pca
+//     input_dims D                columns new rows must have
+//     components K
+//     whiten W                    1: scores divided by sqrt(explained variance)
+//     data
+//     <D float64 means><D float64 scales><K x D float32 components, row-major><K float64 variances>
+//
 // Unknown keys are an error (a newer writer), as are a short or long file.
 #include "reduce/transform.h"
 
@@ -24,10 +34,12 @@
 #include "common/file_io.h"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <map>
 #include <ostream>
 #include <sstream>
+#include <stdexcept>
 
 namespace latentscape::reduce::placement {
 
@@ -51,7 +63,51 @@ std::string number(double v) {
 
 }  // namespace
 
+Model pca_model(const PcaResult& fit) {
+    if (fit.k < 1 || fit.d < 1 || fit.mean.size() != std::size_t(fit.d) || fit.scale.size() != std::size_t(fit.d) ||
+        fit.components.size() != std::size_t(fit.k) * std::size_t(fit.d) ||
+        fit.explained_variance.size() != std::size_t(fit.k))
+        throw std::invalid_argument("PCA model: the fit's sizes disagree (not a result of reduce::pca?)");
+    Model m;
+    m.method = Model::Method::Pca;
+    m.pca.n = fit.n;
+    m.pca.d = fit.d;
+    m.pca.k = fit.k;
+    m.pca.components = fit.components;
+    m.pca.explained_variance = fit.explained_variance;
+    m.pca.explained_variance_ratio = fit.explained_variance_ratio;
+    m.pca.total_variance = fit.total_variance;
+    m.pca.mean = fit.mean;
+    m.pca.scale = fit.scale;
+    m.pca.whitened = fit.whitened;
+    m.pca.method_used = fit.method_used;
+    return m;
+}
+
+std::int64_t input_dims(const Model& model) {
+    return model.method == Model::Method::Pca ? model.pca.d : model.reference.input_dims;
+}
+
+namespace {
+
+void save_pca(const PcaResult& p, std::ostream& out) {
+    out << magic << ' ' << model_format_version << '\n';
+    out << "method pca\ninput_dims " << p.d << "\ncomponents " << p.k << "\nwhiten " << (p.whitened ? 1 : 0)
+        << "\ndata\n";
+    put(out, p.mean);
+    put(out, p.scale);
+    put(out, p.components);
+    put(out, p.explained_variance);
+}
+
+}  // namespace
+
 void save_model(const Model& model, const std::string& path) {
+    if (model.method == Model::Method::Pca) {
+        pca_model(model.pca);  // checks the sizes
+        io::write_atomically(path, [&](std::ostream& out) { save_pca(model.pca, out); });
+        return;
+    }
     const Reference& r = model.reference;
     io::write_atomically(path, [&](std::ostream& out) {
         out << magic << ' ' << model_format_version << '\n';
@@ -148,7 +204,38 @@ Model load_model(const std::string& path) {
     const std::string method = take("method");
     if (method == "tsne") m.method = Model::Method::Tsne;
     else if (method == "umap") m.method = Model::Method::Umap;
+    else if (method == "pca") m.method = Model::Method::Pca;
     else throw LoadError(path, "unknown method '" + method + "'");
+    auto read = [&](auto& v, std::size_t count) {
+        v.resize(count);
+        std::memcpy(v.data(), p, count * sizeof(v[0]));
+        p += count * sizeof(v[0]);
+    };
+    if (m.method == Model::Method::Pca) {
+        PcaResult& f = m.pca;
+        f.d = integer("input_dims");
+        const long long k = integer("components");
+        const long long whiten = integer("whiten");
+        if (!kv.empty()) throw LoadError(path, "unknown header key '" + kv.begin()->first + "'");
+        if (f.d < 1 || f.d > (std::int64_t(1) << 31) || k < 1 || k > f.d || (whiten != 0 && whiten != 1))
+            throw LoadError(path, "inconsistent sizes in the header");
+        f.k = int(k);
+        f.whitened = whiten == 1;
+        const std::uint64_t d = std::uint64_t(f.d), kk = std::uint64_t(k);
+        const std::uint64_t want = 2 * d * 8 + kk * d * 4 + kk * 8;
+        const std::uint64_t have = std::uint64_t(end - p);
+        if (have != want)
+            throw LoadError(path, "holds " + std::to_string(have) + " bytes of data where the header promises " +
+                                      std::to_string(want) + (have < want ? " (truncated)" : ""));
+        read(f.mean, std::size_t(d));
+        read(f.scale, std::size_t(d));
+        read(f.components, std::size_t(kk * d));
+        read(f.explained_variance, std::size_t(kk));
+        for (std::size_t j = 0; j < f.scale.size(); ++j)
+            if (!(f.scale[j] > 0) || !std::isfinite(f.mean[j]))
+                throw LoadError(path, "column " + std::to_string(j + 1) + " has a bad mean or scale");
+        return m;
+    }
     Reference& r = m.reference;
     r.n = integer("rows");
     r.input_dims = integer("input_dims");
@@ -186,11 +273,6 @@ Model load_model(const std::string& path) {
     if (have != want)
         throw LoadError(path, "holds " + std::to_string(have) + " bytes of data where the header promises " +
                                   std::to_string(want) + (have < want ? " (truncated)" : ""));
-    auto read = [&](auto& v, std::size_t count) {
-        v.resize(count);
-        std::memcpy(v.data(), p, count * sizeof(v[0]));
-        p += count * sizeof(v[0]);
-    };
     if (r.pca_dims > 0) {
         read(r.pca_mean, std::size_t(r.input_dims));
         read(r.pca_components, std::size_t(r.pca_dims) * std::size_t(r.input_dims));

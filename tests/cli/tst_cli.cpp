@@ -6,7 +6,9 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 class TstCli : public QObject {
     Q_OBJECT
@@ -362,6 +364,98 @@ private slots:
         QCOMPARE(r.code, 0);
         QCOMPARE(QJsonDocument::fromJson(r.out).object()["method"].toString(), QString("autoencoder"));
         QCOMPARE(contents(m_dir.filePath("tr_ae2.csv")), contents(m_dir.filePath("tr_ae.csv")));
+    }
+
+    /// Rows of a CSV of numbers (the header line skipped when `header`), first `cols` fields each.
+    std::vector<std::vector<double>> numbers(const QString& path, bool header, int cols) {
+        std::vector<std::vector<double>> rows;
+        const QList<QByteArray> lines = contents(path).split('\n');
+        for (qsizetype i = header ? 1 : 0; i < lines.size(); ++i) {
+            if (lines[i].trimmed().isEmpty()) continue;
+            const QList<QByteArray> fields = lines[i].split(',');
+            std::vector<double> row;
+            for (int j = 0; j < cols && j < fields.size(); ++j) row.push_back(fields[j].toDouble());
+            rows.push_back(row);
+        }
+        return rows;
+    }
+
+    void pcaTransformMatchesScikitLearn_data() {
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<QString>("golden");
+        QTest::newRow("plain") << QStringList{} << "plain";
+        QTest::newRow("whiten") << QStringList{"--whiten"} << "whiten";
+        QTest::newRow("scale") << QStringList{"--scale"} << "scaled";
+    }
+    void pcaTransformMatchesScikitLearn() {
+        // Golden: scikit-learn's PCA(3).transform of 40 held-out rows (make_pca_transform_goldens.py).
+        QFETCH(QStringList, flags);
+        QFETCH(QString, golden);
+        const QString dir = QStringLiteral(LATENTSCAPE_TEST_DATA) + "/reduce/";
+        const QString fit = dir + "pca_transform_fit.npy", fresh = dir + "pca_transform_new.npy";
+        const QString model = m_dir.filePath("pca_" + golden + ".lsmap");
+        const QString scores = m_dir.filePath("pca_fit_" + golden + ".csv");
+        Result r = run(QStringList{"reduce", fit, "--method", "pca", "--dims", "3", "--out", scores, "--save-model",
+                                   model} + flags);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QString placed = m_dir.filePath("pca_new_" + golden + ".csv");
+        r = run({"transform", fresh, "--model", model, "--out", placed, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["method"].toString(), QString("pca"));
+        QCOMPARE(o["rows"].toInt(), 40);
+        QCOMPARE(o["dims"].toInt(), 3);
+        QCOMPARE(o["whiten"].toBool(), golden == "whiten");
+        QVERIFY(contents(placed).startsWith("PC1,PC2,PC3\n"));
+        const auto ours = numbers(placed, true, 3);
+        const auto want = numbers(dir + "pca_transform_" + golden + ".csv", false, 3);
+        QCOMPARE(ours.size(), std::size_t(40));
+        QCOMPARE(want.size(), std::size_t(40));
+        for (int j = 0; j < 3; ++j) {
+            // Components are defined up to sign: take scikit-learn's sign from the agreement.
+            double dot = 0, scale = 0;
+            for (std::size_t i = 0; i < ours.size(); ++i) {
+                dot += ours[i][std::size_t(j)] * want[i][std::size_t(j)];
+                scale = std::max(scale, std::abs(want[i][std::size_t(j)]));
+            }
+            const double sign = dot < 0 ? -1.0 : 1.0;
+            for (std::size_t i = 0; i < ours.size(); ++i)
+                QVERIFY2(std::abs(ours[i][std::size_t(j)] - sign * want[i][std::size_t(j)]) <= 1e-6 * (1 + scale),
+                         qPrintable(QString("row %1, PC%2: %3 vs scikit-learn %4")
+                                        .arg(i).arg(j + 1).arg(ours[i][std::size_t(j)]).arg(want[i][std::size_t(j)])));
+        }
+        // The fitted rows projected with the saved model are the fit's own scores.
+        const QString again = m_dir.filePath("pca_again_" + golden + ".csv");
+        QCOMPARE(run({"transform", fit, "--model", model, "--out", again}).code, 0);
+        const auto a = numbers(again, true, 3), b = numbers(scores, true, 3);
+        QCOMPARE(a.size(), b.size());
+        for (std::size_t i = 0; i < a.size(); ++i)
+            for (int j = 0; j < 3; ++j)
+                QVERIFY(std::abs(a[i][std::size_t(j)] - b[i][std::size_t(j)]) <= 1e-4 * (1 + std::abs(b[i][std::size_t(j)])));
+    }
+
+    void pcaTransformOtherColumnCount() {
+        const QString dir = QStringLiteral(LATENTSCAPE_TEST_DATA) + "/reduce/";
+        const QString model = m_dir.filePath("pca_cols.lsmap");
+        QCOMPARE(run({"reduce", dir + "pca_transform_fit.npy", "--method", "pca", "--dims", "2", "--out",
+                      m_dir.filePath("pca_cols.csv"), "--save-model", model})
+                     .code,
+                 0);
+        const QString five = m_dir.filePath("five.csv");
+        QCOMPARE(run({"generate", "blobs", "--n", "20", "--d", "5", "--out", five}).code, 0);
+        const Result r = run({"transform", five, "--model", model, "--out", m_dir.filePath("pca_bad.csv")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("has 6 columns") && r.err.contains("has 5") && r.err.contains("five.csv") &&
+                     r.err.contains("pca_cols.lsmap"),
+                 r.err.constData());
+        // A damaged model is refused, naming the file.
+        QFile f(model);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.resize(f.size() - 8);
+        f.close();
+        const Result cut = run({"transform", five, "--model", model, "--out", m_dir.filePath("pca_bad.csv")});
+        QCOMPARE(cut.code, 2);
+        QVERIFY2(cut.err.contains("pca_cols.lsmap") && cut.err.contains("truncated"), cut.err.constData());
     }
 
     void autoencoderErrors() {
