@@ -1,21 +1,30 @@
 // The plot's rules and the window's services (issue 13) without any window: PlotRules colours,
 // fades, hides and explains exactly as specified; ExportService writes a document's coordinates;
-// SessionService saves a document and reopens it into another one through its hooks alone.
+// SessionService saves a document and reopens it into another one through its hooks alone;
+// DatasetService loads into a document (or says why not, leaving it as it was), the newest load
+// winning; ClusteringService writes a "cluster" column into it, the newest request winning.
+#include "cluster/dbscan.h"
+#include "cluster/kmeans.h"
 #include "data/load.h"
 #include "data/synthetic.h"
 #include "data/write.h"
 #include "figure/PlotRules.h"
+#include "metrics/agreement.h"
 #include "model/Document.h"
 #include "select/selection.h"
+#include "services/ClusteringService.h"
+#include "services/DatasetService.h"
 #include "services/ExportService.h"
 #include "services/SessionService.h"
 #include "session/SessionFigure.h"
 
 #include <QFile>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
 #include <cmath>
 
 using namespace latentscape;
@@ -46,6 +55,32 @@ ui::PreparedDataset fromFile(const QString& path) {
     p.sha256 = ui::fileSha256(path);
     p.displayName = path;
     return p;
+}
+
+void writeFile(const QString& path, const QByteArray& content) {
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+}
+
+std::shared_ptr<const data::Dataset> blobs(std::int64_t n, std::int64_t d, int k, std::uint64_t seed = 7) {
+    data::synthetic::BlobsOptions options;
+    options.n = n;
+    options.d = d;
+    options.k = k;
+    options.seed = seed;
+    return std::make_shared<const data::Dataset>(data::synthetic::blobs(options));
+}
+
+ui::PreparedDataset prepared(std::shared_ptr<const data::Dataset> dataset, const QString& name = QStringLiteral("blobs")) {
+    ui::PreparedDataset p = ui::prepareDataset(std::move(dataset));
+    p.displayName = name;
+    return p;
+}
+
+const data::MetadataColumn* clusterColumn(const ui::Document& document) {
+    const auto at = document.dataset()->find_metadata("cluster");
+    return at ? &document.dataset()->metadata[*at] : nullptr;
 }
 
 }  // namespace
@@ -242,6 +277,313 @@ private slots:
         open.open(dataPath);
         QVERIFY(failed.wait(10000));
         QCOMPARE(opened.size(), 1);
+    }
+
+    void datasetServiceLoadsACsvIntoTheDocument() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("small.csv"));
+        writeFile(path, "f1,f2,kind\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n");
+        ui::Document document;
+        ui::DatasetService datasets(&document);
+        QCOMPARE(datasets.threadLimit(), 1);
+        QSignalSpy started(&datasets, &ui::DatasetService::started);
+        QSignalSpy ended(&datasets, &ui::DatasetService::ended);
+        QSignalSpy loaded(&datasets, &ui::DatasetService::loaded);
+        QSignalSpy changed(&document, &ui::Document::datasetChanged);
+        data::LoadOptions options;
+        options.label = "kind";
+        datasets.openFile(path, options);
+        QVERIFY(datasets.isLoading());
+        QCOMPARE(started.size(), 1);
+        QCOMPARE(started.at(0).at(0).toString(), QStringLiteral("small.csv"));
+        QVERIFY(changed.wait(10000));
+        QVERIFY(!datasets.isLoading());
+        QCOMPARE(ended.size(), 1);
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(document.rows(), std::int64_t(4));
+        QCOMPARE(document.dataset()->d, std::int64_t(2));
+        QCOMPARE(QString::fromStdString(document.dataset()->label()->name), QStringLiteral("kind"));
+        QCOMPARE(document.prepared().displayName, QStringLiteral("small.csv"));
+        // Where it came from: the file, its bytes' hash and the options it was read with.
+        const ui::DatasetService::Source source = datasets.source();
+        QCOMPARE(source.path, path);
+        QCOMPARE(source.sha256, ui::fileSha256(path));
+        QVERIFY(!source.sha256.isEmpty());
+        QCOMPARE(source.options.label, std::optional<std::string>("kind"));
+    }
+
+    void datasetServiceReportsABadFileAndKeepsTheDocument_data() {
+        QTest::addColumn<QString>("fileName");
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("cause");
+        QTest::newRow("ragged csv") << QStringLiteral("ragged.csv") << QByteArray("a,b,c\n1,2,3\n4,5\n6,7,8\n")
+                                    << QStringLiteral("ragged.csv:3: ragged row");
+        QTest::newRow("missing file") << QStringLiteral("absent.csv") << QByteArray() << QString();
+    }
+
+    void datasetServiceReportsABadFileAndKeepsTheDocument() {
+        QFETCH(QString, fileName);
+        QFETCH(QByteArray, content);
+        QFETCH(QString, cause);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(fileName);
+        if (!content.isEmpty()) writeFile(path, content);
+        ui::Document document;
+        document.setDataset(prepared(blobs(30, 3, 2)));
+        const auto before = document.dataset();
+        const int run = document.addRun(ui::RunSpec{});
+        ui::DatasetService datasets(&document);
+        QSignalSpy failed(&datasets, &ui::DatasetService::failed);
+        QSignalSpy loaded(&datasets, &ui::DatasetService::loaded);
+        QSignalSpy changed(&document, &ui::Document::datasetChanged);
+        datasets.openFile(path);
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(failed.at(0).at(0).toString(), fileName);
+        const QString message = failed.at(0).at(1).toString();
+        qInfo() << "error:" << message;
+        QVERIFY2(message.contains(fileName), qPrintable(message));  // names the file...
+        if (!cause.isEmpty()) QVERIFY2(message.contains(cause), qPrintable(message));  // ... and where
+        QVERIFY(!datasets.isLoading());
+        QCOMPARE(loaded.size(), 0);
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(document.dataset(), before);
+        QVERIFY(document.run(run));
+        QVERIFY(datasets.source().path.isEmpty());
+    }
+
+    void datasetServiceAsksAboutMissingValues() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("holes.csv"));
+        writeFile(path, "f1,f2,label\n1,2,a\n3,,b\n5,6,a\n7,8,b\n");
+        ui::Document document;
+        ui::DatasetService datasets(&document);
+        QSignalSpy asked(&datasets, &ui::DatasetService::missingValues);
+        QSignalSpy changed(&document, &ui::Document::datasetChanged);
+        std::optional<ui::DatasetService::MissingValues> question;
+        connect(&datasets, &ui::DatasetService::missingValues, this,
+                [&question](const ui::DatasetService::MissingValues& q) { question = q; });
+        datasets.openFile(path);
+        QVERIFY(asked.wait(10000));
+        QVERIFY(question);
+        QCOMPARE(question->cells, qint64(1));
+        QCOMPARE(question->rows, qint64(1));
+        QCOMPARE(question->request.path, path);
+        QVERIFY(!question->message.isEmpty());
+        QVERIFY(!document.dataset());
+        // The answer: the same file again, with a policy.
+        data::LoadOptions options = question->request.options;
+        options.missing = data::MissingPolicy::DropRows;
+        datasets.openFile(question->request.path, options);
+        QVERIFY(changed.wait(10000));
+        QCOMPARE(document.rows(), std::int64_t(3));
+        QCOMPARE(document.dataset()->missing.rows_dropped, std::int64_t(1));
+        QCOMPARE(datasets.source().options.missing, data::MissingPolicy::DropRows);
+    }
+
+    void datasetServiceNewestLoadWins() {
+        ui::Document document;
+        ui::DatasetService datasets(&document);
+        // A runs (held until released), B is queued behind it, C is the newest: only C lands.
+        struct Probe {
+            QSemaphore startedA, releaseA;
+            std::atomic<bool> ranB{false};
+        };
+        const auto probe = std::make_shared<Probe>();
+        const auto a = blobs(20, 2, 2, 1), b = blobs(21, 2, 2, 2), c = blobs(22, 2, 2, 3);
+        QSignalSpy loaded(&datasets, &ui::DatasetService::loaded);
+        QSignalSpy ended(&datasets, &ui::DatasetService::ended);
+        QSignalSpy changed(&document, &ui::Document::datasetChanged);
+        datasets.openSource([probe, a] {
+            probe->startedA.release();
+            probe->releaseA.tryAcquire(1, 10000);
+            return a;
+        }, QStringLiteral("A"));
+        QVERIFY(probe->startedA.tryAcquire(1, 5000));
+        datasets.openSource([probe, b] {
+            probe->ranB = true;
+            return b;
+        }, QStringLiteral("B"));
+        datasets.openDataset(c, QStringLiteral("C"));
+        probe->releaseA.release();
+        QTRY_COMPARE_WITH_TIMEOUT(document.dataset(), c, 10000);
+        QTest::qWait(50);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(ended.size(), 1);  // the superseded loads end silently
+        QVERIFY(!probe->ranB);
+        QCOMPARE(document.prepared().displayName, QStringLiteral("C"));
+        QVERIFY(document.prepared().path.isEmpty());  // generated: no file, no hash
+        QVERIFY(document.prepared().sha256.isEmpty());
+    }
+
+    void datasetServiceDefaultFallsBackToBlobs_data() {
+        QTest::addColumn<bool>("fileExists");
+        QTest::newRow("absent") << false;
+        QTest::newRow("unreadable") << true;
+    }
+
+    void datasetServiceDefaultFallsBackToBlobs() {
+        QFETCH(bool, fileExists);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("t10k-images-idx3-ubyte.gz"));
+        if (fileExists) writeFile(path, "not gzip, not IDX");
+        ui::Document document;
+        ui::DatasetService datasets(&document);
+        QCOMPARE(datasets.defaultPath(), ui::DatasetService::standardPath());
+        datasets.setDefaultPath(path);
+        QSignalSpy failed(&datasets, &ui::DatasetService::failed);
+        QSignalSpy loaded(&datasets, &ui::DatasetService::loaded);
+        datasets.openDefault(true);
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.size() == 1, 20000);
+        QCOMPARE(failed.size(), fileExists ? 1 : 0);
+        const auto request = loaded.at(0).at(0).value<ui::DatasetService::Request>();
+        QVERIFY(request.autoRun);  // the request travels through the fallback
+        QCOMPARE(document.dataset()->format, std::string("synthetic"));
+        QCOMPARE(document.rows(), std::int64_t(3000));
+        QCOMPARE(document.dataset()->d, std::int64_t(50));
+    }
+
+    void clusteringServiceWritesAClusterColumn() {
+        const auto ds = blobs(600, 5, 3);
+        ui::Document document;
+        document.setDataset(prepared(ds));
+        // Runs and the selection survive a clustering: the rows are the same.
+        const int run = document.addRun(ui::RunSpec{});
+        document.setSelection(select::Selection::from_ids({1, 2}, ds->n));
+        ui::ClusteringService clustering(&document);
+        QSignalSpy finished(&clustering, &ui::ClusteringService::finished);
+        QSignalSpy replaced(&document, &ui::Document::datasetReplaced);
+        QSignalSpy status(&clustering, &ui::ClusteringService::statusMessage);
+        ui::ClusteringService::Options options;
+        options.k = 3;
+        options.seed = 5;
+        QVERIFY(clustering.start(options));  // the embedding is asked for, the run has none: features
+        QVERIFY(clustering.isRunning());
+        QCOMPARE(clustering.caption(), QStringLiteral("Clustering…"));
+        QCOMPARE(status.size(), 1);
+        QVERIFY(finished.wait(20000));
+        QVERIFY(!clustering.isRunning());
+        QCOMPARE(replaced.size(), 1);
+        const data::MetadataColumn* column = clusterColumn(document);
+        QVERIFY(column);
+        QCOMPARE(column->kind, data::ColumnKind::Categorical);
+        QCOMPARE(std::int64_t(column->codes.size()), ds->n);
+        QCOMPARE(column->categories.size(), std::size_t(3));
+        // The core's own labels for the same options, and the blobs recovered.
+        cluster::KMeansOptions ko;
+        ko.k = 3;
+        ko.seed = 5;
+        QVERIFY(column->codes == cluster::kmeans(ds->features.data(), ds->n, ds->d, ko).labels);
+        QCOMPARE(metrics::adjusted_rand_index(column->codes.data(), ds->label()->codes.data(), ds->n), 1.0);
+        QVERIFY2(clustering.caption().contains(QStringLiteral("k-means on the features, k = 3")), qPrintable(clustering.caption()));
+        QVERIFY2(clustering.caption().contains(QStringLiteral("ARI 1.0000")), qPrintable(clustering.caption()));
+        QCOMPARE(finished.at(0).at(0).toString(), clustering.caption());
+        QVERIFY(document.run(run));
+        QCOMPARE(document.selection().ids(), (std::vector<std::int64_t>{1, 2}));
+        QCOMPARE(document.prepared().displayName, QStringLiteral("blobs"));
+        QCOMPARE(document.dataset()->label()->name, ds->label()->name);  // the label is still the label
+
+        // Again, by DBSCAN: the column is replaced, not added; noise is missing (-1).
+        options.method = ui::ClusteringService::Method::Dbscan;
+        options.eps = 2.0;
+        options.minPoints = 10;
+        QVERIFY(clustering.start(options));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(std::count_if(document.dataset()->metadata.begin(), document.dataset()->metadata.end(),
+                               [](const data::MetadataColumn& c) { return c.name == "cluster"; }),
+                 std::ptrdiff_t(1));
+        cluster::DbscanOptions dbo;
+        dbo.eps = 2.0;
+        dbo.min_points = 10;
+        QVERIFY(clusterColumn(document)->codes == cluster::dbscan(ds->features.data(), ds->n, ds->d, dbo).labels);
+    }
+
+    void clusteringServiceClustersTheCurrentRunsEmbedding() {
+        const auto ds = blobs(300, 4, 3);
+        ui::Document document;
+        document.setDataset(prepared(ds));
+        // An embedding with two groups that the features do not have: rows below 100 at the origin.
+        std::vector<float> embedding(std::size_t(2 * ds->n));
+        for (std::int64_t i = 0; i < ds->n; ++i) {
+            embedding[std::size_t(2 * i)] = (i < 100 ? 0.0f : 50.0f) + 0.01f * float(i % 7);
+            embedding[std::size_t(2 * i + 1)] = 0.01f * float(i % 5);
+        }
+        const int run = document.addRun(ui::RunSpec{});
+        document.setRunEmbedding(run, std::make_shared<const std::vector<float>>(embedding), 2, 1);
+        document.setCurrentRun(run);
+        ui::ClusteringService clustering(&document);
+        QSignalSpy finished(&clustering, &ui::ClusteringService::finished);
+        QSignalSpy status(&clustering, &ui::ClusteringService::statusMessage);
+        ui::ClusteringService::Options options;
+        options.k = 2;
+        QVERIFY(clustering.start(options));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(status.size(), 0);
+        QVERIFY2(clustering.caption().contains(QStringLiteral("on the embedding")), qPrintable(clustering.caption()));
+        const auto& codes = clusterColumn(document)->codes;
+        for (std::int64_t i = 0; i < ds->n; ++i) QCOMPARE(codes[std::size_t(i)] == codes[0], i < 100);
+
+        // The k-distance curve of the same space (k = min points).
+        QSignalSpy curve(&clustering, &ui::ClusteringService::kDistanceChanged);
+        QVERIFY(clustering.startKDistance(5, ui::ClusteringService::Target::Embedding));
+        QVERIFY(!clustering.startKDistance(5, ui::ClusteringService::Target::Embedding));  // one at a time
+        QVERIFY(curve.wait(20000));
+        QVERIFY(clustering.kDistance() == cluster::k_distance(embedding.data(), ds->n, 2, 5));
+    }
+
+    void clusteringServiceNewestRequestWins() {
+        const auto ds = blobs(20000, 16, 8);
+        ui::Document document;
+        document.setDataset(prepared(ds));
+        ui::ClusteringService clustering(&document);
+        QSignalSpy finished(&clustering, &ui::ClusteringService::finished);
+        QSignalSpy replaced(&document, &ui::Document::datasetReplaced);
+        ui::ClusteringService::Options older;
+        older.method = ui::ClusteringService::Method::KMeans;
+        older.target = ui::ClusteringService::Target::Features;
+        older.k = 8;
+        older.restarts = 5;
+        QVERIFY(clustering.start(older));
+        ui::ClusteringService::Options newer = older;
+        newer.k = 3;
+        newer.restarts = 1;
+        QVERIFY(clustering.start(newer));  // supersedes the first: its result never lands
+        QVERIFY(finished.wait(60000));
+        QTest::qWait(200);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(replaced.size(), 1);
+        QCOMPARE(clusterColumn(document)->categories.size(), std::size_t(3));
+        QVERIFY2(clustering.caption().contains(QStringLiteral("k = 3")), qPrintable(clustering.caption()));
+    }
+
+    void clusteringServiceForgetsOnANewDatasetAndReportsErrors() {
+        ui::Document document;
+        ui::ClusteringService clustering(&document);
+        QVERIFY(!clustering.start({}));  // nothing to cluster
+        document.setDataset(prepared(blobs(20000, 16, 8)));
+        QSignalSpy finished(&clustering, &ui::ClusteringService::finished);
+        QSignalSpy failed(&clustering, &ui::ClusteringService::failed);
+        ui::ClusteringService::Options options;
+        options.target = ui::ClusteringService::Target::Features;
+        QVERIFY(clustering.start(options));
+        // New rows while it runs: its result belongs to the old ones and is dropped.
+        const auto other = blobs(50, 3, 2);
+        document.setDataset(prepared(other));
+        QVERIFY(!clustering.isRunning());
+        QVERIFY(clustering.caption().isEmpty());
+        QTest::qWait(300);
+        QCOMPARE(finished.size(), 0);
+        QCOMPARE(document.dataset(), other);
+        QVERIFY(!clusterColumn(document));
+
+        // More clusters than points: a readable error, the document as it was.
+        options.k = 51;
+        QVERIFY(clustering.start(options));
+        QVERIFY(failed.wait(20000));
+        qInfo() << "error:" << failed.at(0).at(0).toString();
+        QVERIFY(clustering.caption().startsWith(QStringLiteral("Clustering failed: ")));
+        QCOMPARE(document.dataset(), other);
+        QCOMPARE(finished.size(), 0);
     }
 };
 
