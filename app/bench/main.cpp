@@ -19,7 +19,7 @@ const char* const kUsage =
     "  dbscan   DBSCAN on 70,000 2-D points (eps 0.2, min_samples 10) vs scikit-learn DBSCAN\n"
     "  metrics  the exact neighbour queries of the quality metrics, k_distance and DBSCAN on the first\n"
     "           --n (default 10,000) rows of that PCA (50-D) and its first 2 components; the metrics\n"
-    "           again reusing a run's exact kNN graph (k 90 and 15). Latentscape only\n"
+    "           again reusing a run's exact kNN graph (k 90: t-SNE, 14: UMAP). Latentscape only\n"
     "  tsne     t-SNE of the first --n (default 10,000) rows of that PCA, perplexity 30, 1000\n"
     "           iterations, --dims 2|3, vs scikit-learn TSNE (Barnes-Hut); also the neighbour search\n"
     "  umap     UMAP of the first --n (default all 70,000) rows of that PCA, n_neighbors 15, min_dist\n"

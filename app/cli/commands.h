@@ -3,6 +3,8 @@
 // usage, 1 internal error (exceptions are mapped by main).
 
 #include "data/load.h"
+#include "metrics/quality.h"
+#include "neighbors/knn.h"
 
 #include <charconv>
 #include <cstdint>
@@ -16,6 +18,10 @@ struct Options;
 }
 namespace latentscape::reduce::umap {
 struct Options;
+}
+
+namespace latentscape::json {
+class Writer;
 }
 
 namespace latentscape::cli {
@@ -73,6 +79,24 @@ int run_transform(const Args& args);
 void save_map(const data::Dataset& ds, std::optional<int> pca_dims, std::uint64_t seed, const std::vector<double>& Y,
               int dims, bool tsne, const reduce::tsne::Options* to, const reduce::umap::Options* uo, double a,
               double b, const std::string& path);
+/// The quality of a run's embedding, asked for with --metrics K (reduce_metrics.cpp).
+struct RunQuality {
+    bool computed = false;   ///< false without --metrics
+    int k = 10;
+    std::string graph;       ///< "reused", "none" or "not reused: <why>"
+    metrics::QualityResult quality;
+    std::optional<metrics::Estimate> accuracy;  ///< with a categorical label
+    double seconds = 0;
+};
+/// With --metrics K: trustworthiness, continuity and kNN recall of the n x dims embedding Y of
+/// ds (and kNN accuracy with a label), reusing `graph` (the run's kNN graph, found in a space of
+/// graph_dims columns) when it is exact, on ds's own columns and has >= K neighbours.
+RunQuality run_quality(const Args& a, const data::Dataset& ds, const float* Y, int dims,
+                       const neighbors::KnnGraph* graph, std::int64_t graph_dims);
+/// Adds "metrics": {...} to a JSON object being written (nothing when not computed).
+void write_quality(json::Writer& w, const RunQuality& q);
+/// "trustworthiness 0.98, ... (k = 10; run's graph reused; 0.4 s)", or "" when not computed.
+std::string quality_text(const RunQuality& q);
 #ifdef LATENTSCAPE_CLI_RENDER
 extern const char* const kRenderHelp;
 int run_render(const Args& args);

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
                           "neighbors", "pca-dims", "init", "hidden", "activation", "output", "epochs", "batch", "lr",
                           "weight-decay", "loss", "beta", "validation", "patience", "save-model", "input-scale",
                           "n-neighbors", "min-dist", "spread", "negative-sample-rate", "repulsion-strength",
-                          "set-op-mix-ratio", "local-connectivity"})},
+                          "set-op-mix-ratio", "local-connectivity", "metrics"})},
         {"encode", cli::kEncodeHelp, cli::run_encode, {"json", "help"}, with(load_opts, {"out", "model", "threads"})},
         {"transform", cli::kTransformHelp, cli::run_transform, {"json", "help"},
          with(load_opts, {"out", "model", "threads"})},

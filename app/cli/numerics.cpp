@@ -14,6 +14,7 @@
 #include "reduce/pca.h"
 #include "reduce/transform.h"
 
+#include <chrono>
 #include <cstdio>
 #include <ostream>
 #include <stdexcept>
@@ -31,6 +32,9 @@ const char* const kReduceHelp =
     "  --method M          pca (default), tsne, umap, autoencoder or vae (variational autoencoder)\n"
     "  --dims K            output dimensions (default 2; t-SNE, UMAP: 2 or 3; autoencoder: the code size)\n"
     "  --seed N            random seed (default 42): same seed, same result, any --threads\n"
+    "  --metrics K         pca, tsne, umap: then trustworthiness, continuity, kNN recall (and kNN\n"
+    "                      accuracy with a label) at k = K, as 'metrics' computes them; UMAP\n"
+    "                      reuses its kNN graph when exact and found on FILE's own columns\n"
     "PCA:\n"
     "  --pca-solver S      auto (default), exact or randomized\n"
     "  --scale             scale every feature to unit variance first\n"
@@ -173,6 +177,7 @@ int run_reduce(const Args& a) {
 
     write_embedding(ds, r.scores, r.k, "PC", a.get("out"));
     if (a.has("save-model")) reduce::placement::save_model(reduce::placement::pca_model(r), a.get("save-model"));
+    const RunQuality quality = run_quality(a, ds, r.scores.data(), r.k, nullptr, 0);
 
     if (a.has("json")) {
         json::Writer w;
@@ -193,6 +198,7 @@ int run_reduce(const Args& a) {
         w.key("explained_variance_ratio_sum").value(total);
         w.key("threads").value(parallel::max_threads());
         w.key("elapsed_seconds").value(r.elapsed_seconds);
+        write_quality(w, quality);
         w.end_object();
         std::printf("%s\n", w.str().c_str());
     } else {
@@ -201,6 +207,7 @@ int run_reduce(const Args& a) {
         std::printf("PCA (%s): %lld x %lld -> %d dimensions, %.2f%% of the variance, %.3f s; wrote %s\n",
                     r.method_used.c_str(), static_cast<long long>(ds.n), static_cast<long long>(ds.d), r.k,
                     100.0 * total, r.elapsed_seconds, a.get("out").c_str());
+        if (quality.computed) std::printf("%s\n", quality_text(quality).c_str());
     }
     return 0;
 }
@@ -324,6 +331,65 @@ int run_metrics(const Args& a) {
     if (a.has("json")) std::printf("%s\n", w.str().c_str());
     else std::printf("%s\n", text.c_str());
     return 0;
+}
+
+// reduce ... --metrics K: the quality of the embedding just made, reusing the run's kNN graph of
+// the data when it can stand in for the metrics' own search (issue 14).
+RunQuality run_quality(const Args& a, const data::Dataset& ds, const float* Y, int dims,
+                       const neighbors::KnnGraph* graph, std::int64_t graph_dims) {
+    RunQuality s;
+    if (!a.has("metrics")) return s;
+    s.k = number<int>(a, "metrics", 10);
+    if (s.k < 1) throw UsageError{"--metrics K needs K >= 1"};
+    const auto start = std::chrono::steady_clock::now();
+    // The run's graph replaces the metrics' search only when it is exactly theirs: exact, on the
+    // rows themselves (not on the components of a preprocessing PCA), with enough neighbours.
+    if (!graph) s.graph = "none";
+    else if (!graph->exact) s.graph = "not reused: approximate";
+    else if (graph_dims != ds.d) s.graph = "not reused: found after PCA";
+    else if (graph->k < s.k) s.graph = "not reused: k " + std::to_string(graph->k) + " < " + std::to_string(s.k);
+    else s.graph = "reused";
+    const bool reuse = s.graph == "reused";
+    s.quality = reuse ? metrics::quality(ds.features.data(), ds.n, ds.d, Y, dims, s.k, *graph)
+                      : metrics::quality(ds.features.data(), ds.n, ds.d, Y, dims, s.k);
+    const data::MetadataColumn* label = ds.label();
+    if (label && label->kind == data::ColumnKind::Categorical)
+        s.accuracy = metrics::knn_accuracy(Y, ds.n, dims, label->codes.data(), s.k);
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    s.computed = true;
+    return s;
+}
+
+void write_quality(json::Writer& w, const RunQuality& s) {
+    if (!s.computed) return;
+    auto estimate = [&](const char* name, const metrics::Estimate& e) {
+        w.key(name).begin_object();
+        w.key("value").value(e.value).key("sampled").value(e.sampled).key("sample_size").value(e.sample_size);
+        w.end_object();
+    };
+    w.key("metrics").begin_object();
+    w.key("k").value(s.k).key("graph").value(s.graph);
+    estimate("trustworthiness", s.quality.trustworthiness);
+    estimate("continuity", s.quality.continuity);
+    estimate("knn_recall", s.quality.knn_recall);
+    if (s.accuracy) estimate("knn_accuracy", *s.accuracy);
+    w.key("seconds").value(s.seconds);
+    w.end_object();
+}
+
+std::string quality_text(const RunQuality& s) {
+    if (!s.computed) return {};
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "trustworthiness %.4f, continuity %.4f, kNN recall %.4f", s.quality.trustworthiness.value,
+                  s.quality.continuity.value, s.quality.knn_recall.value);
+    std::string text = buf;
+    if (s.accuracy) {
+        std::snprintf(buf, sizeof buf, ", kNN accuracy %.4f", s.accuracy->value);
+        text += buf;
+    }
+    std::snprintf(buf, sizeof buf, " (k = %d%s; run's graph %s; %.2f s)", s.k,
+                  s.quality.trustworthiness.sampled ? ", sampled" : "", s.graph.c_str(), s.seconds);
+    return text + buf;
 }
 
 }  // namespace latentscape::cli

@@ -47,6 +47,8 @@ int run_reduce_tsne(const Args& a) {
         save_map(ds, o.pca_dims, o.seed, std::vector<double>(r.embedding.begin(), r.embedding.end()), r.dims, true, &o,
                  nullptr, 0.0, 0.0, a.get("save-model"));
 
+    // t-SNE's kNN graph is internal to reduce::tsne (not returned): the metrics search their own.
+    const RunQuality quality = run_quality(a, ds, r.embedding.data(), r.dims, nullptr, 0);
     const double total = r.timings.pca + r.timings.neighbors + r.timings.affinities + r.timings.init +
                          r.optimisation_seconds;
     if (a.has("json")) {
@@ -64,6 +66,7 @@ int run_reduce_tsne(const Args& a) {
         w.key("affinities").value(r.timings.affinities).key("init").value(r.timings.init);
         w.key("optimisation").value(r.optimisation_seconds).key("total").value(total);
         w.end_object();
+        write_quality(w, quality);
         w.end_object();
         std::printf("%s\n", w.str().c_str());
     } else {
@@ -73,6 +76,7 @@ int run_reduce_tsne(const Args& a) {
                     static_cast<long long>(ds.d), r.dims, r.iterations, r.kl_divergence,
                     r.kl_exact ? "" : " (approximate)", total, r.timings.neighbors, r.timings.affinities,
                     r.optimisation_seconds, a.get("out").c_str());
+        if (quality.computed) std::printf("%s\n", quality_text(quality).c_str());
     }
     return 0;
 }

@@ -60,6 +60,7 @@ int run_reduce_umap(const Args& a) {
     if (a.has("save-model"))
         save_map(ds, o.pca_dims, o.seed, Y, status.dims(), false, nullptr, &o, status.a(), status.b(), a.get("save-model"));
 
+    const RunQuality quality = run_quality(a, ds, embedding.data(), status.dims(), &status.knn(), status.input_dims());
     const auto& t = status.timings();
     const char* neighbors_used = latentscape::neighbors::to_string(status.neighbors());
     const char* init_used = reduce::umap::to_string(status.init());
@@ -79,6 +80,7 @@ int run_reduce_umap(const Args& a) {
         w.key("pca").value(t.pca).key("neighbors").value(t.neighbors).key("graph").value(t.graph);
         w.key("init").value(t.init).key("optimisation").value(status.optimisation_seconds()).key("total").value(total);
         w.end_object();
+        write_quality(w, quality);
         w.end_object();
         std::printf("%s\n", w.str().c_str());
     } else {
@@ -87,6 +89,7 @@ int run_reduce_umap(const Args& a) {
                     neighbors_used, init_used, static_cast<long long>(ds.n), static_cast<long long>(ds.d),
                     status.dims(), status.iteration(), cost, total, t.neighbors, t.graph, t.init,
                     status.optimisation_seconds(), a.get("out").c_str());
+        if (quality.computed) std::printf("%s\n", quality_text(quality).c_str());
     }
     return 0;
 }

@@ -458,6 +458,42 @@ private slots:
         QVERIFY2(cut.err.contains("pca_cols.lsmap") && cut.err.contains("truncated"), cut.err.constData());
     }
 
+    void reduceMetricsReuseTheRunsGraph() {
+        // reduce --metrics K: the same values as 'metrics' on the written embedding; UMAP's exact
+        // graph on the file's own columns stands in for the metrics' search, not otherwise.
+        const QString data = m_dir.filePath("rm.csv");
+        QCOMPARE(run({"generate", "blobs", "--n", "400", "--d", "12", "--k", "4", "--seed", "2", "--out", data}).code, 0);
+        const QString emb = m_dir.filePath("rm_umap.npy");
+        Result r = run({"reduce", data, "--method", "umap", "--epochs", "60", "--metrics", "10", "--out", emb, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject m = QJsonDocument::fromJson(r.out).object()["metrics"].toObject();
+        QCOMPARE(m["graph"].toString(), QString("reused"));
+        QCOMPARE(m["k"].toInt(), 10);
+        r = run({"metrics", "--data", data, "--embedding", emb, "--k", "10", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject plain = QJsonDocument::fromJson(r.out).object();
+        for (const char* key : {"trustworthiness", "continuity", "knn_recall", "knn_accuracy"})
+            QCOMPARE(m[key].toObject()["value"].toDouble(), plain[key].toObject()["value"].toDouble());
+        // Not reused: approximate neighbours; a graph found after PCA (d > 50); k above the 14 of
+        // UMAP's graph (n_neighbors 15 counts the point itself).
+        r = run({"reduce", data, "--method", "umap", "--epochs", "20", "--neighbors", "approximate", "--metrics", "10",
+                 "--out", emb, "--json"});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["metrics"].toObject()["graph"].toString(),
+                 QString("not reused: approximate"));
+        r = run({"reduce", data, "--method", "umap", "--epochs", "20", "--metrics", "20", "--out", emb, "--json"});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["metrics"].toObject()["graph"].toString(),
+                 QString("not reused: k 14 < 20"));
+        const QString wide = m_dir.filePath("rm60.csv");
+        QCOMPARE(run({"generate", "blobs", "--n", "300", "--d", "60", "--k", "3", "--out", wide}).code, 0);
+        r = run({"reduce", wide, "--method", "umap", "--epochs", "20", "--metrics", "10", "--out", emb, "--json"});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["metrics"].toObject()["graph"].toString(),
+                 QString("not reused: found after PCA"));
+        // PCA and t-SNE: computed without a graph; the text form names it.
+        r = run({"reduce", data, "--method", "pca", "--metrics", "10", "--out", emb});
+        QVERIFY2(r.code == 0 && r.out.contains("trustworthiness") && r.out.contains("run's graph none"), r.out.constData());
+        QCOMPARE(run({"reduce", data, "--method", "pca", "--metrics", "0", "--out", emb}).code, 2);
+    }
+
     void autoencoderErrors() {
         const QString data = m_dir.filePath("aee.csv");
         Result r = run({"generate", "blobs", "--n", "200", "--d", "6", "--k", "2", "--seed", "7", "--out", data});
