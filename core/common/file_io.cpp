@@ -161,6 +161,14 @@ FileBytes::~FileBytes() {
 
 FileBytes::FileBytes(FileBytes&& o) noexcept { *this = std::move(o); }
 
+void FileBytes::replace(std::string text) {
+    if (map_) ::munmap(map_, map_size_);
+    map_ = nullptr;
+    map_size_ = 0;
+    owned_ = std::move(text);
+    view_ = owned_;
+}
+
 FileBytes& FileBytes::operator=(FileBytes&& o) noexcept {
     if (this == &o) return *this;
     if (map_) ::munmap(map_, map_size_);

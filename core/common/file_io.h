@@ -44,6 +44,8 @@ public:
     std::string_view view() const { return view_; }
     /// Drops `n` bytes from the front of the view (a byte-order mark, say).
     void skip(std::size_t n) { view_.remove_prefix(n); }
+    /// Holds `text` instead of the file's bytes (a rewritten copy of them); a mapping is released.
+    void replace(std::string text);
 
 private:
     friend FileBytes map_file(const std::string& path, bool allow_empty);

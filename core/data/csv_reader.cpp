@@ -50,7 +50,10 @@ FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const 
                                         " is not a finite float32 number", t.records[r].line);
         throw LoadError(t.path, column_label(t, bad_col) + ": non-numeric value " + quoted_excerpt(value) +
                                     " in a numeric feature column (" + std::to_string(cells.numbers[bad_col]) +
-                                    " of its cells are numbers)",
+                                    " of its cells are numbers)" +
+                                    (r < 3 ? std::string("; if the lines above it are a preamble, not the header, skip "
+                                                          "them (skip rows)")
+                                            : std::string()),
                         t.records[r].line);
     }
 
@@ -138,7 +141,12 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
     using namespace internal;
     std::optional<char> delimiter = options.delimiter;
     if (!delimiter && io::extension(path) == "tsv") delimiter = '\t';
-    const Table t = read_table(path, delimiter, options.header);
+    TableOptions table;
+    table.delimiter = delimiter;
+    table.header = options.header;
+    table.skip_rows = options.skip_rows;
+    table.comment = options.comment;
+    const Table t = read_table(path, table);
     const std::size_t ncol = t.columns();
 
     // An explicit label: a column name, or a 1-based column number for files without a header.

@@ -33,7 +33,7 @@ std::string detect_format(const std::string& path, const LoadOptions& options) {
     bool gz = false;
     const std::string ext = io::extension(path, &gz);
     // A known extension wins over an IDX-like name ("res-idx1.csv" is a CSV).
-    if (ext == "csv" || ext == "txt") return "csv";
+    if (ext == "csv" || ext == "txt" || ext == "dat" || ext == "data") return "csv";
     if (ext == "tsv") {
         const std::string name = lower(std::filesystem::path(path).filename().string());
         if (options.metadata_path) return "projector";
@@ -44,11 +44,11 @@ std::string detect_format(const std::string& path, const LoadOptions& options) {
     if (ext == "npy") return "npy";
     if (ext == "npz") return "npz";
     if (looks_like_idx_name(path)) return "idx";
-    throw LoadError(path, ext.empty() ? "file type not recognised (no extension); supported: .csv .tsv .txt .npy "
-                                        ".npz and MNIST IDX files, each optionally .gz"
+    throw LoadError(path, ext.empty() ? "file type not recognised (no extension); supported: .csv .tsv .txt .dat .data "
+                                        ".npy .npz and MNIST IDX files, each optionally .gz"
                                       : "unsupported file type '." + ext +
-                                            "'; supported: .csv .tsv .txt .npy .npz and MNIST IDX files, each "
-                                            "optionally .gz");
+                                            "'; supported: .csv .tsv .txt .dat .data .npy .npz and MNIST IDX files, "
+                                            "each optionally .gz");
 }
 
 Dataset load(const std::string& path, const LoadOptions& options) {

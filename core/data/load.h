@@ -37,12 +37,21 @@ struct LoadOptions {
     std::optional<std::string> array;
     MissingPolicy missing = MissingPolicy::Error;
     HeaderMode header = HeaderMode::Auto;
-    /// Field delimiter of text tables; unset: ',' ';' '\t' '|' detected from the first lines
+    /// Field delimiter of text tables; ' ' means runs of spaces and tabs, with leading and
+    /// trailing ones ignored (numpy.loadtxt's default). Unset: ',' '\t' ';' '|' detected from the
+    /// first lines, else whitespace when that splits them into a consistent number of fields
     /// (always '\t' for .tsv).
     std::optional<char> delimiter;
+    /// Lines of a text table to skip before anything else is read (a preamble).
+    std::int64_t skip_rows = 0;
+    /// Lines of a text table whose first non-blank character is this are comments and skipped.
+    /// In whitespace-delimited tables, it also ends a line's data (numpy.loadtxt's "1 2 # note").
+    /// The comment line just above the first row is taken as the header when it names as many
+    /// columns as the rows have (numpy.savetxt's header="..."). Unset: no comments.
+    std::optional<char> comment = '#';
 };
 
-/// Loads any supported file, chosen by extension (".csv", ".tsv", ".txt", ".npy", ".npz",
+/// Loads any supported file, chosen by extension (".csv", ".tsv", ".txt", ".dat", ".data", ".npy", ".npz",
 /// IDX names such as "train-images-idx3-ubyte", each optionally ".gz") and checked against the
 /// content (a .csv that holds NPY bytes is refused, not misread).
 Dataset load(const std::string& path, const LoadOptions& options = {});

@@ -22,17 +22,17 @@ constexpr std::size_t kSniffLines = 20;
 /// Offset of the end of the record that starts at `pos` (at its '\n' or at `size`), honouring
 /// quotes when `quoted`. `lines` is incremented by the line breaks inside quoted fields.
 /// Returns npos for an unterminated quote.
-std::size_t record_end(std::string_view t, std::size_t pos, bool quoted, std::int64_t& lines) {
+std::size_t record_end(std::string_view t, std::size_t pos, bool quoted, std::int64_t& lines, char br) {
     const std::size_t size = t.size();
     if (!quoted) {
-        const void* nl = std::memchr(t.data() + pos, '\n', size - pos);
+        const void* nl = std::memchr(t.data() + pos, br, size - pos);
         return nl ? std::size_t(static_cast<const char*>(nl) - t.data()) : size;
     }
     bool in_quotes = false;
     for (std::size_t i = pos; i < size; ++i) {
         const char c = t[i];
         if (c == '"') in_quotes = !in_quotes;  // "" inside quotes toggles twice: stays quoted
-        else if (c == '\n') {
+        else if (c == br) {
             if (!in_quotes) return i;
             ++lines;
         }
@@ -118,30 +118,33 @@ bool is_missing_token(std::string_view s) {
     return l == "na" || l == "n/a" || l == "nan" || l == "null" || l == "none";
 }
 
-char sniff_delimiter(std::string_view text) {
-    // For each candidate, the field counts of the first lines (outside quotes) must agree.
+/// Fields of `line` split at runs of spaces and tabs outside quotes (leading and trailing ones
+/// ignored), up to a comment character.
+std::size_t whitespace_fields(std::string_view line, std::optional<char> comment) {
+    std::size_t n = 0;
+    bool in_field = false, q = false;
+    for (char ch : line) {
+        if (!q && comment && ch == *comment) break;
+        if (ch == '"') q = !q;
+        const bool space = !q && (ch == ' ' || ch == '\t' || ch == '\r');
+        if (!space && !in_field) ++n;
+        in_field = !space;
+    }
+    return n;
+}
+
+/// The delimiter of the sample lines (blank and comment lines already left out): the one of
+/// ',' '\t' ';' '|' that splits every line into the same number of fields, the most fields
+/// winning; ' ' (runs of whitespace) when that gives more fields still, consistently.
+char sniff_delimiter(const std::vector<std::string_view>& lines, std::optional<char> comment) {
     const std::array<char, 4> candidates{',', '\t', ';', '|'};
     char best = ',';
     std::size_t best_fields = 1;
-    std::vector<std::string_view> lines;
-    std::size_t pos = 0;
-    while (pos < text.size() && lines.size() < kSniffLines) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string::npos) nl = text.size();
-        std::string_view line(text.data() + pos, nl - pos);
-        if (!trim(line).empty()) lines.push_back(line);
-        pos = nl + 1;
-    }
-    for (char c : candidates) {
+    const auto consider = [&](char c, auto&& count) {
         std::size_t first = 0;
         bool consistent = true;
         for (std::size_t i = 0; i < lines.size(); ++i) {
-            std::size_t n = 1;
-            bool q = false;
-            for (char ch : lines[i]) {
-                if (ch == '"') q = !q;
-                else if (ch == c && !q) ++n;
-            }
+            const std::size_t n = count(lines[i]);
             if (i == 0) first = n;
             else if (n != first && i + 1 < lines.size()) consistent = false;  // last line may be cut
         }
@@ -149,8 +152,69 @@ char sniff_delimiter(std::string_view text) {
             best = c;
             best_fields = first;
         }
-    }
+    };
+    for (char c : candidates)
+        consider(c, [c](std::string_view line) {
+            std::size_t n = 1;
+            bool q = false;
+            for (char ch : line) {
+                if (ch == '"') q = !q;
+                else if (ch == c && !q) ++n;
+            }
+            return n;
+        });
+    consider(' ', [comment](std::string_view line) { return whitespace_fields(line, comment); });
     return best;
+}
+
+/// The first non-blank character of [b, e) is the comment character.
+bool is_comment_line(const char* b, const char* e, std::optional<char> comment) {
+    if (!comment) return false;
+    while (b < e && (*b == ' ' || *b == '\t')) ++b;
+    return b < e && *b == *comment;
+}
+
+/// A whitespace-delimited text rewritten with single spaces between fields: runs of spaces and
+/// tabs outside quotes become one space, leading and trailing ones go, and a comment character
+/// ends a data line (comment lines themselves are kept, collapsed). Line breaks (`br`) are kept
+/// as they are, so every line keeps its number; from `from` on (earlier bytes are copied as they are).
+std::string collapse_whitespace(std::string_view text, std::size_t from, char br, std::optional<char> comment) {
+    std::string out;
+    out.reserve(text.size());
+    out.append(text.substr(0, from));
+    bool q = false;               // inside a quoted field (which may span lines)
+    bool line_start = true;       // no field of this line seen yet
+    bool pending_space = false;   // whitespace seen after a field
+    bool comment_line = false;
+    bool skipping = false;        // after an inline comment character
+    for (std::size_t i = from; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (ch == br && !q) {
+            out += br;
+            line_start = true;
+            pending_space = comment_line = skipping = false;
+            continue;
+        }
+        if (skipping) continue;
+        const bool space = !q && (ch == ' ' || ch == '\t' || ch == '\r');
+        if (space) {
+            if (!line_start) pending_space = true;
+            continue;
+        }
+        if (!q && comment && ch == *comment && !comment_line) {
+            if (line_start) comment_line = true;  // kept: it may hold the header
+            else {
+                skipping = true;
+                continue;
+            }
+        }
+        if (pending_space) out += ' ';
+        pending_space = false;
+        line_start = false;
+        if (ch == '"') q = !q;
+        out += ch;
+    }
+    return out;
 }
 
 }  // namespace
@@ -270,11 +334,19 @@ std::vector<std::string> Table::fields(std::size_t r) const {
 }
 
 Table read_table(const std::string& path, std::optional<char> delimiter, HeaderMode header) {
+    TableOptions o;
+    o.delimiter = delimiter;
+    o.header = header;
+    o.comment = std::nullopt;
+    return read_table(path, o);
+}
+
+Table read_table(const std::string& path, const TableOptions& options) {
     Table t;
     t.path = path;
     t.bytes = io::map_file(path);
     if (t.bytes.view().size() >= 3 && std::memcmp(t.bytes.view().data(), "\xEF\xBB\xBF", 3) == 0) t.bytes.skip(3);  // UTF-8 BOM
-    const std::string_view text = t.text();
+    std::string_view text = t.text();
 
     const std::size_t probe = std::min<std::size_t>(text.size(), 1 << 16);
     if (text.size() >= 6 && std::memcmp(text.data(), "\x93NUMPY", 6) == 0)
@@ -290,27 +362,98 @@ Table read_table(const std::string& path, std::optional<char> delimiter, HeaderM
     if (const void* nul = std::memchr(text.data(), '\0', probe))
         throw LoadError(path, "binary data (a NUL byte), not a delimited text table", std::nullopt,
                         std::int64_t(static_cast<const char*>(nul) - text.data()));
+    if (options.skip_rows < 0)
+        throw LoadError(path, "rows to skip (" + std::to_string(options.skip_rows) + ") must be 0 or more");
 
-    t.delimiter = delimiter ? *delimiter : sniff_delimiter(text);
-    t.quoted = std::memchr(text.data(), '"', text.size()) != nullptr;
+    // Old Mac files break lines with CR alone: without that rule the whole file is one row.
+    const char br = std::memchr(text.data(), '\n', text.size()) == nullptr &&
+                            std::memchr(text.data(), '\r', text.size()) != nullptr
+                        ? '\r'
+                        : '\n';
+    const std::optional<char> comment = options.comment;
 
-    // Split records; blank lines are skipped.
+    // The preamble: the first skip_rows lines.
+    std::size_t start = 0;
+    std::int64_t first_line = 1;
+    for (; first_line <= options.skip_rows; ++first_line) {
+        const void* nl = std::memchr(text.data() + start, br, text.size() - start);
+        if (!nl) throw LoadError(path, "only " + std::to_string(first_line) + " lines, fewer than the " +
+                                           std::to_string(options.skip_rows) + " to skip", first_line);
+        start = std::size_t(static_cast<const char*>(nl) - text.data()) + 1;
+    }
+
+    bool whitespace = options.delimiter && *options.delimiter == ' ';
+    if (options.delimiter) {
+        t.delimiter = *options.delimiter;
+    } else {
+        std::vector<std::string_view> sample;
+        std::size_t pos = start;
+        while (pos < text.size() && sample.size() < kSniffLines) {
+            const void* nl = std::memchr(text.data() + pos, br, text.size() - pos);
+            const std::size_t end = nl ? std::size_t(static_cast<const char*>(nl) - text.data()) : text.size();
+            const std::string_view line(text.data() + pos, end - pos);
+            if (!trim(line).empty() && !is_comment_line(line.data(), line.data() + line.size(), comment))
+                sample.push_back(line);
+            pos = end + 1;
+        }
+        t.delimiter = sniff_delimiter(sample, comment);
+        whitespace = t.delimiter == ' ';
+    }
+    if (whitespace) {
+        t.bytes.replace(collapse_whitespace(text, start, br, comment));
+        text = t.text();
+    }
+    t.quoted = std::memchr(text.data() + start, '"', text.size() - start) != nullptr;
+
+    // Split records; blank lines and comment lines are skipped. The comment line right above the
+    // first record is kept aside: it may be the header ("# a b c", numpy.savetxt's).
     std::vector<Record> all;
-    all.reserve(text.size() / 64 + 16);
-    std::int64_t line = 1;
-    std::size_t pos = 0;
+    all.reserve((text.size() - start) / 64 + 16);
+    std::optional<Record> comment_above;
+    std::int64_t line = first_line;
+    std::size_t pos = start;
     while (pos < text.size()) {
         std::int64_t extra = 0;
-        const std::size_t end = record_end(text, pos, t.quoted, extra);
+        const std::size_t end = record_end(text, pos, t.quoted, extra, br);
         if (end == std::string::npos)
             throw LoadError(path, "a quoted field is never closed (unbalanced '\"')", line);
         std::size_t stop = end;
         if (stop > pos && text[stop - 1] == '\r') --stop;
-        if (!trim(std::string_view(text.data() + pos, stop - pos)).empty()) all.push_back({pos, stop, line});
+        const std::string_view content(text.data() + pos, stop - pos);
+        if (is_comment_line(content.data(), content.data() + content.size(), comment)) {
+            if (all.empty()) {
+                std::size_t b = pos + content.find(*comment) + 1;
+                while (b < stop && (text[b] == ' ' || text[b] == '\t')) ++b;
+                comment_above = Record{b, stop, line};
+            }
+        } else if (!trim(content).empty()) {
+            all.push_back({pos, stop, line});
+        } else if (all.empty()) {
+            comment_above.reset();  // a blank line parts a comment from the table
+        }
         line += 1 + extra;
         pos = end + 1;
     }
     if (all.empty()) throw LoadError(path, "file holds no data, only blank lines");
+    if (comment_above && options.header != HeaderMode::Absent && comment_above->end > comment_above->begin) {
+        const auto count = [&](const Record& r) {
+            return for_each_field(text.data() + r.begin, text.data() + r.end, t.delimiter, t.quoted,
+                                  [](std::size_t, const char*, const char*) {});
+        };
+        // Only names: a commented-out row of numbers stays out.
+        std::set<std::string> names;
+        bool all_text = true;
+        for_each_field(text.data() + comment_above->begin, text.data() + comment_above->end, t.delimiter, t.quoted,
+                       [&](std::size_t, const char* b, const char* e) {
+                           float v;
+                           const std::string name = unquote({b, std::size_t(e - b)});
+                           all_text = all_text && parse_cell(name, v) == Cell::Text;
+                           names.insert(name);
+                       });
+        const std::size_t fields = count(*comment_above);
+        if (all_text && names.size() == fields && fields == count(all.front()))
+            all.insert(all.begin(), *comment_above);
+    }
 
     const std::size_t ncols = for_each_field(text.data() + all[0].begin, text.data() + all[0].end, t.delimiter,
                                              t.quoted, [](std::size_t, const char*, const char*) {});
@@ -321,8 +464,8 @@ Table read_table(const std::string& path, std::optional<char> delimiter, HeaderM
         return f;
     }();
 
-    bool has_header = header == HeaderMode::Present;
-    if (header == HeaderMode::Auto) {
+    bool has_header = options.header == HeaderMode::Present;
+    if (options.header == HeaderMode::Auto) {
         // A header if some column is text in the first row but numeric below it, or if every
         // cell of the first row is distinct non-numeric text.
         float v;

@@ -45,6 +45,19 @@ struct Table {
 /// files. (Ragged rows are found by parse_numeric, in the same pass as the numbers.)
 Table read_table(const std::string& path, std::optional<char> delimiter, HeaderMode header);
 
+/// How to read a text table beyond the delimiter and header (LoadOptions' fields of the same names).
+struct TableOptions {
+    std::optional<char> delimiter;  ///< ' ': runs of spaces/tabs; unset: detected
+    HeaderMode header = HeaderMode::Auto;
+    std::int64_t skip_rows = 0;
+    std::optional<char> comment = '#';
+};
+/// As above, and: the first `skip_rows` lines skipped; comment lines skipped (in whitespace
+/// tables, a comment character also ends the line's data); a comment line just above the first
+/// row with as many fields as the rows offered as the header; old Mac files (CR line breaks
+/// only) split into lines. Line numbers in errors are the file's.
+Table read_table(const std::string& path, const TableOptions& options);
+
 /// How a cell parsed.
 enum class Cell : std::uint8_t { Number, Missing, Text, NonFinite };
 

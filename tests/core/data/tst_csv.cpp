@@ -356,6 +356,88 @@ private slots:
         QVERIFY(one.label()->codes == two.label()->codes);
     }
 
+    // Text layouts numpy.loadtxt reads by default, and scikit-learn's bundled tables: the values
+    // must equal numpy's (goldens by tests/data/text/make_text_goldens.py).
+    void textFormatsMatchNumpy_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("skip");
+        QTest::addColumn<QString>("names");  // the column names expected, comma-separated
+        QTest::newRow("whitespace, header line") << "linnerud_exercise.csv" << 0 << "Chins,Situps,Jumps";
+        QTest::newRow("whitespace .csv.gz, no header") << "diabetes_data_raw.csv.gz" << 0 << "col1,col2,col3,col4,col5,col6,col7,col8,col9,col10";
+        QTest::newRow("preamble, quoted header") << "boston_house_prices.csv" << 1
+                                                 << "CRIM,ZN,INDUS,CHAS,NOX,RM,AGE,DIS,RAD,TAX,PTRATIO,B,LSTAT,MEDV";
+        QTest::newRow("preamble, no header") << "wine_data.csv" << 1 << "";
+        QTest::newRow("numpy.savetxt header") << "savetxt_header.txt" << 0 << "alpha,beta,gamma";
+        QTest::newRow("comments, tabs and spaces") << "comments.dat" << 0 << "x,y,z";
+        QTest::newRow("CR line breaks only") << "mac_cr.data" << 0 << "col1,col2,col3";
+    }
+    void textFormatsMatchNumpy() {
+        QFETCH(QString, file);
+        QFETCH(int, skip);
+        QFETCH(QString, names);
+        const std::string dir = LATENTSCAPE_TEST_DATA "/text/";
+        LoadOptions o;
+        o.skip_rows = skip;
+        const Dataset ds = load(dir + file.toStdString(), o);
+        const Dataset golden = load_npy(dir + file.toStdString() + ".golden.npy");
+        QCOMPARE(ds.n, golden.n);
+        QCOMPARE(ds.d, golden.d);
+        for (std::size_t i = 0; i < std::size_t(ds.n * ds.d); ++i) {
+            const float a = ds.features[i], b = golden.features[i];
+            // numpy rounds through double: at most one float step apart.
+            if (std::fabs(a - b) > 1.2e-7f * std::max(1.0f, std::fabs(b)))
+                QFAIL(qPrintable(QStringLiteral("value %1: %2, numpy %3").arg(i).arg(a).arg(b)));
+        }
+        if (!names.isEmpty()) {
+            QStringList got;
+            for (const auto& n : ds.feature_names) got << QString::fromStdString(n);
+            QCOMPARE(got.join(QLatin1Char(',')), names);
+        }
+    }
+
+    void textLayoutErrors() {
+        // The preamble of boston_house_prices.csv ("506,13,,,...") read as the header: its 14
+        // fields match, but the quoted names below are then text in numeric columns.
+        const std::string boston = LATENTSCAPE_TEST_DATA "/text/boston_house_prices.csv";
+        try {
+            load(boston);
+            QFAIL("loaded");
+        } catch (const LoadError& e) {
+            QVERIFY2(e.line() && *e.line() == 2, e.what());
+            QVERIFY2(std::string(e.what()).find("skip rows") != std::string::npos, e.what());
+        }
+        LoadOptions o;
+        o.skip_rows = 5000;  // more than the file has
+        try {
+            load(boston, o);
+            QFAIL("loaded");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("to skip") != std::string::npos, e.what());
+        }
+        // A ragged whitespace row names its line (the file's, comments and blanks counted).
+        const std::string ragged = write("ragged.txt", "# a b c\n1 2 3\n\n4 5\n");
+        try {
+            load(ragged);
+            QFAIL("loaded");
+        } catch (const LoadError& e) {
+            QVERIFY2(e.line() && *e.line() == 4, e.what());
+            QVERIFY2(std::string(e.what()).find("ragged") != std::string::npos, e.what());
+        }
+        // Comments off: a '#' line is data, and here text in a numeric table.
+        o = {};
+        o.comment = std::nullopt;
+        const std::string commented = write("commented.csv", "a,b\n1,2\n#3,4\n");
+        QVERIFY_THROWS_EXCEPTION(LoadError, load(commented, o));
+        QCOMPARE(load(commented).n, std::int64_t(1));
+        // CR-only: three rows, not one; an explicit whitespace delimiter on a .csv.
+        QCOMPARE(load(write("cr.csv", "a,b\r1,2\r3,4\r")).n, std::int64_t(2));
+        o = {};
+        o.delimiter = ' ';
+        const Dataset spaced = load(write("spaced.csv", "  1   2\n3\t\t4\n"), o);
+        QCOMPARE(spaced.d, std::int64_t(2));
+        QCOMPARE(spaced.features[3], 4.0f);
+    }
+
     void projectorPair() {
         write("demo_vectors.tsv", "0.1\t0.2\t0.3\n1\t2\t3\n-1\t-2\t-3\n");
         write("demo_metadata.tsv", "word\tpos\ncat\tnoun\nrun\tverb\ndog\tnoun\n");
