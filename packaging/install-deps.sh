@@ -4,6 +4,7 @@
 #
 #   packaging/install-deps.sh            build + run + test dependencies
 #   packaging/install-deps.sh --bench    also the reference implementations used by latentscape-bench
+#                                        (and anndata, which made the .h5ad test files)
 #
 # Never install libvtk9-qt-dev: it pulls Qt 5 in (see ../shared/DESIGN.md section 5).
 set -euo pipefail
@@ -26,6 +27,8 @@ pkgs=(
   libvtk9-dev
   # numerics and small libraries
   libeigen3-dev libhnswlib-dev libnanoflann-dev libfftw3-dev zlib1g-dev
+  # AnnData (.h5ad) files: the HDF5 C library, serial build (core links it through pkg-config hdf5-serial)
+  libhdf5-dev
   # headless GUI tests: Xvfb with Mesa's software GL (llvmpipe, GLX)
   xvfb xauth libgl1-mesa-dri libglx-mesa0 x11-utils fonts-dejavu-core poppler-utils
   # the default dataset
@@ -36,6 +39,8 @@ pkgs=(
 if [ "$want_bench" = 1 ]; then
   # references measured side by side by latentscape-bench (run with /usr/bin/python3)
   pkgs+=(python3-pandas python3-sklearn python3-torch python3-matplotlib umap-learn libopenblas0-pthread)
+  # anndata, to regenerate tests/data/h5ad (the tests read the committed files, not Python)
+  pkgs+=(python3-anndata)
 fi
 
 missing=()

@@ -94,6 +94,12 @@ std::optional<std::size_t> Dataset::find_metadata(const std::string& name) const
     return std::nullopt;
 }
 
+const PrecomputedEmbedding* Dataset::find_embedding(const std::string& name) const {
+    for (const auto& e : embeddings)
+        if (e.name == name) return &e;
+    return nullptr;
+}
+
 std::string Dataset::row_id(std::int64_t i) const {
     return row_ids.empty() ? std::to_string(i) : row_ids[std::size_t(i)];
 }
@@ -109,6 +115,9 @@ void Dataset::check_consistent() const {
     if (!row_ids.empty() && row_ids.size() != std::size_t(n)) throw std::logic_error("dataset: row ids != n");
     if (!images.empty() && images.pixels.size() != images.image_bytes() * std::size_t(n))
         throw std::logic_error("dataset: images != n");
+    for (const auto& e : embeddings)
+        if (e.dims < 1 || e.values.size() != std::size_t(n) * std::size_t(e.dims))
+            throw std::logic_error("dataset: embedding '" + e.name + "' is not n x dims");
 }
 
 }  // namespace latentscape::data

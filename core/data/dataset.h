@@ -58,6 +58,16 @@ struct MissingReport {
     std::int64_t cells_imputed = 0; ///< cells replaced by their column mean (MissingPolicy::ImputeMean)
 };
 
+/// An embedding computed elsewhere and stored with the data (AnnData's obsm: X_umap, X_pca,
+/// X_tsne, ...), ready to be shown as a finished run without computing anything.
+struct PrecomputedEmbedding {
+    std::string name;          ///< the key it was stored under ("X_umap")
+    std::int64_t dims = 0;     ///< columns: 2 or 3 for a plot, more for PCA scores (X_pca has 50)
+    std::vector<float> values; ///< n * dims, row-major: row i at [i * dims, (i + 1) * dims)
+
+    const float* row(std::int64_t i) const { return values.data() + i * dims; }
+};
+
 /// An n x d float32 feature matrix (row-major, contiguous) plus everything that is not a feature.
 /// Loaders build it completely or throw; the rest of the program shares it as
 /// `std::shared_ptr<const Dataset>`.
@@ -71,8 +81,10 @@ struct Dataset {
     std::vector<std::string> row_ids;        ///< n ids, or empty when rows are simply 0..n-1
     ImageStack images;                       ///< empty, or one image per row
     std::string source;                      ///< path (or description) it was loaded from
-    std::string format;                      ///< "csv", "tsv", "npy", "npz", "idx", "projector", "synthetic"
+    std::string format;                      ///< "csv", "tsv", "npy", "npz", "idx", "projector", "h5ad", "synthetic"
     MissingReport missing;
+    /// Embeddings stored in the file (an .h5ad's obsm), each with n rows; empty for other formats.
+    std::vector<PrecomputedEmbedding> embeddings;
 
     const float* row(std::int64_t i) const { return features.data() + i * d; }
     float at(std::int64_t i, std::int64_t j) const { return features[std::size_t(i * d + j)]; }
@@ -80,6 +92,8 @@ struct Dataset {
     const MetadataColumn* label() const;
     /// Index of the metadata column with this name, if present.
     std::optional<std::size_t> find_metadata(const std::string& name) const;
+    /// The stored embedding with this name ("X_umap"), or nullptr.
+    const PrecomputedEmbedding* find_embedding(const std::string& name) const;
     /// Id of row i: row_ids[i], or its index as text.
     std::string row_id(std::int64_t i) const;
     /// Throws std::logic_error if the sizes disagree; loaders call it before returning.

@@ -43,12 +43,13 @@ std::string detect_format(const std::string& path, const LoadOptions& options) {
     }
     if (ext == "npy") return "npy";
     if (ext == "npz") return "npz";
+    if (ext == "h5ad") return "h5ad";
     if (looks_like_idx_name(path)) return "idx";
     throw LoadError(path, ext.empty() ? "file type not recognised (no extension); supported: .csv .tsv .txt .dat .data "
-                                        ".npy .npz and MNIST IDX files, each optionally .gz"
+                                        ".npy .npz and MNIST IDX files, each optionally .gz; .h5ad"
                                       : "unsupported file type '." + ext +
                                             "'; supported: .csv .tsv .txt .dat .data .npy .npz and MNIST IDX files, "
-                                            "each optionally .gz");
+                                            "each optionally .gz; .h5ad");
 }
 
 Dataset load(const std::string& path, const LoadOptions& options) {
@@ -59,6 +60,7 @@ Dataset load(const std::string& path, const LoadOptions& options) {
     if (format == "projector") return load_projector(path, options);
     if (format == "npy") return load_npy(path, options);
     if (format == "npz") return load_npz(path, options);
+    if (format == "h5ad") return load_h5ad(path, options);
     return load_idx(path, options);
 }
 

@@ -33,7 +33,8 @@ struct LoadOptions {
     /// file with "metadata" in its place exists.
     std::optional<std::string> metadata_path;
     /// Array of features inside an .npz. Unset: the only array, or one named X/x/data/features/
-    /// embeddings/arr_0.
+    /// embeddings/arr_0. For an .h5ad, a matrix's path inside the file ("layers/counts", "raw/X",
+    /// "obsm/X_pca"); unset: X.
     std::optional<std::string> array;
     MissingPolicy missing = MissingPolicy::Error;
     HeaderMode header = HeaderMode::Auto;
@@ -52,11 +53,11 @@ struct LoadOptions {
 };
 
 /// Loads any supported file, chosen by extension (".csv", ".tsv", ".txt", ".dat", ".data", ".npy", ".npz",
-/// IDX names such as "train-images-idx3-ubyte", each optionally ".gz") and checked against the
+/// IDX names such as "train-images-idx3-ubyte", each optionally ".gz"; ".h5ad") and checked against the
 /// content (a .csv that holds NPY bytes is refused, not misread).
 Dataset load(const std::string& path, const LoadOptions& options = {});
 
-/// The format `load` would use for this path: "csv", "tsv", "npy", "npz", "idx" or "projector";
+/// The format `load` would use for this path: "csv", "tsv", "npy", "npz", "idx", "projector" or "h5ad";
 /// throws LoadError for an unsupported extension.
 std::string detect_format(const std::string& path, const LoadOptions& options = {});
 
@@ -70,6 +71,12 @@ Dataset load_npz(const std::string& path, const LoadOptions& options = {});
 Dataset load_idx(const std::string& path, const LoadOptions& options = {});
 /// TensorFlow Embedding Projector: vectors TSV (no header) + optional metadata TSV.
 Dataset load_projector(const std::string& vectors_path, const LoadOptions& options = {});
+/// AnnData (.h5ad, HDF5; anndata 0.7 and later): X dense or sparse (CSR/CSC, densified after a
+/// memory check) as the features, var's index as their names, obs's index as the row ids and its
+/// columns as metadata (categoricals decoded; a label chosen as for CSV, with cell_type, leiden,
+/// louvain... before the first categorical), and obsm's 2-D arrays (X_umap, X_pca, ...) as
+/// Dataset::embeddings. Errors name the object inside the file ("/X/indptr: ...").
+Dataset load_h5ad(const std::string& path, const LoadOptions& options = {});
 
 /// ASCII lower case (file names, column names).
 std::string lower(std::string s);
