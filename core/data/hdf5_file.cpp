@@ -162,7 +162,8 @@ File::File(const std::string& path) : lock_(hdf5_mutex()), path_(path) {
                             "file is truncated: it ends at byte " + std::to_string(st.st_size) +
                                 " but its HDF5 superblock says it is longer (HDF5: " + msg + ")",
                             std::nullopt, std::int64_t(st.st_size));
-        throw LoadError(path, "cannot open as HDF5: the file is damaged" + (msg.empty() ? "" : " (HDF5: " + msg + ")"));
+        throw LoadError(path, "cannot open as HDF5: the file is damaged or cut short" +
+                                  (msg.empty() ? std::string() : " (HDF5: " + msg + ")"));
     }
 }
 
