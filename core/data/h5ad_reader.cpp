@@ -166,80 +166,106 @@ void read_dense(const Object& x, const MatrixShape& m, const Names& names, Datas
     }
 }
 
-// CSR (rows compressed) or CSC (columns compressed), densified. Duplicate entries add up, as
-// scipy's toarray() does.
-void read_sparse(const Object& x, const MatrixShape& m, const Names& names, Dataset& ds) {
-    auto part = [&](const char* name) {
+// The three arrays of a CSR (rows compressed) or CSC (columns compressed) matrix, checked against
+// each other and the shape: indptr starts at 0, never decreases and ends at the number of stored
+// values. for_each_block then hands out whole rows (columns) in blocks of about block_bytes,
+// each entry's index checked against the other dimension and each value for float32.
+class SparseParts {
+public:
+    SparseParts(const Object& x, const MatrixShape& m)
+        : m_(m), data_(part(x, "data")), indices_(part(x, "indices")), indptr_(part(x, "indptr")) {
+        if (!is_numeric(data_.kind()))
+            data_.fail("unsupported element type " + data_.type_name() + "; X must hold integers or floating-point numbers");
+        for (const Object* o : {&indices_, &indptr_})
+            if (o->kind() != Kind::Signed && o->kind() != Kind::Unsigned)
+                o->fail("unsupported element type " + o->type_name() + "; sparse indices must be integers");
+        const std::int64_t major = m.csr ? m.n : m.d;
+        nnz_ = data_.element_count();
+        if (indices_.element_count() != nnz_)
+            indices_.fail("holds " + std::to_string(indices_.element_count()) + " entries but " + data_.path() +
+                          " holds " + std::to_string(nnz_) + "; they must match");
+        if (indptr_.element_count() != major + 1)
+            indptr_.fail("holds " + std::to_string(indptr_.element_count()) + " entries, but a " +
+                         (m.csr ? "CSR" : "CSC") + " matrix of shape " + shape_string({m.n, m.d}) + " needs " +
+                         std::to_string(major + 1) + " (one per " + major_name() + ", plus one)");
+        ptr_ = indptr_.read_int64();
+        if (ptr_[0] != 0) indptr_.fail("starts at " + std::to_string(ptr_[0]) + "; it must start at 0");
+        for (std::int64_t i = 0; i < major; ++i)
+            if (ptr_[std::size_t(i + 1)] < ptr_[std::size_t(i)])
+                indptr_.fail("decreases at entry " + std::to_string(i + 1) + " (from " +
+                             std::to_string(ptr_[std::size_t(i)]) + " to " + std::to_string(ptr_[std::size_t(i + 1)]) +
+                             "); it must never decrease");
+        if (ptr_.back() != nnz_)
+            indptr_.fail("ends at " + std::to_string(ptr_.back()) + " but " + data_.path() + " holds " +
+                         std::to_string(nnz_) + " values; they must match");
+    }
+
+    std::int64_t nnz() const { return nnz_; }
+    const std::vector<std::int64_t>& indptr() const { return ptr_; }
+    /// Bytes of the staging buffers for_each_block uses.
+    std::uint64_t staging_bytes() const { return std::uint64_t(std::min(block_entries, nnz_)) * 16; }
+
+    /// Calls visit(row, column, value) for every stored entry, rows (CSR) or columns (CSC) in order.
+    template <class Visit>
+    void for_each(const Names& names, Visit visit) const {
+        const std::int64_t major = m_.csr ? m_.n : m_.d;
+        const std::int64_t minor = m_.csr ? m_.d : m_.n;
+        std::vector<std::int64_t> idx;
+        std::vector<double> val;
+        std::int64_t j0 = 0;
+        while (j0 < major) {
+            // Whole rows (columns) up to about block_entries stored values; at least one.
+            std::int64_t j1 = j0 + 1;
+            while (j1 < major && ptr_[std::size_t(j1 + 1)] - ptr_[std::size_t(j0)] <= block_entries) ++j1;
+            const std::int64_t first = ptr_[std::size_t(j0)];
+            const std::int64_t count = ptr_[std::size_t(j1)] - first;
+            idx.resize(std::size_t(count));
+            val.resize(std::size_t(count));
+            indices_.read_rows(H5T_NATIVE_INT64, first, count, idx.data());
+            data_.read_rows(H5T_NATIVE_DOUBLE, first, count, val.data());
+            for (std::int64_t j = j0; j < j1; ++j)
+                for (std::int64_t k = ptr_[std::size_t(j)]; k < ptr_[std::size_t(j + 1)]; ++k) {
+                    const std::int64_t i = idx[std::size_t(k - first)];
+                    if (i < 0 || i >= minor)
+                        indices_.fail("entry " + std::to_string(k) + " (in " + major_name() + " " + std::to_string(j) +
+                                      ") is " + std::to_string(i) + ", outside 0.." + std::to_string(minor - 1) +
+                                      " (the matrix has " + std::to_string(minor) + " " + minor_name() + "s)");
+                    const std::int64_t r = m_.csr ? j : i;
+                    const std::int64_t c = m_.csr ? i : j;
+                    visit(r, c, to_float(val[std::size_t(k - first)], data_, "entry " + std::to_string(k) + ", " + names.cell(r, c)));
+                }
+            j0 = j1;
+        }
+    }
+
+private:
+    static constexpr std::int64_t block_entries = std::int64_t(block_bytes / 16);
+
+    static Object part(const Object& x, const char* name) {
         auto o = x.child(name);
         if (!o || !o->is_dataset())
             x.fail(std::string("a sparse matrix needs a dataset '") + name + "' (with data, indices and indptr)");
         const auto shape = o->shape();
         if (shape.size() != 1) o->fail("expected a 1-D array, found shape " + shape_string(shape));
         return std::move(*o);
-    };
-    const Object data = part("data");
-    const Object indices = part("indices");
-    const Object indptr = part("indptr");
-    if (!is_numeric(data.kind()))
-        data.fail("unsupported element type " + data.type_name() + "; X must hold integers or floating-point numbers");
-    for (const Object* o : {&indices, &indptr})
-        if (o->kind() != Kind::Signed && o->kind() != Kind::Unsigned)
-            o->fail("unsupported element type " + o->type_name() + "; sparse indices must be integers");
+    }
+    const char* major_name() const { return m_.csr ? "row" : "column"; }
+    const char* minor_name() const { return m_.csr ? "column" : "row"; }
 
-    const char* major_name = m.csr ? "row" : "column";
-    const char* minor_name = m.csr ? "column" : "row";
-    const std::int64_t major = m.csr ? m.n : m.d;
-    const std::int64_t minor = m.csr ? m.d : m.n;
-    const std::int64_t nnz = data.element_count();
-    if (indices.element_count() != nnz)
-        indices.fail("holds " + std::to_string(indices.element_count()) + " entries but " + data.path() + " holds " +
-                     std::to_string(nnz) + "; they must match");
-    if (indptr.element_count() != major + 1)
-        indptr.fail("holds " + std::to_string(indptr.element_count()) + " entries, but a " + (m.csr ? "CSR" : "CSC") +
-                    " matrix of shape " + shape_string({m.n, m.d}) + " needs " + std::to_string(major + 1) +
-                    " (one per " + major_name + ", plus one)");
-    const std::vector<std::int64_t> ptr = indptr.read_int64();
-    if (ptr[0] != 0) indptr.fail("starts at " + std::to_string(ptr[0]) + "; it must start at 0");
-    for (std::int64_t i = 0; i < major; ++i)
-        if (ptr[std::size_t(i + 1)] < ptr[std::size_t(i)])
-            indptr.fail("decreases at entry " + std::to_string(i + 1) + " (from " + std::to_string(ptr[std::size_t(i)]) +
-                        " to " + std::to_string(ptr[std::size_t(i + 1)]) + "); it must never decrease");
-    if (ptr.back() != nnz)
-        indptr.fail("ends at " + std::to_string(ptr.back()) + " but " + data.path() + " holds " + std::to_string(nnz) +
-                    " values; they must match");
+    MatrixShape m_;
+    Object data_, indices_, indptr_;
+    std::int64_t nnz_ = 0;
+    std::vector<std::int64_t> ptr_;
+};
 
-    const std::int64_t block_entries = std::int64_t(block_bytes / 16);
-    check_memory(x.file().path(), m, std::uint64_t(std::min(block_entries, nnz)) * 16);
+// A sparse X densified. Duplicate entries add up, as scipy's toarray() does.
+void read_sparse(const Object& x, const MatrixShape& m, const Names& names, Dataset& ds) {
+    const SparseParts parts(x, m);
+    check_memory(x.file().path(), m, parts.staging_bytes());
     ds.features.resize(std::size_t(m.n * m.d));
     std::fill(ds.features.begin(), ds.features.end(), 0.0f);
     float* out = ds.features.data();
-    std::vector<std::int64_t> idx;
-    std::vector<double> val;
-    std::int64_t j0 = 0;
-    while (j0 < major) {
-        // Whole rows (columns) up to about block_entries stored values; at least one.
-        std::int64_t j1 = j0 + 1;
-        while (j1 < major && ptr[std::size_t(j1 + 1)] - ptr[std::size_t(j0)] <= block_entries) ++j1;
-        const std::int64_t first = ptr[std::size_t(j0)];
-        const std::int64_t count = ptr[std::size_t(j1)] - first;
-        idx.resize(std::size_t(count));
-        val.resize(std::size_t(count));
-        indices.read_rows(H5T_NATIVE_INT64, first, count, idx.data());
-        data.read_rows(H5T_NATIVE_DOUBLE, first, count, val.data());
-        for (std::int64_t j = j0; j < j1; ++j)
-            for (std::int64_t k = ptr[std::size_t(j)]; k < ptr[std::size_t(j + 1)]; ++k) {
-                const std::int64_t i = idx[std::size_t(k - first)];
-                if (i < 0 || i >= minor)
-                    indices.fail("entry " + std::to_string(k) + " (in " + major_name + " " + std::to_string(j) + ") is " +
-                                 std::to_string(i) + ", outside 0.." + std::to_string(minor - 1) + " (the matrix has " +
-                                 std::to_string(minor) + " " + minor_name + "s)");
-                const std::int64_t r = m.csr ? j : i;
-                const std::int64_t c = m.csr ? i : j;
-                const double v = val[std::size_t(k - first)];
-                out[r * m.d + c] += to_float(v, data, "entry " + std::to_string(k) + ", " + names.cell(r, c));
-            }
-        j0 = j1;
-    }
+    parts.for_each(names, [&](std::int64_t r, std::int64_t c, float v) { out[r * m.d + c] += v; });
 }
 
 // --- obs / var ----------------------------------------------------------------------------------
@@ -410,6 +436,45 @@ std::vector<PrecomputedEmbedding> read_obsm(const Object& obsm, std::int64_t n, 
     return out;
 }
 
+// The features matrix: X, or the one LoadOptions::array names ("layers/counts", "raw/X",
+// "obsm/X_pca": a path inside the file).
+Object find_matrix(const std::string& path, const Object& root, const std::string& x_path, bool requested) {
+    std::optional<Object> at = root.child(x_path.substr(0, x_path.find('/')));
+    for (std::size_t pos = x_path.find('/'); at && pos != std::string::npos;) {
+        const std::size_t next = x_path.find('/', pos + 1);
+        at = at->child(x_path.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1));
+        pos = next;
+    }
+    if (at) return std::move(*at);
+    std::string members;
+    for (const auto& c : root.children()) members += (members.empty() ? "" : ", ") + c;
+    if (requested)
+        throw LoadError(path, "/" + x_path + ": no such matrix in the file (its top level holds: " + members + ")");
+    const bool anndata = root.child("obs").has_value() && root.child("var").has_value();
+    throw LoadError(path, anndata ? "/X: this AnnData file has no X matrix; choose another matrix as the "
+                                    "features with --array (e.g. layers/counts or obsm/X_pca)"
+                                  : "not an AnnData file: there is no /X matrix (its top level holds: " +
+                                        (members.empty() ? std::string("nothing") : members) + ")");
+}
+
+// The matrix's column names: var's index for X and layers, raw/var's for raw/X, else
+// "<key>_1", "<key>_2", ...
+std::vector<std::string> column_names(const Object& root, const std::string& x_path, std::int64_t d) {
+    std::optional<Object> var;
+    if (x_path.starts_with("raw/")) {
+        if (const auto raw = root.child("raw")) var = raw->child("var");
+    } else if (!x_path.starts_with("obsm/")) {
+        var = root.child("var");
+    }
+    std::vector<std::string> names;
+    if (var) names = read_index(*var, d, "/" + x_path + " has " + std::to_string(d) + " columns");
+    if (names.empty()) {
+        const std::string stem = x_path.substr(x_path.rfind('/') + 1);
+        for (std::int64_t j = 0; j < d; ++j) names.push_back(stem + "_" + std::to_string(j + 1));
+    }
+    return names;
+}
+
 }  // namespace
 
 Dataset load_h5ad(const std::string& path, const LoadOptions& options) {
@@ -417,47 +482,12 @@ Dataset load_h5ad(const std::string& path, const LoadOptions& options) {
     {
         const internal::h5::File file(path);
         const Object root = file.root();
-        // LoadOptions::array picks another matrix as the features: "layers/counts", "raw/X",
-        // "obsm/X_pca" (a path inside the file); default "X".
         const std::string x_path = options.array ? *options.array : "X";
-        std::optional<Object> x;
-        {
-            std::optional<Object> at = root.child(x_path.substr(0, x_path.find('/')));
-            for (std::size_t pos = x_path.find('/'); at && pos != std::string::npos;) {
-                const std::size_t next = x_path.find('/', pos + 1);
-                at = at->child(x_path.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1));
-                pos = next;
-            }
-            x = std::move(at);
-        }
-        if (!x) {
-            std::string members;
-            for (const auto& c : root.children()) members += (members.empty() ? "" : ", ") + c;
-            if (options.array)
-                throw LoadError(path, "/" + x_path + ": no such matrix in the file (its top level holds: " + members + ")");
-            const bool anndata = root.child("obs").has_value() && root.child("var").has_value();
-            throw LoadError(path, anndata ? "/X: this AnnData file has no X matrix; choose another matrix as the "
-                                            "features with --array (e.g. layers/counts or obsm/X_pca)"
-                                          : "not an AnnData file: there is no /X matrix (its top level holds: " +
-                                                (members.empty() ? std::string("nothing") : members) + ")");
-        }
-        const MatrixShape m = matrix_shape(*x);
-        if (m.n == 0 || m.d == 0) x->fail("the matrix is empty: shape " + shape_string({m.n, m.d}));
-
+        const Object x = find_matrix(path, root, x_path, options.array.has_value());
+        const MatrixShape m = matrix_shape(x);
+        if (m.n == 0 || m.d == 0) x.fail("the matrix is empty: shape " + shape_string({m.n, m.d}));
         // Names first, so that errors in X can name the cell and the gene.
-        const bool under_raw = x_path.starts_with("raw/");
-        const bool under_obsm = x_path.starts_with("obsm/");
-        std::optional<Object> var;
-        if (under_raw) {
-            if (const auto raw = root.child("raw")) var = raw->child("var");
-        } else if (!under_obsm) {
-            var = root.child("var");
-        }
-        if (var) ds.feature_names = read_index(*var, m.d, "/" + x_path + " has " + std::to_string(m.d) + " columns");
-        if (ds.feature_names.empty()) {
-            const std::string stem = x_path.substr(x_path.rfind('/') + 1);
-            for (std::int64_t j = 0; j < m.d; ++j) ds.feature_names.push_back(stem + "_" + std::to_string(j + 1));
-        }
+        ds.feature_names = column_names(root, x_path, m.d);
         std::vector<Column> columns;
         if (const auto obs = root.child("obs")) {
             ds.row_ids = read_index(*obs, m.n, "/" + x_path + " has " + std::to_string(m.n) + " rows");
@@ -465,9 +495,9 @@ Dataset load_h5ad(const std::string& path, const LoadOptions& options) {
         }
         const Names names{&ds.row_ids, &ds.feature_names};
         if (m.sparse)
-            read_sparse(*x, m, names, ds);
+            read_sparse(x, m, names, ds);
         else
-            read_dense(*x, m, names, ds);
+            read_dense(x, m, names, ds);
         ds.n = m.n;
         ds.d = m.d;
 
@@ -481,6 +511,91 @@ Dataset load_h5ad(const std::string& path, const LoadOptions& options) {
     ds.format = "h5ad";
     ds.check_consistent();
     return ds;
+}
+
+}  // namespace latentscape::data
+
+namespace latentscape::data {
+
+CsrMatrix load_h5ad_csr(const std::string& path, const LoadOptions& options) {
+    CsrMatrix out;
+    {
+        const internal::h5::File file(path);
+        const Object root = file.root();
+        const std::string x_path = options.array ? *options.array : "X";
+        const Object x = find_matrix(path, root, x_path, options.array.has_value());
+        const MatrixShape m = matrix_shape(x);
+        if (m.n == 0 || m.d == 0) x.fail("the matrix is empty: shape " + shape_string({m.n, m.d}));
+        if (!m.sparse) x.fail("is stored dense, not as a sparse matrix; load it with load_h5ad");
+        if (m.d > std::numeric_limits<std::int32_t>::max())
+            x.fail("has " + std::to_string(m.d) + " columns; at most 2^31 - 1 are supported");
+        const std::vector<std::string> feature_names = column_names(root, x_path, m.d);
+        std::vector<std::string> row_ids;
+        if (const auto obs = root.child("obs"))
+            row_ids = read_index(*obs, m.n, "/" + x_path + " has " + std::to_string(m.n) + " rows");
+        const SparseParts parts(x, m);
+        const std::uint64_t nnz = std::uint64_t(parts.nnz());
+        const std::string& f = file.path();
+        io::check_fits_in_memory(f,
+                                 io::checked_mul(f, nnz, m.csr ? 8 : 24) + io::checked_mul(f, std::uint64_t(m.n) + 1, 8) +
+                                     parts.staging_bytes(),
+                                 "the sparse matrix (" + std::to_string(nnz) + " stored values)");
+        out.n = m.n;
+        out.d = m.d;
+        out.indices.resize(nnz);
+        out.values.resize(nnz);
+        const Names names{&row_ids, &feature_names};
+        if (m.csr) {
+            out.indptr = parts.indptr();
+            std::size_t k = 0;
+            parts.for_each(names, [&](std::int64_t, std::int64_t c, float v) {
+                out.indices[k] = std::int32_t(c);
+                out.values[k++] = v;
+            });
+        } else {
+            // CSC: visited column by column, so a stable bucket by row leaves each row's columns ascending.
+            std::vector<std::int64_t> rows(nnz), cols(nnz);
+            std::vector<float> vals(nnz);
+            std::size_t k = 0;
+            out.indptr.assign(std::size_t(m.n) + 1, 0);
+            parts.for_each(names, [&](std::int64_t r, std::int64_t c, float v) {
+                rows[k] = r;
+                cols[k] = c;
+                vals[k++] = v;
+                ++out.indptr[std::size_t(r) + 1];
+            });
+            for (std::int64_t i = 0; i < m.n; ++i) out.indptr[std::size_t(i + 1)] += out.indptr[std::size_t(i)];
+            std::vector<std::int64_t> next(out.indptr.begin(), out.indptr.end() - 1);
+            for (std::size_t e = 0; e < nnz; ++e) {
+                const std::size_t at = std::size_t(next[std::size_t(rows[e])]++);
+                out.indices[at] = std::int32_t(cols[e]);
+                out.values[at] = vals[e];
+            }
+        }
+    }
+    // Canonical form: each row's columns ascending, duplicates summed (as scipy's sum_duplicates).
+    std::vector<std::pair<std::int32_t, float>> row;
+    std::int64_t write = 0;
+    for (std::int64_t i = 0; i < out.n; ++i) {
+        const std::int64_t begin = out.indptr[std::size_t(i)], end = out.indptr[std::size_t(i + 1)];
+        out.indptr[std::size_t(i)] = write;
+        row.clear();
+        for (std::int64_t k = begin; k < end; ++k) row.emplace_back(out.indices[std::size_t(k)], out.values[std::size_t(k)]);
+        std::stable_sort(row.begin(), row.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (std::size_t k = 0; k < row.size(); ++k) {
+            if (k > 0 && row[k].first == row[k - 1].first) {
+                out.values[std::size_t(write - 1)] += row[k].second;
+                continue;
+            }
+            out.indices[std::size_t(write)] = row[k].first;
+            out.values[std::size_t(write++)] = row[k].second;
+        }
+    }
+    out.indptr.back() = write;
+    out.indices.resize(std::size_t(write));
+    out.values.resize(std::size_t(write));
+    out.check_consistent();
+    return out;
 }
 
 }  // namespace latentscape::data

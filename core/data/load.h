@@ -3,6 +3,7 @@
 /// LoadError (or MissingValuesError) naming the file, the line or byte offset, and the cause.
 
 #include "data/dataset.h"
+#include "data/sparse.h"
 
 #include <cstdint>
 #include <optional>
@@ -77,6 +78,11 @@ Dataset load_projector(const std::string& vectors_path, const LoadOptions& optio
 /// louvain... before the first categorical), and obsm's 2-D arrays (X_umap, X_pca, ...) as
 /// Dataset::embeddings. Errors name the object inside the file ("/X/indptr: ...").
 Dataset load_h5ad(const std::string& path, const LoadOptions& options = {});
+/// An .h5ad's sparse X (or the sparse matrix LoadOptions::array names) as it is, not densified:
+/// CSR kept, CSC converted, duplicate entries within a row summed, columns sorted. Checked as
+/// load_h5ad checks it, with the same errors; a dense X is a LoadError (use load_h5ad). Memory:
+/// about 16 bytes per stored value while converting, 8 after.
+CsrMatrix load_h5ad_csr(const std::string& path, const LoadOptions& options = {});
 
 /// ASCII lower case (file names, column names).
 std::string lower(std::string s);

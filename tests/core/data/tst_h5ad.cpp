@@ -225,6 +225,51 @@ private slots:
         QCOMPARE(detect_format("/some/where/pbmc3k.H5AD"), std::string("h5ad"));
     }
 
+    // The sparse X as it is: CSR kept, CSC converted; both equal the densified golden.
+    void sparseKeptSparse() {
+        std::int64_t rows = 0, cols = 0;
+        const std::vector<float> x = golden_matrix(fixtures + "csr.h5ad.X.npy", rows, cols);
+        for (const char* file : {"csr.h5ad", "csc.h5ad", "legacy_07.h5ad"}) {
+            const CsrMatrix m = load_h5ad_csr(fixtures + file);
+            QCOMPARE(m.n, rows);
+            QCOMPARE(m.d, cols);
+            std::vector<float> dense(x.size(), 0.0f);
+            for (std::int64_t i = 0; i < m.n; ++i)
+                for (std::int64_t k = m.indptr[std::size_t(i)]; k < m.indptr[std::size_t(i + 1)]; ++k)
+                    dense[std::size_t(i * m.d + m.indices[std::size_t(k)])] = m.values[std::size_t(k)];
+            QVERIFY2(dense == x, file);
+            std::int64_t nonzero = 0;
+            for (const float v : x) nonzero += v != 0;
+            QCOMPARE(m.nnz(), nonzero);  // scipy stores no zeros here
+        }
+        try {
+            load_h5ad_csr(fixtures + "dense.h5ad");
+            QFAIL("a dense X was accepted as sparse");
+        } catch (const LoadError& e) {
+            QVERIFY2(e.cause().find("/X: is stored dense") != std::string::npos, e.what());
+        }
+        // The same checks as the densifying loader.
+        const std::string bad = damaged("bad_csr.h5ad", "csc.h5ad", [](hid_t f) { set_int(f, "/X/indices", 0, 40); });
+        try {
+            load_h5ad_csr(bad);
+            QFAIL("an out-of-range index was accepted");
+        } catch (const LoadError& e) {
+            QVERIFY2(e.cause().find("/X/indices: entry 0 (in column 0) is 40") != std::string::npos, e.what());
+        }
+        // Duplicates within a row add up and the columns come out sorted (scipy's sum_duplicates).
+        const std::string dup = damaged("dup.h5ad", "csr.h5ad", [](hid_t f) {
+            const auto ptr = read_ints(f, "/X/indptr");
+            const auto idx = read_ints(f, "/X/indices");
+            QVERIFY(ptr[1] >= 3);
+            set_int(f, "/X/indices", 0, idx[2]);  // row 0: its first entry moves onto its third's column
+        });
+        const CsrMatrix m = load_h5ad_csr(dup);
+        const Dataset d = load(dup);
+        for (std::int64_t k = m.indptr[0] + 1; k < m.indptr[1]; ++k) QVERIFY(m.indices[std::size_t(k)] > m.indices[std::size_t(k - 1)]);
+        for (std::int64_t k = m.indptr[0]; k < m.indptr[1]; ++k) QCOMPARE(m.values[std::size_t(k)], d.at(0, m.indices[std::size_t(k)]));
+        QCOMPARE(m.nnz(), std::int64_t(x.size()) - std::int64_t(std::count(x.begin(), x.end(), 0.0f)) - 1);
+    }
+
     void labelAndArrayOptions() {
         LoadOptions o;
         o.label = "batch";
