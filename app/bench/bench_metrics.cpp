@@ -4,8 +4,9 @@
 // of the neighbour code can be checked for speed: trustworthiness/continuity/recall together
 // (exact: every point ranks all n), per-point quality, 10-NN accuracy, the double-precision
 // exact kNN graph, k_distance (brute force in 50-D, kd-tree in 2-D) and DBSCAN (kd-tree in 10-D,
-// brute force in 50-D). With a run's exact kNN graph of X (k = 90 as t-SNE's perplexity 30, and
-// k = 14 as UMAP's n_neighbors 15), the metrics are timed again reusing it. Latentscape only: no reference.
+// brute force in 50-D). Then the metrics of a real embedding (UMAP of X, exact neighbours) without
+// and with a run's exact kNN graph of X: UMAP's own (k = 14) and a t-SNE-sized one (k = 90, as
+// perplexity 30). Latentscape only: no reference.
 #include "benches.h"
 
 #include "cluster/dbscan.h"
@@ -15,6 +16,7 @@
 #include "metrics/quality.h"
 #include "neighbors/brute.h"
 #include "neighbors/knn.h"
+#include "reduce/umap.h"
 
 #include <omp.h>
 
@@ -78,18 +80,34 @@ int bench_metrics(const BenchArgs& args) {
     cluster::DbscanOptions o50 = o10;
     o50.eps = 700;
     time("dbscan 50-D (brute force)", [&] { return double(cluster::dbscan(X.data(), n, d, o50).clusters); });
-    for (int graph_k : {90, 14}) {
-        neighbors::Options no;
-        no.k = graph_k;
-        no.method = neighbors::Method::Exact;
-        const neighbors::KnnGraph g = neighbors::build(X.data(), n, d, no);
-        const std::string tag = " with the run's graph (k " + std::to_string(graph_k) + ")";
-        time("quality" + tag, [&] { return metrics::quality(X.data(), n, d, Y.data(), 2, k, g).trustworthiness.value; });
-        time("pointwise quality" + tag, [&] {
-            const auto p = metrics::pointwise_quality(X.data(), n, d, Y.data(), 2, k, g);
-            return p.trustworthiness.empty() ? 0.0 : p.trustworthiness[0];
-        });
-    }
+    // A real embedding and its run's graph: UMAP of X with exact neighbours (d = 50: no PCA first,
+    // so its k = 14 graph is X's own), and a t-SNE-sized exact graph (k = 90) of the same rows.
+    reduce::umap::Options uo;
+    uo.neighbors = neighbors::Method::Exact;
+    uo.seed = 0;
+    auto status = reduce::umap::initialize(X.data(), n, d, uo);
+    std::vector<double> Yd = status.initial_embedding();
+    status.run(Yd, status.max_iterations());
+    const std::vector<float> U(Yd.begin(), Yd.end());
+    neighbors::Options no;
+    no.k = 90;
+    no.method = neighbors::Method::Exact;
+    const neighbors::KnnGraph g90 = neighbors::build(X.data(), n, d, no);
+    const neighbors::KnnGraph& g14 = status.knn();
+    time("UMAP embedding: quality, no graph", [&] { return metrics::quality(X.data(), n, d, U.data(), 2, k).trustworthiness.value; });
+    time("UMAP embedding: quality, its graph (k 14)",
+         [&] { return metrics::quality(X.data(), n, d, U.data(), 2, k, g14).trustworthiness.value; });
+    time("UMAP embedding: quality, graph k 90",
+         [&] { return metrics::quality(X.data(), n, d, U.data(), 2, k, g90).trustworthiness.value; });
+    time("UMAP embedding: kNN recall, no graph", [&] { return metrics::knn_recall(X.data(), n, d, U.data(), 2, k).value; });
+    time("UMAP embedding: kNN recall, its graph (k 14)",
+         [&] { return metrics::knn_recall(X.data(), n, d, U.data(), 2, k, g14).value; });
+    time("UMAP embedding: pointwise, no graph", [&] {
+        return metrics::pointwise_quality(X.data(), n, d, U.data(), 2, k).trustworthiness[0];
+    });
+    time("UMAP embedding: pointwise, graph k 90", [&] {
+        return metrics::pointwise_quality(X.data(), n, d, U.data(), 2, k, g90).trustworthiness[0];
+    });
 
     if (args.json) {
         json::Writer w;

@@ -45,6 +45,7 @@ int bench_dbscan(const BenchArgs& args);
 int bench_metrics(const BenchArgs& args);
 int bench_tsne(const BenchArgs& args);
 int bench_umap(const BenchArgs& args);
+int bench_transform(const BenchArgs& args);
 int bench_autoencoder(const BenchArgs& args);
 int bench_lasso(const BenchArgs& args);
 int bench_render(const BenchArgs& args);

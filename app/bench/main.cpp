@@ -19,11 +19,14 @@ const char* const kUsage =
     "  dbscan   DBSCAN on 70,000 2-D points (eps 0.2, min_samples 10) vs scikit-learn DBSCAN\n"
     "  metrics  the exact neighbour queries of the quality metrics, k_distance and DBSCAN on the first\n"
     "           --n (default 10,000) rows of that PCA (50-D) and its first 2 components; the metrics\n"
-    "           again reusing a run's exact kNN graph (k 90: t-SNE, 14: UMAP). Latentscape only\n"
+    "           of a UMAP embedding without and with a run's exact kNN graph (k 14: UMAP, 90: t-SNE)\n"
     "  tsne     t-SNE of the first --n (default 10,000) rows of that PCA, perplexity 30, 1000\n"
     "           iterations, --dims 2|3, vs scikit-learn TSNE (Barnes-Hut); also the neighbour search\n"
     "  umap     UMAP of the first --n (default all 70,000) rows of that PCA, n_neighbors 15, min_dist\n"
     "           0.1, --dims 2|3, vs umap-learn: total and neighbour time, trustworthiness, 10-NN accuracy\n"
+    "  transform  UMAP fitted on the 60,000 training rows of that PCA (--n fewer), the 10,000 test rows\n"
+    "           (--test fewer) placed on it, and a full run on both, vs umap-learn's fit, transform and\n"
+    "           full fit: times and the test rows' 10-NN label accuracy, placed vs full run\n"
     "  autoencoder  784-256-64-2-64-256-784 autoencoder on the 60,000 Fashion-MNIST training images\n"
     "           (first --n), 5 epochs (--epochs), Adam, batch 256, 2 threads, vs PyTorch (same network):\n"
     "           training samples/s, test MSE and 10-NN accuracy of the 10,000 (--test) test images'\n"
@@ -75,9 +78,11 @@ int main(int argc, char** argv) {
         const char* name;
         int (*run)(const BenchArgs&);
     };
-    const Entry entries[] = {{"load", bench_load}, {"pca", bench_pca}, {"kmeans", bench_kmeans}, {"dbscan", bench_dbscan}, {"metrics", bench_metrics},
-                             {"tsne", bench_tsne}, {"umap", bench_umap}, {"autoencoder", bench_autoencoder},
-                             {"lasso", bench_lasso},
+    const Entry entries[] = {{"load", bench_load},           {"pca", bench_pca},
+                             {"kmeans", bench_kmeans},       {"dbscan", bench_dbscan},
+                             {"metrics", bench_metrics},     {"tsne", bench_tsne},
+                             {"umap", bench_umap},           {"transform", bench_transform},
+                             {"autoencoder", bench_autoencoder}, {"lasso", bench_lasso},
 #ifdef LATENTSCAPE_BENCH_RENDER
                              {"render", bench_render},
                              {"link", bench_link},
