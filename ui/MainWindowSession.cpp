@@ -140,7 +140,7 @@ void MainWindow::showSessionView(const SessionView& v) {
     camera->SetViewAngle(v.camera.viewAngle);
     camera->SetParallelProjection(v.camera.parallel);
     camera->SetClippingRange(v.camera.clippingRange.data());
-    m_scatterView->update();
+    m_scatterView->requestFrame();
 }
 
 }  // namespace latentscape::ui

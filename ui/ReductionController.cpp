@@ -1,12 +1,13 @@
 #include "ReductionController.h"
 
+#include "vtk/VtkView.h"
+
 #include "data/dataset.h"
 #include "model/Document.h"
 #include "panels/ReductionPanel.h"
 
 #include <QLabel>
 #include <QLocale>
-#include <QOpenGLWidget>
 #include <QProgressBar>
 #include <QStatusBar>
 
@@ -15,7 +16,7 @@
 
 namespace latentscape::ui {
 
-ReductionController::ReductionController(ReductionPanel* panel, Document* document, QOpenGLWidget* view,
+ReductionController::ReductionController(ReductionPanel* panel, Document* document, VtkView* view,
                                          QStatusBar* statusBar, QObject* parent)
     : QObject(parent), m_panel(panel), m_document(document), m_statusBar(statusBar) {
     m_progress = new QProgressBar(statusBar);
@@ -35,7 +36,7 @@ ReductionController::ReductionController(ReductionPanel* panel, Document* docume
     });
     // What a frame costs, from handing a snapshot over until the view has drawn it: it paces the
     // next snapshot (the software rasteriser shares the cores with the optimisation).
-    connect(view, &QOpenGLWidget::frameSwapped, this, [this] {
+    connect(view, &VtkView::frameShown, this, [this] {
         if (!m_drawClock.isValid()) return;
         m_frameCostMs = double(m_drawClock.nsecsElapsed()) * 1e-6;
         m_drawClock.invalidate();
@@ -188,7 +189,7 @@ void ReductionController::showLatest() {
     // coordinates and only needs the status (and loss curve) updated, not a new frame.
     const bool moved = m_frames == 0 || s->dims != run->dims || !run->embedding || s->coordinates != *run->embedding;
     if (moved) {
-        m_drawClock.start();  // until the frame is on screen (frameSwapped): what a frame costs
+        m_drawClock.start();  // until the frame is on screen (frameShown): what a frame costs
         m_document->setRunEmbedding(m_runId, std::make_shared<const std::vector<float>>(std::move(s->coordinates)),
                                     s->dims, s->iteration, s->cost, s->costName);
     }

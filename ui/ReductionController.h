@@ -16,11 +16,12 @@
 #include <vector>
 
 class QLabel;
-class QOpenGLWidget;
 class QProgressBar;
 class QStatusBar;
 
 namespace latentscape::ui {
+
+class VtkView;
 
 class Document;
 class ReductionPanel;
@@ -29,7 +30,7 @@ class ReductionController : public QObject {
     Q_OBJECT
 public:
     /// `view` is the widget that draws the running embedding: its frame cost paces the snapshots.
-    ReductionController(ReductionPanel* panel, Document* document, QOpenGLWidget* view, QStatusBar* statusBar,
+    ReductionController(ReductionPanel* panel, Document* document, VtkView* view, QStatusBar* statusBar,
                         QObject* parent = nullptr);
     /// Cancels the run and waits for every worker.
     ~ReductionController() override;

@@ -8,7 +8,7 @@
 #include "common/rng.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
-#include "vtk/VtkOpenGLWidget.h"
+#include "vtk/VtkView.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -25,7 +25,7 @@
 namespace latentscape::bench {
 
 int bench_render(const BenchArgs& args) {
-    QSurfaceFormat::setDefaultFormat(ui::VtkOpenGLWidget::defaultFormat());
+    QSurfaceFormat::setDefaultFormat(ui::VtkView::defaultFormat());
     static int argc = 1;
     static char name[] = "latentscape-bench";
     static char* argv[] = {name, nullptr};
@@ -71,7 +71,7 @@ int bench_render(const BenchArgs& args) {
         double updateSeconds = 0.0;
         QElapsedTimer clock;
         QEventLoop loop;
-        QObject::connect(&view, &QOpenGLWidget::frameSwapped, &loop, &QEventLoop::quit);
+        QObject::connect(&view, &ui::VtkView::frameShown, &loop, &QEventLoop::quit);
         // Warm-up frame, then frames for ~3 s (at least 5).
         view.update();
         loop.exec();
@@ -88,7 +88,7 @@ int bench_render(const BenchArgs& args) {
         }
         const double seconds = double(clock.nsecsElapsed()) * 1e-9;
         const double fps = frames / seconds;
-        QObject::disconnect(&view, &QOpenGLWidget::frameSwapped, &loop, &QEventLoop::quit);
+        QObject::disconnect(&view, &ui::VtkView::frameShown, &loop, &QEventLoop::quit);
         w.begin_object();
         w.key("points").value(n).key("frames").value(frames).key("seconds").value(seconds).key("fps").value(fps);
         w.key("update_ms").value(1e3 * updateSeconds / frames);

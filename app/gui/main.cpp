@@ -1,7 +1,7 @@
 // latentscape [FILE]: the desktop explorer. Without FILE it opens the example dataset.
 
 #include "MainWindow.h"
-#include "vtk/VtkOpenGLWidget.h"
+#include "vtk/VtkView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,7 +11,7 @@
 
 int main(int argc, char* argv[]) {
     // VTK needs OpenGL 3.2 core; the format must be the default before any window exists.
-    QSurfaceFormat::setDefaultFormat(latentscape::ui::VtkOpenGLWidget::defaultFormat());
+    QSurfaceFormat::setDefaultFormat(latentscape::ui::VtkView::defaultFormat());
     QApplication::setApplicationName(QStringLiteral("Latentscape"));
     QApplication::setOrganizationName(QStringLiteral("Latentscape"));
     QApplication::setApplicationVersion(QStringLiteral(LATENTSCAPE_VERSION));

@@ -7,7 +7,7 @@
 #include "panels/LegendWidget.h"
 #include "vtk/ColorMaps.h"
 #include "vtk/ScatterView.h"
-#include "vtk/VtkOpenGLWidget.h"
+#include "vtk/VtkView.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -20,6 +20,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QOpenGLContext>
+#include <QOpenGLWidget>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QSurfaceFormat>

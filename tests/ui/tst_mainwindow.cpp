@@ -252,7 +252,7 @@ private slots:
 
 int main(int argc, char* argv[]) {
     // The GL format must be the default before QApplication exists.
-    QSurfaceFormat::setDefaultFormat(ui::VtkOpenGLWidget::defaultFormat());
+    QSurfaceFormat::setDefaultFormat(ui::VtkView::defaultFormat());
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
     tst_MainWindow test;

@@ -116,7 +116,7 @@ private slots:
     void viewMovedToAnotherWindowRendersAgain() {
         // A widget moved to another top-level window gets a new GL context: VTK must follow.
         QWidget first;
-        auto* view = new ui::ScatterView(&first);
+        auto* view = new ui::ScatterView(ui::VtkView::Backend::OpenGL, &first);
         view->resize(300, 200);
         const std::vector<float> x{0.0f, 1.0f, 0.5f}, y{0.0f, 0.0f, 1.0f};
         view->setPoints(x.data(), y.data(), 3);
@@ -131,7 +131,7 @@ private slots:
         QVERIFY(countNear(view->grabFramebuffer(), red, 30) >= 3 * 50);
 
         bool oldContextGone = false;
-        connect(view->context(), &QObject::destroyed, this, [&oldContextGone] { oldContextGone = true; });
+        connect(view->glContext(), &QObject::destroyed, this, [&oldContextGone] { oldContextGone = true; });
         QWidget second;
         second.resize(300, 200);
         view->setParent(&second);
@@ -146,9 +146,12 @@ private slots:
     // the same places, in the same colours; and in 3-D the nearer point must cover the farther.
     void cpuRasterMatchesOpenGL() {
         QWidget holder;
-        auto* view = new ui::ScatterView(&holder);
+        auto* view = new ui::ScatterView(ui::VtkView::Backend::OpenGL, &holder);
         view->resize(420, 300);
         holder.resize(420, 300);
+        // The same plot in a view with no OpenGL at all (in a window of its own).
+        ui::ScatterView cpuView(ui::VtkView::Backend::Cpu, nullptr);
+        cpuView.resize(420, 300);
         // A 14 x 9 grid of points far enough apart not to overlap, each in its own colour.
         const int cols = 14, rows = 9;
         std::vector<float> x, y;
@@ -161,12 +164,19 @@ private slots:
                 rgb.insert(rgb.end(), {colour.r, colour.g, colour.b});
             }
         const std::size_t n = x.size();
-        view->setPoints(x.data(), y.data(), n);
-        view->setColors(rgb.data(), n);
-        view->setPointSize(9.0);
-        view->resetCamera();
+        for (ui::ScatterView* v : {view, &cpuView}) {
+            v->setPoints(x.data(), y.data(), n);
+            v->setColors(rgb.data(), n);
+            v->setPointSize(9.0);
+            v->resetCamera();
+        }
         holder.show();
+        cpuView.show();
         QVERIFY(QTest::qWaitForWindowExposed(&holder));
+        QVERIFY(QTest::qWaitForWindowExposed(&cpuView));
+        QVERIFY(cpuView.findChild<QOpenGLWidget*>() == nullptr);
+        QVERIFY(cpuView.drawsOnCpu());
+        QVERIFY(cpuView.glContext() == nullptr);
 
         const auto compare = [&](const char* what) {
             view->setRaster(ui::ScatterView::Raster::OpenGL);
@@ -176,6 +186,8 @@ private slots:
             QVERIFY(view->drawsOnCpu());
             const QImage cpu = view->grabFramebuffer().convertToFormat(QImage::Format_RGB32);
             QCOMPARE(cpu.size(), gl.size());
+            // The Cpu backend's frame is the OpenGL backend's CPU frame, byte for byte.
+            QCOMPARE(cpuView.grabFramebuffer().convertToFormat(QImage::Format_RGB32), cpu);
             const QRgb background = gl.pixel(0, 0);
             qint64 inked = 0, differ = 0;
             for (int j = 0; j < gl.height(); ++j)
@@ -191,8 +203,10 @@ private slots:
             QVERIFY2(differ <= inked / 50, what);    // the rim may round differently, no more
         };
         compare("2-D opaque");
-        view->setDarkBackground(true);
-        view->setOpacity(0.5);
+        for (ui::ScatterView* v : {view, &cpuView}) {
+            v->setDarkBackground(true);
+            v->setOpacity(0.5);
+        }
         compare("2-D translucent on dark");
         view->setDarkBackground(false);
         view->setOpacity(1.0);
@@ -223,7 +237,7 @@ private slots:
 
     void cpuRasterIsChosenForManyPointsOnSoftwareGl() {
         QWidget holder;
-        auto* view = new ui::ScatterView(&holder);
+        auto* view = new ui::ScatterView(ui::VtkView::Backend::OpenGL, &holder);
         holder.resize(300, 200);
         view->resize(300, 200);
         holder.show();
@@ -612,7 +626,7 @@ private slots:
 
 int main(int argc, char* argv[]) {
     // The GL format must be the default before QApplication exists.
-    QSurfaceFormat::setDefaultFormat(ui::VtkOpenGLWidget::defaultFormat());
+    QSurfaceFormat::setDefaultFormat(ui::VtkView::defaultFormat());
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("tst_scatterview"));
     tst_ScatterView test;

@@ -92,7 +92,9 @@ private:
     QString m_shown;
 };
 
-ScatterView::ScatterView(QWidget* parent) : VtkOpenGLWidget(parent) {
+ScatterView::ScatterView(QWidget* parent) : ScatterView(defaultBackend(), parent) {}
+
+ScatterView::ScatterView(Backend backend, QWidget* parent) : VtkView(backend, parent) {
     m_points->SetDataTypeToFloat();
     m_colors->SetName("colors");
     m_colors->SetNumberOfComponents(3);
@@ -130,7 +132,7 @@ ScatterView::ScatterView(QWidget* parent) : VtkOpenGLWidget(parent) {
     m_selectionOverlay->setObjectName(QStringLiteral("selectionOverlay"));
     m_selectionOverlay->hide();
 
-    connect(this, &VtkOpenGLWidget::deviceSizeChanged, this, [this] {
+    connect(this, &VtkView::deviceSizeChanged, this, [this] {
         applyPointSize();
         if (m_cameraFitted) resetCamera();
     });
@@ -191,7 +193,7 @@ void ScatterView::setPoints(const float* x, const float* y, std::size_t n) {
     m_points->Modified();
     setThreeD(false);
     pointsMoved();
-    update();
+    requestFrame();
 }
 
 void ScatterView::setPoints(const float* xyz, std::size_t n) {
@@ -201,7 +203,7 @@ void ScatterView::setPoints(const float* xyz, std::size_t n) {
     m_points->Modified();
     setThreeD(true);
     pointsMoved();
-    update();
+    requestFrame();
 }
 
 void ScatterView::setColors(const std::uint8_t* rgb, std::size_t n) {
@@ -210,7 +212,7 @@ void ScatterView::setColors(const std::uint8_t* rgb, std::size_t n) {
                                     std::to_string(pointCount()) + " points");
     std::copy(rgb, rgb + 3 * n, m_colors->GetPointer(0));
     m_colors->Modified();
-    update();
+    requestFrame();
 }
 
 void ScatterView::setVisibility(const std::vector<std::uint8_t>& visible) {
@@ -243,7 +245,7 @@ void ScatterView::rebuildVertices() {
     m_vertexIds->SetNumberOfValues(count);
     m_vertices->SetData(1, m_vertexIds);
     m_polyData->Modified();
-    update();
+    requestFrame();
 }
 
 std::size_t ScatterView::drawnCount() const { return std::size_t(m_vertexIds->GetNumberOfValues()); }
@@ -295,7 +297,7 @@ void ScatterView::layoutAxisLabels() {
 }
 
 void ScatterView::resizeEvent(QResizeEvent* event) {
-    VtkOpenGLWidget::resizeEvent(event);
+    VtkView::resizeEvent(event);
     layoutAxisLabels();
     m_overlay->resize(size());
     layoutSelectionOverlay();
@@ -330,7 +332,7 @@ void ScatterView::setThreeD(bool threeD) {
 void ScatterView::setOpacity(double opacity) {
     m_opacity = std::clamp(opacity, 0.05, 1.0);
     m_actor->GetProperty()->SetOpacity(m_opacity);
-    update();
+    requestFrame();
 }
 
 void ScatterView::setPerspective(bool perspective) {
@@ -349,13 +351,13 @@ void ScatterView::setDarkBackground(bool dark) {
         m_renderer->SetBackground(0.11, 0.11, 0.13);
     else
         m_renderer->SetBackground(1.0, 1.0, 1.0);
-    update();
+    requestFrame();
 }
 
 void ScatterView::setPointSize(double logicalPixels) {
     m_pointSize = std::clamp(logicalPixels, 1.0, 64.0);
     applyPointSize();
-    update();
+    requestFrame();
 }
 
 void ScatterView::applyPointSize() {
@@ -407,7 +409,7 @@ void ScatterView::resetCamera() {
     }
     m_fittingCamera = false;
     m_cameraFitted = true;
-    update();
+    requestFrame();
 }
 
 std::array<double, 2> ScatterView::dataPosition(const QPointF& widgetPosition) const {
@@ -502,10 +504,11 @@ std::int64_t ScatterView::pointAt(const QPointF& widgetPosition, double toleranc
 void ScatterView::setRaster(Raster raster) {
     m_raster = raster;
     m_rasterKey = {};
-    update();
+    requestFrame();
 }
 
 bool ScatterView::drawsOnCpu() const {
+    if (backend() == Backend::Cpu) return true;
     switch (m_raster) {
         case Raster::OpenGL: return false;
         case Raster::Cpu: return true;
@@ -516,13 +519,13 @@ bool ScatterView::drawsOnCpu() const {
 
 void ScatterView::paintGL() {
     if (!drawsOnCpu()) {
-        VtkOpenGLWidget::paintGL();
+        VtkView::paintGL();
         return;
     }
-    paintOnCpu();
+    paintCpuOnGl();
 }
 
-void ScatterView::paintOnCpu() {
+void ScatterView::paintCpu(QPainter& painter) {
     QElapsedTimer timer;
     timer.start();
     const int* size = renderWindow()->GetSize();
@@ -552,16 +555,14 @@ void ScatterView::paintOnCpu() {
         m_rasterKey = key;
     }
     m_rasterImage.setDevicePixelRatio(pixelRatio());
-    QPainter painter(this);
     painter.setCompositionMode(QPainter::CompositionMode_Source);
     painter.drawImage(QPointF(0.0, 0.0), m_rasterImage);
-    painter.end();
     setLastRenderMilliseconds(double(timer.nsecsElapsed()) / 1e6);
 }
 
 void ScatterView::mouseMoveEvent(QMouseEvent* event) {
     if (extendShape(event)) return;
-    VtkOpenGLWidget::mouseMoveEvent(event);
+    VtkView::mouseMoveEvent(event);
     // Hover only while no button is down: dragging pans or rotates.
     const std::int64_t hovered = event->buttons() == Qt::NoButton ? pointAt(event->position()) : -1;
     if (hovered != m_hovered) {
@@ -582,12 +583,12 @@ void ScatterView::mouseMoveEvent(QMouseEvent* event) {
 
 void ScatterView::mousePressEvent(QMouseEvent* event) {
     if (beginShape(event)) return;
-    VtkOpenGLWidget::mousePressEvent(event);
+    VtkView::mousePressEvent(event);
 }
 
 void ScatterView::mouseReleaseEvent(QMouseEvent* event) {
     if (finishShape(event)) return;
-    VtkOpenGLWidget::mouseReleaseEvent(event);
+    VtkView::mouseReleaseEvent(event);
 }
 
 void ScatterView::contextMenuEvent(QContextMenuEvent* event) {
@@ -602,7 +603,7 @@ void ScatterView::contextMenuEvent(QContextMenuEvent* event) {
 }
 
 void ScatterView::leaveEvent(QEvent* event) {
-    VtkOpenGLWidget::leaveEvent(event);
+    VtkView::leaveEvent(event);
     if (m_hovered >= 0) {
         m_hovered = -1;
         emit pointHovered(-1);
@@ -616,7 +617,7 @@ void ScatterView::keyPressEvent(QKeyEvent* event) {
         event->accept();
         return;
     }
-    VtkOpenGLWidget::keyPressEvent(event);
+    VtkView::keyPressEvent(event);
 }
 
 }  // namespace latentscape::ui

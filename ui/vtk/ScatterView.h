@@ -4,7 +4,7 @@
 /// optimising) cost a copy and a Modified(), not a pipeline rebuild.
 
 #include "select/screen.h"
-#include "vtk/VtkOpenGLWidget.h"
+#include "vtk/VtkView.h"
 
 #include <array>
 #include <cstddef>
@@ -38,10 +38,11 @@ class PanZoomStyle;
 class SelectionOverlay;
 class SegmentOverlay;
 
-class ScatterView : public VtkOpenGLWidget {
+class ScatterView : public VtkView {
     Q_OBJECT
 public:
     explicit ScatterView(QWidget* parent = nullptr);
+    ScatterView(Backend backend, QWidget* parent);
     ~ScatterView() override;
 
     /// 2-D points at (x[i], y[i], 0): parallel projection, drag to pan, wheel to zoom.
@@ -68,10 +69,11 @@ public:
     std::size_t movingPointLimit() const { return m_movingLimit; }
     bool isSubsampling() const { return m_subsampling; }
 
-    /// How the points are drawn: by VTK through OpenGL, or on the CPU into an image the widget
-    /// shows (PointRaster.h: the same round dots, sizes and colours). Auto: the CPU when the
-    /// OpenGL is a software renderer (llvmpipe draws 100,000 point sprites in 50-160 ms, the CPU
-    /// in a few) and at least kCpuRasterMinPoints points are visible; OpenGL otherwise.
+    /// How the points are drawn with the OpenGL backend: by VTK, or on the CPU into an image the
+    /// widget shows (PointRaster.h: the same round dots, sizes and colours). Auto: the CPU when
+    /// the OpenGL is a software renderer (llvmpipe draws 100,000 point sprites in 50-160 ms, the
+    /// CPU in a few) and at least kCpuRasterMinPoints points are visible; OpenGL otherwise. The
+    /// Cpu backend always draws on the CPU.
     enum class Raster { Auto, OpenGL, Cpu };
     static constexpr std::size_t kCpuRasterMinPoints = 20000;
     void setRaster(Raster raster);
@@ -187,6 +189,7 @@ signals:
 
 protected:
     void paintGL() override;
+    void paintCpu(QPainter& painter) override;
     void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -255,7 +258,6 @@ private:
     std::vector<float> m_rasterDepth;
     /// What the raster image was drawn from: redrawn only when one of these changed.
     std::array<double, 10> m_rasterKey{};
-    void paintOnCpu();
 };
 
 }  // namespace latentscape::ui

@@ -117,7 +117,7 @@ bool ScatterView::finishShape(QMouseEvent* event) {
     m_dragDistance = 0.0;
     const Qt::KeyboardModifiers modifiers = event->modifiers();
     if (!m_drawingShape) {
-        VtkOpenGLWidget::mouseReleaseEvent(event);  // the pan or rotation ends
+        VtkView::mouseReleaseEvent(event);  // the pan or rotation ends
         if (click) emit pointClicked(pointAt(p), modifiers);
         return true;
     }

@@ -1,10 +1,15 @@
-#include "vtk/VtkOpenGLWidget.h"
+#include "vtk/VtkView.h"
 
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QKeyEvent>
 #include <QMouseEvent>
+#include <QOffscreenSurface>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
+#include <QOpenGLWidget>
+#include <QPainter>
+#include <QPaintEvent>
 #include <QScopedValueRollback>
 #include <QWheelEvent>
 
@@ -14,6 +19,7 @@
 #include <vtkOpenGLState.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace latentscape::ui {
 namespace {
@@ -65,12 +71,80 @@ Qt::CursorShape qtCursor(int vtkCursor) {
     }
 }
 
+bool isSoftwareName(const QString& renderer) {
+    for (const char* name : {"llvmpipe", "softpipe", "swrast", "Software Rasterizer"})
+        if (renderer.contains(QLatin1String(name), Qt::CaseInsensitive)) return true;
+    return false;
+}
+
+std::optional<VtkView::Backend> g_defaultBackend;
+std::optional<QString> g_probedRenderer;
+
+QString probeRenderer() {
+    QOpenGLContext context;
+    context.setFormat(VtkView::defaultFormat());
+    if (!context.create()) return {};
+    QOffscreenSurface surface;
+    surface.setFormat(context.format());
+    surface.create();
+    if (!surface.isValid() || !context.makeCurrent(&surface)) return {};
+    const auto* name = reinterpret_cast<const char*>(context.functions()->glGetString(GL_RENDERER));
+    const QString renderer = name ? QString::fromLatin1(name) : QString();
+    context.doneCurrent();
+    return renderer;
+}
+
 }  // namespace
 
-VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent) {
+/// The OpenGL backend's surface: a QOpenGLWidget over the whole view that lets input through to
+/// it and hands initializeGL / paintGL to it.
+class GlSurface : public QOpenGLWidget {
+public:
+    explicit GlSurface(VtkView* view) : QOpenGLWidget(view), m_view(view) {
+        setAttribute(Qt::WA_TransparentForMouseEvents);
+        setFocusPolicy(Qt::NoFocus);
+        setUpdateBehavior(QOpenGLWidget::NoPartialUpdate);
+    }
+
+protected:
+    void initializeGL() override { m_view->initializeGL(); }
+    void paintGL() override { m_view->paintGL(); }
+
+private:
+    VtkView* m_view;
+};
+
+QString VtkView::probedRenderer() {
+    if (!g_probedRenderer) g_probedRenderer = probeRenderer();
+    return *g_probedRenderer;
+}
+
+VtkView::Backend VtkView::defaultBackend() {
+    if (g_defaultBackend) return *g_defaultBackend;
+    const QByteArray forced = qgetenv("LATENTSCAPE_RENDERER").toLower();
+    if (forced == "cpu") g_defaultBackend = Backend::Cpu;
+    else if (forced == "opengl") g_defaultBackend = Backend::OpenGL;
+    else {
+        const QString renderer = probedRenderer();
+        g_defaultBackend = renderer.isEmpty() || isSoftwareName(renderer) ? Backend::Cpu : Backend::OpenGL;
+    }
+    return *g_defaultBackend;
+}
+
+void VtkView::setDefaultBackend(Backend backend) { g_defaultBackend = backend; }
+
+VtkView::VtkView(QWidget* parent) : VtkView(defaultBackend(), parent) {}
+
+VtkView::VtkView(Backend backend, QWidget* parent) : QWidget(parent), m_backend(backend) {
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
-    setUpdateBehavior(QOpenGLWidget::NoPartialUpdate);
+    if (m_backend == Backend::OpenGL) {
+        m_gl = new GlSurface(this);
+        m_gl->setObjectName(QStringLiteral("glSurface"));
+        connect(m_gl, &QOpenGLWidget::frameSwapped, this, &VtkView::frameShown);
+    } else {
+        setAttribute(Qt::WA_OpaquePaintEvent);  // paintCpu covers every pixel
+    }
 
     // Nothing may render before initializeGL has handed VTK a current context.
     m_renderWindow->SetReadyForRendering(false);
@@ -79,27 +153,29 @@ VtkOpenGLWidget::VtkOpenGLWidget(QWidget* parent) : QOpenGLWidget(parent) {
     for (auto event : {vtkCommand::WindowMakeCurrentEvent, vtkCommand::WindowIsCurrentEvent,
                        vtkCommand::WindowFrameEvent, vtkCommand::WindowSupportsOpenGLEvent,
                        vtkCommand::WindowIsDirectEvent, vtkCommand::CursorChangedEvent})
-        m_renderWindow->AddObserver(event, this, &VtkOpenGLWidget::onWindowEvent);
+        m_renderWindow->AddObserver(event, this, &VtkView::onWindowEvent);
 
     // Interaction asks for a render through the interactor; turn that into a Qt repaint so
     // VTK only ever renders inside paintGL.
     m_interactor->SetRenderWindow(m_renderWindow);
     m_interactor->EnableRenderOff();
-    m_interactor->AddObserver(vtkCommand::RenderEvent, this, &VtkOpenGLWidget::onInteractorRender);
+    m_interactor->AddObserver(vtkCommand::RenderEvent, this, &VtkView::onInteractorRender);
     m_interactor->Initialize();
 
-    connect(this, &QOpenGLWidget::resized, this, &VtkOpenGLWidget::updateDeviceSize);
+    updateDeviceSize();
 }
 
-VtkOpenGLWidget::~VtkOpenGLWidget() {
+VtkView::~VtkView() {
     // ~QOpenGLWidget emits aboutToBeDestroyed after this destructor: the slot must be gone by then.
     disconnect(m_contextConnection);
     releaseContext();
     m_renderWindow->RemoveAllObservers();
     m_interactor->RemoveAllObservers();
+    delete m_gl;  // before the render window it draws with
+    m_gl = nullptr;
 }
 
-QSurfaceFormat VtkOpenGLWidget::defaultFormat() {
+QSurfaceFormat VtkView::defaultFormat() {
     QSurfaceFormat format;
     format.setRenderableType(QSurfaceFormat::OpenGL);
     format.setVersion(3, 2);
@@ -115,24 +191,66 @@ QSurfaceFormat VtkOpenGLWidget::defaultFormat() {
     return format;
 }
 
-vtkGenericOpenGLRenderWindow* VtkOpenGLWidget::renderWindow() const { return m_renderWindow; }
+vtkGenericOpenGLRenderWindow* VtkView::renderWindow() const { return m_renderWindow; }
 
-vtkGenericRenderWindowInteractor* VtkOpenGLWidget::interactor() const { return m_interactor; }
+vtkGenericRenderWindowInteractor* VtkView::interactor() const { return m_interactor; }
 
-bool VtkOpenGLWidget::isSoftwareRenderer() const {
-    for (const char* name : {"llvmpipe", "softpipe", "swrast", "Software Rasterizer"})
-        if (m_glRenderer.contains(QLatin1String(name), Qt::CaseInsensitive)) return true;
-    return false;
+QOpenGLContext* VtkView::glContext() const { return m_gl ? m_gl->context() : nullptr; }
+
+void VtkView::requestFrame() {
+    if (m_gl) m_gl->update();
+    else update();
 }
 
-void VtkOpenGLWidget::initializeGL() {
+QImage VtkView::grabFramebuffer() {
+    if (m_gl) return m_gl->grabFramebuffer();
+    const double dpr = devicePixelRatioF();
+    QImage image(std::max(1, qRound(width() * dpr)), std::max(1, qRound(height() * dpr)), QImage::Format_RGB32);
+    image.setDevicePixelRatio(dpr);
+    QPainter painter(&image);
+    paintCpu(painter);
+    return image;
+}
+
+void VtkView::paintCpu(QPainter& painter) {
+    painter.fillRect(QRectF(QPointF(0, 0), QSizeF(size())), palette().color(QPalette::Base));
+}
+
+void VtkView::paintCpuOnGl() {
+    if (!m_gl) return;
+    QPainter painter(m_gl);
+    paintCpu(painter);
+}
+
+void VtkView::paintEvent(QPaintEvent*) {
+    if (m_gl) return;  // the child draws
+    QPainter painter(this);
+    paintCpu(painter);
+    painter.end();
+    emit frameShown();
+}
+
+void VtkView::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    if (m_gl) m_gl->setGeometry(rect());
+    updateDeviceSize();
+}
+
+void VtkView::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::ScreenChangeInternal) updateDeviceSize();  // the pixel ratio may differ
+}
+
+bool VtkView::isSoftwareRenderer() const { return isSoftwareName(m_gl ? m_glRenderer : probedRenderer()); }
+
+void VtkView::initializeGL() {
     // A widget moved to another top-level window gets a new context: start over on it.
     releaseContext();
     disconnect(m_contextConnection);
-    m_contextConnection = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this,
-                                  &VtkOpenGLWidget::releaseContext, Qt::DirectConnection);
+    m_contextConnection = connect(m_gl->context(), &QOpenGLContext::aboutToBeDestroyed, this,
+                                  &VtkView::releaseContext, Qt::DirectConnection);
 
-    QOpenGLFunctions* gl = context()->functions();
+    QOpenGLFunctions* gl = m_gl->context()->functions();
     m_glRenderer = QStringLiteral("%1 (%2)").arg(
         QString::fromLatin1(reinterpret_cast<const char*>(gl->glGetString(GL_RENDERER))),
         QString::fromLatin1(reinterpret_cast<const char*>(gl->glGetString(GL_VERSION))));
@@ -145,15 +263,15 @@ void VtkOpenGLWidget::initializeGL() {
     m_contextReady = true;
 }
 
-void VtkOpenGLWidget::releaseContext() {
+void VtkView::releaseContext() {
     if (!m_contextReady) return;
-    makeCurrent();
+    m_gl->makeCurrent();
     m_renderWindow->Finalize();
     m_renderWindow->SetReadyForRendering(false);
     m_contextReady = false;
 }
 
-void VtkOpenGLWidget::updateDeviceSize() {
+void VtkView::updateDeviceSize() {
     const double dpr = devicePixelRatioF();
     const int w = std::max(1, qRound(width() * dpr));
     const int h = std::max(1, qRound(height() * dpr));
@@ -163,7 +281,7 @@ void VtkOpenGLWidget::updateDeviceSize() {
     emit deviceSizeChanged();
 }
 
-void VtkOpenGLWidget::paintGL() {
+void VtkView::paintGL() {
     if (!m_contextReady) return;
     const QScopedValueRollback<bool> inPaint(m_inPaint, true);
 
@@ -184,7 +302,7 @@ void VtkOpenGLWidget::paintGL() {
     const int w = size[0];
     const int h = size[1];
     state->PushDrawFramebufferBinding();
-    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, m_gl->defaultFramebufferObject());
     state->vtkglViewport(0, 0, w, h);
     state->vtkglDisable(GL_SCISSOR_TEST);
     m_renderWindow->BlitDisplayFramebuffer(0, 0, 0, w, h, 0, 0, w, h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
@@ -200,22 +318,22 @@ void VtkOpenGLWidget::paintGL() {
     state->Pop();
 }
 
-void VtkOpenGLWidget::onWindowEvent(vtkObject*, unsigned long eventId, void* callData) {
+void VtkView::onWindowEvent(vtkObject*, unsigned long eventId, void* callData) {
+    QOpenGLContext* context = glContext();
     switch (eventId) {
         case vtkCommand::WindowMakeCurrentEvent:
             // QOpenGLWidget::makeCurrent() also rebinds the widget's framebuffer behind VTK's
             // state cache; VTK would then attach its textures to Qt's framebuffer. Only switch
             // contexts when another one is current.
-            if (context() && QOpenGLContext::currentContext() != context()) makeCurrent();
+            if (context && QOpenGLContext::currentContext() != context) m_gl->makeCurrent();
             break;
         case vtkCommand::WindowIsCurrentEvent:
             if (callData)
-                *static_cast<bool*>(callData) =
-                    context() != nullptr && QOpenGLContext::currentContext() == context();
+                *static_cast<bool*>(callData) = context != nullptr && QOpenGLContext::currentContext() == context;
             break;
         case vtkCommand::WindowFrameEvent:
             // A frame rendered outside paintGL (someone called Render()) must still reach the screen.
-            if (!m_inPaint) update();
+            if (!m_inPaint) requestFrame();
             break;
         case vtkCommand::WindowSupportsOpenGLEvent:
         case vtkCommand::WindowIsDirectEvent:
@@ -229,9 +347,9 @@ void VtkOpenGLWidget::onWindowEvent(vtkObject*, unsigned long eventId, void* cal
     }
 }
 
-void VtkOpenGLWidget::onInteractorRender(vtkObject*, unsigned long, void*) { update(); }
+void VtkView::onInteractorRender(vtkObject*, unsigned long, void*) { requestFrame(); }
 
-void VtkOpenGLWidget::forwardMouse(QMouseEvent* event, unsigned long vtkEvent, int repeat) {
+void VtkView::forwardMouse(QMouseEvent* event, unsigned long vtkEvent, int repeat) {
     const double dpr = devicePixelRatioF();
     const QPointF p = event->position();
     const Qt::KeyboardModifiers mods = event->modifiers();
@@ -243,38 +361,38 @@ void VtkOpenGLWidget::forwardMouse(QMouseEvent* event, unsigned long vtkEvent, i
     event->accept();
 }
 
-void VtkOpenGLWidget::mousePressEvent(QMouseEvent* event) {
+void VtkView::mousePressEvent(QMouseEvent* event) {
     switch (event->button()) {
         case Qt::LeftButton: forwardMouse(event, vtkCommand::LeftButtonPressEvent, 0); break;
         case Qt::MiddleButton: forwardMouse(event, vtkCommand::MiddleButtonPressEvent, 0); break;
         case Qt::RightButton: forwardMouse(event, vtkCommand::RightButtonPressEvent, 0); break;
-        default: QOpenGLWidget::mousePressEvent(event); break;
+        default: QWidget::mousePressEvent(event); break;
     }
 }
 
-void VtkOpenGLWidget::mouseDoubleClickEvent(QMouseEvent* event) {
+void VtkView::mouseDoubleClickEvent(QMouseEvent* event) {
     switch (event->button()) {
         case Qt::LeftButton: forwardMouse(event, vtkCommand::LeftButtonPressEvent, 1); break;
         case Qt::MiddleButton: forwardMouse(event, vtkCommand::MiddleButtonPressEvent, 1); break;
         case Qt::RightButton: forwardMouse(event, vtkCommand::RightButtonPressEvent, 1); break;
-        default: QOpenGLWidget::mouseDoubleClickEvent(event); break;
+        default: QWidget::mouseDoubleClickEvent(event); break;
     }
 }
 
-void VtkOpenGLWidget::mouseReleaseEvent(QMouseEvent* event) {
+void VtkView::mouseReleaseEvent(QMouseEvent* event) {
     switch (event->button()) {
         case Qt::LeftButton: forwardMouse(event, vtkCommand::LeftButtonReleaseEvent, 0); break;
         case Qt::MiddleButton: forwardMouse(event, vtkCommand::MiddleButtonReleaseEvent, 0); break;
         case Qt::RightButton: forwardMouse(event, vtkCommand::RightButtonReleaseEvent, 0); break;
-        default: QOpenGLWidget::mouseReleaseEvent(event); break;
+        default: QWidget::mouseReleaseEvent(event); break;
     }
 }
 
-void VtkOpenGLWidget::mouseMoveEvent(QMouseEvent* event) {
+void VtkView::mouseMoveEvent(QMouseEvent* event) {
     forwardMouse(event, vtkCommand::MouseMoveEvent, 0);
 }
 
-void VtkOpenGLWidget::wheelEvent(QWheelEvent* event) {
+void VtkView::wheelEvent(QWheelEvent* event) {
     const double dpr = devicePixelRatioF();
     const QPointF p = event->position();
     const Qt::KeyboardModifiers mods = event->modifiers();
@@ -294,7 +412,7 @@ void VtkOpenGLWidget::wheelEvent(QWheelEvent* event) {
     event->accept();
 }
 
-bool VtkOpenGLWidget::forwardKey(QKeyEvent* event, unsigned long vtkEvent) {
+bool VtkView::forwardKey(QKeyEvent* event, unsigned long vtkEvent) {
     const QString text = event->text();
     const char ascii = text.size() == 1 && text.at(0).unicode() < 128 ? char(text.at(0).unicode()) : 0;
     if (isSwallowedKey(ascii)) return false;
@@ -311,27 +429,27 @@ bool VtkOpenGLWidget::forwardKey(QKeyEvent* event, unsigned long vtkEvent) {
     return true;
 }
 
-void VtkOpenGLWidget::keyPressEvent(QKeyEvent* event) {
+void VtkView::keyPressEvent(QKeyEvent* event) {
     if (forwardKey(event, vtkCommand::KeyPressEvent)) event->accept();
-    else QOpenGLWidget::keyPressEvent(event);
+    else QWidget::keyPressEvent(event);
 }
 
-void VtkOpenGLWidget::keyReleaseEvent(QKeyEvent* event) {
+void VtkView::keyReleaseEvent(QKeyEvent* event) {
     if (forwardKey(event, vtkCommand::KeyReleaseEvent)) event->accept();
-    else QOpenGLWidget::keyReleaseEvent(event);
+    else QWidget::keyReleaseEvent(event);
 }
 
-void VtkOpenGLWidget::enterEvent(QEnterEvent* event) {
+void VtkView::enterEvent(QEnterEvent* event) {
     const double dpr = devicePixelRatioF();
     m_interactor->SetEventInformationFlipY(qRound(event->position().x() * dpr),
                                            qRound(event->position().y() * dpr));
     m_interactor->InvokeEvent(vtkCommand::EnterEvent, event);
-    QOpenGLWidget::enterEvent(event);
+    QWidget::enterEvent(event);
 }
 
-void VtkOpenGLWidget::leaveEvent(QEvent* event) {
+void VtkView::leaveEvent(QEvent* event) {
     m_interactor->InvokeEvent(vtkCommand::LeaveEvent, event);
-    QOpenGLWidget::leaveEvent(event);
+    QWidget::leaveEvent(event);
 }
 
 }  // namespace latentscape::ui
