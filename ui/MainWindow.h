@@ -137,8 +137,9 @@ public:
     /// Rings point `row` and its k nearest neighbours in the original feature space (computed on a
     /// worker; neighboursShown() fires when they are on screen).
     void showNeighbours(std::int64_t row, int k = 10);
-    /// Names the selected rows as group `name` in the "groups" metadata column (made on a worker,
-    /// then shown coloured by groups; groupMade() fires). A row belongs to one group: the newest.
+    /// Names the selected rows as group `name` in the "groups" metadata column (made on a worker
+    /// by services/ClusteringService, then shown coloured by groups; groupMade() fires). A row
+    /// belongs to one group: the newest.
     void makeGroup(const QString& name);
     // Data export (services/ExportService, File > Export): written on a worker, atomically. Each
     // returns an error at once when there is nothing to export, else "" and exportFinished()
@@ -271,9 +272,6 @@ private:
     /// group, a run's information loss): the plot and the docks take it, the plotted features
     /// and embedding stay.
     void showDerivedDataset();
-    /// Replaces the document's dataset by `derived` (the same rows with one more column, keeping
-    /// the name and source) and colours the points by the column named `colourBy`.
-    void applyDerivedDataset(PreparedDataset derived, const std::string& colourBy);
     void colourByColumn(const std::string& name);
     void showLoadError(const QString& displayName, const QString& message);
     void askMissingValuePolicy(const DatasetService::MissingValues& question);

@@ -126,17 +126,6 @@ void MainWindow::showDerivedDataset() {
     m_selectionPanel->setSelection(selection());
 }
 
-void MainWindow::applyDerivedDataset(PreparedDataset derived, const std::string& colourBy) {
-    // The same rows with one more column: keep the name and where it came from.
-    if (!derived.dataset || !prepared().dataset || derived.dataset->n != prepared().dataset->n) return;
-    derived.displayName = prepared().displayName;
-    derived.path = prepared().path;
-    derived.sha256 = prepared().sha256;
-    derived.defaultX = prepared().defaultX;
-    derived.defaultY = prepared().defaultY;
-    if (m_document->replaceDataset(std::move(derived))) colourByColumn(colourBy);
-}
-
 void MainWindow::colourByColumn(const std::string& name) {
     if (!prepared().dataset) return;
     if (const auto column = prepared().dataset->find_metadata(name)) m_dataPanel->setColorColumn(int(*column));

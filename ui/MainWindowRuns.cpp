@@ -299,7 +299,7 @@ void MainWindow::showInformationLoss(int id) {
             clearBusy();
             if (m_document->dataset() != dataset && (!m_document->dataset() || m_document->dataset()->n != dataset->n)) return;
             const QString column = QStringLiteral("trustworthiness (%1)").arg(name);
-            applyDerivedDataset(std::move(prepared), column.toStdString());
+            if (DatasetService::replaceDerived(*m_document, std::move(prepared))) colourByColumn(column.toStdString());
             statusBar()->showMessage(tr("Coloured by the trustworthiness of each point in “%1” (k = 10): low values were "
                                         "brought near points that are far in the data. Continuity, kNN recall%2 are in the colour list.")
                                          .arg(name, m_document->dataset()->find_metadata("reconstruction error (" + name.toStdString() + ")")

@@ -1,12 +1,14 @@
 // The window's selection (issue 7): one select::History of rows, fed by the scatter view's
 // clicks, boxes and lassos (projected through the current camera, so 3-D selects what is on
 // screen), shown by fading the other points and drawing the selected ones on top, with undo and
-// redo; and the nearest neighbours of a point in the original feature space.
+// redo; the nearest neighbours of a point in the original feature space; groups of rows
+// (services/ClusteringService makes the column).
 #include "MainWindow.h"
 
 #include "metrics/contrast.h"
 #include "jobs/DatasetJob.h"
 #include "panels/SelectionPanel.h"
+#include "services/ClusteringService.h"
 #include "select/screen.h"
 #include "views/ViewGrid.h"
 #include "vtk/ScatterView.h"
@@ -148,6 +150,11 @@ void MainWindow::createSelectionActions() {
     connect(m_selectionPanel, &SelectionPanel::invertRequested, invert, &QAction::trigger);
     connect(m_selectionPanel, &SelectionPanel::clearRequested, clear, &QAction::trigger);
     connect(m_selectionPanel, &SelectionPanel::groupRequested, this, &MainWindow::makeGroup);
+    connect(m_clustering, &ClusteringService::groupMade, this, [this](const QString& name) {
+        colourByColumn("groups");
+        statusBar()->showMessage(tr("Group “%1” made: the “groups” column colours the plot").arg(name), 5000);
+        emit groupMade(name);
+    });
     onSelectionChanged();
 }
 
@@ -255,39 +262,6 @@ void MainWindow::showNeighbours(std::int64_t row, int k) {
     }));
 }
 
-void MainWindow::makeGroup(const QString& name) {
-    const std::shared_ptr<const data::Dataset> ds = prepared().dataset;
-    const std::string group = name.trimmed().toStdString();
-    if (!ds || selection().empty() || group.empty()) return;
-    const std::vector<std::int64_t> rows = selection().ids();
-    auto* watcher = new QFutureWatcher<PreparedDataset>(this);
-    connect(watcher, &QFutureWatcher<PreparedDataset>::finished, this, [this, watcher, ds, name] {
-        watcher->deleteLater();
-        if (ds != prepared().dataset) return;  // another dataset came meanwhile
-        applyDerivedDataset(watcher->result(), "groups");
-        statusBar()->showMessage(tr("Group “%1” made: the “groups” column colours the plot").arg(name), 5000);
-        emit groupMade(name);
-    });
-    // A copy with the column: the dataset is immutable and shared with views and jobs.
-    watcher->setFuture(QtConcurrent::run([ds, group, rows] {
-        auto copy = std::make_shared<data::Dataset>(*ds);
-        std::vector<std::int32_t> codes(static_cast<std::size_t>(copy->n), -1);
-        std::vector<std::string> names;
-        const std::optional<std::size_t> at = copy->find_metadata("groups");
-        if (at && copy->metadata[*at].kind == data::ColumnKind::Categorical) {
-            codes = copy->metadata[*at].codes;
-            names = copy->metadata[*at].categories;
-        }
-        auto found = std::find(names.begin(), names.end(), group);
-        const auto code = std::int32_t(found - names.begin());
-        if (found == names.end()) names.push_back(group);
-        for (std::int64_t i : rows) codes[std::size_t(i)] = code;
-        auto column = data::MetadataColumn::categorical("groups", std::move(codes), std::move(names));
-        if (at) copy->metadata[*at] = std::move(column);
-        else copy->metadata.push_back(std::move(column));
-        copy->check_consistent();
-        return prepareDataset(std::move(copy));
-    }));
-}
+void MainWindow::makeGroup(const QString& name) { m_clustering->makeGroup(name, selection().ids()); }
 
 }  // namespace latentscape::ui

@@ -556,6 +556,35 @@ private slots:
         QVERIFY2(clustering.caption().contains(QStringLiteral("k = 3")), qPrintable(clustering.caption()));
     }
 
+    void clusteringServiceMakesGroups() {
+        const auto ds = blobs(40, 2, 2);
+        ui::Document document;
+        document.setDataset(prepared(ds));
+        ui::ClusteringService clustering(&document);
+        QSignalSpy made(&clustering, &ui::ClusteringService::groupMade);
+        QVERIFY(!clustering.makeGroup(QStringLiteral("  "), {1}));  // no name
+        QVERIFY(!clustering.makeGroup(QStringLiteral("none"), {}));  // no rows
+        QVERIFY(clustering.makeGroup(QStringLiteral("a"), {0, 1, 2}));
+        QVERIFY(made.wait(10000));
+        QVERIFY(clustering.makeGroup(QStringLiteral("b"), {2, 3}));  // row 2 moves to the newest group
+        QVERIFY(made.wait(10000));
+        QCOMPARE(made.at(1).at(0).toString(), QStringLiteral("b"));
+        const auto at = document.dataset()->find_metadata("groups");
+        QVERIFY(at);
+        const data::MetadataColumn& groups = document.dataset()->metadata[*at];
+        QCOMPARE(groups.categories, (std::vector<std::string>{"a", "b"}));
+        QCOMPARE(std::vector<std::int32_t>(groups.codes.begin(), groups.codes.begin() + 5),
+                 (std::vector<std::int32_t>{0, 0, 1, 1, -1}));
+        QCOMPARE(document.prepared().displayName, QStringLiteral("blobs"));
+        // A group asked for on rows that are gone by the time it is made is dropped.
+        QVERIFY(clustering.makeGroup(QStringLiteral("late"), {0}));
+        const auto other = blobs(40, 2, 2, 99);
+        document.setDataset(prepared(other));
+        QTest::qWait(300);
+        QCOMPARE(made.size(), 2);
+        QCOMPARE(document.dataset(), other);
+    }
+
     void clusteringServiceForgetsOnANewDatasetAndReportsErrors() {
         ui::Document document;
         ui::ClusteringService clustering(&document);

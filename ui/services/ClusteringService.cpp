@@ -6,8 +6,11 @@
 #include "data/dataset.h"
 #include "metrics/agreement.h"
 #include "model/Document.h"
+#include "services/DatasetService.h"
 
+#include <QFutureWatcher>
 #include <QLocale>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <exception>
@@ -20,7 +23,10 @@ ClusteringService::ClusteringService(Document* document, QObject* parent) : QObj
     connect(m_document, &Document::datasetChanged, this, &ClusteringService::forget);
 }
 
-ClusteringService::~ClusteringService() = default;  // m_task and m_kTask cancel and wait
+ClusteringService::~ClusteringService() {
+    // No worker outlives the service (m_task and m_kTask cancel and wait by themselves).
+    for (auto* watcher : findChildren<QFutureWatcher<PreparedDataset>*>(Qt::FindDirectChildrenOnly)) watcher->waitForFinished();
+}
 
 std::shared_ptr<const std::vector<float>> ClusteringService::pointsOf(Target target, int* dims) const {
     const auto run = m_document->currentRun();
@@ -49,24 +55,15 @@ bool ClusteringService::start(const Options& options) {
         },
         [this, dataset](Result r) {
             emit runningChanged(false);
-            // The same rows with one more column: the name and the source stay, and so do the
-            // runs and the selection (Document::replaceDataset).
-            const PreparedDataset& now = m_document->prepared();
-            if (r.error.isEmpty() && (!now.dataset || !r.prepared.dataset || r.prepared.dataset->n != now.dataset->n))
-                r.error = tr("the dataset changed while clustering");
             if (!r.error.isEmpty()) {
                 setCaption(tr("Clustering failed: %1").arg(r.error));
                 emit failed(r.error);
                 return;
             }
-            r.prepared.displayName = now.displayName;
-            r.prepared.path = now.path;
-            r.prepared.sha256 = now.sha256;
-            r.prepared.defaultX = now.defaultX;
-            r.prepared.defaultY = now.defaultY;
+            // The same rows with one more column: the name and the source stay, and so do the
+            // runs and the selection.
             setCaption(r.summary);
-            m_document->replaceDataset(std::move(r.prepared));
-            emit finished(r.summary);
+            if (DatasetService::replaceDerived(*m_document, std::move(r.prepared))) emit finished(r.summary);
         },
         [this](const QString& error) {
             emit runningChanged(false);
@@ -114,6 +111,40 @@ void ClusteringService::forget() {
         m_kDistance.clear();
         emit kDistanceChanged();
     }
+}
+
+bool ClusteringService::makeGroup(const QString& name, std::vector<std::int64_t> rows) {
+    const std::shared_ptr<const data::Dataset> ds = m_document->dataset();
+    const std::string group = name.trimmed().toStdString();
+    if (!ds || rows.empty() || group.empty()) return false;
+    auto* watcher = new QFutureWatcher<PreparedDataset>(this);
+    connect(watcher, &QFutureWatcher<PreparedDataset>::finished, this, [this, watcher, ds, name] {
+        watcher->deleteLater();
+        if (ds != m_document->dataset()) return;  // another dataset (or column) came meanwhile
+        if (DatasetService::replaceDerived(*m_document, watcher->result())) emit groupMade(name);
+    });
+    // A copy with the column: the dataset is immutable and shared with views and jobs.
+    const QFuture<PreparedDataset> future = QtConcurrent::run([ds, group, rows = std::move(rows)] {
+        auto copy = std::make_shared<data::Dataset>(*ds);
+        std::vector<std::int32_t> codes(static_cast<std::size_t>(copy->n), -1);
+        std::vector<std::string> names;
+        const std::optional<std::size_t> at = copy->find_metadata("groups");
+        if (at && copy->metadata[*at].kind == data::ColumnKind::Categorical) {
+            codes = copy->metadata[*at].codes;
+            names = copy->metadata[*at].categories;
+        }
+        auto found = std::find(names.begin(), names.end(), group);
+        const auto code = std::int32_t(found - names.begin());
+        if (found == names.end()) names.push_back(group);
+        for (std::int64_t i : rows) codes[std::size_t(i)] = code;
+        auto column = data::MetadataColumn::categorical("groups", std::move(codes), std::move(names));
+        if (at) copy->metadata[*at] = std::move(column);
+        else copy->metadata.push_back(std::move(column));
+        copy->check_consistent();
+        return prepareDataset(std::move(copy));
+    });
+    watcher->setFuture(future);
+    return true;
 }
 
 ClusteringService::Result ClusteringService::cluster(std::shared_ptr<const data::Dataset> dataset,

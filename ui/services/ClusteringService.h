@@ -4,7 +4,8 @@
 /// supersedes an older one), and the k-distance curve that helps choosing DBSCAN's eps. The result
 /// becomes a categorical "cluster" column of the Document's dataset (DBSCAN's noise is missing,
 /// so it is drawn grey; an older "cluster" column is replaced), the runs and the selection stay,
-/// and a caption says what was found. The Clustering dock and the window observe it. No widgets.
+/// and a caption says what was found. Groups are the clusters drawn by hand: named selections in
+/// a categorical "groups" column. The Clustering dock and the window observe it. No widgets.
 
 #include "jobs/DatasetJob.h"
 #include "jobs/LatestTask.h"
@@ -43,7 +44,7 @@ public:
     };
 
     explicit ClusteringService(Document* document, QObject* parent = nullptr);
-    /// Cancels and waits for its tasks (LatestTask's destructor).
+    /// Cancels and waits for its tasks (LatestTask's destructor) and the groups being made.
     ~ClusteringService() override;
 
     /// Clusters the document's rows on a worker; the column goes into the document when done
@@ -64,6 +65,11 @@ public:
     /// What the last clustering found ("Clustering…" while one runs, the error if it failed).
     const QString& caption() const { return m_caption; }
 
+    /// Names `rows` as group `name` in the "groups" column, made on a worker; a row belongs to one
+    /// group, the newest. groupMade() once the document has it; dropped when the document's
+    /// dataset changed meanwhile. False without a dataset, rows or a name.
+    bool makeGroup(const QString& name, std::vector<std::int64_t> rows);
+
     /// Clusters `points` (n x dims; the dataset's own features when null) and returns a copy of
     /// `dataset` with a "cluster" column (replacing an older one). Worker side; never throws.
     static Result cluster(std::shared_ptr<const data::Dataset> dataset, std::shared_ptr<const std::vector<float>> points,
@@ -77,6 +83,7 @@ signals:
     /// The document's dataset has its new "cluster" column.
     void finished(const QString& summary);
     void failed(const QString& error);
+    void groupMade(const QString& name);
     /// For the status bar ("No embedding yet: clustering the original features").
     void statusMessage(const QString& message, int timeoutMs);
 

@@ -109,6 +109,17 @@ DatasetService::Source DatasetService::source() const {
     return {m_document->prepared().path, m_document->prepared().sha256, m_document->loadOptions()};
 }
 
+bool DatasetService::replaceDerived(Document& document, PreparedDataset derived) {
+    const PreparedDataset& now = document.prepared();
+    if (!derived.dataset || !now.dataset || derived.dataset->n != now.dataset->n) return false;
+    derived.displayName = now.displayName;
+    derived.path = now.path;
+    derived.sha256 = now.sha256;
+    derived.defaultX = now.defaultX;
+    derived.defaultY = now.defaultY;
+    return document.replaceDataset(std::move(derived));
+}
+
 void DatasetService::finish(Watcher* watcher, const Request& request) {
     watcher->deleteLater();
     const QFuture<DatasetJobResult> future = watcher->future();

@@ -75,6 +75,12 @@ public:
     int threadLimit() const { return m_pool.maxThreadCount(); }
     Source source() const;
 
+    /// Puts `derived`, the document's rows with a new or changed metadata column (a clustering, a
+    /// group, a run's information loss), in place of its dataset, keeping its name, source and
+    /// default features: the runs and the selection stay (Document::replaceDataset). False (and
+    /// nothing changes) when the rows are not the document's.
+    static bool replaceDerived(Document& document, PreparedDataset derived);
+
     /// The file openDefault() reads; standardPath() unless set otherwise.
     QString defaultPath() const { return m_defaultPath; }
     void setDefaultPath(const QString& path) { m_defaultPath = path; }
