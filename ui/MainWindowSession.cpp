@@ -74,6 +74,34 @@ QString MainWindow::autosavePath() const { return m_sessions->autosavePath(); }
 
 void MainWindow::forgetRecovered(const QString& sessionPath) { SessionService::forgetRecovered(sessionPath); }
 
+namespace {
+
+SessionCamera readCamera(vtkCamera* camera) {
+    SessionCamera c;
+    camera->GetPosition(c.position.data());
+    camera->GetFocalPoint(c.focalPoint.data());
+    camera->GetViewUp(c.viewUp.data());
+    c.parallelScale = camera->GetParallelScale();
+    c.viewAngle = camera->GetViewAngle();
+    c.parallel = camera->GetParallelProjection();
+    camera->GetClippingRange(c.clippingRange.data());
+    return c;
+}
+
+void applyCamera(const SessionCamera& c, ScatterView* view) {
+    vtkCamera* camera = view->renderer()->GetActiveCamera();
+    camera->SetPosition(c.position.data());
+    camera->SetFocalPoint(c.focalPoint.data());
+    camera->SetViewUp(c.viewUp.data());
+    camera->SetParallelScale(c.parallelScale);
+    camera->SetViewAngle(c.viewAngle);
+    camera->SetParallelProjection(c.parallel);
+    camera->SetClippingRange(c.clippingRange.data());
+    view->requestFrame();
+}
+
+}  // namespace
+
 SessionView MainWindow::sessionView() const {
     SessionView v;
     v.plotEmbedding = m_dataPanel->plotEmbedding();
@@ -84,15 +112,11 @@ SessionView MainWindow::sessionView() const {
     v.opacity = m_scatterView->opacity();
     v.perspective = m_scatterView->perspective();
     v.size = m_scatterView->size();
-    for (int pane = 1; pane < m_viewGrid->paneCount(); ++pane) v.paneRuns.push_back(m_viewGrid->runOf(pane));
-    vtkCamera* camera = m_scatterView->renderer()->GetActiveCamera();
-    camera->GetPosition(v.camera.position.data());
-    camera->GetFocalPoint(v.camera.focalPoint.data());
-    camera->GetViewUp(v.camera.viewUp.data());
-    v.camera.parallelScale = camera->GetParallelScale();
-    v.camera.viewAngle = camera->GetViewAngle();
-    v.camera.parallel = camera->GetParallelProjection();
-    camera->GetClippingRange(v.camera.clippingRange.data());
+    for (int pane = 1; pane < m_viewGrid->paneCount(); ++pane) {
+        v.paneRuns.push_back(m_viewGrid->runOf(pane));
+        v.paneCameras.push_back(readCamera(m_viewGrid->view(pane)->renderer()->GetActiveCamera()));
+    }
+    v.camera = readCamera(m_scatterView->renderer()->GetActiveCamera());
     return v;
 }
 
@@ -131,16 +155,10 @@ void MainWindow::showSessionView(const SessionView& v) {
     // The compare panes and the run each shows (none: the main view alone).
     m_viewGrid->setPaneCount(1 + int(v.paneRuns.size()));
     for (std::size_t i = 0; i < v.paneRuns.size(); ++i) m_viewGrid->setRun(int(i) + 1, v.paneRuns[i]);
-    // The camera last: drawing the points may have fitted it.
-    vtkCamera* camera = m_scatterView->renderer()->GetActiveCamera();
-    camera->SetPosition(v.camera.position.data());
-    camera->SetFocalPoint(v.camera.focalPoint.data());
-    camera->SetViewUp(v.camera.viewUp.data());
-    camera->SetParallelScale(v.camera.parallelScale);
-    camera->SetViewAngle(v.camera.viewAngle);
-    camera->SetParallelProjection(v.camera.parallel);
-    camera->SetClippingRange(v.camera.clippingRange.data());
-    m_scatterView->requestFrame();
+    // The cameras last: drawing the points may have fitted them.
+    if (v.paneCameras.size() == v.paneRuns.size())
+        for (std::size_t i = 0; i < v.paneCameras.size(); ++i) applyCamera(v.paneCameras[i], m_viewGrid->view(int(i) + 1));
+    applyCamera(v.camera, m_scatterView);
 }
 
 }  // namespace latentscape::ui

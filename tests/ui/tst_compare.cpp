@@ -245,6 +245,14 @@ private slots:
         const std::vector<float> before = ae->model->decode(code.data(), 1);
         // Three runs side by side, the t-SNE in the main view: the layout is saved too.
         m_window->compareRuns({m_runs[1], m_runs[0], m_runs[3]});
+        // Pane 2 zoomed and panned: its camera is saved with the layout.
+        vtkCamera* paneCamera = m_window->viewGrid()->view(2)->renderer()->GetActiveCamera();
+        paneCamera->SetParallelScale(paneCamera->GetParallelScale() * 0.37);
+        double focal[3];
+        paneCamera->GetFocalPoint(focal);
+        paneCamera->SetFocalPoint(focal[0] + 1.25, focal[1] - 0.5, focal[2]);
+        paneCamera->GetFocalPoint(focal);
+        const double paneScale = paneCamera->GetParallelScale();
         const QString path = m_dir.filePath(QStringLiteral("runs.latentscape"));
         QCOMPARE(m_window->saveSession(path), QString());
 
@@ -271,6 +279,13 @@ private slots:
         QCOMPARE(reopened->run(other->viewGrid()->runOf(1))->name, doc()->run(m_runs[0])->name);
         QCOMPARE(reopened->run(other->viewGrid()->runOf(2))->name, doc()->run(m_runs[3])->name);
         QCOMPARE(other->viewGrid()->view(2)->pointCount(), std::size_t(1500));
+        vtkCamera* reopenedCamera = other->viewGrid()->view(2)->renderer()->GetActiveCamera();
+        QCOMPARE(reopenedCamera->GetParallelScale(), paneScale);
+        double reopenedFocal[3];
+        reopenedCamera->GetFocalPoint(reopenedFocal);
+        QCOMPARE(reopenedFocal[0], focal[0]);
+        QCOMPARE(reopenedFocal[1], focal[1]);
+        QVERIFY(!other->viewGrid()->view(2)->isCameraFitted());
         // The shown run's options are back in the Reduction panel (here the t-SNE's).
         QCOMPARE(reopened->currentRun()->spec.method, ui::RunSpec::Method::Tsne);
         QCOMPARE(other->reductionPanel()->method(), ui::ReductionPanel::Method::Tsne);

@@ -167,6 +167,7 @@ std::optional<Session> SessionService::capture(QString* error) const {
         const auto at = indexOf.find(id);
         s.comparePanes.push_back(at == indexOf.end() ? -1 : at->second);
     }
+    if (view.paneCameras.size() == view.paneRuns.size()) s.compareCameras = view.paneCameras;
     return s;
 }
 
@@ -274,6 +275,7 @@ void SessionService::apply(const Session& s) {
     view.size = s.viewSize;
     view.camera = s.camera;
     for (int i : s.comparePanes) view.paneRuns.push_back(i >= 0 && std::size_t(i) < ids.size() ? ids[std::size_t(i)] : -1);
+    view.paneCameras = s.compareCameras;
     m_hooks.restoreView(view);
 
     // A reopened session starts at its selection, with nothing to undo.

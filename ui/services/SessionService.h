@@ -43,6 +43,7 @@ struct SessionView {
     SessionCamera camera;
     /// Document run ids shown by the compare panes 1..3 (empty: the main view alone).
     std::vector<int> paneRuns;
+    std::vector<SessionCamera> paneCameras;  ///< one per entry of paneRuns (may be empty: fit them)
 };
 
 class SessionService : public QObject {

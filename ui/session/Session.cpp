@@ -208,7 +208,17 @@ void writeSession(const Session& s, const QString& path) {
     root.insert(QStringLiteral("selection"), selection);
     QJsonArray hidden;
     for (std::int32_t c : s.hidden) hidden.append(c);
-    const SessionCamera& c = s.camera;
+    const auto cameraJson = [](const SessionCamera& c) {
+        return QJsonObject{{QStringLiteral("position"), toArray(c.position)},
+                           {QStringLiteral("focal_point"), toArray(c.focalPoint)},
+                           {QStringLiteral("view_up"), toArray(c.viewUp)},
+                           {QStringLiteral("parallel_scale"), c.parallelScale},
+                           {QStringLiteral("view_angle"), c.viewAngle},
+                           {QStringLiteral("parallel"), c.parallel},
+                           {QStringLiteral("clipping_range"), toArray(c.clippingRange)}};
+    };
+    QJsonArray compareCameras;
+    for (const SessionCamera& c : s.compareCameras) compareCameras.append(cameraJson(c));
     root.insert(QStringLiteral("view"),
                 QJsonObject{{QStringLiteral("plot"), s.plotEmbedding ? QStringLiteral("embedding") : QStringLiteral("features")},
                             {QStringLiteral("x_feature"), s.xFeature},
@@ -228,13 +238,8 @@ void writeSession(const Session& s, const QString& path) {
                                  for (int i : s.comparePanes) panes.append(i);
                                  return panes;
                              }()},
-                            {QStringLiteral("camera"), QJsonObject{{QStringLiteral("position"), toArray(c.position)},
-                                                                   {QStringLiteral("focal_point"), toArray(c.focalPoint)},
-                                                                   {QStringLiteral("view_up"), toArray(c.viewUp)},
-                                                                   {QStringLiteral("parallel_scale"), c.parallelScale},
-                                                                   {QStringLiteral("view_angle"), c.viewAngle},
-                                                                   {QStringLiteral("parallel"), c.parallel},
-                                                                   {QStringLiteral("clipping_range"), toArray(c.clippingRange)}}}});
+                            {QStringLiteral("compare_cameras"), compareCameras},
+                            {QStringLiteral("camera"), cameraJson(s.camera)}});
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) fail(path, QStringLiteral("cannot be written (%1)").arg(file.errorString()));
     // Compact: the columns and the selection hold a number per row.
@@ -400,26 +405,39 @@ Session readSession(const QString& path) {
             s.comparePanes.push_back(int(i));
         }
     }
-    const Reader cam = view.object("camera");
-    s.camera.position = cam.numbers<3>("position");
-    s.camera.focalPoint = cam.numbers<3>("focal_point");
-    s.camera.viewUp = cam.numbers<3>("view_up");
-    s.camera.parallelScale = cam.number("parallel_scale");
-    s.camera.viewAngle = cam.number("view_angle");
-    s.camera.parallel = cam.boolean("parallel");
-    s.camera.clippingRange = cam.numbers<2>("clipping_range");
     // A camera that can look at something: finite, apart from its focal point, an up direction
     // not along the view, a positive scale or angle, and a depth range in front of it.
-    const SessionCamera& c = s.camera;
-    bool finite = std::isfinite(c.parallelScale) && std::isfinite(c.viewAngle);
-    for (double v : {c.position[0], c.position[1], c.position[2], c.focalPoint[0], c.focalPoint[1], c.focalPoint[2],
-                     c.viewUp[0], c.viewUp[1], c.viewUp[2], c.clippingRange[0], c.clippingRange[1]})
-        finite = finite && std::isfinite(v) && std::abs(v) < 1e30;
-    const double dx = c.position[0] - c.focalPoint[0], dy = c.position[1] - c.focalPoint[1], dz = c.position[2] - c.focalPoint[2];
-    const double cx = c.viewUp[1] * dz - c.viewUp[2] * dy, cy = c.viewUp[2] * dx - c.viewUp[0] * dz, cz = c.viewUp[0] * dy - c.viewUp[1] * dx;
-    if (!finite || dx * dx + dy * dy + dz * dz <= 0 || cx * cx + cy * cy + cz * cz <= 0 || !(c.parallelScale > 0) ||
-        !(c.viewAngle > 0 && c.viewAngle < 180) || !(c.clippingRange[0] > 0 && c.clippingRange[1] > c.clippingRange[0]))
-        fail(path, QStringLiteral("view.camera is not a usable camera"));
+    const auto readCamera = [&path](const Reader& cam, const QString& where) {
+        SessionCamera c;
+        c.position = cam.numbers<3>("position");
+        c.focalPoint = cam.numbers<3>("focal_point");
+        c.viewUp = cam.numbers<3>("view_up");
+        c.parallelScale = cam.number("parallel_scale");
+        c.viewAngle = cam.number("view_angle");
+        c.parallel = cam.boolean("parallel");
+        c.clippingRange = cam.numbers<2>("clipping_range");
+        bool finite = std::isfinite(c.parallelScale) && std::isfinite(c.viewAngle);
+        for (double v : {c.position[0], c.position[1], c.position[2], c.focalPoint[0], c.focalPoint[1], c.focalPoint[2],
+                         c.viewUp[0], c.viewUp[1], c.viewUp[2], c.clippingRange[0], c.clippingRange[1]})
+            finite = finite && std::isfinite(v) && std::abs(v) < 1e30;
+        const double dx = c.position[0] - c.focalPoint[0], dy = c.position[1] - c.focalPoint[1], dz = c.position[2] - c.focalPoint[2];
+        const double cx = c.viewUp[1] * dz - c.viewUp[2] * dy, cy = c.viewUp[2] * dx - c.viewUp[0] * dz, cz = c.viewUp[0] * dy - c.viewUp[1] * dx;
+        if (!finite || dx * dx + dy * dy + dz * dz <= 0 || cx * cx + cy * cy + cz * cz <= 0 || !(c.parallelScale > 0) ||
+            !(c.viewAngle > 0 && c.viewAngle < 180) || !(c.clippingRange[0] > 0 && c.clippingRange[1] > c.clippingRange[0]))
+            fail(path, QStringLiteral("%1 is not a usable camera").arg(where));
+        return c;
+    };
+    s.camera = readCamera(view.object("camera"), QStringLiteral("view.camera"));
+    if (view.raw().contains(QStringLiteral("compare_cameras"))) {  // absent before pane cameras were kept
+        const QJsonArray cameras = view.array("compare_cameras");
+        if (cameras.size() != qsizetype(s.comparePanes.size()))
+            fail(path, QStringLiteral("view.compare_cameras has %1 cameras for %2 compare panes")
+                           .arg(cameras.size())
+                           .arg(s.comparePanes.size()));
+        for (qsizetype i = 0; i < cameras.size(); ++i)
+            s.compareCameras.push_back(readCamera(Reader(path, cameras[i].toObject(), QStringLiteral("view.compare_cameras[%1]").arg(i)),
+                                                  QStringLiteral("view.compare_cameras[%1]").arg(i)));
+    }
     return s;
 }
 

@@ -18,7 +18,9 @@
 ///                 "colour_map", "hidden": [codes], "dimming", "dark", "point_size", "opacity",
 ///                 "perspective", "camera": { "position", "focal_point", "view_up",
 ///                 "parallel_scale", "view_angle", "parallel", "clipping_range" },
-///                 "size": [w, h] } }
+///                 "size": [w, h],
+///                 "compare": [run index per compare pane 1..3, -1: none],
+///                 "compare_cameras": [ a camera as above per compare pane ] } }
 ///
 /// Version 1 files (one "run" with a few options) are still read, as one run.
 
@@ -89,6 +91,9 @@ struct Session {
     /// Indices into runs of what the compare panes 1..3 show (-1: a pane without a run); empty:
     /// the main view alone. JSON: view.compare.
     std::vector<int> comparePanes;
+    /// The cameras of those panes, in the same order (JSON: view.compare_cameras; empty in files
+    /// written before them: the panes are fitted to their points then).
+    std::vector<SessionCamera> compareCameras;
     /// The run the main view shows, or null.
     const SessionRun* shownRun() const {
         return currentRun >= 0 && std::size_t(currentRun) < runs.size() ? &runs[std::size_t(currentRun)] : nullptr;
