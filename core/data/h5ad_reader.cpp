@@ -457,6 +457,20 @@ Object find_matrix(const std::string& path, const Object& root, const std::strin
                                         (members.empty() ? std::string("nothing") : members) + ")");
 }
 
+/// The matrix the options name (X unless --array), with its shape; an empty one is refused.
+struct Matrix {
+    std::string path;  ///< inside the file
+    Object object;
+    MatrixShape shape;
+};
+Matrix open_matrix(const std::string& file_path, const Object& root, const LoadOptions& options) {
+    const std::string x_path = options.array ? *options.array : "X";
+    Object x = find_matrix(file_path, root, x_path, options.array.has_value());
+    const MatrixShape m = matrix_shape(x);
+    if (m.n == 0 || m.d == 0) x.fail("the matrix is empty: shape " + shape_string({m.n, m.d}));
+    return {x_path, std::move(x), m};
+}
+
 // The matrix's column names: var's index for X and layers, raw/var's for raw/X, else
 // "<key>_1", "<key>_2", ...
 std::vector<std::string> column_names(const Object& root, const std::string& x_path, std::int64_t d) {
@@ -482,10 +496,10 @@ Dataset load_h5ad(const std::string& path, const LoadOptions& options) {
     {
         const internal::h5::File file(path);
         const Object root = file.root();
-        const std::string x_path = options.array ? *options.array : "X";
-        const Object x = find_matrix(path, root, x_path, options.array.has_value());
-        const MatrixShape m = matrix_shape(x);
-        if (m.n == 0 || m.d == 0) x.fail("the matrix is empty: shape " + shape_string({m.n, m.d}));
+        const Matrix matrix = open_matrix(path, root, options);
+        const std::string& x_path = matrix.path;
+        const Object& x = matrix.object;
+        const MatrixShape& m = matrix.shape;
         // Names first, so that errors in X can name the cell and the gene.
         ds.feature_names = column_names(root, x_path, m.d);
         std::vector<Column> columns;
@@ -522,10 +536,10 @@ CsrMatrix load_h5ad_csr(const std::string& path, const LoadOptions& options) {
     {
         const internal::h5::File file(path);
         const Object root = file.root();
-        const std::string x_path = options.array ? *options.array : "X";
-        const Object x = find_matrix(path, root, x_path, options.array.has_value());
-        const MatrixShape m = matrix_shape(x);
-        if (m.n == 0 || m.d == 0) x.fail("the matrix is empty: shape " + shape_string({m.n, m.d}));
+        const Matrix matrix = open_matrix(path, root, options);
+        const std::string& x_path = matrix.path;
+        const Object& x = matrix.object;
+        const MatrixShape& m = matrix.shape;
         if (!m.sparse) x.fail("is stored dense, not as a sparse matrix; load it with load_h5ad");
         if (m.d > std::numeric_limits<std::int32_t>::max())
             x.fail("has " + std::to_string(m.d) + " columns; at most 2^31 - 1 are supported");
