@@ -135,38 +135,59 @@ FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const 
     return out;
 }
 
-}  // namespace internal
-
-Dataset load_csv(const std::string& path, const LoadOptions& options) {
-    using namespace internal;
-    std::optional<char> delimiter = options.delimiter;
-    if (!delimiter && io::extension(path) == "tsv") delimiter = '\t';
-    TableOptions table;
-    table.delimiter = delimiter;
-    table.header = options.header;
-    table.skip_rows = options.skip_rows;
-    table.comment = options.comment;
-    const Table t = read_table(path, table);
+ColumnPlan plan_columns(const Table& t, const NumericCells& cells, const LoadOptions& options, bool strict) {
     const std::size_t ncol = t.columns();
-
-    // An explicit label: a column name, or a 1-based column number for files without a header.
-    std::optional<std::size_t> label_col;
-    if (options.label) {
+    const std::string& path = t.path;
+    auto all_names = [&] {
+        std::string names;
+        for (const auto& n : t.names) names += (names.empty() ? "" : ", ") + n;
+        return names;
+    };
+    auto column_of = [&](const std::string& name) -> std::optional<std::size_t> {
         for (std::size_t c = 0; c < ncol; ++c)
-            if (t.names[c] == *options.label) label_col = c;
-        if (!label_col && !t.has_header) {
-            // A 1-based column number, for files without a header.
+            if (t.names[c] == name) return c;
+        return std::nullopt;
+    };
+
+    ColumnPlan plan;
+    // An explicit label: a column name, or a 1-based column number for files without a header.
+    if (options.label) {
+        plan.label = column_of(*options.label);
+        if (!plan.label && !t.has_header) {
             const std::string& s = *options.label;
             std::size_t k = 0;
             const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), k);
-            if (ec == std::errc() && ptr == s.data() + s.size() && k >= 1 && k <= ncol) label_col = k - 1;
+            if (ec == std::errc() && ptr == s.data() + s.size() && k >= 1 && k <= ncol) plan.label = k - 1;
         }
-        if (!label_col) {
-            std::string names;
-            for (const auto& n : t.names) names += (names.empty() ? "" : ", ") + n;
-            throw LoadError(path, "label column '" + *options.label + "' not found; columns are: " + names);
-        }
+        if (!plan.label) throw LoadError(path, "label column '" + *options.label + "' not found; columns are: " + all_names());
     }
+
+    // Roles chosen by name: every name must be a column (a role for a column that is not there
+    // would silently do nothing, and the class would stay a feature).
+    std::vector<std::optional<ColumnRole>> chosen(ncol);
+    std::string unknown;
+    for (const auto& [name, role] : options.roles) {
+        const auto c = column_of(name);
+        if (!c) {
+            unknown += (unknown.empty() ? "'" : ", '") + name + "'";
+            continue;
+        }
+        chosen[*c] = role;
+    }
+    if (!unknown.empty() && strict)
+        throw LoadError(path, "column role(s) for " + unknown + ": no such column; columns are: " + all_names());
+    std::optional<std::size_t> role_label;
+    for (std::size_t c = 0; c < ncol; ++c) {
+        if (chosen[c] != ColumnRole::Label) continue;
+        if (role_label)
+            throw LoadError(path, "two label columns ('" + t.names[*role_label] + "' and '" + t.names[c] +
+                                      "'): mark one as the label, the other as metadata");
+        role_label = c;
+    }
+    if (role_label && plan.label && *plan.label != *role_label && strict)
+        throw LoadError(path, "the label is '" + t.names[*plan.label] + "' but column '" + t.names[*role_label] +
+                                  "' has the label role");
+    if (role_label) plan.label = role_label;
 
     // 'y' names a target (scikit-learn's X, y), unless an 'x' column beside it says the two are
     // coordinates (x, y, z tables such as the Swiss roll).
@@ -182,16 +203,57 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
                low == "id" || low == "row_id" || low == "_id";
     };
 
-    const NumericCells cells = parse_numeric(t);
-    std::vector<std::size_t> feature_cols, meta_cols;
+    plan.roles.resize(ncol);
+    plan.numeric.resize(ncol);
+    plan.index.resize(ncol);
     for (std::size_t c = 0; c < ncol; ++c) {
-        // Label-named columns stay metadata even when another column is the chosen label: a
-        // 'target' beside '--label species' would otherwise leak the answer into the features.
-        const bool label = (label_col && *label_col == c) || named_label(t.names[c]) || index_column(c);
         // Mostly numbers: a feature column (its stray text cells are errors). Mostly text, or
         // nothing but missing cells: metadata.
         const bool numeric = cells.numbers[c] > 0 && cells.numbers[c] >= cells.texts[c];
-        (numeric && !label ? feature_cols : meta_cols).push_back(c);
+        plan.numeric[c] = numeric;
+        plan.index[c] = index_column(c) && chosen[c] != ColumnRole::Feature;
+        if (chosen[c]) {
+            if (*chosen[c] == ColumnRole::Feature && !numeric)
+                throw LoadError(path, "column '" + t.names[c] + "' is marked as a feature but holds text (" +
+                                          std::to_string(cells.texts[c]) + " non-numeric and " +
+                                          std::to_string(cells.numbers[c]) + " numeric cells): mark it as metadata, "
+                                          "the label or ignored");
+            plan.roles[c] = *chosen[c];
+            continue;
+        }
+        if (plan.label && *plan.label == c) {
+            plan.roles[c] = ColumnRole::Label;
+            continue;
+        }
+        // Label-named columns stay metadata even when another column is the chosen label: a
+        // 'target' beside '--label species' would otherwise leak the answer into the features.
+        const bool auto_label = !plan.label && named_label(t.names[c]) && !plan.index[c];
+        const bool meta = named_label(t.names[c]) || plan.index[c] || !numeric;
+        plan.roles[c] = auto_label ? ColumnRole::Label : meta ? ColumnRole::Metadata : ColumnRole::Feature;
+    }
+    return plan;
+}
+
+}  // namespace internal
+
+Dataset load_csv(const std::string& path, const LoadOptions& options) {
+    using namespace internal;
+    std::optional<char> delimiter = options.delimiter;
+    if (!delimiter && io::extension(path) == "tsv") delimiter = '\t';
+    TableOptions table;
+    table.delimiter = delimiter;
+    table.header = options.header;
+    table.skip_rows = options.skip_rows;
+    table.comment = options.comment;
+    const Table t = read_table(path, table);
+    const std::size_t ncol = t.columns();
+
+    const NumericCells cells = parse_numeric(t);
+    const ColumnPlan plan = plan_columns(t, cells, options, true);
+    std::vector<std::size_t> feature_cols, meta_cols;
+    for (std::size_t c = 0; c < ncol; ++c) {
+        if (plan.roles[c] == ColumnRole::Ignore) continue;
+        (plan.roles[c] == ColumnRole::Feature ? feature_cols : meta_cols).push_back(c);
     }
     if (feature_cols.empty()) {
         // European spreadsheets write "1,5" with ';' between fields: say so rather than leave
@@ -219,8 +281,9 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
     ds.features = std::move(block.features);
     for (std::size_t c : feature_cols) ds.feature_names.push_back(t.names[c]);
     for (std::size_t c : meta_cols) {
-        const bool label = label_col ? *label_col == c : named_label(t.names[c]);
-        if (index_column(c)) {
+        // The label asked for, or (none asked for) a label-named column: integer codes as classes.
+        const bool label = plan.roles[c] == ColumnRole::Label;
+        if (plan.index[c]) {
             // Ids: kept as text so that they are never coloured as hundreds of categories.
             std::vector<std::string> ids;
             ids.reserve(block.rows.size());
@@ -229,9 +292,11 @@ Dataset load_csv(const std::string& path, const LoadOptions& options) {
             if (ds.row_ids.empty()) ds.row_ids = ds.metadata.back().texts;
             continue;
         }
-        ds.metadata.push_back(make_metadata_column(t, cells, c, block.rows, label));
+        // A numeric column the user made metadata keeps its numbers (unless they are class codes).
+        const bool chosen_metadata = options.roles.count(t.names[c]) && plan.roles[c] == ColumnRole::Metadata;
+        ds.metadata.push_back(make_metadata_column(t, cells, c, block.rows, label, chosen_metadata));
     }
-    ds.label_column = choose_label(path, ds.metadata, label_col ? std::optional(t.names[*label_col]) : std::nullopt);
+    ds.label_column = choose_label(path, ds.metadata, plan.label ? std::optional(t.names[*plan.label]) : std::nullopt);
     ds.missing = block.missing;
     ds.source = path;
     ds.format = t.delimiter == '\t' ? "tsv" : "csv";

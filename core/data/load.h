@@ -6,6 +6,7 @@
 #include "data/sparse.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,19 @@ enum class MissingPolicy {
     DropRows,   ///< drop every row with a missing feature cell (counted in Dataset::missing)
     ImputeMean  ///< replace each missing cell by its column's mean over the present cells
 };
+
+/// What a column of a text table is used as.
+enum class ColumnRole {
+    Feature,   ///< a feature (must hold numbers)
+    Label,     ///< the label: metadata, coloured and scored by; integer codes become categories
+    Metadata,  ///< kept beside the features (tooltips, colouring), never a feature
+    Ignore     ///< not loaded at all
+};
+
+/// "feature", "label", "metadata", "ignore".
+const char* to_string(ColumnRole role);
+/// The role named by to_string's words (any case; also "ignored", "meta"); nullopt otherwise.
+std::optional<ColumnRole> column_role_from_string(const std::string& name);
 
 /// Whether a text table's first row is a header.
 enum class HeaderMode { Auto, Present, Absent };
@@ -51,6 +65,12 @@ struct LoadOptions {
     /// The comment line just above the first row is taken as the header when it names as many
     /// columns as the rows have (numpy.savetxt's header="..."). Unset: no comments.
     std::optional<char> comment = '#';
+    /// Roles of text-table columns by name (for a file without a header: col1, col2, ...);
+    /// columns not named here get the automatic role (numbers: feature; text, ids and
+    /// label-named columns: metadata). A Label role is the label (as `label`, which must then
+    /// name the same column, if set); at most one. A name that is not a column, or Feature for a
+    /// column of text, is a LoadError. Ignored by the binary formats.
+    std::map<std::string, ColumnRole> roles;
 };
 
 /// Loads any supported file, chosen by extension (".csv", ".tsv", ".txt", ".dat", ".data", ".npy", ".npz",

@@ -427,6 +427,11 @@ Table read_table(const std::string& path, const TableOptions& options) {
                 comment_above = Record{b, stop, line};
             }
         } else if (!trim(content).empty()) {
+            // One more than asked: the first may be the header.
+            if (options.max_records > 0 && std::int64_t(all.size()) > options.max_records) {
+                t.truncated = true;
+                break;
+            }
             all.push_back({pos, stop, line});
         } else if (all.empty()) {
             comment_above.reset();  // a blank line parts a comment from the table
@@ -504,6 +509,10 @@ Table read_table(const std::string& path, const TableOptions& options) {
         for (std::size_t c = 0; c < ncols; ++c) t.names.push_back("col" + std::to_string(c + 1));
     }
 
+    if (options.max_records > 0 && std::int64_t(all.size()) > options.max_records) {
+        all.resize(std::size_t(options.max_records));
+        t.truncated = true;
+    }
     t.records = std::move(all);
     return t;
 }
@@ -617,7 +626,7 @@ double parse_double(std::string_view raw) {
 }  // namespace
 
 MetadataColumn make_metadata_column(const Table& t, const NumericCells& cells, std::size_t col,
-                                    const std::vector<std::size_t>& rows, bool is_label) {
+                                    const std::vector<std::size_t>& rows, bool is_label, bool numeric_unless_class) {
     const std::string& name = t.names[col];
     const std::vector<std::string_view> raw = column_fields(t, col, rows);
     if (cells.texts[col] == 0) {
@@ -632,7 +641,9 @@ MetadataColumn make_metadata_column(const Table& t, const NumericCells& cells, s
             distinct.insert(v);
             if (distinct.size() > 256) break;
         }
-        const bool few = distinct.size() <= 256 && (is_label || distinct.size() * 4 <= rows.size() * 3);
+        const bool few = numeric_unless_class && !is_label
+                             ? distinct.size() <= 30
+                             : distinct.size() <= 256 && (is_label || distinct.size() * 4 <= rows.size() * 3);
         if (!(integral && few)) return MetadataColumn::numeric(name, std::move(numbers));
         std::vector<std::string> categories;
         std::map<double, std::int32_t> code_of;

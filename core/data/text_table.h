@@ -33,6 +33,7 @@ struct Table {
     std::vector<bool> unnamed;        ///< per column: the header cell was empty (a pandas index)
     bool field_is_unnamed(std::size_t c) const { return c < unnamed.size() && unnamed[c]; }
     std::vector<Record> records;      ///< data records only
+    bool truncated = false;           ///< TableOptions::max_records stopped reading before the end
     std::size_t columns() const { return names.size(); }
     /// Field `col` of record `r`, unquoted and unescaped.
     std::string field(std::size_t r, std::size_t col) const;
@@ -51,6 +52,8 @@ struct TableOptions {
     HeaderMode header = HeaderMode::Auto;
     std::int64_t skip_rows = 0;
     std::optional<char> comment = '#';
+    /// Data records to read at most (a header not counted); 0: all. For a quick look.
+    std::int64_t max_records = 0;
 };
 /// As above, and: the first `skip_rows` lines skipped; comment lines skipped (in whitespace
 /// tables, a comment character also ends the line's data); a comment line just above the first
@@ -98,8 +101,12 @@ NumericCells parse_numeric(const Table& table);
 /// 256 distinct values, and at most 3/4 as many as rows), numeric when every present value is a
 /// number and they do not look like category codes, text otherwise. `rows` selects and orders
 /// the records to keep. `force_categorical` is used for label columns holding integer codes.
+/// `numeric_unless_class`: a column of numbers stays numeric unless it looks like class codes
+/// (integers, at most 30 distinct values): a column the user marked as metadata, such as a
+/// price, is not split into a hundred categories.
 MetadataColumn make_metadata_column(const Table& table, const NumericCells& cells, std::size_t col,
-                                    const std::vector<std::size_t>& rows, bool is_label);
+                                    const std::vector<std::size_t>& rows, bool is_label,
+                                    bool numeric_unless_class = false);
 
 /// Feature columns cut out of a parsed table, with the missing-value policy applied.
 struct FeatureBlock {
@@ -113,6 +120,18 @@ struct FeatureBlock {
 /// kept rows out. The result does not depend on the thread count.
 FeatureBlock assemble_features(const Table& table, const NumericCells& cells,
                                const std::vector<std::size_t>& feature_cols, MissingPolicy policy);
+
+/// How load_csv uses each column of a table: the roles of LoadOptions::roles applied over the
+/// automatic ones, and the label column they choose (if any).
+struct ColumnPlan {
+    std::vector<ColumnRole> roles;        ///< per column
+    std::vector<bool> numeric;            ///< per column: mostly numbers
+    std::vector<bool> index;              ///< per column: a row index or id column (kept as text)
+    std::optional<std::size_t> label;     ///< the label column asked for (role or LoadOptions::label)
+};
+/// Throws LoadError for a role naming no column (when `strict`), a Feature role on a column of
+/// text, two Label roles, or a label option that disagrees with the Label role.
+ColumnPlan plan_columns(const Table& table, const NumericCells& cells, const LoadOptions& options, bool strict);
 
 /// Chooses the label column among the metadata: the one named by `requested` (error if absent),
 /// else one named label/class/target/y (or, when that one holds integer codes, a column of class
