@@ -53,14 +53,20 @@ struct MainWindow::Placement {
 void MainWindow::createRunsPanel() {
     m_runsPanel = new RunsPanel(m_document, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_runsPanel);
-    connect(m_runsPanel, &RunsPanel::rerunRequested, this, [this](int id) {
-        if (const auto run = m_document->run(id)) {
+    // An imported embedding (it came with the data) has no options to run again with.
+    const auto computed = [this](const std::shared_ptr<const Run>& run) {
+        if (run && !run->spec.isComputed())
+            statusBar()->showMessage(tr("“%1” came with the data: there are no options to run it again with").arg(run->name), 8000);
+        return run && run->spec.isComputed();
+    };
+    connect(m_runsPanel, &RunsPanel::rerunRequested, this, [this, computed](int id) {
+        if (const auto run = m_document->run(id); computed(run)) {
             m_reductionPanel->setSpec(run->spec);
             m_reduction->run(run->spec);
         }
     });
-    connect(m_runsPanel, &RunsPanel::editRequested, this, [this](int id) {
-        if (const auto run = m_document->run(id)) {
+    connect(m_runsPanel, &RunsPanel::editRequested, this, [this, computed](int id) {
+        if (const auto run = m_document->run(id); computed(run)) {
             m_reductionPanel->setSpec(run->spec);
             m_reductionPanel->show();
             m_reductionPanel->raise();
@@ -70,6 +76,11 @@ void MainWindow::createRunsPanel() {
     connect(m_runsPanel, &RunsPanel::compareRequested, this, &MainWindow::compareRuns);
     connect(m_runsPanel, &RunsPanel::morphRequested, this, [this](int id) { morphTo(id); });
     connect(m_runsPanel, &RunsPanel::informationLossRequested, this, &MainWindow::showInformationLoss);
+    // An embedding that came with the data is measured like a finished run, to compare with.
+    connect(m_document, &Document::runAdded, this, [this](int id) {
+        const auto run = m_document->run(id);
+        if (run && !run->spec.isComputed() && run->state == Run::State::Done && !run->metrics) computeRunMetrics(id);
+    });
     // The per-point loss and a morph's alignment belong to the rows they were asked for.
     connect(m_document, &Document::datasetChanged, this, [this] {
         m_lossTask.cancel();
@@ -401,6 +412,9 @@ void MainWindow::addPointsToMap(const QString& path) {
                     y.assign(codes.begin(), codes.end());
                     break;
                 }
+                case RunSpec::Method::Imported:
+                    throw std::runtime_error("“" + run->name.toStdString() +
+                                             "” came with the data: there is no method to place new points on it with");
                 case RunSpec::Method::Tsne:
                 case RunSpec::Method::Umap: {
                     const std::vector<double> map(run->embedding->begin(), run->embedding->end());

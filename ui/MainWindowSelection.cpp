@@ -65,6 +65,15 @@ void MainWindow::createSelectionActions() {
     for (const QKeySequence& k : QKeySequence::keyBindings(QKeySequence::Redo))
         if (!redoKeys.contains(k)) redoKeys << k;
     m_redoSelectionAction->setShortcuts(redoKeys);
+    // Nothing to undo before the first selection, nor after a new dataset (a new history): the
+    // actions follow the document's history whoever changed it.
+    const auto followHistory = [this] {
+        m_undoSelectionAction->setEnabled(selectionHistory().can_undo());
+        m_redoSelectionAction->setEnabled(selectionHistory().can_redo());
+    };
+    followHistory();
+    connect(m_document, &Document::datasetChanged, this, followHistory);
+    connect(m_document, &Document::selectionChanged, this, followHistory);
     menu->addSeparator();
     QAction* all = menu->addAction(tr("Select &All"), this, [this] {
         if (prepared().dataset) setSelection(visibleRows(*m_scatterView, prepared().dataset->n));

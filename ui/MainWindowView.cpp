@@ -159,9 +159,14 @@ void MainWindow::showCursorPosition(double x, double y) {
     if (!prepared().dataset || prepared().dataset->d == 0) return;
     // The axes' own names: features, or the embedding's components when one is plotted.
     const QLocale locale;
-    m_cursorLabel->setText(tr("%1 = %2   %3 = %4")
-                               .arg(m_scatterView->xAxisLabel(), locale.toString(x, 'g', 5),
-                                    m_scatterView->yAxisLabel(), locale.toString(y, 'g', 5)));
+    const QString text = tr("%1 = %2   %3 = %4")
+                             .arg(m_scatterView->xAxisLabel(), locale.toString(x, 'g', 5),
+                                  m_scatterView->yAxisLabel(), locale.toString(y, 'g', 5));
+    // Grow only: a label that narrows and widens with every move shifts (and squeezes) the
+    // run's status next to it.
+    const int width = m_cursorLabel->fontMetrics().horizontalAdvance(text) + 8;
+    if (width > m_cursorLabel->minimumWidth()) m_cursorLabel->setMinimumWidth(width);
+    m_cursorLabel->setText(text);
 }
 
 bool MainWindow::isDecoderActive() const {

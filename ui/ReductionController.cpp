@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QStatusBar>
 
 #include <algorithm>
@@ -49,7 +50,17 @@ ReductionController::ReductionController(ReductionPanel* panel, Document* docume
         cancel();
         m_runId = -1;
         m_label->clear();
+        m_label->setMinimumWidth(0);
     });
+}
+
+void ReductionController::setStatus(const QString& text) {
+    // Never narrower than the widest text this label has shown since the dataset came: a status
+    // bar squeezes a label that grows between two layouts ("iteration 12 / 1,00"), and the final
+    // line (time, cost) is the longest. Growing only also keeps the label from jittering.
+    const int width = m_label->fontMetrics().horizontalAdvance(text) + 2 * m_label->margin() + 8;
+    if (width > m_label->minimumWidth()) m_label->setMinimumWidth(width);
+    m_label->setText(text);
 }
 
 ReductionController::~ReductionController() {
@@ -113,6 +124,10 @@ void ReductionController::run() {
 bool ReductionController::run(const RunSpec& spec) {
     const auto dataset = m_document->dataset();
     if (!dataset) return false;
+    if (!spec.isComputed()) {
+        m_statusBar->showMessage(tr("“%1” came with the data: it cannot be run again").arg(spec.importedFrom), 8000);
+        return false;
+    }
     cancel();
     reapRetired();
     std::unique_ptr<IterativeMethod> method;
@@ -121,13 +136,15 @@ bool ReductionController::run(const RunSpec& spec) {
         case RunSpec::Method::Pca: method = makePcaMethod(dataset, spec.pca); break;
         case RunSpec::Method::Autoencoder: method = makeAutoencoderMethod(dataset, spec.autoencoder); break;
         case RunSpec::Method::Umap: method = makeUmapMethod(dataset, spec.umap); break;
+        case RunSpec::Method::Imported: return false;
     }
     m_methodName = method->name();
+    m_method = spec.method;
     m_job = std::make_unique<EmbeddingJob>(std::move(method));
     EmbeddingJob* job = m_job.get();
     connect(job, &EmbeddingJob::snapshotReady, this, &ReductionController::onSnapshotReady);
     connect(job, &EmbeddingJob::optimisationStarted, this, [this] {
-        m_label->setText(tr("%1: optimising…").arg(m_methodName));
+        setStatus(tr("%1: optimising…").arg(m_methodName));
     });
     connect(job, &EmbeddingJob::finished, this, [this, job](bool canceled, const QString& error) {
         if (job == m_job.get()) onFinished(canceled, error);
@@ -142,8 +159,25 @@ bool ReductionController::run(const RunSpec& spec) {
     m_panel->setRunning(true);
     m_progress->setRange(0, 0);
     m_progress->show();
-    m_label->setText(spec.method == RunSpec::Method::Autoencoder ? tr("%1: preparing…").arg(m_methodName)
+    setStatus(spec.method == RunSpec::Method::Autoencoder ? tr("%1: preparing…").arg(m_methodName)
                                                                  : tr("%1: finding neighbours…").arg(m_methodName));
+    // Room for the longest line this run will show, at once: the label does not grow digit by
+    // digit (and shift its neighbours) as the iterations count up.
+    {
+        const QLocale locale;
+        int most = 1000;
+        QString cost = QStringLiteral("KL");
+        switch (spec.method) {
+            case RunSpec::Method::Tsne: most = spec.tsne.iterations; break;
+            case RunSpec::Method::Umap: most = spec.umap.n_epochs.value_or(500); cost = QStringLiteral("cross-entropy"); break;
+            case RunSpec::Method::Autoencoder: most = spec.autoencoder.epochs; cost = QStringLiteral("loss"); break;
+            default: break;
+        }
+        const QString count = locale.toString(most).replace(QRegularExpression(QStringLiteral("\\d")), QStringLiteral("8"));
+        const QString widest = tr("%1: iteration %2 / %2, %3 8.8888, 8,888 s left").arg(m_methodName, count, cost);
+        const int width = m_label->fontMetrics().horizontalAdvance(widest) + 2 * m_label->margin() + 8;
+        if (width > m_label->minimumWidth()) m_label->setMinimumWidth(width);
+    }
     emit runStarted();
     emit modelChanged();
     job->start();
@@ -163,7 +197,7 @@ void ReductionController::setPaused(bool paused) {
     m_job->setPaused(paused);
     m_panel->setPaused(paused);
     const auto r = m_document->run(m_runId);
-    m_label->setText(paused ? tr("%1: paused at iteration %2").arg(m_methodName).arg(r ? r->iterations : 0)
+    setStatus(paused ? tr("%1: paused at iteration %2").arg(m_methodName).arg(r ? r->iterations : 0)
                             : tr("%1: optimising…").arg(m_methodName));
 }
 
@@ -204,7 +238,9 @@ void ReductionController::showLatest() {
 
     const QLocale locale;
     QString text;
-    if (epochs)
+    if (m_method == RunSpec::Method::Pca)
+        text = tr("%1: computed").arg(m_methodName);  // one step: no iterations to count
+    else if (epochs)
         text = tr("%1: epoch %2 / %3").arg(m_methodName, locale.toString(int(m_document->run(m_runId)->training->epochs.size())),
                                            locale.toString(m_document->run(m_runId)->training->maxEpochs));
     else
@@ -214,7 +250,7 @@ void ReductionController::showLatest() {
         const double left = s->elapsedSeconds / s->iteration * (s->maxIterations - s->iteration);
         text += tr(", %1 s left").arg(locale.toString(left, 'f', 0));
     }
-    m_label->setText(text);
+    setStatus(text);
     m_progress->setRange(0, s->maxIterations);
     m_progress->setValue(s->iteration);
     // At most 30 frames per second, and drawing at most about a third of the time: without a GPU
@@ -241,23 +277,30 @@ void ReductionController::onFinished(bool canceled, const QString& error) {
     const QLocale locale;
     const QString time = tr("%1 s").arg(locale.toString(seconds, 'f', seconds < 10 ? 1 : 0));
     if (!error.isEmpty()) {
-        m_label->setText(tr("%1 failed").arg(m_methodName));
+        setStatus(tr("%1 failed").arg(m_methodName));
         m_statusBar->showMessage(tr("%1 failed: %2").arg(m_methodName, error), 15000);
     } else if (canceled && run && run->training) {
-        m_label->setText(tr("%1: canceled after %2 epochs").arg(m_methodName).arg(run->training->epochs.size()));
+        setStatus(tr("%1: canceled after %2 epochs").arg(m_methodName).arg(run->training->epochs.size()));
     } else if (canceled) {
-        m_label->setText(tr("%1: canceled at iteration %2").arg(m_methodName).arg(iterations));
+        setStatus(tr("%1: canceled at iteration %2").arg(m_methodName).arg(iterations));
     } else if (run && run->training) {
         const int epochs = int(run->training->epochs.size());
-        m_label->setText(run->training->stoppedEarly ? tr("%1: stopped early after %2 epochs in %3").arg(m_methodName).arg(epochs).arg(time)
-                                                     : tr("%1: done, %2 epochs in %3").arg(m_methodName).arg(epochs).arg(time));
-    } else if (run && run->spec.method == RunSpec::Method::Pca) {
-        m_label->setText(tr("%1: done in %2").arg(m_methodName, time));
+        QString text = run->training->stoppedEarly ? tr("%1: stopped early after %2 epochs in %3").arg(m_methodName).arg(epochs).arg(time)
+                                                   : tr("%1: done, %2 epochs in %3").arg(m_methodName).arg(epochs).arg(time);
+        if (!run->training->epochs.empty()) {
+            const auto& last = run->training->epochs.back();
+            text += tr(", loss %1").arg(locale.toString(last.train_loss, 'g', 4));
+            if (std::isfinite(last.validation_loss))
+                text += tr(" (held out %1)").arg(locale.toString(last.validation_loss, 'g', 4));
+        }
+        setStatus(text);
+    } else if (m_method == RunSpec::Method::Pca) {
+        setStatus(tr("%1: done in %2").arg(m_methodName, time));
     } else {
         QString text = tr("%1: done, %2 iterations in %3").arg(m_methodName, locale.toString(iterations), time);
         if (run && std::isfinite(run->cost) && !run->costName.isEmpty())
             text += QStringLiteral(", %1 %2").arg(run->costName, locale.toString(run->cost, 'f', 4));
-        m_label->setText(text);
+        setStatus(text);
     }
     if (run && canceled && !run->hasEmbedding()) {
         m_document->removeRun(m_runId);  // canceled before its first frame: nothing to keep

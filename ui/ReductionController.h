@@ -79,6 +79,8 @@ signals:
     void modelChanged();
 
 private:
+    /// The run's line in the status bar (the label widens to fit it: never clipped).
+    void setStatus(const QString& text);
     void onSnapshotReady();
     void showLatest();
     void onFinished(bool canceled, const QString& error);
@@ -97,6 +99,7 @@ private:
     std::vector<std::unique_ptr<EmbeddingJob>> m_retired;  // canceled, still finishing a step
     int m_runId = -1;
     QString m_methodName;
+    RunSpec::Method m_method = RunSpec::Method::Tsne;  // the current (or last) run's
     int m_frames = 0;
     std::shared_ptr<const reduce::autoencoder::Model> m_lastModel;
     QElapsedTimer m_runClock;

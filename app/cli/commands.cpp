@@ -132,6 +132,10 @@ void print_info(const data::Dataset& ds) {
     std::printf("\n");
     if (!ds.images.empty())
         std::printf("Images:     %d x %d, %d channel(s)\n", ds.images.width, ds.images.height, ds.images.channels);
+    // An AnnData file's obsm: the GUI opens each of 2 columns or more as a finished run.
+    std::printf("Embeddings:%s\n", ds.embeddings.empty() ? " none" : "");
+    for (const auto& e : ds.embeddings)
+        std::printf("  %-20s %lld column%s\n", e.name.c_str(), static_cast<long long>(e.dims), e.dims == 1 ? "" : "s");
 }
 
 std::string info_json(const data::Dataset& ds) {
@@ -155,6 +159,14 @@ std::string info_json(const data::Dataset& ds) {
             w.end_array();
         }
         w.key("missing").value(m.missing_count());
+        w.end_object();
+    }
+    w.end_array();
+    w.key("embeddings").begin_array();
+    for (const auto& e : ds.embeddings) {
+        w.begin_object();
+        w.key("name").value(e.name);
+        w.key("dims").value(e.dims);
         w.end_object();
     }
     w.end_array();

@@ -83,6 +83,28 @@ private slots:
         QVERIFY(r.out.isEmpty());
     }
 
+    // An AnnData file's obsm embeddings (the GUI's imported runs) are listed, with their columns.
+    void infoListsH5adEmbeddings() {
+        const QString h5ad = QStringLiteral(LATENTSCAPE_TEST_DATA "/h5ad/dense.h5ad");
+        Result r = run({"info", h5ad, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonArray embeddings = QJsonDocument::fromJson(r.out).object()["embeddings"].toArray();
+        QCOMPARE(embeddings.size(), 2);
+        QMap<QString, int> dims;
+        for (const QJsonValue& e : embeddings) dims[e.toObject()["name"].toString()] = e.toObject()["dims"].toInt();
+        QCOMPARE(dims.value("X_umap"), 2);
+        QCOMPARE(dims.value("X_pca"), 3);
+        r = run({"info", h5ad});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("Embeddings:") && r.out.contains("X_umap") && r.out.contains("2 columns") &&
+                     r.out.contains("3 columns"),
+                 r.out.constData());
+        // A CSV has none.
+        r = run({"info", file("e.csv", "a,b\n1,2\n3,4\n"), "--json"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(QJsonDocument::fromJson(r.out).object()["embeddings"].toArray().isEmpty());
+    }
+
     void exitCodes_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("code");

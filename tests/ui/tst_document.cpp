@@ -33,6 +33,7 @@ private slots:
         QTest::newRow("tsne") << int(ui::RunSpec::Method::Tsne);
         QTest::newRow("autoencoder") << int(ui::RunSpec::Method::Autoencoder);
         QTest::newRow("umap") << int(ui::RunSpec::Method::Umap);
+        QTest::newRow("imported") << int(ui::RunSpec::Method::Imported);
     }
     void specRoundTripsEveryOption() {
         QFETCH(int, method);
@@ -104,6 +105,8 @@ private slots:
         u.neighbors = neighbors::Method::Exact;
         u.pca_dims = 10;
         u.seed = 18446744073709551615ull;
+        s.importedFrom = QStringLiteral("X_pca");
+        s.importedColumns = 50;
 
         const ui::RunSpec back = ui::RunSpec::fromJson(s.toJson());
         QCOMPARE(back.toJson(), s.toJson());
@@ -144,6 +147,13 @@ private slots:
                 QCOMPARE(back.umap.pca_dims, std::optional<int>(10));
                 QCOMPARE(back.umap.dims, 3);
                 break;
+            case ui::RunSpec::Method::Imported:
+                QCOMPARE(back.methodName(), QStringLiteral("X_pca"));
+                QCOMPARE(back.importedFrom, QStringLiteral("X_pca"));
+                QCOMPARE(back.importedColumns, 50);
+                QVERIFY(!back.isComputed());
+                QVERIFY2(back.summary().contains(QStringLiteral("first 3 of 50")), qPrintable(back.summary()));
+                break;
         }
     }
 
@@ -162,6 +172,8 @@ private slots:
         QVERIFY(fails({{"method", "tsne"}, {"gradient", "magic"}}, "'gradient' has an unknown value 'magic'"));
         QVERIFY(fails({{"method", "tsne"}, {"seed", 42}}, "'seed' must be a decimal string"));
         QVERIFY(fails({{"method", "autoencoder"}, {"hidden", QJsonArray{16, -2}}}, "'hidden' must hold positive integers"));
+        QVERIFY(fails({{"method", "imported"}}, "'source'"));
+        QVERIFY(fails({{"method", "imported"}, {"source", "X_umap"}, {"dims", 3}, {"columns", 2}}, "'columns' must be at least"));
         // Missing fields keep the core's defaults.
         const ui::RunSpec d = ui::RunSpec::fromJson({{"method", "tsne"}});
         QCOMPARE(d.tsne.perplexity, reduce::tsne::Options{}.perplexity);

@@ -5,6 +5,14 @@
 #include "gui_fixtures.h"
 
 #include "ReductionController.h"
+#include "panels/ErrorDialog.h"
+#include "panels/FileDialogs.h"
+#include "panels/RunsPanel.h"
+#include "panels/DataPanel.h"
+#include "data/load.h"
+
+#include <QAbstractItemView>
+#include <QTextDocument>
 
 using namespace latentscape;
 using namespace gui_fixtures;
@@ -75,6 +83,102 @@ private slots:
         QVERIFY(mapped.contains("libQt6OpenGLWidgets"));
         QVERIFY(mapped.contains("libvtkRenderingOpenGL2"));
         QVERIFY2(!mapped.contains("libQt5"), "a Qt 5 library is mapped into the process");
+    }
+
+    // Issue 15: a new dataset starts a new selection history, and Undo says so.
+    void undoSelectionIsOffAfterANewDataset() {
+        showWindowWithBlobs();
+        auto* undo = m_window->findChild<QAction*>(QStringLiteral("undoSelectionAction"));
+        QVERIFY(undo);
+        QVERIFY(!undo->isEnabled());
+        m_window->setSelection(select::Selection::from_ids({1, 2, 3}, m_blobs->n));
+        QVERIFY(undo->isEnabled());
+        const auto other = makeBlobs(400, 5, 3, 99);
+        m_window->setDataset(other, QStringLiteral("other"));
+        QTRY_COMPARE(m_window->dataset(), other);
+        QVERIFY(!m_window->selectionHistory().can_undo());
+        QVERIFY(!undo->isEnabled());
+        QVERIFY(!m_window->findChild<QAction*>(QStringLiteral("redoSelectionAction"))->isEnabled());
+        // A fresh window has nothing to undo either.
+        ui::MainWindow fresh;
+        QVERIFY(!fresh.findChild<QAction*>(QStringLiteral("undoSelectionAction"))->isEnabled());
+    }
+
+    // Issue 15: an AnnData file's obsm embeddings are finished runs in the Runs table, X_umap on
+    // screen with the file's exact values.
+    void h5adEmbeddingsOpenAsRuns() {
+        showWindowWithBlobs();
+        const QString path = QStringLiteral(LATENTSCAPE_TEST_DATA "/h5ad/dense.h5ad");
+        const data::Dataset reference = data::load(QFile::encodeName(path).toStdString());
+        m_window->loadFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->dataset() && m_window->dataset()->n == reference.n &&
+                                     m_window->document()->runs().size() == reference.embeddings.size(),
+                                 20000);
+        const auto run = m_window->document()->currentRun();
+        QVERIFY(run);
+        QCOMPARE(run->name, QStringLiteral("X_umap"));
+        QCOMPARE(run->spec.method, ui::RunSpec::Method::Imported);
+        const auto umap = std::find_if(reference.embeddings.begin(), reference.embeddings.end(),
+                                       [](const data::PrecomputedEmbedding& e) { return e.name == "X_umap"; });
+        QVERIFY(umap != reference.embeddings.end());
+        QVERIFY(*run->embedding == umap->values);
+        QVERIFY(m_window->dataPanel()->plotEmbedding());
+        ui::ScatterView* view = m_window->scatterView();
+        QCOMPARE(view->pointCount(), std::size_t(reference.n));
+        for (std::size_t i = 0; i < std::size_t(reference.n); ++i) {
+            QCOMPARE(float(view->pointPosition(i)[0]), umap->values[2 * i]);
+            QCOMPARE(float(view->pointPosition(i)[1]), umap->values[2 * i + 1]);
+        }
+        QCOMPARE(m_window->runsPanel()->findChild<QAbstractItemView*>()->model()->rowCount(), int(reference.embeddings.size()));
+        // Re-running one is refused with a reason, not attempted.
+        QVERIFY(!m_window->reduction()->run(run->spec));
+        QCOMPARE(m_window->document()->runs().size(), reference.embeddings.size());
+        keepScreenshot(m_window->grab().toImage(), "h5ad_imported_runs");
+    }
+
+    // Issue 15: a long error (a path without spaces, then the cause) wraps inside a box no wider
+    // than the screen, and comes whole under Show Details.
+    void errorBoxNeverClipsItsText() {
+        const QString message = QStringLiteral(
+            "/home/someone/very/deeply/nested/folder/with_a_rather_long_name/and_another_one/"
+            "GSE123456_single_cell_atlas_of_everything_filtered_feature_bc_matrix.h5ad: /obsm/X_umap has "
+            "38,412 rows but /obs has 38,413: the file was written by a tool that disagrees with itself");
+        QWidget parent;
+        parent.resize(800, 600);
+        parent.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&parent));
+        QMessageBox* box = ui::makeErrorBox(&parent, QStringLiteral("testErrorBox"), QStringLiteral("Could not open file"),
+                                            QStringLiteral("Could not open “x.h5ad”."), message);
+        box->open();
+        QVERIFY(QTest::qWaitForWindowExposed(box));
+        QCOMPARE(ui::errorBoxMessage(*box), message);
+        QCOMPARE(box->detailedText(), message);
+        auto* label = box->findChild<QLabel*>(QStringLiteral("qt_msgbox_informativelabel"));
+        QVERIFY(label && label->isVisible());
+        QVERIFY(label->wordWrap());
+        // Every line of the wrapped text fits the label, and the label fits the box and the screen.
+        QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+                 qPrintable(QStringLiteral("%1 < %2").arg(label->height()).arg(label->heightForWidth(label->width()))));
+        QVERIFY(label->geometry().right() <= box->contentsRect().right());
+        QVERIFY(box->frameGeometry().width() <= box->screen()->availableGeometry().width());
+        QTextDocument doc;
+        doc.setDefaultFont(label->font());
+        doc.setPlainText(label->text());
+        doc.setTextWidth(label->width());
+        QVERIFY2(doc.idealWidth() <= label->width() + 1, "a line is wider than the label");
+        box->close();
+    }
+
+    // Issue 15: file dialogs start in the last folder used, not in $HOME.
+    void fileDialogsStartInTheLastFolder() {
+        QSettings().remove(QLatin1String(ui::kLastDirectoryKey));
+        QCOMPARE(ui::lastFolder(), QDir::homePath());
+        QTemporaryDir dir;
+        ui::rememberFolder(dir.filePath(QStringLiteral("data.csv")));
+        QCOMPARE(ui::lastFolder(), QFileInfo(dir.path()).absoluteFilePath());
+        QCOMPARE(ui::dialogStart(QStringLiteral("/elsewhere/view.latentscape")), QDir(dir.path()).filePath(QStringLiteral("view.latentscape")));
+        ui::rememberFolder({});  // a canceled dialog changes nothing
+        QCOMPARE(ui::lastFolder(), QFileInfo(dir.path()).absoluteFilePath());
     }
 
     void destroyingWhileLoadingIsSafe() {

@@ -156,13 +156,69 @@ private slots:
         show(ds);
         panel()->setMethod(ui::ReductionPanel::Method::Pca);
         QSignalSpy finished(reduction(), &ui::ReductionController::runFinished);
+        QStringList lines;
+        const QLabel* status = m_window->findChild<QLabel*>(QStringLiteral("reductionStatus"));
+        connect(reduction(), &ui::ReductionController::embeddingShown, this, [&] { lines << status->text(); });
         QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
+        lines << status->text();
         reduce::PcaOptions o;
         o.components = 2;
         const reduce::PcaResult core = reduce::pca(*ds, o);
         QVERIFY(std::equal(core.scores.begin(), core.scores.end(), reduction()->embedding().begin()));
         QCOMPARE(m_window->scatterView()->xAxisLabel(), QStringLiteral("PCA 1"));
+        // Issue 15: PCA has no iterations; its line says how long it took.
+        for (const QString& line : lines) QVERIFY2(!line.contains(QStringLiteral("iteration")), qPrintable(line));
+        QVERIFY2(status->text().startsWith(QStringLiteral("PCA: done in ")) && !status->text().contains(QStringLiteral("iteration")),
+                 qPrintable(status->text()));
+        QVERIFY(status->width() >= status->fontMetrics().horizontalAdvance(status->text()));
+    }
+
+    // Issue 15: the run's line in the status bar is never cut off, and a finished t-SNE says
+    // how long it took and its final KL.
+    void statusLineIsWholeAndEndsWithTimeAndCost() {
+        m_window->resize(900, 600);
+        const auto ds = blobs(600, 8, 3);
+        show(ds);
+        panel()->setTsneIterations(1000);
+        const QLabel* status = m_window->findChild<QLabel*>(QStringLiteral("reductionStatus"));
+        QSignalSpy finished(reduction(), &ui::ReductionController::runFinished);
+        int checks = 0;
+        QMetaObject::Connection c = connect(reduction(), &ui::ReductionController::embeddingShown, this, [&] {
+            // Checked at once, before the status bar's next layout pass: a label sized by the
+            // layout alone lags its text by one pass ("iteration 12 / 1,00").
+            if (status->width() < status->fontMetrics().horizontalAdvance(status->text()))
+                QFAIL(qPrintable(QStringLiteral("clipped: \"%1\" in %2 px").arg(status->text()).arg(status->width())));
+            ++checks;
+        });
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        disconnect(c);
+        QVERIFY(checks > 0);
+        QTRY_VERIFY(status->width() >= status->fontMetrics().horizontalAdvance(status->text()));
+        QVERIFY(status->isVisible());
+        const QString text = status->text();
+        QVERIFY2(text.contains(QStringLiteral("1,000 iterations in ")) && text.contains(QStringLiteral(" s, KL ")), qPrintable(text));
+        QVERIFY(status->visibleRegion().boundingRect().width() >= status->fontMetrics().horizontalAdvance(text));
+        keepScreenshot(m_window->grab().toImage(), "status_after_tsne");
+
+        // An autoencoder's last line has its time and final loss.
+        panel()->setMethod(ui::ReductionPanel::Method::Autoencoder);
+        panel()->setAutoencoderEpochs(2);
+        panel()->setAutoencoderHidden(QStringLiteral("16"));
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 60000);
+        QVERIFY2(status->text().contains(QStringLiteral("done, 2 epochs in ")) && status->text().contains(QStringLiteral(" s, loss ")),
+                 qPrintable(status->text()));
+        QTRY_VERIFY(status->width() >= status->fontMetrics().horizontalAdvance(status->text()));
+    }
+
+    // Issue 15: the GUI trains the autoencoder with the core's (and so the CLI's) defaults.
+    void autoencoderDefaultsAreTheCores() {
+        const auto spec = panel()->spec();
+        QVERIFY(spec);
+        QCOMPARE(spec->autoencoder.batch_size, reduce::autoencoder::Options{}.batch_size);
+        QCOMPARE(spec->autoencoder.epochs, reduce::autoencoder::Options{}.epochs);
     }
 
     void clustersColourTheEmbedding() {

@@ -24,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
@@ -312,6 +313,96 @@ private slots:
         QCOMPARE(source.options.label, std::optional<std::string>("kind"));
     }
 
+    // An AnnData file's obsm embeddings open as finished runs with the file's values; X_umap is
+    // shown first; a session keeps them (and does not import them a second time).
+    void datasetServiceImportsH5adEmbeddingsAsRuns() {
+        const QString path = QStringLiteral(LATENTSCAPE_TEST_DATA "/h5ad/dense.h5ad");
+        const data::Dataset reference = data::load(QFile::encodeName(path).toStdString());
+        QCOMPARE(reference.embeddings.size(), std::size_t(2));
+        ui::Document document;
+        ui::DatasetService datasets(&document);
+        QSignalSpy loaded(&datasets, &ui::DatasetService::loaded);
+        datasets.openFile(path);
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(document.runs().size(), reference.embeddings.size());
+        for (const data::PrecomputedEmbedding& e : reference.embeddings) {
+            const auto it = std::find_if(document.runs().begin(), document.runs().end(), [&](const auto& r) {
+                return r->spec.importedFrom == QString::fromStdString(e.name);
+            });
+            QVERIFY2(it != document.runs().end(), e.name.c_str());
+            const ui::Run& run = **it;
+            QCOMPARE(run.spec.method, ui::RunSpec::Method::Imported);
+            QCOMPARE(run.state, ui::Run::State::Done);
+            QCOMPARE(run.name, QString::fromStdString(e.name));  // 2 or 3 columns: all of them
+            QCOMPARE(std::int64_t(run.dims), e.dims);
+            QVERIFY(*run.embedding == e.values);  // bit for bit
+        }
+        QCOMPARE(document.currentRun()->spec.importedFrom, QStringLiteral("X_umap"));
+
+        // More than 3 columns: a 2-D run of the first two, and the name says so.
+        auto wide = std::make_shared<data::Dataset>(reference);
+        data::PrecomputedEmbedding pca50{"X_pca50", 50, {}};
+        pca50.values.resize(std::size_t(wide->n) * 50);
+        for (std::size_t i = 0; i < pca50.values.size(); ++i) pca50.values[i] = float(i) * 0.5f;
+        wide->embeddings = {pca50};
+        ui::Document other;
+        other.setDataset(ui::prepareDataset(wide));
+        QCOMPARE(ui::DatasetService::importEmbeddings(other), 1);
+        const ui::Run& first2 = *other.currentRun();
+        QCOMPARE(first2.name, QStringLiteral("X_pca50 (first 2 of 50 columns)"));
+        QCOMPARE(first2.dims, 2);
+        for (std::int64_t i = 0; i < wide->n; ++i) {
+            QCOMPARE((*first2.embedding)[std::size_t(2 * i)], pca50.values[std::size_t(50 * i)]);
+            QCOMPARE((*first2.embedding)[std::size_t(2 * i + 1)], pca50.values[std::size_t(50 * i + 1)]);
+        }
+
+        // A session keeps them: saved with their embeddings, reopened once, with the same values.
+        QTemporaryDir dir;
+        const QString sessionPath = dir.filePath(QStringLiteral("h5ad.latentscape"));
+        ui::SessionService::Hooks saving;
+        saving.captureView = [] {
+            ui::SessionView v;
+            v.plotEmbedding = true;
+            v.size = QSize(300, 200);
+            return v;
+        };
+        ui::SessionService save(&document, saving);
+        QCOMPARE(save.save(sessionPath), QString());
+        ui::Document reopened;
+        ui::DatasetService reopenedDatasets(&reopened);
+        ui::SessionService::Hooks opening;
+        ui::SessionService* service = nullptr;
+        opening.loadDataset = [&](ui::DatasetSource source, const QString& p, const data::LoadOptions& o,
+                                  std::shared_ptr<ui::Session> session) {
+            reopenedDatasets.openForSession(std::move(source), p, o, session);
+        };
+        opening.restoreView = [](const ui::SessionView&) {};
+        ui::SessionService open(&reopened, opening);
+        service = &open;
+        connect(&reopenedDatasets, &ui::DatasetService::failed, this, [](const QString&, const QString& error) {
+            qWarning() << "loading failed:" << error;
+        });
+        connect(&open, &ui::SessionService::failed, this, [](const QString&, const QString& error) {
+            qWarning() << "opening failed:" << error;
+        });
+        connect(&reopenedDatasets, &ui::DatasetService::loaded, &open, [&](const ui::DatasetService::Request& request) {
+            if (request.session) service->apply(*request.session);
+        });
+        QSignalSpy opened(&open, &ui::SessionService::opened);
+        open.open(sessionPath);
+        QVERIFY(opened.wait(10000));
+        QCOMPARE(reopened.runs().size(), document.runs().size());
+        for (std::size_t i = 0; i < document.runs().size(); ++i) {
+            const ui::Run& a = *document.runs()[i];
+            const ui::Run& b = *reopened.runs()[i];
+            QCOMPARE(b.name, a.name);
+            QCOMPARE(b.spec, a.spec);
+            QCOMPARE(b.dims, a.dims);
+            QVERIFY(*b.embedding == *a.embedding);
+        }
+        QCOMPARE(reopened.currentRun()->name, document.currentRun()->name);
+    }
+
     void datasetServiceReportsABadFileAndKeepsTheDocument_data() {
         QTest::addColumn<QString>("fileName");
         QTest::addColumn<QByteArray>("content");
@@ -529,6 +620,28 @@ private slots:
         QVERIFY(!clustering.startKDistance(5, ui::ClusteringService::Target::Embedding));  // one at a time
         QVERIFY(curve.wait(20000));
         QVERIFY(clustering.kDistance() == cluster::k_distance(embedding.data(), ds->n, 2, 5));
+
+        // The clusters belong to that run: its name in the caption, and once another run is shown
+        // the caption says the clusters are not of it (the column stays, to compare the runs).
+        QVERIFY2(clustering.caption().startsWith(QStringLiteral("Clusters of “t-SNE 1”\n")), qPrintable(clustering.caption()));
+        QCOMPARE(clustering.clusteredRunId(), run);
+        const int next = document.addRun(ui::RunSpec{});
+        document.setCurrentRun(next);
+        QVERIFY2(clustering.caption().contains(QStringLiteral("not of the run shown (the run shown is “t-SNE 2”)")),
+                 qPrintable(clustering.caption()));
+        QVERIFY(clustering.caption().contains(QStringLiteral("on the embedding")));
+        QVERIFY(clusterColumn(document));
+        document.renameRun(run, QStringLiteral("first"));
+        QVERIFY2(clustering.caption().startsWith(QStringLiteral("Clusters of “first”, not of")), qPrintable(clustering.caption()));
+        document.setCurrentRun(run);
+        QVERIFY2(clustering.caption().startsWith(QStringLiteral("Clusters of “first”\n")), qPrintable(clustering.caption()));
+        // Clusters of the features belong to no run: no run in the caption.
+        options.target = ui::ClusteringService::Target::Features;
+        QVERIFY(clustering.start(options));
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(clustering.clusteredRunId(), -1);
+        document.setCurrentRun(next);
+        QVERIFY2(!clustering.caption().contains(QStringLiteral("Clusters of")), qPrintable(clustering.caption()));
     }
 
     void clusteringServiceNewestRequestWins() {

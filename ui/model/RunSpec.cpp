@@ -116,6 +116,8 @@ QString RunSpec::methodName() const {
         case Method::Tsne: return QStringLiteral("t-SNE");
         case Method::Autoencoder: return autoencoder.variational ? QStringLiteral("VAE") : QStringLiteral("Autoencoder");
         case Method::Umap: return QStringLiteral("UMAP");
+        // The key it came under names its axes ("X_umap 1") and its export columns.
+        case Method::Imported: return importedFrom.isEmpty() ? QStringLiteral("Imported") : importedFrom;
     }
     return {};
 }
@@ -126,6 +128,7 @@ std::uint64_t RunSpec::seed() const {
         case Method::Tsne: return tsne.seed;
         case Method::Autoencoder: return autoencoder.seed;
         case Method::Umap: return umap.seed;
+        case Method::Imported: return 0;
     }
     return 0;
 }
@@ -153,6 +156,11 @@ QString RunSpec::summary() const {
                   << QObject::tr("min_dist %1").arg(locale.toString(umap.min_dist, 'g', 3))
                   << (umap.n_epochs ? QObject::tr("%1 epochs").arg(*umap.n_epochs) : QObject::tr("auto epochs"))
                   << QObject::tr("seed %1").arg(umap.seed);
+            break;
+        case Method::Imported:
+            parts << (importedColumns > dims
+                          ? QObject::tr("imported from the file's %1 (first %2 of %3 columns)").arg(importedFrom).arg(dims).arg(importedColumns)
+                          : QObject::tr("imported from the file's %1").arg(importedFrom));
             break;
     }
     return parts.join(QStringLiteral(", "));
@@ -238,6 +246,11 @@ QJsonObject RunSpec::toJson() const {
             o.insert(QStringLiteral("seed"), QString::number(u.seed));
             break;
         }
+        case Method::Imported:
+            o.insert(QStringLiteral("method"), QStringLiteral("imported"));
+            o.insert(QStringLiteral("source"), importedFrom);
+            o.insert(QStringLiteral("columns"), importedColumns);
+            break;
     }
     return o;
 }
@@ -249,6 +262,7 @@ RunSpec RunSpec::fromJson(const QJsonObject& o) {
     else if (method == QLatin1String("tsne")) s.method = Method::Tsne;
     else if (method == QLatin1String("autoencoder") || method == QLatin1String("vae")) s.method = Method::Autoencoder;
     else if (method == QLatin1String("umap")) s.method = Method::Umap;
+    else if (method == QLatin1String("imported")) s.method = Method::Imported;
     else throw std::runtime_error("unknown run method '" + method.toStdString() + "'");
     s.dims = integer(o, "dims", 2);
     if (s.dims != 2 && s.dims != 3) throw std::runtime_error("run option 'dims' must be 2 or 3");
@@ -338,6 +352,15 @@ RunSpec RunSpec::fromJson(const QJsonObject& o) {
             u.neighbors = enumValue(o, "neighbors", u.neighbors, kKnnMethods);
             if (o.contains(QLatin1String("pca_dims"))) u.pca_dims = integer(o, "pca_dims", 0);
             u.seed = seedOf(o, u.seed);
+            break;
+        }
+        case Method::Imported: {
+            const QJsonValue source = o.value(QLatin1String("source"));
+            if (!source.isString() || source.toString().isEmpty())
+                throw std::runtime_error("run option 'source' (where the imported embedding came from) must be a non-empty string");
+            s.importedFrom = source.toString();
+            s.importedColumns = integer(o, "columns", s.dims);
+            if (s.importedColumns < s.dims) throw std::runtime_error("run option 'columns' must be at least 'dims'");
             break;
         }
     }

@@ -16,7 +16,9 @@
 namespace latentscape::ui {
 
 struct RunSpec {
-    enum class Method { Pca = 0, Tsne = 1, Autoencoder = 2, Umap = 3 };
+    /// Imported: an embedding that came with the dataset (an AnnData file's obsm X_umap, X_pca,
+    /// ...), not computed here: it cannot be re-run and has no options but where it came from.
+    enum class Method { Pca = 0, Tsne = 1, Autoencoder = 2, Umap = 3, Imported = 4 };
     Method method = Method::Tsne;
     /// Output dimensions (2 or 3): the view's, copied into the method's own field.
     int dims = 2;
@@ -24,10 +26,17 @@ struct RunSpec {
     reduce::tsne::Options tsne;
     reduce::autoencoder::Options autoencoder;  ///< variational = VAE
     reduce::umap::Options umap;
+    /// Imported: the key the embedding was stored under ("X_umap") and how many columns it has
+    /// there (the run takes the first `dims` of them: X_pca's first 2 of 50).
+    QString importedFrom;
+    int importedColumns = 0;
 
-    /// "PCA", "t-SNE", "Autoencoder", "VAE" or "UMAP".
+    /// "PCA", "t-SNE", "Autoencoder", "VAE", "UMAP", or for an imported embedding the key it came
+    /// under ("X_umap"; "Imported" when unknown).
     QString methodName() const;
-    /// The method's seed (PCA's is used by its randomized solver only).
+    /// Whether the method can run here (every one but Imported).
+    bool isComputed() const { return method != Method::Imported; }
+    /// The method's seed (PCA's is used by its randomized solver only; 0 for Imported).
     std::uint64_t seed() const;
     /// One line for tables and tooltips: "perplexity 30, 1,000 iterations, seed 42".
     QString summary() const;

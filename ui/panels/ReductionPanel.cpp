@@ -57,11 +57,10 @@ public:
     }
 };
 
-// The first run on the built-in 10,000 Fashion-MNIST images: 20 epochs of batches of 128 train in
-// about 10 s on two cores (a reconstruction MSE of 0.029, 10-NN label accuracy of the 2-D codes
-// 0.69); the core's 256 rows per batch take 4 s for 15 epochs but reach only 0.030 and 0.66.
-constexpr int kAutoencoderEpochs = 20;
-constexpr int kAutoencoderBatch = 128;
+// The core's defaults (reduce::autoencoder::Options), so that the GUI and latentscape-cli train
+// the same network from the same options: 20 epochs of 256 rows per batch.
+constexpr int kAutoencoderEpochs = reduce::autoencoder::Options{}.epochs;
+constexpr int kAutoencoderBatch = reduce::autoencoder::Options{}.batch_size;
 
 const reduce::autoencoder::Activation kActivations[] = {
     reduce::autoencoder::Activation::Relu, reduce::autoencoder::Activation::Gelu,
@@ -543,6 +542,7 @@ std::optional<RunSpec> ReductionPanel::spec(QString* error) const {
 }
 
 void ReductionPanel::setSpec(const RunSpec& s) {
+    if (!s.isComputed()) return;  // an imported embedding has no options to show
     setMethod(Method(int(s.method)));
     m_dims->setValue(s.dims);
     switch (s.method) {
@@ -606,6 +606,7 @@ void ReductionPanel::setSpec(const RunSpec& s) {
             m_umapSeed->setValue(int(std::min<std::uint64_t>(u.seed, std::uint64_t(m_umapSeed->maximum()))));
             break;
         }
+        case RunSpec::Method::Imported: break;
     }
 }
 

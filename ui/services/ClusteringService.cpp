@@ -21,6 +21,28 @@ namespace latentscape::ui {
 ClusteringService::ClusteringService(Document* document, QObject* parent) : QObject(parent), m_document(document) {
     // Clusters and curves belong to the rows they were computed for.
     connect(m_document, &Document::datasetChanged, this, &ClusteringService::forget);
+    // Clusters of an embedding belong to its run: the caption follows the run shown.
+    connect(m_document, &Document::currentRunChanged, this, &ClusteringService::updateCaption);
+    connect(m_document, &Document::runChanged, this, [this](int id) {
+        if (id == m_clusteredRun || id == m_document->currentRunId()) updateCaption();
+    });
+}
+
+void ClusteringService::updateCaption() {
+    if (m_summary.isEmpty()) return;  // none yet, or one running (its caption says so)
+    if (m_clusteredRun < 0) {
+        setCaption(m_summary);
+        return;
+    }
+    if (const auto run = m_document->run(m_clusteredRun)) m_clusteredRunName = run->name;
+    const auto shown = m_document->currentRun();
+    if (shown && shown->id == m_clusteredRun) {
+        setCaption(tr("Clusters of “%1”\n%2").arg(m_clusteredRunName, m_summary));
+    } else {
+        const QString other = shown ? tr("the run shown is “%1”").arg(shown->name) : tr("no run is shown");
+        setCaption(tr("Clusters of “%1”, not of the run shown (%2): press Cluster to cluster it\n%3")
+                       .arg(m_clusteredRunName, other, m_summary));
+    }
 }
 
 ClusteringService::~ClusteringService() {
@@ -48,12 +70,16 @@ bool ClusteringService::start(const Options& options) {
     auto points = pointsOf(options.target, &dims);
     if (options.target == Target::Embedding && !points)
         emit statusMessage(tr("No embedding yet: clustering the original features"), 8000);
+    const auto run = m_document->currentRun();
+    const int runId = points && run ? run->id : -1;
+    const QString runName = points && run ? run->name : QString();
+    m_summary.clear();
     setCaption(tr("Clustering…"));
     m_task.start(
         [dataset, points = std::move(points), dims, options](const CancelToken& canceled) {
             return cluster(dataset, points, dims, options, canceled);
         },
-        [this, dataset](Result r) {
+        [this, dataset, runId, runName](Result r) {
             emit runningChanged(false);
             if (!r.error.isEmpty()) {
                 setCaption(tr("Clustering failed: %1").arg(r.error));
@@ -62,7 +88,10 @@ bool ClusteringService::start(const Options& options) {
             }
             // The same rows with one more column: the name and the source stay, and so do the
             // runs and the selection.
-            setCaption(r.summary);
+            m_summary = r.summary;
+            m_clusteredRun = runId;
+            m_clusteredRunName = runName;
+            updateCaption();
             if (DatasetService::replaceDerived(*m_document, std::move(r.prepared))) emit finished(r.summary);
         },
         [this](const QString& error) {
@@ -106,6 +135,9 @@ void ClusteringService::forget() {
     m_kTask.cancel();
     if (running) emit runningChanged(false);
     if (computing) emit computingKDistanceChanged(false);
+    m_summary.clear();
+    m_clusteredRun = -1;
+    m_clusteredRunName.clear();
     setCaption({});
     if (!m_kDistance.empty()) {
         m_kDistance.clear();

@@ -63,7 +63,12 @@ public:
     void forget();
 
     /// What the last clustering found ("Clustering…" while one runs, the error if it failed).
+    /// Clusters of an embedding belong to its run: the caption names it, and says so when the
+    /// main view shows another run (the column stays: colouring one run by another's clusters
+    /// is a way to compare them).
     const QString& caption() const { return m_caption; }
+    /// The run whose embedding the last clustering used; -1 for the features (or none).
+    int clusteredRunId() const { return m_clusteredRun; }
 
     /// Names `rows` as group `name` in the "groups" column, made on a worker; a row belongs to one
     /// group, the newest. groupMade() once the document has it; dropped when the document's
@@ -89,11 +94,16 @@ signals:
 
 private:
     void setCaption(const QString& caption);
+    /// The caption of the last finished clustering, for the run shown now.
+    void updateCaption();
     /// The points of `target`: the current run's embedding, or null for the features.
     std::shared_ptr<const std::vector<float>> pointsOf(Target target, int* dims) const;
 
     Document* m_document;
     QString m_caption;
+    QString m_summary;            // what the last finished clustering found
+    int m_clusteredRun = -1;      // the run it clustered (-1: the features)
+    QString m_clusteredRunName;   // its name (kept if the run is deleted)
     std::vector<float> m_kDistance;
     LatestTask<std::vector<float>> m_kTask;
     LatestTask<Result> m_task;

@@ -6,8 +6,12 @@
 #include "session/Session.h"
 
 #include <QFile>
+#include <QObject>
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <limits>
 
 namespace latentscape::ui {
 namespace {
@@ -120,6 +124,44 @@ bool DatasetService::replaceDerived(Document& document, PreparedDataset derived)
     return document.replaceDataset(std::move(derived));
 }
 
+int DatasetService::importEmbeddings(Document& document) {
+    const std::shared_ptr<const data::Dataset> dataset = document.dataset();
+    if (!dataset) return 0;
+    const auto n = std::size_t(dataset->n);
+    int added = 0, first = -1, firstRank = 3;
+    for (const data::PrecomputedEmbedding& e : dataset->embeddings) {
+        if (e.dims < 2 || e.values.size() != n * std::size_t(e.dims)) continue;  // nothing to plot
+        const int dims = e.dims == 3 ? 3 : 2;
+        RunSpec spec;
+        spec.method = RunSpec::Method::Imported;
+        spec.dims = dims;
+        spec.importedFrom = QString::fromStdString(e.name);
+        spec.importedColumns = int(std::min<std::int64_t>(e.dims, std::numeric_limits<int>::max()));
+        auto values = std::make_shared<std::vector<float>>(n * std::size_t(dims));
+        for (std::size_t i = 0; i < n; ++i)
+            std::copy_n(e.values.data() + i * std::size_t(e.dims), dims, values->data() + i * std::size_t(dims));
+        Run run;
+        run.spec = spec;
+        run.name = e.dims > dims ? QObject::tr("%1 (first %2 of %3 columns)").arg(spec.importedFrom).arg(dims).arg(e.dims)
+                                 : spec.importedFrom;
+        run.state = Run::State::Done;
+        run.embedding = std::move(values);
+        run.dims = dims;
+        run.cost = std::numeric_limits<double>::quiet_NaN();
+        const int id = document.addRun(std::move(run));
+        ++added;
+        // What a user of scanpy expects to see first: the UMAP, else a t-SNE, else the first.
+        const QString lower = spec.importedFrom.toLower();
+        const int rank = lower == QLatin1String("x_umap") ? 0 : lower == QLatin1String("x_tsne") ? 1 : 2;
+        if (first < 0 || rank < firstRank) {
+            first = id;
+            firstRank = rank;
+        }
+    }
+    if (first >= 0) document.setCurrentRun(first);
+    return added;
+}
+
 void DatasetService::finish(Watcher* watcher, const Request& request) {
     watcher->deleteLater();
     const QFuture<DatasetJobResult> future = watcher->future();
@@ -133,6 +175,9 @@ void DatasetService::finish(Watcher* watcher, const Request& request) {
         case DatasetJobResult::Status::Ready:
             // A new dataset: a new set of rows, no runs, nothing selected, nothing to undo.
             m_document->setDataset(std::move(result.prepared), request.options);
+            // An AnnData file's own embeddings are runs to compare with; a session brings its
+            // runs (these among them) itself.
+            if (!request.session) importEmbeddings(*m_document);
             emit loaded(request);
             break;
         case DatasetJobResult::Status::MissingValues:
