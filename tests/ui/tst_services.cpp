@@ -355,6 +355,13 @@ private slots:
             QCOMPARE((*first2.embedding)[std::size_t(2 * i)], pca50.values[std::size_t(50 * i)]);
             QCOMPARE((*first2.embedding)[std::size_t(2 * i + 1)], pca50.values[std::size_t(50 * i + 1)]);
         }
+        // A run started as the dataset came (latentscape --run) stays the one shown.
+        ui::Document running;
+        running.setDataset(ui::prepareDataset(wide));
+        const int started = running.addRun(ui::RunSpec{});
+        running.setCurrentRun(started);
+        QCOMPARE(ui::DatasetService::importEmbeddings(running), 1);
+        QCOMPARE(running.currentRunId(), started);
 
         // A session keeps them: saved with their embeddings, reopened once, with the same values.
         QTemporaryDir dir;

@@ -158,7 +158,8 @@ int DatasetService::importEmbeddings(Document& document) {
             firstRank = rank;
         }
     }
-    if (first >= 0) document.setCurrentRun(first);
+    // A run started as the dataset came (latentscape --run) stays on screen.
+    if (first >= 0 && !document.currentRun()) document.setCurrentRun(first);
     return added;
 }
 

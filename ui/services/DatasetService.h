@@ -84,8 +84,8 @@ public:
     /// Each of the document's dataset's precomputed embeddings (an AnnData file's obsm: X_umap,
     /// X_pca, ...) with 2 columns or more becomes a finished run (RunSpec::Method::Imported) named
     /// after its key; one of more than 3 columns gives a 2-D run of its first 2 ("X_pca (first 2
-    /// of 50 columns)"), one of 3 a 3-D run. The first of them becomes current, X_umap first, then
-    /// X_tsne, then the file's order. Returns how many runs were added. A plain load calls it; a
+    /// of 50 columns)"), one of 3 a 3-D run. The first of them becomes current (unless a run already
+    /// is: one started as the dataset came), X_umap first, then X_tsne, then the file's order. Returns how many runs were added. A plain load calls it; a
     /// session does not (it keeps its runs, these among them).
     static int importEmbeddings(Document& document);
 
