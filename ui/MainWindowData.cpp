@@ -4,6 +4,7 @@
 #include "MainWindow.h"
 
 #include "ReductionController.h"
+#include "panels/ColumnsDialog.h"
 #include "panels/DataPanel.h"
 #include "panels/DecoderPanel.h"
 #include "panels/MetricsPanel.h"
@@ -34,6 +35,46 @@ namespace {
 const char* const kRecentFilesKey = "recentFiles";
 const char* const kLastDirectoryKey = "lastDirectory";
 
+/// `options` with the layout and roles remembered for `path` (the caller's missing-value policy,
+/// label and other fields kept), when the caller chose none itself.
+data::LoadOptions withRemembered(const QString& path, const data::LoadOptions& options, bool* found) {
+    *found = false;
+    const data::LoadOptions defaults;
+    const bool layoutChosen = options.delimiter || options.header != defaults.header || options.skip_rows != 0 ||
+                              options.comment != defaults.comment || !options.roles.empty();
+    if (layoutChosen) {
+        *found = true;  // chosen now (the Columns dialog, a session): nothing to offer
+        return options;
+    }
+    const auto remembered = ColumnsDialog::remembered(path);
+    if (!remembered) return options;
+    *found = true;
+    data::LoadOptions out = options;
+    out.delimiter = remembered->delimiter;
+    out.header = remembered->header;
+    out.skip_rows = remembered->skip_rows;
+    out.comment = remembered->comment;
+    out.roles = remembered->roles;
+    if (!out.label) out.label = remembered->label;
+    return out;
+}
+
+/// The Columns dialog for `path`, read with `options`; `label` preset as the label. Accepting it
+/// remembers the choice for the file and loads it so.
+void openColumnsDialog(MainWindow* window, const QString& path, const data::LoadOptions& options,
+                       const QString& label = {}) {
+    for (auto* old : window->findChildren<ColumnsDialog*>(QString(), Qt::FindDirectChildrenOnly)) old->deleteLater();
+    auto* dialog = new ColumnsDialog(path, options, window);
+    if (!label.isEmpty()) dialog->setRole(label, data::ColumnRole::Label);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QObject::connect(dialog, &QDialog::accepted, window, [window, dialog] {
+        const data::LoadOptions chosen = dialog->options();
+        ColumnsDialog::remember(dialog->path(), chosen);
+        window->loadFile(dialog->path(), chosen);
+    });
+    dialog->open();
+}
+
 QString localFileOf(const QMimeData* mime) {
     if (!mime || !mime->hasUrls()) return {};
     for (const QUrl& url : mime->urls())
@@ -44,8 +85,49 @@ QString localFileOf(const QMimeData* mime) {
 }  // namespace
 
 void MainWindow::loadFile(const QString& path, const data::LoadOptions& options) {
-    if (path.endsWith(QLatin1String(".latentscape"), Qt::CaseInsensitive)) openSession(path);
-    else m_datasets->openFile(path, options);
+    if (path.endsWith(QLatin1String(".latentscape"), Qt::CaseInsensitive)) {
+        openSession(path);
+        return;
+    }
+    // Column roles and the table's layout as chosen last time for this file (issue 15).
+    bool chosen = false;
+    const data::LoadOptions effective = withRemembered(path, options, &chosen);
+    m_datasets->openFile(path, effective);
+    if (chosen) return;
+    // Nothing chosen for it yet: a numeric column that looks like a class would become a
+    // feature (and leak into every reduction). Offer it as the label while the file loads.
+    const QString column = suggestedLabelColumn(path, effective);
+    if (column.isEmpty()) return;
+    for (auto* old : findChildren<QMessageBox*>(QStringLiteral("columnRolesOffer"), Qt::FindDirectChildrenOnly))
+        old->deleteLater();
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Column roles"),
+                                tr("Column “%1” looks like a class: use it as the label?").arg(column),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("columnRolesOffer"));
+    box->setInformativeText(tr("As a feature it takes part in PCA, t-SNE and the other methods, and the clusters "
+                               "cannot be scored against it. The choice is remembered for this file."));
+    QPushButton* useLabel = box->addButton(tr("Use as &Label"), QMessageBox::AcceptRole);
+    useLabel->setObjectName(QStringLiteral("useAsLabel"));
+    QPushButton* columns = box->addButton(tr("&Columns…"), QMessageBox::ActionRole);
+    columns->setObjectName(QStringLiteral("openColumns"));
+    QPushButton* keep = box->addButton(tr("&Keep as Feature"), QMessageBox::RejectRole);
+    keep->setObjectName(QStringLiteral("keepAsFeature"));
+    box->setDefaultButton(useLabel);
+    box->setWindowModality(Qt::NonModal);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, useLabel, columns, path, column, effective] {
+        if (box->clickedButton() == useLabel) {
+            data::LoadOptions o = effective;
+            o.roles[column.toStdString()] = data::ColumnRole::Label;
+            ColumnsDialog::remember(path, o);
+            loadFile(path, o);
+        } else if (box->clickedButton() == columns) {
+            openColumnsDialog(this, path, effective, column);
+        } else {
+            ColumnsDialog::remember(path, effective);  // declined: not asked again
+        }
+    });
+    box->show();
 }
 
 void MainWindow::loadDefaultDataset() { m_datasets->openDefault(m_autoRunOnDefault); }
@@ -194,6 +276,33 @@ void MainWindow::createOpenActions(QMenu* fileMenu) {
         addPointsToMap(path);
     });
     addPoints->setObjectName(QStringLiteral("addPointsAction"));
+    // Column roles (issue 15): the class column as the label, not a feature; the text layout.
+    QAction* openWithOptions = fileMenu->addAction(tr("Open &with Options…"), this, [this] {
+        QSettings settings;
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open with Options"), settings.value(kLastDirectoryKey, QDir::homePath()).toString(),
+            tr("Text tables (*.csv *.tsv *.txt *.dat *.data *.gz);;All files (*)"));
+        if (path.isEmpty()) return;
+        settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+        bool found = false;
+        openColumnsDialog(this, path, withRemembered(path, {}, &found));
+    });
+    openWithOptions->setObjectName(QStringLiteral("openWithOptionsAction"));
+    openWithOptions->setStatusTip(tr("Choose each column's role (feature, label, metadata, ignored) and the table's layout, then load"));
+    QAction* columnsAction = fileMenu->addAction(tr("Co&lumns…"), this, [this] {
+        const QString path = prepared().path;
+        if (path.isEmpty() || !prepared().dataset) {
+            statusBar()->showMessage(tr("Columns: open a CSV, TSV or text table first"), 5000);
+            return;
+        }
+        if (prepared().dataset->format != "csv" && prepared().dataset->format != "tsv") {
+            statusBar()->showMessage(tr("Columns: only text tables (CSV, TSV, TXT) have column roles"), 5000);
+            return;
+        }
+        openColumnsDialog(this, path, m_document->loadOptions());
+    });
+    columnsAction->setObjectName(QStringLiteral("columnsAction"));
+    columnsAction->setStatusTip(tr("Change the column roles of the open text table and reload it"));
     addPoints->setStatusTip(tr("Place the rows of another file (same columns) on the run shown, marked, without moving the map"));
     rebuildRecentMenu();
 }

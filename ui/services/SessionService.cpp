@@ -126,7 +126,7 @@ std::optional<Session> SessionService::capture(QString* error) const {
     s.datasetSha256 = prepared.sha256;
     s.rows = ds.n;
     s.features = ds.d;
-    s.missingPolicy = int(m_document->loadOptions().missing);
+    s.loadOptions = m_document->loadOptions();  // roles and table layout too: the same columns reopen
     // Every run with an embedding, also one mid-run or paused (the autosave skips running views):
     // what is on screen is what reopens.
     std::map<int, int> indexOf;  // run id -> index in s.runs
@@ -227,8 +227,7 @@ void SessionService::continueOpening(std::shared_ptr<Session> session, const QSt
     DatasetSource source = [session, dataPath, path]() -> std::shared_ptr<const data::Dataset> {
         return loadSessionDataset(*session, dataPath, path);
     };
-    data::LoadOptions options;
-    options.missing = data::MissingPolicy(session->missingPolicy);  // what loadSessionDataset uses
+    const data::LoadOptions options = session->loadOptions;  // what loadSessionDataset uses
     m_hooks.loadDataset(std::move(source), dataPath, options, std::move(session));
 }
 

@@ -1,6 +1,7 @@
 #include "session/Session.h"
 
 #include "common/error.h"
+#include "data/columns.h"
 #include "data/dataset.h"
 #include "data/load.h"
 #include "data/write.h"
@@ -152,6 +153,72 @@ void removeSession(const QString& path) {
     QFile::remove(path);
 }
 
+QJsonObject loadOptionsToJson(const data::LoadOptions& o) {
+    const data::LoadOptions defaults;
+    QJsonObject json;
+    if (o.label) json.insert(QStringLiteral("label"), QString::fromStdString(*o.label));
+    if (o.delimiter) json.insert(QStringLiteral("delimiter"), QString(QChar::fromLatin1(*o.delimiter)));
+    if (o.header != defaults.header)
+        json.insert(QStringLiteral("header"), o.header == data::HeaderMode::Present ? QStringLiteral("present") : QStringLiteral("absent"));
+    if (o.skip_rows != 0) json.insert(QStringLiteral("skip_rows"), double(o.skip_rows));
+    if (o.comment != defaults.comment)
+        json.insert(QStringLiteral("comment"), o.comment ? QJsonValue(QString(QChar::fromLatin1(*o.comment))) : QJsonValue());
+    if (!o.roles.empty()) {
+        QJsonObject roles;
+        for (const auto& [name, role] : o.roles) roles.insert(QString::fromStdString(name), QString::fromLatin1(data::to_string(role)));
+        json.insert(QStringLiteral("roles"), roles);
+    }
+    return json;
+}
+
+data::LoadOptions loadOptionsFromJson(const QJsonObject& json, const QString& where, data::LoadOptions o) {
+    const auto bad = [&](const QString& key, const QString& why) {
+        throw SessionError(QStringLiteral("%1.%2 %3").arg(where, key, why).toStdString());
+    };
+    const auto oneChar = [&](const QString& key) -> char {
+        const QJsonValue v = json.value(key);
+        if (!v.isString() || v.toString().size() != 1 || v.toString()[0].unicode() > 126)
+            bad(key, QStringLiteral("is not one ASCII character"));
+        return char(v.toString()[0].unicode());
+    };
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        const QString key = it.key();
+        if (key == QLatin1String("label")) {
+            if (!it->isString()) bad(key, QStringLiteral("is not text"));
+            o.label = it->toString().toStdString();
+        } else if (key == QLatin1String("delimiter")) {
+            o.delimiter = oneChar(key);
+        } else if (key == QLatin1String("header")) {
+            const QString h = it->toString();
+            if (h == QLatin1String("present")) o.header = data::HeaderMode::Present;
+            else if (h == QLatin1String("absent")) o.header = data::HeaderMode::Absent;
+            else if (h == QLatin1String("auto")) o.header = data::HeaderMode::Auto;
+            else bad(key, QStringLiteral("is not \"auto\", \"present\" or \"absent\""));
+        } else if (key == QLatin1String("skip_rows")) {
+            const double v = it->toDouble(-1);
+            if (!it->isDouble() || v != std::floor(v) || v < 0 || v > 1e9) bad(key, QStringLiteral("is not a whole number of rows"));
+            o.skip_rows = std::int64_t(v);
+        } else if (key == QLatin1String("comment")) {
+            if (it->isNull()) o.comment.reset();
+            else o.comment = oneChar(key);
+        } else if (key == QLatin1String("roles")) {
+            if (!it->isObject()) bad(key, QStringLiteral("is not an object"));
+            o.roles.clear();
+            const QJsonObject roles = it->toObject();
+            for (auto r = roles.begin(); r != roles.end(); ++r) {
+                const auto role = data::column_role_from_string(r->toString().toStdString());
+                if (!role)
+                    bad(key + QLatin1Char('.') + r.key(),
+                        QStringLiteral("is not \"feature\", \"label\", \"metadata\" or \"ignore\""));
+                o.roles[r.key().toStdString()] = *role;
+            }
+        } else {
+            bad(key, QStringLiteral("is not a load option this Latentscape knows"));
+        }
+    }
+    return o;
+}
+
 QString fileSha256(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) fail(path, QStringLiteral("cannot be read (%1)").arg(file.errorString()));
@@ -168,7 +235,12 @@ void writeSession(const Session& s, const QString& path) {
                                                        {QStringLiteral("sha256"), s.datasetSha256},
                                                        {QStringLiteral("rows"), double(s.rows)},
                                                        {QStringLiteral("features"), double(s.features)},
-                                                       {QStringLiteral("missing"), s.missingPolicy}});
+                                                       {QStringLiteral("missing"), int(s.loadOptions.missing)}});
+    if (const QJsonObject options = loadOptionsToJson(s.loadOptions); !options.isEmpty()) {
+        QJsonObject dataset = root.value(QStringLiteral("dataset")).toObject();
+        dataset.insert(QStringLiteral("load_options"), options);
+        root.insert(QStringLiteral("dataset"), dataset);
+    }
     QStringList written;  // the sidecars this save names
     QJsonArray runs;
     for (const SessionRun& run : s.runs) {
@@ -310,7 +382,17 @@ Session readSession(const QString& path) {
     s.rows = ds.integer("rows", 1, std::int64_t(1) << 40);
     s.features = ds.integer("features", 0, std::int64_t(1) << 30);
     // Absent in the first files written: the default policy.
-    s.missingPolicy = ds.raw().contains(QStringLiteral("missing")) ? int(ds.integer("missing", 0, 2)) : 0;
+    s.loadOptions.missing =
+        data::MissingPolicy(ds.raw().contains(QStringLiteral("missing")) ? int(ds.integer("missing", 0, 2)) : 0);
+    // Absent before column roles (issue 15): the defaults, as those files were loaded.
+    if (ds.raw().contains(QStringLiteral("load_options"))) {
+        try {
+            s.loadOptions = loadOptionsFromJson(ds.object("load_options").raw(), QStringLiteral("session.dataset.load_options"),
+                                                s.loadOptions);
+        } catch (const SessionError& e) {
+            fail(path, QString::fromStdString(e.what()));
+        }
+    }
 
     if (version >= 2) {
         const QJsonArray runs = root.array("runs");

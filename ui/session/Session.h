@@ -7,7 +7,9 @@
 /// when read, so a session never pairs with another save's files.
 ///
 ///     { "format": "latentscape-session", "version": 2,
-///       "dataset": { "path", "sha256", "rows", "features", "missing" },
+///       "dataset": { "path", "sha256", "rows", "features", "missing",
+///                    ["load_options": { "label", "delimiter", "header", "skip_rows", "comment",
+///                                       "roles": { column: "feature"|"label"|"metadata"|"ignore" } }] },
 ///       "runs": [ { "name", "method", "spec": {RunSpec::toJson()}, "state", "dims", "iterations",
 ///                   "seconds", "metrics": {...}, "embedding": "<sidecar>", "embedding_sha256",
 ///                   ["model": "<sidecar>", "model_sha256"] } ],
@@ -29,6 +31,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "data/load.h"
 #include "reduce/autoencoder.h"
 
 #include <array>
@@ -84,7 +87,10 @@ struct Session {
     QString datasetSha256;   ///< hex of the file's bytes as stored on disk
     std::int64_t rows = 0;
     std::int64_t features = 0;
-    int missingPolicy = 0;   ///< data::MissingPolicy the dataset was loaded with (0: error)
+    /// The options the dataset was loaded with (missing-value policy, text-table layout, column
+    /// roles): reopening reads the same rows and columns. JSON: dataset.missing (the policy) and
+    /// dataset.load_options (the rest; absent in older files: the defaults).
+    data::LoadOptions loadOptions;
 
     std::vector<SessionRun> runs;
     int currentRun = -1;     ///< index into runs of the run the main view shows; -1: none
@@ -127,6 +133,14 @@ void removeSession(const QString& path);
 /// Reads a session and its sidecar. Throws SessionError for a missing, corrupt, incomplete or
 /// future-version file, naming the file and what is wrong.
 Session readSession(const QString& path);
+/// The load options a session or the per-file settings keep (label, delimiter, header,
+/// skip_rows, comment, roles; not the missing-value policy, which sessions store apart). Only
+/// fields that differ from the defaults are written.
+QJsonObject loadOptionsToJson(const data::LoadOptions& options);
+/// Reads them back over `base` (its other fields kept). Throws SessionError naming `where`
+/// ("session.dataset.load_options.header") for a mistyped or unknown value.
+data::LoadOptions loadOptionsFromJson(const QJsonObject& json, const QString& where, data::LoadOptions base = {});
+
 /// SHA-256 (hex) of a file's bytes; throws SessionError if it cannot be read.
 QString fileSha256(const QString& path);
 

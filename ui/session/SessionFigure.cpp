@@ -19,9 +19,8 @@ std::shared_ptr<data::Dataset> loadSessionDataset(const Session& session, const 
     if (fileSha256(dataPath) != session.datasetSha256)
         throw LoadError(nativePath, "has changed since the session " + sessionPath.toStdString() +
                                         " was saved (its SHA-256 differs): the saved embedding would not match its rows");
-    data::LoadOptions options;
-    options.missing = data::MissingPolicy(session.missingPolicy);  // as it was loaded: the same rows
-    auto ds = std::make_shared<data::Dataset>(data::load(nativePath, options));
+    // As it was loaded (missing-value policy, column roles, layout): the same rows and columns.
+    auto ds = std::make_shared<data::Dataset>(data::load(nativePath, session.loadOptions));
     if (ds->n != session.rows || ds->d != session.features)
         throw LoadError(nativePath, "has a different shape than the session expects");
     for (const SessionColumn& c : session.columns) {
