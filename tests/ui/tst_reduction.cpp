@@ -246,6 +246,7 @@ private slots:
         const QString summary = clusters->findChild<QLabel*>(QStringLiteral("clusterStatus"))->text();
         QVERIFY2(summary.contains(QStringLiteral("ARI 1.0000")) && summary.contains(QStringLiteral("NMI 1.0000")),
                  qPrintable(summary));
+        QVERIFY2(summary.startsWith(QStringLiteral("Clusters of “t-SNE 1”")), qPrintable(summary));
         const QImage frame = m_window->scatterView()->grabFramebuffer();
         keepScreenshot(frame, "kmeans_on_embedding");
         for (int c = 0; c < 4; ++c)
@@ -278,6 +279,21 @@ private slots:
         QCOMPARE(int(rgb[0]), int(grey.r));
         QCOMPARE(int(rgb[1]), int(grey.g));
         QCOMPARE(int(rgb[2]), int(grey.b));
+
+        // Issue 15: clusters of one run's embedding, then a new run: the caption says whose they are.
+        clusters->setMethod(ui::ClusterPanel::Method::KMeans);
+        clusters->setTarget(ui::ClusterPanel::Target::Embedding);
+        const auto beforeKMeans = m_window->dataset();
+        QTest::mouseClick(clusters->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->dataset() != beforeKMeans, 20000);
+        panel()->setMethod(ui::ReductionPanel::Method::Pca);
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 20000);
+        const QString stale = clusters->findChild<QLabel*>(QStringLiteral("clusterStatus"))->text();
+        QVERIFY2(stale.startsWith(QStringLiteral("Clusters of “t-SNE 1”, not of “PCA 1” on screen: press Cluster")),
+                 qPrintable(stale));
+        clusters->raise();
+        keepScreenshot(m_window->grab().toImage(), "clusters_of_another_run");
     }
 
     void cancelStopsTheRun() {

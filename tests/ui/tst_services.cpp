@@ -634,7 +634,7 @@ private slots:
         QCOMPARE(clustering.clusteredRunId(), run);
         const int next = document.addRun(ui::RunSpec{});
         document.setCurrentRun(next);
-        QVERIFY2(clustering.caption().contains(QStringLiteral("not of the run shown (the run shown is “t-SNE 2”)")),
+        QVERIFY2(clustering.caption().contains(QStringLiteral("not of “t-SNE 2” on screen")),
                  qPrintable(clustering.caption()));
         QVERIFY(clustering.caption().contains(QStringLiteral("on the embedding")));
         QVERIFY(clusterColumn(document));

@@ -39,9 +39,9 @@ void ClusteringService::updateCaption() {
     if (shown && shown->id == m_clusteredRun) {
         setCaption(tr("Clusters of “%1”\n%2").arg(m_clusteredRunName, m_summary));
     } else {
-        const QString other = shown ? tr("the run shown is “%1”").arg(shown->name) : tr("no run is shown");
-        setCaption(tr("Clusters of “%1”, not of the run shown (%2): press Cluster to cluster it\n%3")
-                       .arg(m_clusteredRunName, other, m_summary));
+        setCaption(shown ? tr("Clusters of “%1”, not of “%2” on screen: press Cluster to cluster it\n%3")
+                               .arg(m_clusteredRunName, shown->name, m_summary)
+                         : tr("Clusters of “%1”, which is not on screen\n%2").arg(m_clusteredRunName, m_summary));
     }
 }
 
