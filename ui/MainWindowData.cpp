@@ -20,6 +20,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
@@ -28,6 +29,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace latentscape::ui {
 namespace {
@@ -84,6 +86,11 @@ QString localFileOf(const QMimeData* mime) {
 
 }  // namespace
 
+namespace {
+/// "Column 'cultivar' looks like a class: use it as the label?" (nothing when `column` is "").
+void offerLabelColumn(MainWindow* window, const QString& path, const data::LoadOptions& effective, const QString& column);
+}  // namespace
+
 void MainWindow::loadFile(const QString& path, const data::LoadOptions& options) {
     if (path.endsWith(QLatin1String(".latentscape"), Qt::CaseInsensitive)) {
         openSession(path);
@@ -93,42 +100,60 @@ void MainWindow::loadFile(const QString& path, const data::LoadOptions& options)
     bool chosen = false;
     const data::LoadOptions effective = withRemembered(path, options, &chosen);
     m_datasets->openFile(path, effective);
+    for (auto* old : findChildren<QFutureWatcher<QString>*>(QStringLiteral("columnOfferWatcher"), Qt::FindDirectChildrenOnly)) {
+        old->disconnect(this);  // a newer load: an offer about the older one is not wanted any more
+        old->deleteLater();
+    }
     if (chosen) return;
     // Nothing chosen for it yet: a numeric column that looks like a class would become a
-    // feature (and leak into every reduction). Offer it as the label while the file loads.
-    const QString column = suggestedLabelColumn(path, effective);
+    // feature (and leak into every reduction). Offer it as the label while the file loads. The
+    // look at its first rows runs on a worker (a gzipped file is decompressed in full).
+    auto* watcher = new QFutureWatcher<QString>(this);
+    watcher->setObjectName(QStringLiteral("columnOfferWatcher"));
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path, effective] {
+        watcher->deleteLater();
+        offerLabelColumn(this, path, effective, watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([path, effective] { return suggestedLabelColumn(path, effective); }));
+}
+
+namespace {
+
+void offerLabelColumn(MainWindow* window, const QString& path, const data::LoadOptions& effective, const QString& column) {
     if (column.isEmpty()) return;
-    for (auto* old : findChildren<QMessageBox*>(QStringLiteral("columnRolesOffer"), Qt::FindDirectChildrenOnly))
+    for (auto* old : window->findChildren<QMessageBox*>(QStringLiteral("columnRolesOffer"), Qt::FindDirectChildrenOnly))
         old->deleteLater();
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Column roles"),
-                                tr("Column “%1” looks like a class: use it as the label?").arg(column),
-                                QMessageBox::NoButton, this);
+    auto* box = new QMessageBox(QMessageBox::Question, MainWindow::tr("Column roles"),
+                                MainWindow::tr("Column “%1” looks like a class: use it as the label?").arg(column),
+                                QMessageBox::NoButton, window);
     box->setObjectName(QStringLiteral("columnRolesOffer"));
-    box->setInformativeText(tr("As a feature it takes part in PCA, t-SNE and the other methods, and the clusters "
+    box->setInformativeText(MainWindow::tr("As a feature it takes part in PCA, t-SNE and the other methods, and the clusters "
                                "cannot be scored against it. The choice is remembered for this file."));
-    QPushButton* useLabel = box->addButton(tr("Use as &Label"), QMessageBox::AcceptRole);
+    QPushButton* useLabel = box->addButton(MainWindow::tr("Use as &Label"), QMessageBox::AcceptRole);
     useLabel->setObjectName(QStringLiteral("useAsLabel"));
-    QPushButton* columns = box->addButton(tr("&Columns…"), QMessageBox::ActionRole);
+    QPushButton* columns = box->addButton(MainWindow::tr("&Columns…"), QMessageBox::ActionRole);
     columns->setObjectName(QStringLiteral("openColumns"));
-    QPushButton* keep = box->addButton(tr("&Keep as Feature"), QMessageBox::RejectRole);
+    QPushButton* keep = box->addButton(MainWindow::tr("&Keep as Feature"), QMessageBox::RejectRole);
     keep->setObjectName(QStringLiteral("keepAsFeature"));
     box->setDefaultButton(useLabel);
     box->setWindowModality(Qt::NonModal);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, useLabel, columns, path, column, effective] {
+    QObject::connect(box, &QMessageBox::finished, window, [window, box, useLabel, columns, path, column, effective] {
         if (box->clickedButton() == useLabel) {
             data::LoadOptions o = effective;
             o.roles[column.toStdString()] = data::ColumnRole::Label;
             ColumnsDialog::remember(path, o);
-            loadFile(path, o);
+            window->loadFile(path, o);
         } else if (box->clickedButton() == columns) {
-            openColumnsDialog(this, path, effective, column);
+            openColumnsDialog(window, path, effective, column);
         } else {
             ColumnsDialog::remember(path, effective);  // declined: not asked again
         }
     });
     box->show();
 }
+
+}  // namespace
 
 void MainWindow::loadDefaultDataset() { m_datasets->openDefault(m_autoRunOnDefault); }
 

@@ -382,6 +382,24 @@ Table read_table(const std::string& path, const TableOptions& options) {
         start = std::size_t(static_cast<const char*>(nl) - text.data()) + 1;
     }
 
+    // A quick look (max_records): only the head of the file is kept, so that what follows (the
+    // whitespace collapsing copies all it is given) costs the same for any file size. Twice the
+    // records and some more lines leave room for blank and comment lines.
+    bool cut = false;
+    if (options.max_records > 0) {
+        const std::int64_t want = 2 * options.max_records + 64;
+        std::size_t pos = start;
+        for (std::int64_t lines = 0; pos < text.size() && lines < want; ++lines) {
+            const void* nl = std::memchr(text.data() + pos, br, text.size() - pos);
+            pos = nl ? std::size_t(static_cast<const char*>(nl) - text.data()) + 1 : text.size();
+        }
+        if (pos < text.size()) {
+            t.bytes.replace(std::string(text.substr(0, pos)));
+            text = t.text();
+            cut = true;
+        }
+    }
+
     bool whitespace = options.delimiter && *options.delimiter == ' ';
     if (options.delimiter) {
         t.delimiter = *options.delimiter;
@@ -415,8 +433,10 @@ Table read_table(const std::string& path, const TableOptions& options) {
     while (pos < text.size()) {
         std::int64_t extra = 0;
         const std::size_t end = record_end(text, pos, t.quoted, extra, br);
-        if (end == std::string::npos)
+        if (end == std::string::npos) {
+            if (cut) break;  // a quoted field that goes on past the head
             throw LoadError(path, "a quoted field is never closed (unbalanced '\"')", line);
+        }
         std::size_t stop = end;
         if (stop > pos && text[stop - 1] == '\r') --stop;
         const std::string_view content(text.data() + pos, stop - pos);
@@ -513,6 +533,7 @@ Table read_table(const std::string& path, const TableOptions& options) {
         all.resize(std::size_t(options.max_records));
         t.truncated = true;
     }
+    if (cut) t.truncated = true;
     t.records = std::move(all);
     return t;
 }

@@ -207,6 +207,19 @@ private slots:
         QVERIFY(text.columns[2].looks_like_class);
         QCOMPARE(text.columns[2].role, ColumnRole::Label);  // the loader's automatic label
         QCOMPARE(suggested_label_column(text), -1);
+        // Only the head of a large file is read (2 x 70 + 64 lines); with two comment lines per
+        // row that holds 67 rows, and row 67 opens a quoted field on the head's last line
+        // (204) that closes beyond it: not an unterminated quote.
+        QByteArray big = "a,b,note\n# made for tst_roles\n";
+        for (int r = 0; r < 400; ++r)
+            big += QByteArray::number(r) + "," + QByteArray::number(r % 4) +
+                   (r == 67 ? ",\"two\nlines\"\n" : ",x\n") + "# c\n# c\n";
+        const auto bigPath = write("big.csv", big);
+        const TableInspection bigHead = inspect_columns(bigPath, {}, 70, 0);
+        QCOMPARE(bigHead.rows_read, 67);
+        QVERIFY(!bigHead.complete);
+        QCOMPARE(bigHead.columns[1].distinct, 4);
+        QCOMPARE(load(bigPath).n, 400);
         // A role for a column that is not there: not an error here (the dialog shows the file).
         LoadOptions stale;
         stale.roles["gone"] = ColumnRole::Label;
