@@ -3,6 +3,9 @@
 // ("exportErrorBox"), and both to exportFinished().
 #include "MainWindow.h"
 
+#include "panels/ErrorDialog.h"
+#include "panels/FileDialogs.h"
+
 #include "ReductionController.h"
 #include "services/ClusteringService.h"
 #include "panels/DataPanel.h"
@@ -90,19 +93,15 @@ void MainWindow::showExportError(const QString& path, const QString& message) {
     statusBar()->showMessage(message, 10000);
     for (auto* old : findChildren<QMessageBox*>(QStringLiteral("exportErrorBox"), Qt::FindDirectChildrenOnly))
         old->deleteLater();
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"),
-                                tr("Could not write “%1”.").arg(QFileInfo(path).fileName()), QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("exportErrorBox"));
-    box->setInformativeText(message);
-    box->setStyleSheet(QStringLiteral("QLabel { min-width: 520px; }"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
+    QMessageBox* box = makeErrorBox(this, QStringLiteral("exportErrorBox"), tr("Export failed"),
+                                    tr("Could not write “%1”.").arg(QFileInfo(path).fileName()), message);
     box->open();
 }
 
 void MainWindow::chooseExportPath(ExportKind kind) {
     updateExportActions();
     QSettings settings;
-    const QString dir = settings.value(kExportDirectoryKey, QDir::homePath()).toString();
+    const QString dir = settings.value(kExportDirectoryKey, lastFolder()).toString();
     QString base = QFileInfo(prepared().path).completeBaseName();
     if (base.isEmpty()) base = QStringLiteral("latentscape");
     const QString method = m_exports->plottedTag(plotted());
@@ -135,6 +134,7 @@ void MainWindow::chooseExportPath(ExportKind kind) {
         if (star >= 0) path += filter.mid(star + 1, filter.indexOf(QLatin1Char(')'), star) - star - 1);
     }
     settings.setValue(kExportDirectoryKey, QFileInfo(path).absolutePath());
+    rememberFolder(path);
     QString error;
     switch (kind) {
         case ExportKind::Embedding: error = exportEmbedding(path, false); break;

@@ -5,6 +5,7 @@
 
 #include "ReductionController.h"
 #include "panels/DataPanel.h"
+#include "panels/FileDialogs.h"
 #include "panels/LegendWidget.h"
 #include "panels/ReductionPanel.h"
 #include "services/SessionService.h"
@@ -49,15 +50,18 @@ void MainWindow::createSessionActions(QMenu* fileMenu) {
     connect(m_sessions, &SessionService::saved, this, &MainWindow::sessionSaved);
 
     QAction* save = fileMenu->addAction(tr("&Save Session…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), {}, kSessionFilter);
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), dialogStart(), kSessionFilter);
         if (path.isEmpty()) return;
+        rememberFolder(path);
         saveSessionInBackground(path.endsWith(QLatin1String(".latentscape")) ? path : path + QStringLiteral(".latentscape"));
     });
     save->setObjectName(QStringLiteral("saveSessionAction"));
     save->setShortcut(QKeySequence::Save);
     QAction* open = fileMenu->addAction(tr("Open Sess&ion…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), {}, kSessionFilter);
-        if (!path.isEmpty()) openSession(path);
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), lastFolder(), kSessionFilter);
+        if (path.isEmpty()) return;
+        rememberFolder(path);
+        openSession(path);
     });
     open->setObjectName(QStringLiteral("openSessionAction"));
 }

@@ -2,6 +2,7 @@
 // selection only, cluster labels and the autoencoder, written on a worker and read back with the
 // project's own loaders; the actions' enabled states; errors shown, not thrown.
 #include "gui_fixtures.h"
+#include "panels/ErrorDialog.h"
 
 #include "ReductionController.h"
 #include "data/export.h"
@@ -245,7 +246,7 @@ private slots:
         QVERIFY2(error.contains(bad), qPrintable(error));
         QMessageBox* box = m_window->findChild<QMessageBox*>(QStringLiteral("exportErrorBox"));
         QVERIFY(box);
-        QVERIFY(box->informativeText().contains(bad));
+        QVERIFY(ui::errorBoxMessage(*box).contains(bad));
         box->close();
         QVERIFY(!QFile::exists(bad));
     }

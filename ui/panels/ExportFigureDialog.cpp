@@ -1,5 +1,7 @@
 #include "panels/ExportFigureDialog.h"
 
+#include "panels/FileDialogs.h"
+
 #include "figure/FigureWriter.h"
 
 #include <QCheckBox>
@@ -79,9 +81,13 @@ ExportFigureDialog::ExportFigureDialog(QWidget* parent) : QDialog(parent) {
 }
 
 void ExportFigureDialog::browse() {
+    // A proposed name without a folder starts in the last folder used.
+    const QString start = path().isEmpty() || QFileInfo(path()).isRelative() ? dialogStart(path()) : path();
     const QString chosen = QFileDialog::getSaveFileName(
-        this, tr("Export Figure"), path(), tr("PNG image (*.png);;SVG vector drawing (*.svg);;PDF document (*.pdf)"));
-    if (!chosen.isEmpty()) setPath(chosen);
+        this, tr("Export Figure"), start, tr("PNG image (*.png);;SVG vector drawing (*.svg);;PDF document (*.pdf)"));
+    if (chosen.isEmpty()) return;
+    rememberFolder(chosen);
+    setPath(chosen);
 }
 
 void ExportFigureDialog::updateState() {
