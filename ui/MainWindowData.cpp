@@ -7,6 +7,8 @@
 #include "panels/ColumnsDialog.h"
 #include "panels/DataPanel.h"
 #include "panels/DecoderPanel.h"
+#include "panels/ErrorDialog.h"
+#include "panels/FileDialogs.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "panels/SelectionPanel.h"
@@ -35,7 +37,6 @@ namespace latentscape::ui {
 namespace {
 
 const char* const kRecentFilesKey = "recentFiles";
-const char* const kLastDirectoryKey = "lastDirectory";
 
 /// `options` with the layout and roles remembered for `path` (the caller's missing-value policy,
 /// label and other fields kept), when the caller chose none itself.
@@ -244,13 +245,9 @@ void MainWindow::showLoadError(const QString& displayName, const QString& messag
     // One error box at a time: a newer failure replaces an older, unanswered one.
     for (auto* old : findChildren<QMessageBox*>(QStringLiteral("loadErrorBox"), Qt::FindDirectChildrenOnly))
         old->deleteLater();
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open file"),
-                                tr("Could not open “%1”.").arg(displayName), QMessageBox::Ok, this);
-    box->setObjectName(QStringLiteral("loadErrorBox"));
-    box->setInformativeText(message);
-    // Messages carry a path, a line and a cause: give them room instead of six wrapped lines.
-    box->setStyleSheet(QStringLiteral("QLabel { min-width: 520px; }"));
-    box->setAttribute(Qt::WA_DeleteOnClose);
+    // Messages carry a path, a line and a cause: wrapped within the screen, never clipped.
+    QMessageBox* box = makeErrorBox(this, QStringLiteral("loadErrorBox"), tr("Could not open file"),
+                                    tr("Could not open “%1”.").arg(displayName), message);
     box->open();
     emit loadFailed(message);
 }
@@ -288,27 +285,25 @@ void MainWindow::askMissingValuePolicy(const DatasetService::MissingValues& ques
 void MainWindow::createOpenActions(QMenu* fileMenu) {
     QAction* open = fileMenu->addAction(tr("&Open…"), this, &MainWindow::openFileDialog);
     open->setShortcut(QKeySequence::Open);
-    open->setStatusTip(tr("Load a CSV, TSV, NPY, NPZ or MNIST IDX file"));
+    open->setStatusTip(tr("Load a CSV, TSV, TXT, NPY, NPZ, AnnData (.h5ad) or MNIST IDX file"));
     m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     fileMenu->addAction(tr("Open &Example Dataset"), this, &MainWindow::loadDefaultDataset);
     QAction* addPoints = fileMenu->addAction(tr("&Add Points to Map…"), this, [this] {
-        QSettings settings;
         const QString path = QFileDialog::getOpenFileName(
-            this, tr("Add Points to Map"), settings.value(kLastDirectoryKey, QDir::homePath()).toString(),
-            tr("Datasets (*.csv *.tsv *.txt *.npy *.npz *.gz *-ubyte *.idx);;All files (*)"));
+            this, tr("Add Points to Map"), lastFolder(),
+            tr("Datasets (*.csv *.tsv *.txt *.dat *.data *.npy *.npz *.h5ad *.gz *-ubyte *.idx);;All files (*)"));
         if (path.isEmpty()) return;
-        settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+        rememberFolder(path);
         addPointsToMap(path);
     });
     addPoints->setObjectName(QStringLiteral("addPointsAction"));
     // Column roles (issue 15): the class column as the label, not a feature; the text layout.
     QAction* openWithOptions = fileMenu->addAction(tr("Open &with Options…"), this, [this] {
-        QSettings settings;
         const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open with Options"), settings.value(kLastDirectoryKey, QDir::homePath()).toString(),
+            this, tr("Open with Options"), lastFolder(),
             tr("Text tables (*.csv *.tsv *.txt *.dat *.data *.gz);;All files (*)"));
         if (path.isEmpty()) return;
-        settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+        rememberFolder(path);
         bool found = false;
         openColumnsDialog(this, path, withRemembered(path, {}, &found));
     });
@@ -333,13 +328,11 @@ void MainWindow::createOpenActions(QMenu* fileMenu) {
 }
 
 void MainWindow::openFileDialog() {
-    QSettings settings;
-    const QString directory = settings.value(kLastDirectoryKey, QDir::homePath()).toString();
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Dataset"), directory,
-        tr("Datasets (*.csv *.tsv *.txt *.npy *.npz *.gz *-ubyte *.idx);;All files (*)"));
+        this, tr("Open Dataset"), lastFolder(),
+        tr("Datasets (*.csv *.tsv *.txt *.dat *.data *.npy *.npz *.h5ad *.gz *-ubyte *.idx);;All files (*)"));
     if (path.isEmpty()) return;
-    settings.setValue(kLastDirectoryKey, QFileInfo(path).absolutePath());
+    rememberFolder(path);
     loadFile(path);
 }
 

@@ -69,7 +69,7 @@ private slots:
         QCOMPARE(m_window->dataset(), before);
         QCOMPARE(m_window->scatterView()->pointCount(), std::size_t(before->n));
         QCOMPARE(m_window->scatterView()->pointPosition(0), firstPoint);
-        qInfo() << "error shown:" << box->informativeText();
+        qInfo() << "error shown:" << ui::errorBoxMessage(*box);
         box->close();
     }
 
