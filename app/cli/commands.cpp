@@ -17,15 +17,20 @@ namespace latentscape::cli {
 const char* const kInfoHelp =
     "usage: latentscape-cli info FILE [options] [--json]\n"
     "\n"
-    "Loads FILE (.csv .tsv .txt .npy .npz, MNIST IDX, Embedding Projector TSV; .gz allowed) and\n"
-    "prints its rows, feature columns, metadata columns, label column and missing values.\n"
+    "Loads FILE (.csv .tsv .txt .dat .data .npy .npz .h5ad, MNIST IDX, Embedding Projector TSV;\n"
+    ".gz allowed) and prints its rows, feature columns, metadata columns, label column, missing\n"
+    "values and (.h5ad) embeddings.\n"
     "\n"
     "options:\n"
     "  --json              print one JSON object on stdout\n"
     "  --label COL         label column (CSV/TSV column name or 1-based number; array name in .npz)\n"
     "  --missing POLICY    missing feature cells: error (default), drop (drop the rows), mean (impute)\n"
     "  --header MODE       CSV/TSV header row: auto (default), yes, no\n"
-    "  --delimiter C       CSV field delimiter (default: detected; 'tab' for a tab)\n"
+    "  --delimiter C       CSV field delimiter (default: detected; 'tab' for a tab, 'space' for runs\n"
+    "                      of spaces and tabs as numpy.loadtxt reads them)\n"
+    "  --skip-rows N       text tables: skip the first N lines (a preamble)\n"
+    "  --comment C         text tables: lines starting with C are comments (default '#'; 'none': no\n"
+    "                      comments)\n"
     "  --labels FILE       separate labels: 1-D .npy for .npy features, IDX labels for IDX images\n"
     "  --metadata FILE     Embedding Projector metadata TSV for a vectors TSV\n"
     "  --array NAME        features array inside an .npz\n"
@@ -267,8 +272,23 @@ data::LoadOptions load_options(const Args& a) {
     if (a.has("delimiter")) {
         const std::string d = a.get("delimiter");
         if (d == "tab" || d == "\\t") o.delimiter = '\t';
+        else if (d == "space" || d == "whitespace") o.delimiter = ' ';
         else if (d.size() == 1) o.delimiter = d[0];
-        else throw UsageError{"--delimiter must be one character or 'tab'"};
+        else throw UsageError{"--delimiter must be one character, 'tab' or 'space'"};
+    }
+    if (a.has("skip-rows")) {
+        const std::string k = a.get("skip-rows");
+        std::int64_t rows = -1;
+        const auto [ptr, ec] = std::from_chars(k.data(), k.data() + k.size(), rows);
+        if (ec != std::errc() || ptr != k.data() + k.size() || rows < 0)
+            throw UsageError{"--skip-rows must be a whole number >= 0, not '" + k + "'"};
+        o.skip_rows = rows;
+    }
+    if (a.has("comment")) {
+        const std::string c = a.get("comment");
+        if (c == "none") o.comment = std::nullopt;
+        else if (c.size() == 1) o.comment = c[0];
+        else throw UsageError{"--comment must be one character or 'none'"};
     }
     return o;
 }

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
         int (*run)(const cli::Args&);
         std::vector<std::string> flags, valued;
     };
-    const std::vector<std::string> load_opts = {"label", "missing", "header", "delimiter", "labels", "metadata", "array"};
+    const std::vector<std::string> load_opts = {"label", "missing", "header", "delimiter", "skip-rows", "comment",
+                                                "labels", "metadata", "array"};
     auto with = [](std::vector<std::string> a, std::vector<std::string> b) {
         a.insert(a.end(), b.begin(), b.end());
         return a;

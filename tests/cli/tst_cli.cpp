@@ -121,6 +121,29 @@ private slots:
         QTest::newRow("cluster: no k") << QStringList{"cluster", "x.csv", "--method", "kmeans", "--out", "y.csv"} << 2 << "--k is required";
         QTest::newRow("metrics: no embedding") << QStringList{"metrics", "--data", "x.csv"} << 2 << "--embedding are required";
         QTest::newRow("bad number") << QStringList{"generate", "blobs", "--out", "x.csv", "--n", "ten"} << 2 << "--n must be a number";
+        QTest::newRow("bad skip-rows") << QStringList{"info", "x.csv", "--skip-rows", "-1"} << 2 << "--skip-rows must be";
+        QTest::newRow("bad comment") << QStringList{"info", "x.csv", "--comment", "##"} << 2 << "--comment must be";
+    }
+
+    // Text layouts from the command line: a preamble skipped, whitespace delimiter, comments off.
+    void textLayoutOptions() {
+        const QString boston = QStringLiteral(LATENTSCAPE_TEST_DATA "/text/boston_house_prices.csv");
+        Result r = run({"info", boston, "--json"});
+        QCOMPARE(r.code, 2);  // the preamble read as data: a clear error
+        QVERIFY2(r.err.contains("skip rows"), r.err.constData());
+        r = run({"info", boston, "--json", "--skip-rows", "1"});
+        QCOMPARE(r.code, 0);
+        QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["rows"].toInt(), 506);
+        QCOMPARE(o["features"].toInt(), 14);
+        const QString spaced = file("spaced.csv", "# x y\n1  2\n3\t4\n");
+        r = run({"info", spaced, "--json", "--delimiter", "space"});
+        QCOMPARE(r.code, 0);
+        o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["rows"].toInt(), 2);
+        QCOMPARE(o["features"].toInt(), 2);
+        r = run({"info", spaced, "--json", "--delimiter", "space", "--comment", "none"});
+        QCOMPARE(r.code, 2);  // '#' is text in a numeric column now
     }
     void exitCodes() {
         QFETCH(QStringList, args);
