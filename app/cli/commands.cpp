@@ -4,6 +4,7 @@
 #include "common/file_io.h"
 #include "common/json.h"
 #include "data/load.h"
+#include "data/preprocess.h"
 #include "data/synthetic.h"
 #include "data/write.h"
 
@@ -251,6 +252,22 @@ void check_output_name(const std::string& out) {
     const std::string ext = io::extension(out, &gzipped);
     if (gzipped || (ext != "csv" && ext != "npy" && ext != "npz"))
         throw UsageError{"--out must end in .csv, .npy or .npz, not '" + out + "'"};
+}
+
+data::Dataset load_for_reduce(const std::string& path, const Args& a) {
+    const std::string name = a.get("preprocess", "none");
+    const auto kind = data::parse_preprocess(name);
+    if (!kind) throw UsageError{"--preprocess must be none, standardize, minmax or log1p, not '" + name + "'"};
+    if (*kind != data::Preprocess::None && a.has("save-model"))
+        throw UsageError{"--save-model with --preprocess " + name +
+                         " is not supported yet: new rows would need the fitted scaling, which maps do not keep"};
+    data::Dataset ds = data::load(path, load_options(a));
+    if (*kind == data::Preprocess::None) return ds;
+    try {
+        return data::preprocessed(ds, *kind);
+    } catch (const std::invalid_argument& e) {
+        throw LoadError(path, e.what());
+    }
 }
 
 data::LoadOptions load_options(const Args& a) {

@@ -45,6 +45,10 @@ Args parse_args(int argc, char** argv, int first, const std::vector<std::string>
 
 /// The loading options every command that reads a dataset takes (--label, --missing, ...).
 data::LoadOptions load_options(const Args& args);
+/// `reduce`'s input: loaded with load_options, then its features preprocessed as --preprocess
+/// says (none, standardize, minmax, log1p; shared by every method). A map (--save-model) is
+/// refused with a preprocessing: new rows would need the fitted scaling, which maps do not keep.
+data::Dataset load_for_reduce(const std::string& path, const Args& args);
 /// The one positional argument (the input file), or a UsageError.
 const std::string& single_input(const Args& args);
 /// Refuses an --out that is not .csv, .npy or .npz before any work is done.

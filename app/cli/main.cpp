@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
         {"generate", cli::kGenerateHelp, cli::run_generate, {"json", "help"},
          {"out", "n", "d", "k", "spread", "separation", "noise", "seed"}},
         {"reduce", cli::kReduceHelp, cli::run_reduce, {"json", "help", "scale", "whiten", "standardize"},
-         with(load_opts, {"out", "method", "dims", "pca-solver", "seed", "threads", "perplexity", "iterations",
+         with(load_opts, {"out", "method", "dims", "pca-solver", "seed", "threads", "preprocess", "perplexity", "iterations",
                           "exaggeration", "exaggeration-iterations", "learning-rate", "gradient", "theta",
                           "neighbors", "pca-dims", "init", "hidden", "activation", "output", "epochs", "batch", "lr",
                           "weight-decay", "loss", "beta", "validation", "patience", "save-model", "input-scale",

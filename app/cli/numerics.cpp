@@ -32,6 +32,9 @@ const char* const kReduceHelp =
     "  --method M          pca (default), tsne, umap, autoencoder or vae (variational autoencoder)\n"
     "  --dims K            output dimensions (default 2; t-SNE, UMAP: 2 or 3; autoencoder: the code size)\n"
     "  --seed N            random seed (default 42): same seed, same result, any --threads\n"
+    "  --preprocess P      every method: none (default), standardize (mean 0, sd 1 per column),\n"
+    "                      minmax (each column into [0, 1]) or log1p (log(1 + x), for counts);\n"
+    "                      fitted on FILE's columns, as scikit-learn's scalers\n"
     "  --metrics K         pca, tsne, umap: then trustworthiness, continuity, kNN recall (and kNN\n"
     "                      accuracy with a label) at k = K, as 'metrics' computes them; UMAP\n"
     "                      reuses its kNN graph when exact and found on FILE's own columns\n"
@@ -172,7 +175,7 @@ int run_reduce(const Args& a) {
     else throw UsageError{"--pca-solver must be auto, exact or randomized"};
     apply_threads(a);
 
-    const data::Dataset ds = data::load(in, load_options(a));
+    const data::Dataset ds = load_for_reduce(in, a);
     const reduce::PcaResult r = reduce::pca(ds, o);
 
     write_embedding(ds, r.scores, r.k, "PC", a.get("out"));

@@ -122,7 +122,7 @@ int run_reduce_autoencoder(const Args& a) {
     const std::string model_path = a.get("save-model");
     if (a.has("save-model")) check_model_path(model_path);
 
-    const data::Dataset ds = data::load(in, load_options(a));
+    const data::Dataset ds = load_for_reduce(in, a);
     // 8-bit images (IDX, or image arrays) train on pixel / 255, as in the app.
     // Standardisation replaces it.
     if (a.has("input-scale") && o.standardize) throw UsageError{"--input-scale and --standardize exclude each other"};

@@ -39,7 +39,7 @@ int run_reduce_tsne(const Args& a) {
     else if (init == "random") o.init = reduce::tsne::Init::Random;
     else throw UsageError{"--init must be pca or random"};
 
-    const data::Dataset ds = data::load(in, load_options(a));
+    const data::Dataset ds = load_for_reduce(in, a);
     const reduce::tsne::Result r = reduce::tsne::run_to_end(ds.features.data(), ds.n, ds.d, o);
 
     write_embedding(ds, r.embedding, r.dims, "tSNE", a.get("out"));

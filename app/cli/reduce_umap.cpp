@@ -40,7 +40,7 @@ int run_reduce_umap(const Args& a) {
     else if (init == "random") o.init = reduce::umap::Init::Random;
     else throw UsageError{"--init must be spectral, pca or random for UMAP"};
 
-    const data::Dataset ds = data::load(in, load_options(a));
+    const data::Dataset ds = load_for_reduce(in, a);
     const auto start = std::chrono::steady_clock::now();
     auto status = reduce::umap::initialize(ds.features.data(), ds.n, ds.d, o);
     std::vector<double> Y = status.initial_embedding();

@@ -123,6 +123,27 @@ private slots:
         QTest::newRow("bad number") << QStringList{"generate", "blobs", "--out", "x.csv", "--n", "ten"} << 2 << "--n must be a number";
         QTest::newRow("bad skip-rows") << QStringList{"info", "x.csv", "--skip-rows", "-1"} << 2 << "--skip-rows must be";
         QTest::newRow("bad comment") << QStringList{"info", "x.csv", "--comment", "##"} << 2 << "--comment must be";
+        QTest::newRow("bad preprocess") << QStringList{"reduce", "x.csv", "--preprocess", "zscore", "--out", "y.csv"} << 2 << "--preprocess must be";
+        QTest::newRow("preprocess with a map") << QStringList{"reduce", "x.csv", "--preprocess", "minmax", "--save-model", "m.map", "--out", "y.csv"} << 2 << "not supported yet";
+    }
+
+    // --preprocess: PCA of min-max scaled wine equals PCA of the scikit-learn-scaled golden; log1p
+    // of a negative value is a clear load error.
+    void preprocessBeforeReducing() {
+        const QString wine = QStringLiteral(LATENTSCAPE_TEST_DATA "/preprocess/wine_features.npy");
+        const QString scaled = QStringLiteral(LATENTSCAPE_TEST_DATA "/preprocess/wine_minmax.npy");
+        const QString a = m_dir.filePath("a.csv"), b = m_dir.filePath("b.csv");
+        Result r = run({"reduce", wine, "--method", "pca", "--preprocess", "minmax", "--out", a});
+        QCOMPARE(r.code, 0);
+        r = run({"reduce", scaled, "--method", "pca", "--out", b});
+        QCOMPARE(r.code, 0);
+        QFile fa(a), fb(b);
+        QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
+        QCOMPARE(fa.readAll(), fb.readAll());
+        const QString negative = file("neg.csv", "a,b\n1,2\n-3,4\n5,6\n");
+        r = run({"reduce", negative, "--method", "pca", "--preprocess", "log1p", "--out", b});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("log1p") && r.err.contains("'a'") && r.err.contains("row 2"), r.err.constData());
     }
 
     // Text layouts from the command line: a preamble skipped, whitespace delimiter, comments off.
