@@ -101,7 +101,11 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
             case Method: return run.spec.methodName();
             case Dims: return run.dims;
             case State: return run.stateName();
-            case Seconds: return run.state == Run::State::Running ? QVariant() : QVariant(locale.toString(run.seconds, 'f', 2));
+            case Seconds:
+                // An imported embedding (it came with the data) took no time here: no figure.
+                if (run.state == Run::State::Running) return QVariant();
+                if (run.spec.method == RunSpec::Method::Imported) return QStringLiteral("\u2014");
+                return locale.toString(run.seconds, 'f', 2);
             case Trustworthiness: return figure(run.metrics ? std::optional(run.metrics->trustworthiness.value) : std::nullopt);
             case Continuity: return figure(run.metrics ? std::optional(run.metrics->continuity.value) : std::nullopt);
             case KnnRecall: return figure(run.metrics ? std::optional(run.metrics->knnRecall.value) : std::nullopt);
