@@ -61,6 +61,20 @@ struct TableOptions {
 /// only) split into lines. Line numbers in errors are the file's.
 Table read_table(const std::string& path, const TableOptions& options);
 
+// The layout of a text table (text_layout.cpp).
+
+/// Fields of `line` split at runs of spaces and tabs outside quotes (leading and trailing ones
+/// ignored), up to a comment character.
+std::size_t whitespace_fields(std::string_view line, std::optional<char> comment);
+/// The delimiter of sample lines (blank and comment lines left out): one of ',' '\t' ';' '|',
+/// the most consistent fields winning, or ' ' (runs of whitespace) when that gives more still.
+char sniff_delimiter(const std::vector<std::string_view>& lines, std::optional<char> comment);
+/// The first non-blank character of [b, e) is the comment character.
+bool is_comment_line(const char* b, const char* e, std::optional<char> comment);
+/// A whitespace-delimited text rewritten with single spaces between fields, line breaks `br`
+/// kept (every line keeps its number), from byte `from` on.
+std::string collapse_whitespace(std::string_view text, std::size_t from, char br, std::optional<char> comment);
+
 /// How a cell parsed.
 enum class Cell : std::uint8_t { Number, Missing, Text, NonFinite };
 
