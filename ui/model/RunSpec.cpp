@@ -137,6 +137,12 @@ QString RunSpec::summary() const {
     const QLocale locale;
     QStringList parts;
     parts << QObject::tr("%1-D").arg(dims);
+    switch (isComputed() ? preprocess : data::Preprocess::None) {
+        case data::Preprocess::None: break;
+        case data::Preprocess::Standardize: parts << QObject::tr("standardised input"); break;
+        case data::Preprocess::MinMax: parts << QObject::tr("min-max scaled input"); break;
+        case data::Preprocess::Log1p: parts << QObject::tr("log1p input"); break;
+    }
     switch (method) {
         case Method::Pca:
             if (pca.scale) parts << QObject::tr("standardised");
@@ -169,6 +175,7 @@ QString RunSpec::summary() const {
 QJsonObject RunSpec::toJson() const {
     QJsonObject o;
     o.insert(QStringLiteral("dims"), dims);
+    if (isComputed()) o.insert(QStringLiteral("preprocess"), QString::fromLatin1(data::preprocess_name(preprocess)));
     switch (method) {
         case Method::Pca:
             o.insert(QStringLiteral("method"), QStringLiteral("pca"));
@@ -266,6 +273,11 @@ RunSpec RunSpec::fromJson(const QJsonObject& o) {
     else throw std::runtime_error("unknown run method '" + method.toStdString() + "'");
     s.dims = integer(o, "dims", 2);
     if (s.dims != 2 && s.dims != 3) throw std::runtime_error("run option 'dims' must be 2 or 3");
+    if (const QJsonValue v = o.value(QLatin1String("preprocess")); !v.isUndefined()) {
+        const auto kind = v.isString() ? data::parse_preprocess(v.toString().toStdString()) : std::nullopt;
+        if (!kind) throw std::runtime_error("run option 'preprocess' must be none, standardize, minmax or log1p");
+        s.preprocess = *kind;
+    }
     switch (s.method) {
         case Method::Pca: {
             auto& p = s.pca;

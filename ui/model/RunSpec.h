@@ -3,6 +3,7 @@
 /// Options structs, seed included), with a lossless JSON form for sessions. The Reduction panel
 /// fills one in and can be filled from one (re-run with changed options, a reopened session).
 
+#include "data/preprocess.h"
 #include "reduce/autoencoder.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
@@ -26,6 +27,9 @@ struct RunSpec {
     reduce::tsne::Options tsne;
     reduce::autoencoder::Options autoencoder;  ///< variational = VAE
     reduce::umap::Options umap;
+    /// Applied to the features, on the worker, before the method (issue 15): fitted on the whole
+    /// dataset, so the same spec on the same data gives the same input. Not for Imported.
+    data::Preprocess preprocess = data::Preprocess::None;
     /// Imported: the key the embedding was stored under ("X_umap") and how many columns it has
     /// there (the run takes the first `dims` of them: X_pca's first 2 of 50).
     QString importedFrom;
