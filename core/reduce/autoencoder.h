@@ -127,6 +127,10 @@ struct Model {
     /// Standardisation or input scale (empty when neither): the network sees (x - mean) / scale.
     std::vector<float> mean;
     std::vector<float> scale;
+    /// The input is log1p(x) before that map, and decode() returns expm1 of the network's output
+    /// once unmapped (a run made on log1p-preprocessed features keeps encoding raw rows). Values
+    /// <= -1 cannot be encoded.
+    bool log1p_input = false;
     /// Encoder layers (hidden.size() + 1; the last outputs L, or 2L for a VAE: means first)
     /// then decoder layers (hidden.size() + 1).
     std::vector<Layer> layers;

@@ -6,7 +6,8 @@
 //   12      u32       input dimensions d (1 .. 1,000,000)
 //   16      u32       latent dimensions L (1 .. 65,536)
 //   20      u32       flags: bit 0 variational, bit 1 sigmoid output, bit 2 input map (the network
-//                     sees (x - mean) / scale: standardisation, or an input scale with mean 0)
+//                     sees (x - mean) / scale: standardisation, or an input scale with mean 0),
+//                     bit 3 log1p input (the network sees the map of log1p(x); decode gives expm1)
 //   24      u32       hidden activation: 0 relu, 1 gelu, 2 tanh, 3 linear
 //   28      u32       h, the number of encoder hidden layers (0 .. 16)
 //   32      4h        u32 hidden sizes, widest first (1 .. 65,536 each)
@@ -37,7 +38,7 @@ namespace {
 static_assert(std::endian::native == std::endian::little, "the model format is little-endian");
 
 constexpr char kMagic[8] = {'L', 'S', 'C', 'A', 'P', 'E', 'A', 'E'};
-constexpr std::uint32_t kVariational = 1, kSigmoid = 2, kStandardized = 4;
+constexpr std::uint32_t kVariational = 1, kSigmoid = 2, kStandardized = 4, kLog1p = 8;
 
 void put_u32(std::ostream& out, std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); }
 void put_floats(std::ostream& out, const std::vector<float>& v) {
@@ -96,7 +97,8 @@ void Model::save(const std::string& path) const {
         put_u32(out, model_format_version);
         put_u32(out, std::uint32_t(input_dims));
         put_u32(out, std::uint32_t(latent_dims));
-        put_u32(out, (variational ? kVariational : 0) | (sigmoid_output ? kSigmoid : 0) | (mean.empty() ? 0 : kStandardized));
+        put_u32(out, (variational ? kVariational : 0) | (sigmoid_output ? kSigmoid : 0) | (mean.empty() ? 0 : kStandardized) |
+                         (log1p_input ? kLog1p : 0));
         put_u32(out, std::uint32_t(activation));
         put_u32(out, std::uint32_t(hidden.size()));
         for (int h : hidden) put_u32(out, std::uint32_t(h));
@@ -141,7 +143,7 @@ Model Model::load(const std::string& path) {
     const std::uint32_t L = r.u32("latent dimensions");
     if (L < 1 || L > 65536) r.fail("latent dimensions " + std::to_string(L) + " out of range", 16);
     const std::uint32_t flags = r.u32("flags");
-    if (flags & ~(kVariational | kSigmoid | kStandardized)) r.fail("unknown flag bits " + std::to_string(flags), 20);
+    if (flags & ~(kVariational | kSigmoid | kStandardized | kLog1p)) r.fail("unknown flag bits " + std::to_string(flags), 20);
     const std::uint32_t act = r.u32("activation");
     if (act > 3) r.fail("unknown activation code " + std::to_string(act), 24);
     const std::uint32_t h = r.u32("hidden layer count");
@@ -150,6 +152,7 @@ Model Model::load(const std::string& path) {
     m.latent_dims = int(L);
     m.variational = flags & kVariational;
     m.sigmoid_output = flags & kSigmoid;
+    m.log1p_input = flags & kLog1p;
     m.activation = static_cast<Activation>(act);
     for (std::uint32_t i = 0; i < h; ++i) {
         const std::size_t at = r.at();

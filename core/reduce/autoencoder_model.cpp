@@ -37,6 +37,23 @@ void check_finite(const float* X, std::int64_t n, std::int64_t d, const char* wh
                                 (std::isnan(X[bad * d + col]) ? "NaN" : "infinite"));
 }
 
+/// A model with log1p_input cannot take a value <= -1 (log1p is not defined there).
+void check_log1p_domain(const Model& m, const float* X, std::int64_t n, const char* what) {
+    if (!m.log1p_input) return;
+    const std::int64_t d = m.input_dims;
+    const std::int64_t bad = parallel::first_index_where(n, [&](std::int64_t i) {
+        for (std::int64_t j = 0; j < d; ++j)
+            if (!(X[i * d + j] > -1.0f)) return true;
+        return false;
+    });
+    if (bad == n) return;
+    std::int64_t col = 0;
+    while (X[bad * d + col] > -1.0f) ++col;
+    throw std::invalid_argument(std::string("autoencoder: ") + what + ": row " + std::to_string(bad + 1) + ", column " +
+                                std::to_string(col + 1) + " is " + std::to_string(X[bad * d + col]) +
+                                ", but the model takes log1p of its input, which needs values above -1");
+}
+
 /// Calls body(first_row, rows) for consecutive batches of kBatch rows, in parallel; each batch's
 /// numbers do not depend on the thread that computes it.
 template <class Body>
@@ -58,6 +75,7 @@ Mat<float> network_input(const Model& m, const float* X, std::int64_t r0, std::i
     const Eigen::Index d = m.input_dims;
     Mat<float> in = Mat<float>::Zero(d, padded(rows));
     in.leftCols(static_cast<Eigen::Index>(rows)) = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
+    if (m.log1p_input) in.leftCols(static_cast<Eigen::Index>(rows)) = in.leftCols(static_cast<Eigen::Index>(rows)).array().log1p().matrix();
     if (!m.mean.empty()) {
         const Eigen::VectorXf mean = Eigen::Map<const Eigen::VectorXf>(m.mean.data(), d);
         const Eigen::VectorXf scale = Eigen::Map<const Eigen::VectorXf>(m.scale.data(), d);
@@ -89,6 +107,7 @@ std::int64_t Model::parameter_count() const {
 
 std::vector<float> Model::encode(const float* X, std::int64_t n) const {
     check_finite(X, n, input_dims, "encode");
+    check_log1p_domain(*this, X, n, "encode");
     const internal::Architecture arch = internal::architecture_of(*this);
     const internal::Params<float> p = internal::params_view(*this, arch);
     const int L = latent_dims;
@@ -123,6 +142,7 @@ std::vector<float> Model::decode(const float* Z, std::int64_t n) const {
             const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
             result = ((result.array().colwise() * s.array()).matrix().colwise() + m);
         }
+        if (log1p_input) result = result.array().expm1().matrix();
         Eigen::Map<Mat<float>>(out.data() + r0 * d, d, static_cast<Eigen::Index>(rows)) = result;
     });
     check_output(out, n, d, "the decoded value");
@@ -136,6 +156,7 @@ namespace {
 /// reconstruction_mse() has always summed them.
 std::vector<double> row_squared_errors(const Model& model, const float* X, std::int64_t n) {
     check_finite(X, n, model.input_dims, "reconstruction");
+    check_log1p_domain(model, X, n, "reconstruction");
     const internal::Architecture arch = internal::architecture_of(model);
     const internal::Params<float> p = internal::params_view(model, arch);
     const Eigen::Index d = model.input_dims;
@@ -152,6 +173,7 @@ std::vector<double> row_squared_errors(const Model& model, const float* X, std::
             const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(model.scale.data(), d);
             out = ((out.array().colwise() * s.array()).matrix().colwise() + m);
         }
+        if (model.log1p_input) out = out.array().expm1().matrix();
         const Mat<float> x = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
         for (Eigen::Index c = 0; c < out.cols(); ++c)
             errors[static_cast<std::size_t>(r0 + c)] = double((out.col(c) - x.col(c)).squaredNorm());
