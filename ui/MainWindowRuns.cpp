@@ -12,6 +12,7 @@
 #include "panels/ReductionPanel.h"
 #include "panels/RunsPanel.h"
 #include "data/load.h"
+#include "jobs/RunInput.h"
 #include "reduce/pca.h"
 #include "reduce/transform.h"
 #include "reduce/umap_internal.h"
@@ -125,6 +126,7 @@ void MainWindow::computeRunMetrics(int id) {
     auto* watcher = new QFutureWatcher<EmbeddingMetrics>(m_metricsJobs);
     const auto embedding = run->embedding;
     const int dims = run->dims;
+    const data::Preprocess preprocess = run->spec.isComputed() ? run->spec.preprocess : data::Preprocess::None;
     connect(watcher, &QFutureWatcher<EmbeddingMetrics>::finished, this, [this, watcher, id, embedding, dataset] {
         watcher->deleteLater();
         const auto now = m_document->run(id);
@@ -144,7 +146,17 @@ void MainWindow::computeRunMetrics(int id) {
         return pool;
     }();
     const QFuture<EmbeddingMetrics> future =
-        QtConcurrent::run(metricsPool, [dataset, embedding, dims] { return computeEmbeddingMetrics(*dataset, *embedding, dims); });
+        QtConcurrent::run(metricsPool, [dataset, embedding, dims, preprocess] {
+            // Measured against what the method saw: a standardised run against the standardised
+            // features.
+            try {
+                return computeEmbeddingMetrics(*runInput(dataset, preprocess), *embedding, dims);
+            } catch (const std::exception& e) {
+                EmbeddingMetrics failed;
+                failed.error = QString::fromUtf8(e.what());
+                return failed;
+            }
+        });
     m_metricsFutures.addFuture(QFuture<void>(future));
     watcher->setFuture(future);
 }
@@ -268,7 +280,10 @@ void MainWindow::showInformationLoss(int id) {
     m_lossTask.start(
         [dataset, embedding = run->embedding, dims = run->dims, spec = run->spec, model = run->model, name,
          done](const CancelToken& canceled) {
-            const data::Dataset& ds = *dataset;
+            // Per-point quality against what the method saw (its preprocessed features); the
+            // reconstruction error in the data's own units (an autoencoder's model maps raw rows).
+            const auto input = runInput(dataset, spec.isComputed() ? spec.preprocess : data::Preprocess::None);
+            const data::Dataset& ds = *input;
             metrics::PointwiseQuality q;
             constexpr std::int64_t slice = 1024;
             std::vector<std::int64_t> rows;
@@ -287,11 +302,11 @@ void MainWindow::showInformationLoss(int id) {
                 const reduce::PcaResult fit = reduce::pca(ds.features.data(), ds.n, ds.d, spec.pca);
                 reconstruction = reduce::pca_reconstruction_error(fit, ds.features.data(), ds.n, ds.d);
             } else if (model) {
-                reconstruction = model->reconstruction_errors(ds.features.data(), ds.n);
+                reconstruction = model->reconstruction_errors(dataset->features.data(), dataset->n);
             }
             canceled.throwIfCanceled();
             // New numeric columns on a copy (the dataset is immutable and shared).
-            auto copy = std::make_shared<data::Dataset>(ds);
+            auto copy = std::make_shared<data::Dataset>(*dataset);
             const auto put = [&copy](const std::string& column, const std::vector<double>& values) {
                 std::vector<double> v(values.begin(), values.end());
                 auto meta = data::MetadataColumn::numeric(column, std::move(v));
@@ -391,14 +406,25 @@ void MainWindow::addPointsToMap(const QString& path) {
     const std::string native = QFile::encodeName(path).toStdString();
     m_placeTask.start(
         [dataset, run, native](const CancelToken& canceled) {
-            const data::Dataset fresh = data::load(native);
+            const data::Dataset loaded = data::load(native);
             canceled.throwIfCanceled();
-            if (fresh.d != dataset->d)
+            if (loaded.d != dataset->d)
                 throw std::runtime_error(native + ": the map's data has " + std::to_string(dataset->d) + " columns; this file has " +
-                                         std::to_string(fresh.d));
-            const data::Dataset& ds = *dataset;
-            std::vector<double> y;
+                                         std::to_string(loaded.d));
             const RunSpec& spec = run->spec;
+            // The map's method saw preprocessed features: the new rows get the same fit (an
+            // autoencoder's model takes raw rows itself).
+            const data::Preprocess kind = spec.isComputed() ? spec.preprocess : data::Preprocess::None;
+            std::shared_ptr<const data::Dataset> input = dataset;
+            data::Dataset fresh = loaded;
+            if (kind != data::Preprocess::None && spec.method != RunSpec::Method::Autoencoder) {
+                const data::PreprocessFit fit = runInputFit(*dataset, kind);
+                data::apply_preprocess(fit, fresh.features.data(), fresh.n);
+                input = runInput(dataset, kind);
+            }
+            canceled.throwIfCanceled();
+            const data::Dataset& ds = *input;
+            std::vector<double> y;
             switch (spec.method) {
                 case RunSpec::Method::Pca: {
                     const reduce::PcaResult fit = reduce::pca(ds, spec.pca);  // the run's own fit, deterministic

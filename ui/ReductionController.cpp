@@ -3,6 +3,7 @@
 #include "vtk/VtkView.h"
 
 #include "data/dataset.h"
+#include "jobs/RunInput.h"
 #include "model/Document.h"
 #include "panels/ReductionPanel.h"
 
@@ -130,14 +131,20 @@ bool ReductionController::run(const RunSpec& spec) {
     }
     cancel();
     reapRetired();
-    std::unique_ptr<IterativeMethod> method;
-    switch (spec.method) {
-        case RunSpec::Method::Tsne: method = makeTsneMethod(dataset, spec.tsne); break;
-        case RunSpec::Method::Pca: method = makePcaMethod(dataset, spec.pca); break;
-        case RunSpec::Method::Autoencoder: method = makeAutoencoderMethod(dataset, spec.autoencoder); break;
-        case RunSpec::Method::Umap: method = makeUmapMethod(dataset, spec.umap); break;
-        case RunSpec::Method::Imported: return false;
-    }
+    const auto make = [spec](std::shared_ptr<const data::Dataset> input) -> std::unique_ptr<IterativeMethod> {
+        switch (spec.method) {
+            case RunSpec::Method::Tsne: return makeTsneMethod(std::move(input), spec.tsne);
+            case RunSpec::Method::Pca: return makePcaMethod(std::move(input), spec.pca);
+            case RunSpec::Method::Autoencoder: return makeAutoencoderMethod(std::move(input), spec.autoencoder);
+            case RunSpec::Method::Umap: return makeUmapMethod(std::move(input), spec.umap);
+            case RunSpec::Method::Imported: break;
+        }
+        return nullptr;
+    };
+    // The preprocessing (issue 15) is fitted and applied on the worker, as the method starts.
+    std::unique_ptr<IterativeMethod> method = spec.preprocess == data::Preprocess::None
+                                                  ? make(dataset)
+                                                  : makePreprocessedMethod(dataset, spec.preprocess, spec.methodName(), spec.dims, make);
     m_methodName = method->name();
     m_method = spec.method;
     m_job = std::make_unique<EmbeddingJob>(std::move(method));

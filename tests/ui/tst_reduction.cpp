@@ -13,6 +13,10 @@
 #include "panels/ReductionPanel.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
+#include "data/preprocess.h"
+#include "model/Document.h"
+
+#include <QJsonObject>
 
 #include <QSpinBox>
 
@@ -211,6 +215,71 @@ private slots:
         QVERIFY2(status->text().contains(QStringLiteral("done, 2 epochs in ")) && status->text().contains(QStringLiteral(" s, loss ")),
                  qPrintable(status->text()));
         QTRY_VERIFY(status->width() >= status->fontMetrics().horizontalAdvance(status->text()));
+    }
+
+    // Issue 15: the preprocessing every method shares is the run's: PCA of standardised columns
+    // (not of a column 1,000 times wider than the rest), metrics measured against what the
+    // method saw, saved in the spec; an autoencoder on log1p features gives a model of the raw
+    // rows (its codes of raw rows are the run's embedding).
+    void preprocessingIsPartOfTheRun() {
+        data::Dataset wide = *blobs(400, 6, 3);
+        for (std::int64_t i = 0; i < wide.n; ++i) wide.features[std::size_t(i * wide.d)] = 1000.0f * wide.features[std::size_t(i * wide.d)] + 5000.0f;
+        const auto ds = std::make_shared<const data::Dataset>(wide);
+        show(ds);
+        panel()->setMethod(ui::ReductionPanel::Method::Pca);
+        panel()->setPreprocess(data::Preprocess::Standardize);
+        QSignalSpy finished(reduction(), &ui::ReductionController::runFinished);
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
+        reduce::PcaOptions o;
+        o.components = 2;
+        const data::Dataset standardised = data::preprocessed(*ds, data::Preprocess::Standardize);
+        const reduce::PcaResult core = reduce::pca(standardised, o);
+        QVERIFY(std::equal(core.scores.begin(), core.scores.end(), reduction()->embedding().begin()));
+        const reduce::PcaResult rawFit = reduce::pca(*ds, o);
+        QVERIFY(!std::equal(rawFit.scores.begin(), rawFit.scores.end(), reduction()->embedding().begin()));
+        const auto run = m_window->document()->currentRun();
+        QCOMPARE(run->spec.preprocess, data::Preprocess::Standardize);
+        QVERIFY2(run->spec.summary().contains(QStringLiteral("standardised input")), qPrintable(run->spec.summary()));
+        QCOMPARE(ui::RunSpec::fromJson(run->spec.toJson()), run->spec);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->document()->currentRun()->metrics, 20000);
+        const auto expected = ui::computeEmbeddingMetrics(standardised, reduction()->embedding(), 2);
+        const auto rawMetrics = ui::computeEmbeddingMetrics(*ds, reduction()->embedding(), 2);
+        QCOMPARE(m_window->document()->currentRun()->metrics->trustworthiness.value, expected.trustworthiness.value);
+        QVERIFY(std::abs(expected.trustworthiness.value - rawMetrics.trustworthiness.value) > 1e-6);
+        // Shown back in the panel for a re-run; a spec without the field is "none".
+        panel()->setPreprocess(data::Preprocess::None);
+        panel()->setSpec(run->spec);
+        QCOMPARE(panel()->preprocess(), data::Preprocess::Standardize);
+        QJsonObject old = run->spec.toJson();
+        old.remove(QStringLiteral("preprocess"));
+        QCOMPARE(ui::RunSpec::fromJson(old).preprocess, data::Preprocess::None);
+
+        // log1p under the autoencoder: the model takes raw rows.
+        data::Dataset counts = *blobs(300, 5, 3);
+        for (float& v : counts.features) v = std::round(std::exp(2.0f * std::abs(v)));
+        const auto countsDs = std::make_shared<const data::Dataset>(counts);
+        show(countsDs);
+        panel()->setMethod(ui::ReductionPanel::Method::Autoencoder);
+        panel()->setPreprocess(data::Preprocess::Log1p);
+        panel()->setAutoencoderEpochs(2);
+        panel()->setAutoencoderHidden(QStringLiteral("8"));
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, 60000);
+        const auto aeRun = m_window->document()->currentRun();
+        QVERIFY(aeRun->model && aeRun->model->log1p_input);
+        const auto codes = aeRun->model->encode(counts.features.data(), counts.n);
+        QCOMPARE(codes.size(), aeRun->embedding->size());
+        for (std::size_t i = 0; i < codes.size(); ++i)
+            QVERIFY2(std::abs(codes[i] - (*aeRun->embedding)[i]) <= 1e-4f * (1.0f + std::abs(codes[i])), qPrintable(QString::number(i)));
+        // A value log1p cannot take fails the run with the column named, not the app.
+        data::Dataset negative = counts;
+        negative.features[7] = -3.0f;
+        show(std::make_shared<const data::Dataset>(negative));
+        QSignalSpy failed(reduction(), &ui::ReductionController::runFinished);
+        QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->document()->currentRun() && m_window->document()->currentRun()->state == ui::Run::State::Failed, 20000);
+        QVERIFY2(m_window->document()->currentRun()->error.contains(QStringLiteral("log1p")), qPrintable(m_window->document()->currentRun()->error));
     }
 
     // Issue 15: the GUI trains the autoencoder with the core's (and so the CLI's) defaults.

@@ -18,6 +18,8 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace latentscape::ui {
 namespace {
 
@@ -91,6 +93,20 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
     m_dims = intBox(2, 3, t.dims, tr("Output dimensions: 2 for a flat map, 3 to rotate."));
     m_dims->setObjectName(QStringLiteral("reductionDims"));
     top->addRow(tr("Dimensions"), m_dims);
+    // Shared by every method (issue 15), applied on the worker before it; saved with the run.
+    m_preprocess = new QComboBox;
+    m_preprocess->setObjectName(QStringLiteral("reductionPreprocess"));
+    m_preprocess->addItem(tr("none"), int(data::Preprocess::None));
+    m_preprocess->addItem(tr("standardise"), int(data::Preprocess::Standardize));
+    m_preprocess->addItem(tr("min-max"), int(data::Preprocess::MinMax));
+    m_preprocess->addItem(tr("log1p"), int(data::Preprocess::Log1p));
+    m_preprocess->setToolTip(tr("What every method sees of the features, fitted on the whole dataset:\n"
+                                "none: the values as they are;\n"
+                                "standardise: mean 0, standard deviation 1 per column, so units do not matter;\n"
+                                "min-max: each column scaled into [0, 1];\n"
+                                "log1p: log(1 + x), for counts and other skewed values (all must be above -1).\n"
+                                "The run's metrics measure it against these preprocessed features."));
+    top->addRow(tr("Preprocess"), m_preprocess);
     layout->addLayout(top);
 
     m_pages = new QStackedWidget;
@@ -332,6 +348,12 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
 ReductionPanel::Method ReductionPanel::method() const { return Method(m_method->currentIndex()); }
 void ReductionPanel::setMethod(Method method) { m_method->setCurrentIndex(int(method)); }
 int ReductionPanel::dims() const { return m_dims->value(); }
+
+data::Preprocess ReductionPanel::preprocess() const { return data::Preprocess(m_preprocess->currentData().toInt()); }
+
+void ReductionPanel::setPreprocess(data::Preprocess kind) {
+    m_preprocess->setCurrentIndex(std::max(0, m_preprocess->findData(int(kind))));
+}
 void ReductionPanel::setTsneIterations(int iterations) { m_iterations->setValue(iterations); }
 void ReductionPanel::setTsnePerplexity(double perplexity) { m_perplexity->setValue(perplexity); }
 int ReductionPanel::preferredHeight() const {
@@ -455,6 +477,7 @@ void ReductionPanel::saveSettings() const {
     s.beginGroup(QStringLiteral("reduction"));
     s.setValue(QStringLiteral("method"), m_method->currentIndex());
     s.setValue(QStringLiteral("dims"), m_dims->value());
+    s.setValue(QStringLiteral("preprocess"), QString::fromLatin1(data::preprocess_name(preprocess())));
     s.setValue(QStringLiteral("perplexity"), m_perplexity->value());
     s.setValue(QStringLiteral("iterations"), m_iterations->value());
     s.setValue(QStringLiteral("exaggeration"), m_exaggeration->value());
@@ -490,6 +513,7 @@ void ReductionPanel::restoreSettings() {
     s.beginGroup(QStringLiteral("reduction"));
     m_method->setCurrentIndex(s.value(QStringLiteral("method"), m_method->currentIndex()).toInt());
     m_dims->setValue(s.value(QStringLiteral("dims"), m_dims->value()).toInt());
+    if (const auto kind = data::parse_preprocess(s.value(QStringLiteral("preprocess")).toString().toStdString())) setPreprocess(*kind);
     m_perplexity->setValue(s.value(QStringLiteral("perplexity"), m_perplexity->value()).toDouble());
     m_iterations->setValue(s.value(QStringLiteral("iterations"), m_iterations->value()).toInt());
     m_exaggeration->setValue(s.value(QStringLiteral("exaggeration"), m_exaggeration->value()).toDouble());
@@ -528,6 +552,7 @@ std::optional<RunSpec> ReductionPanel::spec(QString* error) const {
     RunSpec s;
     s.method = RunSpec::Method(m_method->currentIndex());
     s.dims = dims();
+    s.preprocess = preprocess();
     s.pca = pcaOptions();
     s.tsne = tsneOptions();
     s.umap = umapOptions();
@@ -545,6 +570,7 @@ void ReductionPanel::setSpec(const RunSpec& s) {
     if (!s.isComputed()) return;  // an imported embedding has no options to show
     setMethod(Method(int(s.method)));
     m_dims->setValue(s.dims);
+    setPreprocess(s.preprocess);
     switch (s.method) {
         case RunSpec::Method::Pca:
             m_pcaScale->setChecked(s.pca.scale);

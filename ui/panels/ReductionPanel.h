@@ -45,6 +45,9 @@ public:
     /// The chosen method with every option the panel shows (the others at the core's defaults),
     /// or nothing (and `error` says why) when a field is invalid.
     std::optional<RunSpec> spec(QString* error = nullptr) const;
+    /// The preprocessing every method gets (issue 15).
+    data::Preprocess preprocess() const;
+    void setPreprocess(data::Preprocess kind);
     /// Shows `spec`'s method and options (a run to re-run with changes, a reopened session).
     void setSpec(const RunSpec& spec);
     /// t-SNE iterations (tests shorten runs with it).
@@ -88,6 +91,7 @@ signals:
 private:
     QComboBox* m_method = nullptr;
     QSpinBox* m_dims = nullptr;
+    QComboBox* m_preprocess = nullptr;
     QStackedWidget* m_pages = nullptr;
     // PCA
     QCheckBox* m_pcaScale = nullptr;
