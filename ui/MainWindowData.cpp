@@ -97,6 +97,11 @@ void MainWindow::loadFile(const QString& path, const data::LoadOptions& options)
         openSession(path);
         return;
     }
+    // A folder (File > Open Image Folder, dropped, recent, on the command line): its images.
+    if (QFileInfo(path).isDir()) {
+        m_datasets->openImageFolder(path);
+        return;
+    }
     // Column roles and the table's layout as chosen last time for this file (issue 15).
     bool chosen = false;
     const data::LoadOptions effective = withRemembered(path, options, &chosen);
@@ -173,9 +178,15 @@ void MainWindow::setDefaultDatasetPath(const QString& path) { m_datasets->setDef
 QString MainWindow::standardDatasetPath() { return DatasetService::standardPath(); }
 
 void MainWindow::connectDatasets() {
-    connect(m_datasets, &DatasetService::started, this, [this](const QString& name) {
+    auto loading = std::make_shared<QString>();  // the name of the load in progress
+    connect(m_datasets, &DatasetService::started, this, [this, loading](const QString& name) {
         m_sessions->cancelOpening();  // a session still being read: this request is newer
+        *loading = name;
         setBusy(tr("Loading %1…").arg(name));
+    });
+    // Sources that know how far they are (an image folder: two passes over its files).
+    connect(m_datasets, &DatasetService::progressChanged, this, [this, loading](int perMille) {
+        if (isLoading()) statusBar()->showMessage(tr("Loading %1… %2%").arg(*loading).arg(perMille / 10));
     });
     connect(m_datasets, &DatasetService::ended, this, &MainWindow::clearBusy);
     connect(m_datasets, &DatasetService::loaded, this, &MainWindow::datasetLoaded);
@@ -212,10 +223,12 @@ void MainWindow::showNewDataset() {
 
     const QLocale locale;
     m_pointsLabel->setText(tr("%1 points").arg(locale.toString(qlonglong(ds.n))));
-    statusBar()->showMessage(tr("Loaded %1: %2 points × %3 features in %4 s")
-                                 .arg(prepared().displayName, locale.toString(qlonglong(ds.n)),
-                                      locale.toString(qlonglong(ds.d)), locale.toString(prepared().seconds, 'f', 2)),
-                             10000);
+    QString loaded = tr("Loaded %1: %2 points × %3 features in %4 s")
+                         .arg(prepared().displayName, locale.toString(qlonglong(ds.n)),
+                              locale.toString(qlonglong(ds.d)), locale.toString(prepared().seconds, 'f', 2));
+    // What the user should know (an image folder's unreadable files), longer on screen.
+    if (!prepared().note.isEmpty()) loaded += QStringLiteral(" — ") + prepared().note;
+    statusBar()->showMessage(loaded, prepared().note.isEmpty() ? 10000 : 30000);
     emit datasetChanged();
 }
 
@@ -286,6 +299,17 @@ void MainWindow::createOpenActions(QMenu* fileMenu) {
     QAction* open = fileMenu->addAction(tr("&Open…"), this, &MainWindow::openFileDialog);
     open->setShortcut(QKeySequence::Open);
     open->setStatusTip(tr("Load a CSV, TSV, TXT, NPY, NPZ, AnnData (.h5ad) or MNIST IDX file"));
+    // A folder of images (issue 15): pixels as features, thumbnails, the sub-folder as label.
+    QAction* openFolder = fileMenu->addAction(tr("Open &Image Folder…"), this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Image Folder"), lastFolder());
+        if (folder.isEmpty()) return;
+        rememberFolder(folder);
+        loadFile(folder);
+    });
+    openFolder->setObjectName(QStringLiteral("openImageFolderAction"));
+    openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openFolder->setStatusTip(tr("Load every PNG, JPEG, BMP or GIF image under a folder: the pixels are the features, "
+                                "the first-level sub-folder the label"));
     m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     fileMenu->addAction(tr("Open &Example Dataset"), this, &MainWindow::loadDefaultDataset);
     QAction* addPoints = fileMenu->addAction(tr("&Add Points to Map…"), this, [this] {

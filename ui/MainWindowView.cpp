@@ -119,10 +119,11 @@ QString MainWindow::pointDescription(std::int64_t index) const {
     const QLocale locale;
     QString html = tr("<b>Point %1</b>").arg(locale.toString(qlonglong(index)));
     if (!ds.row_ids.empty()) html += tr(" &nbsp;id <b>%1</b>").arg(QString::fromStdString(ds.row_ids[i]).toHtmlEscaped());
-    if (!ds.images.empty() && ds.images.channels == 1) {
-        // The image itself, three times its size, inline.
+    if (!ds.images.empty() && (ds.images.channels == 1 || ds.images.channels == 3)) {
+        // The image itself (grey or RGB, as an image folder gives it), three times its size, inline.
         const data::ImageStack& im = ds.images;
-        QImage image(im.image(i), im.width, im.height, im.width, QImage::Format_Grayscale8);
+        const QImage image(im.image(i), im.width, im.height, im.width * im.channels,
+                           im.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
         QByteArray png;
         QBuffer buffer(&png);
         buffer.open(QIODevice::WriteOnly);

@@ -1,4 +1,5 @@
-// latentscape [FILE]: the desktop explorer. Without FILE it opens the example dataset.
+// latentscape [FILE | FOLDER]: the desktop explorer. Without FILE it opens the example dataset; a
+// folder opens as a dataset of its images.
 
 #include "MainWindow.h"
 #include "vtk/VtkView.h"
@@ -27,7 +28,9 @@ int main(int argc, char* argv[]) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("FILE"),
-                                 QApplication::translate("main", "Dataset (.csv .tsv .npy .npz or MNIST IDX) or session (.latentscape) to open."),
+                                 QApplication::translate("main", "Dataset (.csv .tsv .npy .npz .h5ad or MNIST IDX), folder of "
+                                                                 "images (PNG, JPEG, BMP, GIF; the sub-folders as classes) or "
+                                                                 "session (.latentscape) to open."),
                                  QStringLiteral("[FILE]"));
     QCommandLineOption runOption(QStringList{QStringLiteral("r"), QStringLiteral("run")},
                                  QApplication::translate("main", "Once the dataset is shown, run these methods one after another "

@@ -1,10 +1,12 @@
 #include "jobs/DatasetJob.h"
 
+#include "jobs/ImageFolder.h"
 #include "session/Session.h"
 
 #include "common/error.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 
 #include <algorithm>
 #include <new>
@@ -73,22 +75,67 @@ PreparedDataset prepareDataset(std::shared_ptr<const data::Dataset> dataset,
     return p;
 }
 
+namespace {
+thread_local DatasetSourceDetails* t_details = nullptr;
+}  // namespace
+
+DatasetSourceDetails* currentDatasetSourceDetails() { return t_details; }
+
+DetailedDatasetSource imageFolderSource(const QString& folder, const QString& expectedSha256, const QString& sessionPath) {
+    return [folder, expectedSha256, sessionPath](DatasetSourceDetails& details) -> std::shared_ptr<const data::Dataset> {
+        ImageFolderResult result = loadImageFolder(folder, {}, details.canceled, details.progress);
+        if (!result.dataset) return nullptr;  // canceled
+        if (!expectedSha256.isEmpty() && result.sha256 != expectedSha256)
+            throw LoadError(QFile::encodeName(folder).toStdString(),
+                            "has changed since the session " + sessionPath.toStdString() +
+                                " was saved (its images' names, sizes or contents differ): the saved embedding would not "
+                                "match its rows");
+        details.note = result.skippedMessage();
+        details.sha256 = result.sha256;
+        return result.dataset;
+    };
+}
+
 void runDatasetJob(QPromise<DatasetJobResult>& promise, DatasetSource source, QString displayName,
                    QString path, QString knownSha256) {
+    runDetailedDatasetJob(promise, [source = std::move(source)](DatasetSourceDetails&) { return source(); },
+                          std::move(displayName), std::move(path), std::move(knownSha256));
+}
+
+void runDetailedDatasetJob(QPromise<DatasetJobResult>& promise, DetailedDatasetSource source, QString displayName,
+                           QString path, QString knownSha256) {
     QElapsedTimer timer;
     timer.start();
     DatasetJobResult result;
     // What a user reads when the error itself does not name the file.
     const QString subject = path.isEmpty() ? displayName : path;
     try {
-        std::shared_ptr<const data::Dataset> dataset = source();
-        if (promise.isCanceled()) return;
+        DatasetSourceDetails details;
+        details.canceled = [&promise] { return promise.isCanceled(); };
+        details.progress = [&promise](std::int64_t done, std::int64_t total) {
+            // Per mille: QPromise's progress is an int and the setters are thread-safe.
+            if (total > 0) promise.setProgressValue(int(std::min<std::int64_t>(1000, done * 1000 / total)));
+        };
+        promise.setProgressRange(0, 1000);
+        t_details = &details;
+        std::shared_ptr<const data::Dataset> dataset;
+        try {
+            dataset = source(details);
+        } catch (...) {
+            t_details = nullptr;
+            throw;
+        }
+        t_details = nullptr;
+        if (promise.isCanceled() || !dataset) return;
         result.prepared = prepareDataset(std::move(dataset), [&promise] { return promise.isCanceled(); });
         if (!result.prepared.dataset) return;  // canceled while preparing
         result.prepared.displayName = displayName;
         result.prepared.path = path;
-        // For sessions: they name the file and check it has not changed when reopened.
-        if (!path.isEmpty()) result.prepared.sha256 = knownSha256.isEmpty() ? fileSha256(path) : knownSha256;
+        result.prepared.note = details.note;
+        // For sessions: they name the file and check it has not changed when reopened. A folder
+        // of images is hashed by its source (names, sizes and contents of its images).
+        if (!details.sha256.isEmpty()) result.prepared.sha256 = details.sha256;
+        else if (!path.isEmpty()) result.prepared.sha256 = knownSha256.isEmpty() ? fileSha256(path) : knownSha256;
         result.prepared.seconds = double(timer.nsecsElapsed()) / 1e9;
         result.status = DatasetJobResult::Status::Ready;
     } catch (const MissingValuesError& e) {

@@ -52,6 +52,11 @@ void DatasetService::openFile(const QString& path, const data::LoadOptions& opti
           requestFor(QFileInfo(path).fileName(), path, options));
 }
 
+void DatasetService::openImageFolder(const QString& folder) {
+    const QString absolute = QFileInfo(folder).absoluteFilePath();
+    start(imageFolderSource(absolute), requestFor(QFileInfo(absolute).fileName(), absolute));
+}
+
 void DatasetService::openDefault(bool autoRun) {
     const QString path = m_defaultPath;
     if (path.isEmpty() || !QFileInfo::exists(path)) {
@@ -93,6 +98,11 @@ void DatasetService::openForSession(DatasetSource source, const QString& path, c
 }
 
 void DatasetService::start(DatasetSource source, Request request) {
+    start(DetailedDatasetSource([source = std::move(source)](DatasetSourceDetails&) { return source(); }),
+          std::move(request));
+}
+
+void DatasetService::start(DetailedDatasetSource source, Request request) {
     // The newest request wins: older jobs are canceled and their results ignored. With one
     // loader thread a canceled job that has not started yet finishes without running (QtConcurrent
     // checks the promise first), so only the running one (if any) delays this one.
@@ -100,8 +110,11 @@ void DatasetService::start(DatasetSource source, Request request) {
     auto* watcher = new Watcher(this);
     m_active = watcher;
     connect(watcher, &Watcher::finished, this, [this, watcher, request] { finish(watcher, request); });
-    watcher->setFuture(QtConcurrent::run(&m_pool, runDatasetJob, std::move(source), request.displayName, request.path,
-                                         request.session ? request.session->datasetSha256 : QString()));
+    connect(watcher, &Watcher::progressValueChanged, this, [this, watcher](int value) {
+        if (watcher == m_active) emit progressChanged(value);
+    });
+    watcher->setFuture(QtConcurrent::run(&m_pool, runDetailedDatasetJob, std::move(source), request.displayName,
+                                         request.path, request.session ? request.session->datasetSha256 : QString()));
     emit started(request.displayName);
 }
 

@@ -54,6 +54,10 @@ public:
 
     /// Reads `path` (any format data::load knows) with `options`.
     void openFile(const QString& path, const data::LoadOptions& options = {});
+    /// Reads a folder of images (jobs/ImageFolder: pixels as features, the sub-folder as label),
+    /// cancelably, with progress (progressChanged); files that could not be read are skipped and
+    /// named in the prepared dataset's note. The folder is the source (Open Recent, sessions).
+    void openImageFolder(const QString& folder);
     /// The example dataset (defaultPath()) if present, else synthetic Gaussian blobs (also after
     /// the error when the file is present but cannot be read). `autoRun` travels in the request.
     void openDefault(bool autoRun = false);
@@ -105,10 +109,13 @@ signals:
     /// The document is unchanged.
     void failed(const QString& displayName, const QString& message);
     void missingValues(const DatasetService::MissingValues& question);
+    /// How far the newest load is, in per mille, for sources that know (an image folder).
+    void progressChanged(int perMille);
 
 private:
     using Watcher = QFutureWatcher<DatasetJobResult>;
     void start(DatasetSource source, Request request);
+    void start(DetailedDatasetSource source, Request request);
     void finish(Watcher* watcher, const Request& request);
 
     Document* m_document;

@@ -4,6 +4,8 @@
 // autosave that crash recovery offers.
 #include "services/SessionService.h"
 
+#include "common/error.h"
+#include "jobs/ImageFolder.h"
 #include "model/Document.h"
 #include "session/SessionFigure.h"
 
@@ -82,6 +84,31 @@ SessionRun sessionRunOf(const Run& run) {
     r.embedding = *run.embedding;
     r.model = run.model;
     return r;
+}
+
+/// A session's dataset that is a folder of images (jobs/ImageFolder): read as it was, its hash
+/// (names, sizes and contents of its images) and shape checked, the session's own columns added.
+/// On the loader thread, which it lets cancel the reading and follow its progress.
+std::shared_ptr<const data::Dataset> loadSessionImageFolder(const Session& session, const QString& folder,
+                                                            const QString& sessionPath) {
+    DatasetSourceDetails* details = currentDatasetSourceDetails();
+    DetailedDatasetSource source = imageFolderSource(folder, session.datasetSha256, sessionPath);
+    DatasetSourceDetails local;
+    std::shared_ptr<const data::Dataset> read = source(details ? *details : local);
+    if (!read) return nullptr;  // canceled
+    auto ds = std::make_shared<data::Dataset>(*read);
+    const std::string nativePath = QFile::encodeName(folder).toStdString();
+    if (ds->n != session.rows || ds->d != session.features)
+        throw LoadError(nativePath, "has a different shape than the session expects");
+    for (const SessionColumn& c : session.columns) {
+        std::vector<std::string> categories;
+        for (const QString& name : c.categories) categories.push_back(name.toStdString());
+        auto column = data::MetadataColumn::categorical(c.name.toStdString(), c.codes, std::move(categories));
+        if (const auto at = ds->find_metadata(c.name.toStdString())) ds->metadata[*at] = std::move(column);
+        else ds->metadata.push_back(std::move(column));
+    }
+    ds->check_consistent();
+    return ds;
 }
 
 /// Crash marks of the windows alive in this process (their autosaves are not a crash's).
@@ -227,6 +254,9 @@ void SessionService::continueOpening(std::shared_ptr<Session> session, const QSt
     DatasetSource source = [session, dataPath, path]() -> std::shared_ptr<const data::Dataset> {
         return loadSessionDataset(*session, dataPath, path);
     };
+    // A folder of images: hashed over its images' names, sizes and contents, not as one file.
+    if (QFileInfo(dataPath).isDir())
+        source = [session, dataPath, path] { return loadSessionImageFolder(*session, dataPath, path); };
     const data::LoadOptions options = session->loadOptions;  // what loadSessionDataset uses
     m_hooks.loadDataset(std::move(source), dataPath, options, std::move(session));
 }
