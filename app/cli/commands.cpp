@@ -254,17 +254,22 @@ void check_output_name(const std::string& out) {
         throw UsageError{"--out must end in .csv, .npy or .npz, not '" + out + "'"};
 }
 
-data::Dataset load_for_reduce(const std::string& path, const Args& a) {
+data::Preprocess preprocess_option(const Args& a) {
     const std::string name = a.get("preprocess", "none");
     const auto kind = data::parse_preprocess(name);
     if (!kind) throw UsageError{"--preprocess must be none, standardize, minmax or log1p, not '" + name + "'"};
     if (*kind != data::Preprocess::None && a.has("save-model"))
         throw UsageError{"--save-model with --preprocess " + name +
                          " is not supported yet: new rows would need the fitted scaling, which maps do not keep"};
+    return *kind;
+}
+
+data::Dataset load_for_reduce(const std::string& path, const Args& a) {
+    const data::Preprocess kind = preprocess_option(a);
     data::Dataset ds = data::load(path, load_options(a));
-    if (*kind == data::Preprocess::None) return ds;
+    if (kind == data::Preprocess::None) return ds;
     try {
-        return data::preprocessed(ds, *kind);
+        return data::preprocessed(ds, kind);
     } catch (const std::invalid_argument& e) {
         throw LoadError(path, e.what());
     }

@@ -3,6 +3,7 @@
 // usage, 1 internal error (exceptions are mapped by main).
 
 #include "data/load.h"
+#include "data/preprocess.h"
 #include "metrics/quality.h"
 #include "neighbors/knn.h"
 
@@ -49,6 +50,9 @@ data::LoadOptions load_options(const Args& args);
 /// says (none, standardize, minmax, log1p; shared by every method). A map (--save-model) is
 /// refused with a preprocessing: new rows would need the fitted scaling, which maps do not keep.
 data::Dataset load_for_reduce(const std::string& path, const Args& args);
+/// --preprocess (none when absent), checked: a UsageError for an unknown name, or for a
+/// preprocessing with --save-model.
+data::Preprocess preprocess_option(const Args& args);
 /// The one positional argument (the input file), or a UsageError.
 const std::string& single_input(const Args& args);
 /// Refuses an --out that is not .csv, .npy or .npz before any work is done.

@@ -12,9 +12,12 @@
 #include "metrics/quality.h"
 #include "metrics/silhouette.h"
 #include "reduce/pca.h"
+#include "reduce/sparse_pca.h"
 #include "reduce/transform.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ostream>
 #include <stdexcept>
@@ -143,6 +146,18 @@ data::Dataset load_embedding(const std::string& path, std::int64_t n, const std:
     return emb;
 }
 
+/// log(1 + x) of a sparse matrix's stored values (a zero stays zero: no entry is added).
+void log1p_sparse(const std::string& path, data::CsrMatrix& X) {
+    for (std::int64_t i = 0; i < X.n; ++i)
+        for (std::int64_t k = X.indptr[std::size_t(i)]; k < X.indptr[std::size_t(i + 1)]; ++k) {
+            float& v = X.values[std::size_t(k)];
+            if (!(v > -1.0f))
+                throw LoadError(path, "log1p preprocessing needs values > -1: column " + std::to_string(X.indices[std::size_t(k)] + 1) +
+                                          ", row " + std::to_string(i + 1) + " is " + std::to_string(v));
+            v = std::log1p(v);
+        }
+}
+
 }  // namespace
 
 int run_reduce(const Args& a) {
@@ -175,8 +190,24 @@ int run_reduce(const Args& a) {
     else throw UsageError{"--pca-solver must be auto, exact or randomized"};
     apply_threads(a);
 
-    const data::Dataset ds = load_for_reduce(in, a);
-    const reduce::PcaResult r = reduce::pca(ds, o);
+    // An AnnData file with a sparse X (single-cell counts) is PCA'd as it is, never densified,
+    // unless a dense copy is needed anyway (--metrics) or the preprocessing would fill the zeros
+    // (standardize, minmax; log1p keeps a zero zero).
+    const data::Preprocess preprocess = preprocess_option(a);
+    bool sparse = false;
+    data::Dataset ds;
+    reduce::PcaResult r;
+    if (io::extension(in) == "h5ad" && !a.has("metrics") &&
+        (preprocess == data::Preprocess::None || preprocess == data::Preprocess::Log1p) &&
+        data::h5ad_x_is_sparse(in, load_options(a))) {
+        sparse = true;
+        data::CsrMatrix X = data::load_h5ad_csr(in, load_options(a), &ds);
+        if (preprocess == data::Preprocess::Log1p) log1p_sparse(in, X);
+        r = reduce::pca_sparse(X, o);
+    } else {
+        ds = load_for_reduce(in, a);
+        r = reduce::pca(ds, o);
+    }
 
     write_embedding(ds, r.scores, r.k, "PC", a.get("out"));
     if (a.has("save-model")) reduce::placement::save_model(reduce::placement::pca_model(r), a.get("save-model"));
@@ -187,7 +218,8 @@ int run_reduce(const Args& a) {
         w.begin_object();
         w.key("input").value(in).key("output").value(a.get("out"));
         w.key("method").value("pca").key("method_used").value(r.method_used);
-        w.key("rows").value(ds.n).key("features").value(ds.d).key("dims").value(r.k);
+        w.key("rows").value(ds.n).key("features").value(r.d).key("dims").value(r.k);
+        w.key("sparse").value(sparse);
         w.key("explained_variance").begin_array();
         for (double v : r.explained_variance) w.value(v);
         w.end_array();
@@ -208,7 +240,8 @@ int run_reduce(const Args& a) {
         double total = 0;
         for (double v : r.explained_variance_ratio) total += v;
         std::printf("PCA (%s): %lld x %lld -> %d dimensions, %.2f%% of the variance, %.3f s; wrote %s\n",
-                    r.method_used.c_str(), static_cast<long long>(ds.n), static_cast<long long>(ds.d), r.k,
+                    r.method_used.c_str(), static_cast<long long>(ds.n),
+                    static_cast<long long>(r.d), r.k,
                     100.0 * total, r.elapsed_seconds, a.get("out").c_str());
         if (quality.computed) std::printf("%s\n", quality_text(quality).c_str());
     }

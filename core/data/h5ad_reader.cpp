@@ -531,8 +531,14 @@ Dataset load_h5ad(const std::string& path, const LoadOptions& options) {
 
 namespace latentscape::data {
 
-CsrMatrix load_h5ad_csr(const std::string& path, const LoadOptions& options) {
+bool h5ad_x_is_sparse(const std::string& path, const LoadOptions& options) {
+    const internal::h5::File file(path);
+    return open_matrix(path, file.root(), options).shape.sparse;
+}
+
+CsrMatrix load_h5ad_csr(const std::string& path, const LoadOptions& options, Dataset* rows_out) {
     CsrMatrix out;
+    std::vector<Column> columns;
     {
         const internal::h5::File file(path);
         const Object root = file.root();
@@ -545,8 +551,20 @@ CsrMatrix load_h5ad_csr(const std::string& path, const LoadOptions& options) {
             x.fail("has " + std::to_string(m.d) + " columns; at most 2^31 - 1 are supported");
         const std::vector<std::string> feature_names = column_names(root, x_path, m.d);
         std::vector<std::string> row_ids;
-        if (const auto obs = root.child("obs"))
+        if (const auto obs = root.child("obs")) {
             row_ids = read_index(*obs, m.n, "/" + x_path + " has " + std::to_string(m.n) + " rows");
+            if (rows_out) columns = read_obs_columns(*obs, obs->string_attribute("_index").value_or("_index"), m.n);
+        }
+        if (rows_out) {
+            Dataset& r = *rows_out;
+            r = Dataset{};
+            r.n = m.n;
+            r.row_ids = row_ids;
+            r.label_column = choose_label(path, columns, options.label);
+            for (auto& c : columns) r.metadata.push_back(std::move(c.column));
+            r.source = path;
+            r.format = "h5ad";
+        }
         const SparseParts parts(x, m);
         const std::uint64_t nnz = std::uint64_t(parts.nnz());
         const std::string& f = file.path();

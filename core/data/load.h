@@ -101,8 +101,13 @@ Dataset load_h5ad(const std::string& path, const LoadOptions& options = {});
 /// An .h5ad's sparse X (or the sparse matrix LoadOptions::array names) as it is, not densified:
 /// CSR kept, CSC converted, duplicate entries within a row summed, columns sorted. Checked as
 /// load_h5ad checks it, with the same errors; a dense X is a LoadError (use load_h5ad). Memory:
-/// about 16 bytes per stored value while converting, 8 after.
-CsrMatrix load_h5ad_csr(const std::string& path, const LoadOptions& options = {});
+/// about 16 bytes per stored value while converting, 8 after. With `rows`, also the rows'
+/// description as load_h5ad reads it: n, row ids, obs columns as metadata and the label, with no
+/// feature columns (d = 0).
+CsrMatrix load_h5ad_csr(const std::string& path, const LoadOptions& options = {}, Dataset* rows = nullptr);
+/// Whether an .h5ad's X (or the matrix LoadOptions::array names) is stored sparse: reads the
+/// file's structure only. Throws LoadError as load_h5ad does for a file without a usable X.
+bool h5ad_x_is_sparse(const std::string& path, const LoadOptions& options = {});
 
 /// ASCII lower case (file names, column names).
 std::string lower(std::string s);

@@ -105,6 +105,55 @@ private slots:
         QVERIFY(QJsonDocument::fromJson(r.out).object()["embeddings"].toArray().isEmpty());
     }
 
+    // Issue 15: PCA of an AnnData file's sparse X runs on the sparse matrix (never densified),
+    // with scikit-learn's explained variances (golden made by make_sparse_pca_goldens.py); the
+    // output keeps the cells' ids and label. A dense X, or --metrics (which needs the rows),
+    // takes the dense path; log1p keeps the matrix sparse and agrees with the dense path.
+    void reducePcaOfSparseH5ad() {
+        const QString csr = QStringLiteral(LATENTSCAPE_TEST_DATA "/h5ad/csr.h5ad");
+        QFile goldenFile(QStringLiteral(LATENTSCAPE_TEST_DATA "/h5ad/csr.h5ad.pca.json"));
+        QVERIFY(goldenFile.open(QIODevice::ReadOnly));
+        const QJsonArray golden = QJsonDocument::fromJson(goldenFile.readAll()).object()["pca"].toObject()["explained_variance"].toArray();
+        const QString out = m_dir.filePath("sparse_pca.csv");
+        Result r = run({"reduce", csr, "--method", "pca", "--dims", "3", "--out", out, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["sparse"].toBool(), true);
+        QCOMPARE(o["method_used"].toString(), QStringLiteral("randomized-sparse"));
+        QCOMPARE(o["rows"].toInt(), 40);
+        QCOMPARE(o["features"].toInt(), 12);
+        const QJsonArray variance = o["explained_variance"].toArray();
+        QCOMPARE(variance.size(), 3);
+        for (int j = 0; j < 3; ++j)
+            QVERIFY2(std::abs(variance[j].toDouble() - golden[j].toDouble()) <= 1e-4 * golden[j].toDouble(),
+                     qPrintable(QString("%1 vs %2").arg(variance[j].toDouble()).arg(golden[j].toDouble())));
+        const QList<QByteArray> lines = contents(out).trimmed().split('\n');
+        QCOMPARE(lines.size(), 41);
+        QVERIFY2(lines[0].contains("PC1") && lines[0].contains("cell_type"), lines[0].constData());
+        // --metrics needs the rows themselves: the dense path, the same variances.
+        r = run({"reduce", csr, "--method", "pca", "--dims", "3", "--out", out, "--json", "--metrics", "5"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["sparse"].toBool(), false);
+        for (int j = 0; j < 3; ++j) QVERIFY(std::abs(o["explained_variance"].toArray()[j].toDouble() - golden[j].toDouble()) <= 1e-4 * golden[j].toDouble());
+        r = run({"reduce", QStringLiteral(LATENTSCAPE_TEST_DATA "/h5ad/dense.h5ad"), "--method", "pca", "--out", out, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["sparse"].toBool(), false);
+        // log1p: sparse, and as the dense path computes it.
+        r = run({"reduce", csr, "--method", "pca", "--dims", "3", "--preprocess", "log1p", "--out", out, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject sparseLog = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(sparseLog["sparse"].toBool(), true);
+        r = run({"reduce", csr, "--method", "pca", "--dims", "3", "--preprocess", "log1p", "--out", out, "--json", "--metrics", "5"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject denseLog = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(denseLog["sparse"].toBool(), false);
+        for (int j = 0; j < 3; ++j) {
+            const double a = sparseLog["explained_variance"].toArray()[j].toDouble(), b = denseLog["explained_variance"].toArray()[j].toDouble();
+            QVERIFY2(std::abs(a - b) <= 1e-4 * b && std::abs(a - golden[j].toDouble()) > 1e-3, qPrintable(QString("%1 vs %2").arg(a).arg(b)));
+        }
+    }
+
     void exitCodes_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("code");
