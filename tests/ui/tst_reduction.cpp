@@ -254,6 +254,14 @@ private slots:
         QJsonObject old = run->spec.toJson();
         old.remove(QStringLiteral("preprocess"));
         QCOMPARE(ui::RunSpec::fromJson(old).preprocess, data::Preprocess::None);
+        // The PCA's own "scale" (older sessions) is the same standardising: shown as it.
+        ui::RunSpec legacy;
+        legacy.method = ui::RunSpec::Method::Pca;
+        legacy.pca.scale = true;
+        panel()->setPreprocess(data::Preprocess::None);
+        panel()->setSpec(legacy);
+        QCOMPARE(panel()->preprocess(), data::Preprocess::Standardize);
+        QCOMPARE(panel()->spec()->pca.scale, false);
 
         // log1p under the autoencoder: the model takes raw rows.
         data::Dataset counts = *blobs(300, 5, 3);

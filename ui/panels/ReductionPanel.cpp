@@ -112,11 +112,10 @@ ReductionPanel::ReductionPanel(QWidget* parent) : QDockWidget(tr("Reduction"), p
     m_pages = new QStackedWidget;
     auto* pcaPage = new QWidget;
     auto* pcaForm = new QFormLayout(pcaPage);
-    m_pcaScale = new QCheckBox(tr("Scale features"));
-    m_pcaScale->setToolTip(tr("Divide every feature by its standard deviation first, so units do not matter."));
+    // Scaling the features is the shared Preprocess option (standardise); a spec with the PCA's
+    // own scale (an older session) shows as that.
     m_pcaWhiten = new QCheckBox(tr("Whiten"));
     m_pcaWhiten->setToolTip(tr("Give every component unit variance."));
-    pcaForm->addRow(m_pcaScale);
     pcaForm->addRow(m_pcaWhiten);
     m_pages->addWidget(pcaPage);
 
@@ -454,7 +453,6 @@ reduce::umap::Options ReductionPanel::umapOptions() const {
 reduce::PcaOptions ReductionPanel::pcaOptions() const {
     reduce::PcaOptions o;
     o.components = m_dims->value();
-    o.scale = m_pcaScale->isChecked();
     o.whiten = m_pcaWhiten->isChecked();
     return o;
 }
@@ -573,7 +571,7 @@ void ReductionPanel::setSpec(const RunSpec& s) {
     setPreprocess(s.preprocess);
     switch (s.method) {
         case RunSpec::Method::Pca:
-            m_pcaScale->setChecked(s.pca.scale);
+            if (s.pca.scale) setPreprocess(data::Preprocess::Standardize);
             m_pcaWhiten->setChecked(s.pca.whiten);
             break;
         case RunSpec::Method::Tsne: {

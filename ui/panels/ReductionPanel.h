@@ -94,7 +94,6 @@ private:
     QComboBox* m_preprocess = nullptr;
     QStackedWidget* m_pages = nullptr;
     // PCA
-    QCheckBox* m_pcaScale = nullptr;
     QCheckBox* m_pcaWhiten = nullptr;
     // t-SNE
     QDoubleSpinBox* m_perplexity = nullptr;
