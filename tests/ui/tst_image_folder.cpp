@@ -358,6 +358,32 @@ private slots:
             QFile::remove(QFileInfo(session).absoluteDir().filePath(f));
     }
 
+    void serviceShowsProgressAndNewestWins() {
+        QTemporaryDir big, small;
+        QVERIFY(big.isValid() && small.isValid());
+        for (int i = 0; i < 1500; ++i)
+            save(greyImage(28, 28, i), big.filePath(QStringLiteral("c%1/%2.png").arg(i % 3).arg(i, 4, 10, QLatin1Char('0'))), "PNG");
+        for (int i = 0; i < 2; ++i) save(greyImage(8, 8, i), small.filePath(QStringLiteral("%1.png").arg(i)), "PNG");
+        showEmptyWindow();
+        if (QTest::currentTestFailed()) return;
+        ui::DatasetService* service = m_window->datasets();
+        QSignalSpy progress(service, &ui::DatasetService::progressChanged);
+        QSignalSpy loaded(service, &ui::DatasetService::loaded);
+        service->openImageFolder(big.path());
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 1, 30000);
+        QCOMPARE(m_window->dataset()->n, std::int64_t(1500));
+        QVERIFY(!progress.isEmpty());
+        for (const auto& p : progress) QVERIFY(p.at(0).toInt() > 0 && p.at(0).toInt() <= 1000);
+        // A newer load cancels the folder being read: only the newer one arrives.
+        loaded.clear();
+        service->openImageFolder(big.path());
+        service->openImageFolder(small.path());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isLoading(), 30000);
+        QTest::qWait(100);
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(m_window->dataset()->n, std::int64_t(2));
+    }
+
     void droppedFolderOpens() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());

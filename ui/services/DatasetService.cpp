@@ -111,7 +111,8 @@ void DatasetService::start(DetailedDatasetSource source, Request request) {
     m_active = watcher;
     connect(watcher, &Watcher::finished, this, [this, watcher, request] { finish(watcher, request); });
     connect(watcher, &Watcher::progressValueChanged, this, [this, watcher](int value) {
-        if (watcher == m_active) emit progressChanged(value);
+        // Only sources that report it move it (an image folder); a file's load stays at 0.
+        if (watcher == m_active && value > 0) emit progressChanged(value);
     });
     watcher->setFuture(QtConcurrent::run(&m_pool, runDetailedDatasetJob, std::move(source), request.displayName,
                                          request.path, request.session ? request.session->datasetSha256 : QString()));
