@@ -216,6 +216,19 @@ private slots:
         QVERIFY(r.dataset->find_metadata("folder"));
     }
 
+    void hiddenFilesAndUpperCaseNames() {
+        // ".thumbnails/", ".DS_Store"-like files are not images of the set; "IMG.PNG" is one.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        save(greyImage(8, 8, 0), dir.filePath(QStringLiteral("a/IMG_1.PNG")), "PNG");
+        save(greyImage(8, 8, 1), dir.filePath(QStringLiteral("b/img_2.Jpeg")), "JPEG");
+        save(greyImage(8, 8, 2), dir.filePath(QStringLiteral(".thumbnails/t.png")), "PNG");
+        save(greyImage(8, 8, 3), dir.filePath(QStringLiteral("a/.hidden.png")), "PNG");
+        const auto r = ui::loadImageFolder(dir.path());
+        QCOMPARE(r.dataset->row_ids, (std::vector<std::string>{"a/IMG_1.PNG", "b/img_2.Jpeg"}));
+        QCOMPARE(r.ignoredFiles, std::int64_t(0));
+    }
+
     void errors_data() {
         QTest::addColumn<QString>("layout");
         QTest::addColumn<QString>("expected");

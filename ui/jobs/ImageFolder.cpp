@@ -51,7 +51,9 @@ bool readable(const QString& suffix) {
     const QByteArray format = suffix == QLatin1String("jpg") ? QByteArray("jpeg")
                               : suffix == QLatin1String("tif") ? QByteArray("tiff")
                                                                : suffix.toLatin1();
-    return QImageReader::supportedImageFormats().contains(format);
+    // Asked once: the list is built from the plug-ins on every call.
+    static const QList<QByteArray> formats = QImageReader::supportedImageFormats();
+    return formats.contains(format);
 }
 
 QString readerError(const QImageReader& reader) {
