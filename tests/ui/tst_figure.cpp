@@ -2,10 +2,13 @@
 // Qt's offscreen platform as a renderer on a server without a display would: every format is
 // written, the look is the same at any size, a wider output grows the plot (not the dots), the
 // legend wraps into columns, and bad paths and extensions are refused.
+#include "figure/AxisTicks.h"
+#include "figure/Biplot.h"
 #include "figure/Figure.h"
 #include "figure/FigureWriter.h"
 
 #include <QGuiApplication>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
@@ -117,6 +120,142 @@ private slots:
         const QByteArray svg = readAll(file);
         QCOMPARE(svg.count("<circle"), qsizetype(30 + 60));           // points and swatches, none for the text row
         QVERIFY(svg.contains("12 more categories"));
+    }
+
+    // Issue 15: tick steps are 1, 2 or 5 times a power of ten, numbers in the locale's format.
+    void niceTickNumbers() {
+        QCOMPARE(ui::niceStep(0.0, 10.0, 8), 2.0);   // 1 would give 11 ticks
+        QCOMPARE(ui::niceStep(0.0, 1.0, 5), 0.5);    // 0.2 would give 6
+        QCOMPARE(ui::niceStep(-3.0, 3.0, 8), 1.0);
+        QCOMPARE(ui::niceStep(0.0, 700.0, 8), 100.0);
+        QCOMPARE(ui::niceStep(0.012, 0.047, 8), 0.005);
+        QCOMPARE(ui::niceStep(1.0, 1.0, 8), 0.0);    // empty
+        const std::vector<double> v = ui::tickValues(-0.3, 0.5, 0.2);
+        QCOMPARE(v.size(), std::size_t(4));
+        QCOMPARE(v[1], 0.0);
+        QVERIFY(!std::signbit(v[1]));                // no "-0"
+        const QLocale c(QLocale::C), de(QLocale::German);
+        QCOMPARE(ui::tickText(2.5, 0.5, c), QStringLiteral("2.5"));
+        QCOMPARE(ui::tickText(2.5, 0.5, de), QStringLiteral("2,5"));
+        QCOMPARE(ui::tickText(-4.0, 2.0, c), QStringLiteral("-4"));
+        QCOMPARE(ui::tickText(0.0, 0.05, c), QStringLiteral("0"));
+        QCOMPARE(ui::tickText(0.15, 0.05, c), QStringLiteral("0.15"));
+        QCOMPARE(ui::tickText(2000.0, 1000.0, de), QStringLiteral("2.000"));
+        QVERIFY(ui::tickText(3e-5, 1e-5, c).contains(QLatin1Char('e')));
+        // The ticks of a plot: 0..10 across 400 px (40 px per unit), 0..10 up 300 px.
+        const ui::AxisMap map{0.0, 40.0, 300.0, -30.0};
+        QFont font;
+        font.setPixelSize(11);
+        const ui::PlotTicks t = ui::plotTicks(QRectF(0, 0, 400, 300), map, font, c);
+        QCOMPARE(t.xStep, 2.0);  // at most 8 ticks in 400 px
+        QCOMPARE(t.yStep, 2.0);  // at most 6 in 300 px
+        for (const ui::AxisTick& k : t.x) QCOMPARE(k.pixel, 40.0 * k.value);
+        for (const ui::AxisTick& k : t.y) QCOMPARE(k.pixel, 300.0 - 30.0 * k.value);
+        // "0" would sit in the left axis's band, "10" run off the right edge: left out.
+        QCOMPARE(t.x.front().value, 2.0);
+        QCOMPARE(t.x.back().value, 8.0);
+        // Top to bottom: 10 at the top edge runs off; 0 sits in the bottom axis's band.
+        QCOMPARE(t.y.front().value, 8.0);
+        QCOMPARE(t.y.back().value, 2.0);
+        // Long numbers space the ticks out: 1,000,000.5-like labels cannot sit 50 px apart.
+        const ui::AxisMap wide{-1e6 * 40.0, 40.0, 300.0, -30.0};
+        const ui::PlotTicks far = ui::plotTicks(QRectF(0, 0, 400, 300), wide, font, c);
+        for (std::size_t k = 1; k < far.x.size(); ++k) {
+            const QFontMetricsF m(font);
+            QVERIFY(far.x[k].pixel - far.x[k - 1].pixel >= m.horizontalAdvance(far.x[k].text) + 10.0);
+        }
+    }
+
+    // Ticks in figures: a figure drawn without them is the same as before they existed (the map
+    // alone changes nothing); with them, only the edges' bands and the moved captions change.
+    void ticksChangeTheFigureOnlyWhenOn() {
+        ui::Figure f = blobs();
+        f.title.clear();
+        f.legend.clear();
+        const QSize size = ui::naturalSize(f).toSize();
+        const auto draw = [&](const ui::Figure& figure) {
+            QImage image(size, QImage::Format_ARGB32);
+            QPainter p(&image);
+            ui::paintFigure(p, figure, QSizeF(size));
+            p.end();
+            return image;
+        };
+        const QImage plain = draw(f);
+        ui::Figure mapped = f;
+        mapped.axisMap = ui::AxisMap{0.0, 4.0, 300.0, -4.0};  // 0..100 across, 0..75 up
+        QCOMPARE(draw(mapped), plain);
+        ui::Figure ticked = mapped;
+        ticked.axisTicks = true;
+        const QImage withTicks = draw(ticked);
+        QVERIFY(withTicks != plain);
+        int changed = 0;
+        const double band = 60.0;  // ticks (~21 px) plus a caption plate moved by as much
+        for (int y = 0; y < size.height(); ++y)
+            for (int x = 0; x < size.width(); ++x)
+                if (withTicks.pixel(x, y) != plain.pixel(x, y)) {
+                    ++changed;
+                    const bool bottomBand = y >= 300 - band, leftBand = x < band;
+                    const bool captions = std::abs(x - 200) < 40 || std::abs(y - 150) < 40;  // the plates' places
+                    QVERIFY2((bottomBand || leftBand) && (captions || y >= 300 - 24 || x < 24),
+                             qPrintable(QStringLiteral("pixel %1,%2 changed").arg(x).arg(y)));
+                }
+        QVERIFY(changed > 100);
+        // A mark at every x tick, at the bottom edge.
+        for (const double v : {20.0, 40.0, 60.0, 80.0}) {
+            int darkest = 255;
+            for (int dx = -1; dx <= 1; ++dx) darkest = std::min(darkest, qGray(withTicks.pixel(int(4 * v) + dx, 297)));
+            QVERIFY2(darkest < 180, qPrintable(QString::number(v)));
+        }
+        // A wider output grows the plot: the ticks run over the grown part too.
+        const QSize wide(size.width() * 3, size.height());
+        QImage grown(wide, QImage::Format_ARGB32);
+        QPainter p(&grown);
+        ui::paintFigure(p, ticked, QSizeF(wide));
+        p.end();
+        const ui::FigureLayout l = ui::layoutFigure(ticked, QSizeF(wide));
+        QCOMPARE(l.scale, 1.0);
+        ui::AxisMap shifted = ticked.axisMap;
+        shifted.x0 += l.pointOffset.x();
+        shifted.y0 += l.pointOffset.y();
+        QFont guide;
+        guide.setFamilies({QStringLiteral("DejaVu Sans"), QStringLiteral("Liberation Sans"), QStringLiteral("Arial")});
+        guide.setPixelSize(11);
+        const ui::PlotTicks t = ui::plotTicks(l.plot, shifted, guide);
+        int outside = 0;
+        for (const ui::AxisTick& k : t.x) {
+            if (k.value >= 0.0 && k.value <= 100.0) continue;  // beyond the view's 0..100
+            ++outside;
+            int darkest = 255;
+            for (int dx = -1; dx <= 1; ++dx) darkest = std::min(darkest, qGray(grown.pixel(int(std::lround(k.pixel)) + dx, wide.height() - 3)));
+            QVERIFY2(darkest < 180, qPrintable(QString::number(k.value)));
+        }
+        QVERIFY(outside >= 1);
+    }
+
+    // Biplot arrows in figures: drawn in the arrows' colour from the origin to each tip.
+    void biplotArrowsAreDrawn() {
+        ui::Figure f = blobs();
+        const QSize size = ui::naturalSize(f).toSize();
+        f.arrowOrigin = QPointF(200, 150);
+        f.arrowTips = {QPointF(320, 150), QPointF(200, 60)};
+        f.arrowLabels = {QStringLiteral("alcohol"), QStringLiteral("proline")};
+        QImage image(size, QImage::Format_ARGB32);
+        QPainter p(&image);
+        ui::paintFigure(p, f, QSizeF(size));
+        p.end();
+        const ui::FigureLayout l = ui::layoutFigure(f, QSizeF(size));
+        const auto arrowInk = [&](QPointF at) {
+            const QPoint q = ((at + l.pointOffset) * l.scale).toPoint();
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx) {
+                    const QRgb c = image.pixel(q + QPoint(dx, dy));
+                    if (qRed(c) > 130 && qRed(c) - qGreen(c) > 60 && qBlue(c) < 90) return true;
+                }
+            return false;
+        };
+        QVERIFY(arrowInk(QPointF(260, 150)));  // along the first
+        QVERIFY(arrowInk(QPointF(200, 100)));  // along the second
+        QVERIFY(!arrowInk(QPointF(260, 100)));
     }
 
     void refusesUnknownFormatsAndMissingFolders() {

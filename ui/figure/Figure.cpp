@@ -1,5 +1,7 @@
 #include "figure/Figure.h"
 
+#include "figure/Biplot.h"
+
 #include <QFont>
 #include <QFontMetricsF>
 #include <QImage>
@@ -26,6 +28,7 @@ constexpr double kLabelMaxWidth = 220.0;
 constexpr double kColorBarWidth = 14.0;
 constexpr double kColorBarHeight = 200.0;
 constexpr double kAxisLabelMargin = 6.0;  // ScatterView's AxisLabel
+constexpr double kGuidePixels = 11.0;     // tick numbers and arrow labels (GuideOverlay)
 
 QFont figureFont(double pixels, bool bold = false) {
     QFont font;
@@ -206,19 +209,42 @@ void drawAxisCaptions(QPainter& p, const Figure& f, const FigureLayout& l) {
     p.setFont(font);
     const double padding = std::floor(m.height() / 3.0);
     const double thickness = m.height() + padding;
-    const double reserveX = y.isEmpty() ? 0.0 : thickness + kAxisLabelMargin;
-    const double reserveY = x.isEmpty() ? 0.0 : thickness + kAxisLabelMargin;
+    // With ticks, the captions sit inside the ticks' bands, as on screen.
+    const double band = f.axisTicks && f.axisMap.valid() ? std::ceil(tickBand(QFontMetricsF(figureFont(kGuidePixels)).height())) : 0.0;
+    const double reserveX = (y.isEmpty() ? 0.0 : thickness + kAxisLabelMargin) + band;
+    const double reserveY = (x.isEmpty() ? 0.0 : thickness + kAxisLabelMargin) + band;
     if (!x.isEmpty()) {
         const double max = l.plot.width() - 2 * (kAxisLabelMargin + reserveX) - 2 * padding;
         const QString shown = m.elidedText(x, Qt::ElideMiddle, std::max(0.0, max));
         const double w = m.horizontalAdvance(shown) + 2 * padding;
-        drawPlate(p, QRectF(l.plot.center().x() - w / 2, l.plot.bottom() - kAxisLabelMargin - thickness, w, thickness), shown, false);
+        drawPlate(p, QRectF(l.plot.center().x() - w / 2, l.plot.bottom() - kAxisLabelMargin - band - thickness, w, thickness), shown, false);
     }
     if (!y.isEmpty()) {
         const double max = l.plot.height() - 2 * (kAxisLabelMargin + reserveY) - 2 * padding;
         const QString shown = m.elidedText(y, Qt::ElideMiddle, std::max(0.0, max));
         const double h = m.horizontalAdvance(shown) + 2 * padding;
-        drawPlate(p, QRectF(l.plot.left() + kAxisLabelMargin, l.plot.center().y() - h / 2, thickness, h), shown, true);
+        drawPlate(p, QRectF(l.plot.left() + kAxisLabelMargin + band, l.plot.center().y() - h / 2, thickness, h), shown, true);
+    }
+}
+
+/// The biplot's arrows and the ticks, as GuideOverlay draws them on screen; the ticks over the
+/// whole plot, which may have grown beyond the view's.
+void drawGuides(QPainter& p, const Figure& f, const FigureLayout& l) {
+    const bool dark = isDark(f.background);
+    const QFont font = figureFont(kGuidePixels);
+    if (!f.arrowTips.empty()) {
+        std::vector<QPointF> tips;
+        for (const QPointF& t : f.arrowTips) tips.push_back(t + l.pointOffset);
+        p.save();
+        p.setClipRect(l.plot);
+        drawBiplot(p, f.arrowOrigin + l.pointOffset, tips, f.arrowLabels, dark, font);
+        p.restore();
+    }
+    if (f.axisTicks && f.axisMap.valid()) {
+        AxisMap map = f.axisMap;
+        map.x0 += l.pointOffset.x();
+        map.y0 += l.pointOffset.y();
+        drawAxisTicks(p, l.plot, map, dark, font);
     }
 }
 
@@ -340,6 +366,7 @@ void paintFigure(QPainter& painter, const Figure& figure, const QSizeF& size, co
         drawPoints(painter, figure, l);
     }
     drawMarks(painter, figure, l);
+    drawGuides(painter, figure, l);
     drawAxisCaptions(painter, figure, l);
     if (!l.title.isEmpty()) {
         const QFont font = figureFont(kTitlePixels, true);

@@ -10,6 +10,8 @@
 /// output's aspect differs from the natural one, the plot grows in the free direction around the
 /// same centre (more of the plane shows, nothing is stretched).
 
+#include "figure/AxisTicks.h"
+
 #include <QColor>
 #include <QList>
 #include <QPointF>
@@ -68,6 +70,18 @@ struct Figure {
     QString legendTitle;
     std::vector<LegendEntry> legend;  ///< categories; empty (and no colorScale): no legend
     ColorScale colorScale;
+    /// 2-D: the plane (data coordinates) -> plot pixels, as the view's camera maps it; invalid in
+    /// 3-D. Used for the ticks, over the whole (possibly grown) plot.
+    AxisMap axisMap;
+    /// Tick marks and numbers along the plot's bottom and left edges (figure/AxisTicks.h), the
+    /// captions moved inside their bands, as the view draws them with View > Axis Ticks. Needs a
+    /// valid axisMap. Off: the figure is drawn exactly as before ticks existed.
+    bool axisTicks = false;
+    /// Biplot arrows (PCA loadings, figure/Biplot.h) from `arrowOrigin` to each tip, in plot
+    /// pixels, labelled. Empty: none.
+    QPointF arrowOrigin;
+    std::vector<QPointF> arrowTips;
+    std::vector<QString> arrowLabels;
 };
 
 /// Puts `points` (with `depth`, ndc z, one per point) in the order the view draws them: in 2-D the
