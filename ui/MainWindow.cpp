@@ -237,6 +237,7 @@ void MainWindow::createActions() {
         QSettings().setValue(QStringLiteral("view/darkBackground"), on);
         if (!selection().empty()) updateColors();  // unselected points fade towards the background
     });
+    createPcaActions(viewMenu);
     viewMenu->addSeparator();
     createCompareActions(viewMenu);
     viewMenu->addSeparator();

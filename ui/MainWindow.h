@@ -131,6 +131,13 @@ public:
     void exportFigure(const QString& path, const FigureOptions& options, const QString& title = {},
                       const ScatterView* view = nullptr);
     void setSelectionTool(ScatterView::Tool tool);
+    // PCA and axes (MainWindowPca.cpp, issue 15).
+    /// View > PCA Components…: a dialog ("pcaComponentsDialog") with the scree plot of PCA run
+    /// `id`: the explained variance ratio of its first min(d, n, 30) components, refitted on a
+    /// worker on the run's input (its preprocessing, its PCA options); pcaComponentsShown() fires.
+    void showPcaComponents(int id);
+    /// View > PCA Loadings (Biplot): arrows of the top features over the 2-D PCA run shown.
+    void setBiplotShown(bool on);
     /// How far unselected points fade towards the background while something is selected, 0..1.
     double dimming() const { return m_dimming; }
     void setDimming(double dimming);
@@ -204,6 +211,10 @@ signals:
     void pointsAdded(int runId, qint64 rows, const QString& error);
     /// The per-point quality columns of run `runId` were added; the plot is coloured by `column`.
     void informationLossShown(int runId, const QString& column);
+    /// The scree plot of run `runId` has its values (empty error) or could not be computed.
+    void pcaComponentsShown(int runId, const QString& error);
+    /// The biplot's arrows over the main view were replaced (`arrows` of them; 0: none).
+    void biplotShown(int arrows);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -245,6 +256,14 @@ private:
     QTimer* m_hoverRing = nullptr;
     void ringHovered(ScatterView* source, std::int64_t row);
     void createCompareActions(QMenu* viewMenu);
+    void createPcaActions(QMenu* viewMenu);
+    /// Recomputes (on a worker) or clears the biplot for what the main view shows now.
+    void updateBiplot();
+    struct Scree;
+    LatestTask<std::shared_ptr<const Scree>> m_screeTask;
+    LatestTask<std::shared_ptr<const std::vector<BiplotArrow>>> m_biplotTask;
+    QAction* m_axisTicksAction = nullptr;
+    QAction* m_biplotAction = nullptr;
     void createRunsPanel();
     RunsPanel* m_runsPanel = nullptr;
     struct Alignment;

@@ -3,6 +3,7 @@
 // axis labels.
 
 #include "gui_fixtures.h"
+#include "views/ViewGrid.h"
 
 #include <set>
 #include <tuple>
@@ -620,6 +621,116 @@ private slots:
         const std::vector<float> xyz{0, 0, 0, 1, 1, 1, 2, 0, 1};
         view->setPoints(xyz.data(), 3);
         QVERIFY(!xLabel->isVisible() && !yLabel->isVisible());
+    }
+
+    // Issue 15: ticks and numbers along a 2-D plot's edges, at nice values, where the camera puts
+    // them, following zooms; the View menu's toggle reaches every view and is remembered.
+    void axisTicksAtNiceNumbersFollowTheCamera() {
+        ui::ScatterView view;
+        view.resize(600, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(view.size(), QSize(600, 400));
+        const std::vector<float> x{0.0f, 10.0f, 0.0f, 10.0f}, y{0.0f, 0.0f, 5.0f, 5.0f};
+        view.setPoints(x.data(), y.data(), x.size());
+        QVERIFY(view.currentTicks().x.empty());  // off by default
+        view.setAxisTicks(true);
+        auto* overlay = view.findChild<QWidget*>(QStringLiteral("guideOverlay"));
+        QVERIFY(overlay && overlay->isVisible());
+
+        // A known camera: centre (5, 2.5), 8 units of height over 400 pixels (50 px per unit), so
+        // x spans -1..11 and y -1.5..6.5.
+        vtkCamera* camera = view.renderer()->GetActiveCamera();
+        const auto look = [&](double cx, double cy, double scale) {
+            camera->SetFocalPoint(cx, cy, 0.0);
+            camera->SetPosition(cx, cy, 10.0);
+            camera->SetParallelScale(scale);
+        };
+        look(5.0, 2.5, 4.0);
+        ui::PlotTicks t = view.currentTicks();
+        QCOMPARE(t.xStep, 2.0);  // 12 units, at most 8 ticks: 2 (1 would give 13)
+        QCOMPARE(t.yStep, 1.0);  // 8 units, at most 8 ticks in 400 px: -1..6
+        const std::vector<double> xs{0, 2, 4, 6, 8, 10}, ys{6, 5, 4, 3, 2, 1, 0};
+        QCOMPARE(t.x.size(), xs.size());
+        QCOMPARE(t.y.size(), ys.size());  // -1, 25 px from the bottom, would sit in the x axis's band
+        for (std::size_t k = 0; k < xs.size(); ++k) {
+            QCOMPARE(t.x[k].value, xs[k]);
+            QVERIFY2(std::abs(t.x[k].pixel - (xs[k] + 1.0) * 50.0) < 1.0, qPrintable(QString::number(t.x[k].pixel)));
+            QCOMPARE(t.x[k].text, QLocale().toString(int(xs[k])));
+            // The same place as a point drawn there.
+            QVERIFY(std::abs(t.x[k].pixel - view.widgetPosition(xs[k], 0.0).x()) < 1.0);
+        }
+        for (std::size_t k = 0; k < ys.size(); ++k) {
+            QCOMPARE(t.y[k].value, ys[k]);
+            QVERIFY2(std::abs(t.y[k].pixel - (6.5 - ys[k]) * 50.0) < 1.0, qPrintable(QString::number(t.y[k].pixel)));
+        }
+
+        // Zoomed in ten times about (5, 2.5): steps of 0.2, numbers with one decimal.
+        look(5.0, 2.5, 0.4);
+        t = view.currentTicks();
+        QCOMPARE(t.xStep, 0.2);
+        QVERIFY(t.x.size() >= 4 && t.x.size() <= 8);
+        for (const ui::AxisTick& tick : t.x) {
+            QVERIFY(tick.value > 4.4 && tick.value < 5.6);
+            QCOMPARE(tick.text, QLocale().toString(tick.value, 'f', 1));
+            QVERIFY(std::abs(tick.pixel - (tick.value - 4.4) * 500.0) < 1.0);
+        }
+        // The wheel zooms: the ticks follow (a finer step, new places).
+        view.resetCamera();
+        const ui::PlotTicks before = view.currentTicks();
+        const QPoint centre = view.rect().center();
+        for (int k = 0; k < 6; ++k) {
+            QWheelEvent wheel(centre, view.mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton, Qt::NoModifier,
+                              Qt::NoScrollPhase, false);
+            QApplication::sendEvent(&view, &wheel);
+        }
+        const ui::PlotTicks after = view.currentTicks();
+        QVERIFY2(after.xStep < before.xStep, qPrintable(QStringLiteral("%1 -> %2").arg(before.xStep).arg(after.xStep)));
+        for (const ui::AxisTick& tick : after.x) QVERIFY(std::abs(tick.pixel - view.widgetPosition(tick.value, 0.0).x()) < 1.0);
+        for (const ui::AxisTick& tick : after.y) QVERIFY(std::abs(tick.pixel - view.widgetPosition(0.0, tick.value).y()) < 1.0);
+
+        // Drawn: dark ink along the bottom edge where the marks are, none without ticks.
+        look(5.0, 2.5, 4.0);
+        QTRY_VERIFY(!overlay->grab().isNull());
+        const QImage on = overlay->grab().toImage().convertToFormat(QImage::Format_ARGB32);
+        const auto inkAt = [](const QImage& image, int x, int y) {
+            int darkest = 255;
+            for (int dx = -1; dx <= 1; ++dx) darkest = std::min(darkest, qGray(image.pixel(x + dx, y)));
+            return darkest < 180;
+        };
+        for (const double v : xs) QVERIFY(inkAt(on, int(std::lround((v + 1.0) * 50.0)), 397));
+        QVERIFY(!inkAt(on, 100, 397));  // between two ticks: no mark
+        view.setAxisTicks(false);
+        QVERIFY(!overlay->isVisible());
+        view.setAxisTicks(true);
+        // 3-D: no ticks.
+        const std::vector<float> xyz{0, 0, 0, 1, 1, 1};
+        view.setPoints(xyz.data(), 2);
+        QVERIFY(view.currentTicks().x.empty());
+        QVERIFY(!overlay->isVisible());
+    }
+
+    void axisTicksFromTheViewMenuReachEveryPane() {
+        showWindowWithBlobs();
+        auto* ticks = m_window->findChild<QAction*>(QStringLiteral("axisTicksAction"));
+        QVERIFY(ticks && ticks->isCheckable());
+        QVERIFY(ticks->isChecked());  // on by default
+        QVERIFY(m_window->scatterView()->axisTicks());
+        ticks->trigger();
+        QVERIFY(!m_window->scatterView()->axisTicks());
+        QVERIFY(!QSettings().value(QStringLiteral("view/axisTicks")).toBool());
+        QVERIFY(m_window->scatterView()->currentTicks().x.empty());
+        // A compare pane made meanwhile takes the setting, and follows the toggle.
+        m_window->viewGrid()->setPaneCount(2);
+        ui::ScatterView* pane = m_window->viewGrid()->view(1);
+        QVERIFY(pane && !pane->axisTicks());
+        ticks->trigger();
+        QVERIFY(!m_window->scatterView()->currentTicks().x.empty());
+        QVERIFY(pane->axisTicks());
+        m_window->viewGrid()->setPaneCount(1);
+        // With ticks, the captions sit above / right of the ticks' bands.
+        auto* xLabel = m_window->scatterView()->findChild<QWidget*>(QStringLiteral("xAxisLabel"));
+        QVERIFY(xLabel->geometry().bottom() < m_window->scatterView()->height() - 20);
     }
 
 };

@@ -24,6 +24,15 @@ Figure figureFromView(const ScatterView& view) {
     if (!view.isThreeD()) {
         f.xLabel = view.xAxisLabel();
         f.yLabel = view.yAxisLabel();
+        // The view's logical pixels are the plot's: its map places the ticks as on screen.
+        f.axisMap = view.axisMap();
+        f.axisTicks = view.axisTicks() && view.pointCount() > 0;
+        const auto origin = view.biplotOrigin();
+        if (!view.biplot().empty()) f.arrowOrigin = view.widgetPosition(origin[0], origin[1]);
+        for (const BiplotArrow& a : view.biplot()) {
+            f.arrowTips.push_back(view.widgetPosition(origin[0] + a.tip[0], origin[1] + a.tip[1]));
+            f.arrowLabels.push_back(a.label);
+        }
     }
 
     const std::size_t n = view.pointCount();

@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLocale>
+#include <QMenu>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -208,6 +209,19 @@ RunsPanel::RunsPanel(Document* document, QWidget* parent) : QDockWidget(tr("Runs
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPanel::updateButtons);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RunsPanel::updateButtons);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &RunsPanel::updateButtons);
+    // The context menu: what only some runs offer.
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        const QModelIndex index = m_table->indexAt(at);
+        const int id = index.isValid() ? m_model->runId(index.row()) : -1;
+        const auto run = m_document->run(id);
+        QMenu menu(this);
+        QAction* pca = menu.addAction(tr("PCA &Components…"), this, [this, id] { emit pcaComponentsRequested(id); });
+        pca->setObjectName(QStringLiteral("pcaComponentsMenuAction"));
+        pca->setEnabled(run && run->spec.method == RunSpec::Method::Pca && run->hasEmbedding());
+        pca->setStatusTip(tr("The variance each principal component explains (a scree plot)"));
+        menu.exec(m_table->viewport()->mapToGlobal(at));
+    });
     // A new run is selected in the table, so its row is the one the buttons act on.
     connect(document, &Document::runAdded, this, [this](int id) { selectRuns({id}); });
     updateButtons();

@@ -63,6 +63,8 @@ signals:
     void morphRequested(int id);
     /// Colour the points by how well run `id` kept each one's neighbourhood.
     void informationLossRequested(int id);
+    /// Show the scree plot of PCA run `id` (the table's context menu, "PCA Components…").
+    void pcaComponentsRequested(int id);
 
 private:
     void updateButtons();

@@ -101,6 +101,17 @@ Figure figureFromSession(const Session& s, const data::Dataset& ds) {
         depth.push_back(z);
     }
     orderAsDrawn(f.points, depth, threeD);
+    // The ticks, as the app draws them by default (View > Axis Ticks is on unless turned off; the
+    // session does not record the toggle, so a render matches the app's export in the default
+    // setting; a caller may set axisTicks = false).
+    if (!threeD) {
+        const float plane[9] = {0.0f, 0.0f, 0.0f, 1.0f, 0.0f, 0.0f, 0.0f, 1.0f, 0.0f};
+        double px[3], py[3], pz = 0.0;
+        bool ok = true;
+        for (int k = 0; k < 3; ++k) ok = ok && select::project(plane, 3, k, projection, px[k], py[k], pz);
+        if (ok) f.axisMap = AxisMap{px[0], px[1] - px[0], py[0], py[2] - py[0]};
+        f.axisTicks = ok && n > 0;
+    }
     return f;
 }
 

@@ -26,7 +26,9 @@ std::shared_ptr<data::Dataset> loadSessionDataset(const Session& session, const 
 /// (figure/PlotRules.h); its colour column found by name in `dataset`.
 PlotStyle sessionPlotStyle(const Session& session, const data::Dataset& dataset);
 
-/// The figure of the session's view of `dataset` (from loadSessionDataset), without a title.
+/// The figure of the session's view of `dataset` (from loadSessionDataset), without a title. A
+/// 2-D view gets the axis ticks, as the app shows them by default (the session does not record
+/// View > Axis Ticks; set Figure::axisTicks = false for none).
 Figure figureFromSession(const Session& session, const data::Dataset& dataset);
 
 }  // namespace latentscape::ui

@@ -138,6 +138,7 @@ void ViewGrid::setPaneCount(int count) {
         pane->runs = makeRunCombo(this, QStringLiteral("paneRunCombo%1").arg(index));
         pane->view = new ScatterView(this);
         pane->view->setObjectName(QStringLiteral("compareView%1").arg(index));
+        pane->view->setAxisTicks(m_main->axisTicks());  // View > Axis Ticks holds for every pane
         pane->box = paneBox(this, pane->runs, pane->view);
         // The newest run that no pane shows yet.
         std::vector<int> shown{m_document->currentRunId()};

@@ -2,6 +2,7 @@
 
 #include "vtk/AxisLabel.h"
 #include "vtk/ColorMaps.h"
+#include "vtk/GuideOverlay.h"
 #include "vtk/PanZoomStyle.h"
 #include "vtk/PointRaster.h"
 #include "vtk/SegmentOverlay.h"
@@ -34,6 +35,7 @@
 #include <vtkUnsignedCharArray.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace latentscape::ui {
@@ -74,6 +76,9 @@ ScatterView::ScatterView(Backend backend, QWidget* parent) : VtkView(backend, pa
     m_rotateStyle->SetDefaultRenderer(m_renderer);
     interactor()->SetInteractorStyle(m_panZoomStyle);
 
+    // Ticks and arrows first: the captions and the other overlays are drawn over them.
+    m_guides = new GuideOverlay(this);
+    m_guides->setObjectName(QStringLiteral("guideOverlay"));
     m_xLabel = new AxisLabel(Qt::Horizontal, this);
     m_xLabel->setObjectName(QStringLiteral("xAxisLabel"));
     m_yLabel = new AxisLabel(Qt::Vertical, this);
@@ -125,6 +130,7 @@ void ScatterView::ensurePointCount(std::size_t n) {
     m_marked.clear();
     m_focus = -1;
     m_subsampling = false;
+    m_biplot.clear();
     m_points->SetNumberOfPoints(vtkIdType(n));
     rebuildVertices();
     m_colors->SetNumberOfTuples(vtkIdType(n));
@@ -145,6 +151,7 @@ void ScatterView::setPoints(const float* x, const float* y, std::size_t n) {
     m_points->Modified();
     setThreeD(false);
     pointsMoved();
+    updateGuides();
     requestFrame();
 }
 
@@ -234,15 +241,17 @@ void ScatterView::layoutAxisLabels() {
     const bool showX = !m_threeD && !m_xName.isEmpty();
     const bool showY = !m_threeD && !m_yName.isEmpty();
     // Each label stays clear of the other's corner.
-    const int reserveX = showY ? m_yLabel->thickness() + kAxisLabelMargin : 0;
-    const int reserveY = showX ? m_xLabel->thickness() + kAxisLabelMargin : 0;
+    // With ticks on, the captions sit inside the ticks' bands.
+    const int band = int(std::ceil(tickBandWidth()));
+    const int reserveX = showY ? m_yLabel->thickness() + kAxisLabelMargin + band : band;
+    const int reserveY = showX ? m_xLabel->thickness() + kAxisLabelMargin + band : band;
     if (showX) {
         m_xLabel->fit(width() - 2 * (kAxisLabelMargin + reserveX));
-        m_xLabel->move((width() - m_xLabel->width()) / 2, height() - kAxisLabelMargin - m_xLabel->height());
+        m_xLabel->move((width() - m_xLabel->width()) / 2, height() - kAxisLabelMargin - band - m_xLabel->height());
     }
     if (showY) {
         m_yLabel->fit(height() - 2 * (kAxisLabelMargin + reserveY));
-        m_yLabel->move(kAxisLabelMargin, (height() - m_yLabel->height()) / 2);
+        m_yLabel->move(kAxisLabelMargin + band, (height() - m_yLabel->height()) / 2);
     }
     m_xLabel->setVisible(showX);
     m_yLabel->setVisible(showY);
@@ -252,6 +261,7 @@ void ScatterView::resizeEvent(QResizeEvent* event) {
     VtkView::resizeEvent(event);
     layoutAxisLabels();
     m_overlay->resize(size());
+    m_guides->resize(size());
     layoutSelectionOverlay();
 }
 
@@ -275,7 +285,9 @@ void ScatterView::setAddedPoints(std::vector<std::array<double, 2>> points) {
 void ScatterView::setThreeD(bool threeD) {
     if (threeD == m_threeD) return;
     m_threeD = threeD;
+    if (threeD) m_biplot.clear();
     layoutAxisLabels();
+    updateGuides();
     interactor()->SetInteractorStyle(threeD ? static_cast<vtkInteractorStyle*>(m_rotateStyle.GetPointer())
                                             : static_cast<vtkInteractorStyle*>(m_panZoomStyle.GetPointer()));
     resetCamera();
@@ -299,6 +311,7 @@ void ScatterView::setPerspective(bool perspective) {
 
 void ScatterView::setDarkBackground(bool dark) {
     m_dark = dark;
+    m_guides->update();
     if (dark)
         m_renderer->SetBackground(0.11, 0.11, 0.13);
     else
@@ -318,6 +331,7 @@ void ScatterView::applyPointSize() {
 
 void ScatterView::onCameraModified() {
     if (m_overlay && m_overlay->isVisible()) m_overlay->update();  // the marks follow the camera
+    if (m_guides && m_guides->isVisible()) m_guides->update();     // so do the ticks and arrows
     if (m_selectionOverlay && m_selectionOverlay->isVisible()) m_selectionOverlay->update();
     if (m_fittingCamera) return;
     m_cameraFitted = false;
@@ -347,8 +361,9 @@ void ScatterView::resetCamera() {
         const int* size = renderWindow()->GetSize();
         const double w = std::max(size[0], 1), h = std::max(size[1], 1);
         const double dpr = pixelRatio();
-        const double padX = m_yName.isEmpty() ? 0.0 : (m_yLabel->thickness() + 2 * kAxisLabelMargin) * dpr;
-        const double padY = m_xName.isEmpty() ? 0.0 : (m_xLabel->thickness() + 2 * kAxisLabelMargin) * dpr;
+        const double band = tickBandWidth();
+        const double padX = ((m_yName.isEmpty() ? 0.0 : m_yLabel->thickness() + 2 * kAxisLabelMargin) + band) * dpr;
+        const double padY = ((m_xName.isEmpty() ? 0.0 : m_xLabel->thickness() + 2 * kAxisLabelMargin) + band) * dpr;
         const double usableW = std::max(w - 2.0 * padX, 0.5 * w);
         const double usableH = std::max(h - 2.0 * padY, 0.5 * h);
         const double scale = std::max(halfHeight * h / usableH, halfWidth * h / usableW) * (1.0 + kCameraMargin);

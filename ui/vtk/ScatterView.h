@@ -3,6 +3,8 @@
 /// Coordinates and colours are updated in place, so live updates (an embedding that is still
 /// optimising) cost a copy and a Modified(), not a pipeline rebuild.
 
+#include "figure/AxisTicks.h"
+#include "figure/Biplot.h"
 #include "select/screen.h"
 #include "vtk/VtkView.h"
 
@@ -34,6 +36,7 @@ class QMenu;
 namespace latentscape::ui {
 
 class AxisLabel;
+class GuideOverlay;
 class PanZoomStyle;
 class SelectionOverlay;
 class SegmentOverlay;
@@ -86,6 +89,25 @@ public:
     void setAxisLabels(const QString& xName, const QString& yName);
     QString xAxisLabel() const { return m_xName; }
     QString yAxisLabel() const { return m_yName; }
+
+    /// Tick marks and numbers (1-2-5 steps, the locale's format) along the bottom and left edges
+    /// of a 2-D plot, following pans and zooms (figure/AxisTicks.h). Off by default; the window
+    /// turns it on for every view (View > Axis Ticks). Hidden in 3-D.
+    void setAxisTicks(bool on);
+    bool axisTicks() const { return m_axisTicks; }
+    /// The camera's map from the plane (data coordinates) to logical widget pixels in 2-D (a
+    /// parallel camera: an axis-aligned scale and offset); invalid in 3-D or before any point.
+    AxisMap axisMap() const;
+    /// The ticks drawn now (empty when off or in 3-D), in logical widget pixels.
+    PlotTicks currentTicks() const;
+
+    /// Biplot arrows over a 2-D plot (PCA loadings, figure/Biplot.h): from `origin` to origin +
+    /// tip, in data coordinates, labelled. Empty: none. Cleared when the points are replaced by
+    /// another plot's (setPoints with a new count, or a switch to 3-D): the window sets them for
+    /// the run it shows.
+    void setBiplot(std::vector<BiplotArrow> arrows, std::array<double, 2> origin = {0.0, 0.0});
+    const std::vector<BiplotArrow>& biplot() const { return m_biplot; }
+    std::array<double, 2> biplotOrigin() const { return m_biplotOrigin; }
 
     /// 3-D projection: perspective (default) or orthographic (distances compare across depth).
     void setPerspective(bool perspective);
@@ -216,6 +238,13 @@ private:
     vtkNew<PanZoomStyle> m_panZoomStyle;
     vtkNew<vtkInteractorStyleTrackballCamera> m_rotateStyle;
 
+    GuideOverlay* m_guides = nullptr;
+    bool m_axisTicks = false;
+    std::vector<BiplotArrow> m_biplot;
+    std::array<double, 2> m_biplotOrigin{};
+    void updateGuides();
+    /// Logical pixels the ticks take along each edge (0 when off).
+    double tickBandWidth() const;
     AxisLabel* m_xLabel = nullptr;
     AxisLabel* m_yLabel = nullptr;
     QString m_xName;
