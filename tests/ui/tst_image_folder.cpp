@@ -412,6 +412,11 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->dataset() && m_window->dataset()->format == "images", 20000);
         QCOMPARE(m_window->dataset()->n, std::int64_t(3));
         QCOMPARE(m_window->dataset()->images.channels, 1);
+        // Given with a trailing slash (as a shell completes it): named after the folder still.
+        m_window->loadFile(dir.path() + QStringLiteral("/"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->isLoading(), 20000);
+        QCOMPARE(m_window->preparedDataset().displayName, QFileInfo(dir.path()).fileName());
+        QCOMPARE(m_window->preparedDataset().path, QFileInfo(dir.path()).absoluteFilePath());
     }
 };
 

@@ -5,6 +5,7 @@
 #include "model/Document.h"
 #include "session/Session.h"
 
+#include <QDir>
 #include <QFile>
 #include <QObject>
 #include <QFileInfo>
@@ -53,7 +54,8 @@ void DatasetService::openFile(const QString& path, const data::LoadOptions& opti
 }
 
 void DatasetService::openImageFolder(const QString& folder) {
-    const QString absolute = QFileInfo(folder).absoluteFilePath();
+    // Cleaned: "photos/" (as a shell completes it) is named "photos", not "".
+    const QString absolute = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
     start(imageFolderSource(absolute), requestFor(QFileInfo(absolute).fileName(), absolute));
 }
 
