@@ -13,6 +13,8 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace latentscape::data::internal {
 namespace {
@@ -164,6 +166,46 @@ std::size_t parse_unquoted_record(const char* p, const char* e, char delim, std:
     }
 }
 
+/// For a decimal number that from_chars read whole but found out of range: true if its magnitude is
+/// below 1 (it underflowed), false if above (it overflowed). Worked out from the digits and the
+/// exponent, which may itself be too long for any integer type.
+bool below_one(const char* b, const char* e) {
+    const char* p = b;
+    if (p < e && (*p == '-' || *p == '+')) ++p;
+    // Decimal position of the first non-zero digit: 0 for 1.x, -1 for 0.1, 2 for 100.
+    std::int64_t lead = 0;
+    bool found = false;
+    std::int64_t int_digits = 0;
+    for (; p < e && *p >= '0' && *p <= '9'; ++p) {
+        if (!found && *p != '0') {
+            found = true;
+            int_digits = 0;
+        }
+        if (found) ++int_digits;
+    }
+    if (found) lead = int_digits - 1;
+    if (p < e && *p == '.') {
+        ++p;
+        std::int64_t j = 0;
+        for (; p < e && *p >= '0' && *p <= '9'; ++p, ++j)
+            if (!found && *p != '0') {
+                found = true;
+                lead = -(j + 1);
+            }
+    }
+    if (!found) return true;  // all zeros never range-fails; treat as zero anyway
+    std::int64_t exponent = 0;
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        ++p;
+        bool negative = false;
+        if (p < e && (*p == '-' || *p == '+')) negative = *p++ == '-';
+        constexpr std::int64_t cap = std::int64_t(1) << 40;  // far beyond any double exponent
+        for (; p < e && *p >= '0' && *p <= '9'; ++p) exponent = std::min(cap, exponent * 10 + (*p - '0'));
+        if (negative) exponent = -exponent;
+    }
+    return lead + exponent < 0;
+}
+
 }  // namespace
 
 Cell parse_cell(std::string_view raw, float& value) {
@@ -207,6 +249,11 @@ Cell parse_cell(std::string_view raw, float& value) {
     if (ec == std::errc::result_out_of_range) {
         double dbl = 0;
         auto r = std::from_chars(b, e, dbl);
+        if (r.ptr == e && r.ec == std::errc::result_out_of_range && below_one(b, e)) {
+            // Too small even for a double (1e-400): zero, as 1e-50 is (float32 rounds both to 0).
+            value = *b == '-' ? -0.0f : 0.0f;
+            return Cell::Number;
+        }
         if (r.ptr != e || r.ec != std::errc() || std::fabs(dbl) > std::numeric_limits<float>::max())
             return Cell::NonFinite;
         f = float(dbl);  // an underflow to zero or a subnormal
@@ -415,11 +462,23 @@ Table read_table(const std::string& path, const TableOptions& options) {
     }
     t.has_header = has_header;
     if (has_header) {
-        std::set<std::string> seen;
+        // A repeated name gets the first free "_2", "_3", ... suffix. Names are only ever added,
+        // so the first free suffix of a name never goes down: each name resumes where its last
+        // search stopped, and a header of 20,000 identical names costs O(n log n), not O(n^2).
+        std::unordered_set<std::string> seen;
+        std::unordered_map<std::string, int> next_suffix;
+        seen.reserve(first.size());
         for (std::size_t c = 0; c < first.size(); ++c) {
             std::string name = first[c].empty() ? "col" + std::to_string(c + 1) : first[c];
             t.unnamed.push_back(first[c].empty());
-            for (int k = 2; seen.count(name); ++k) name = first[c] + "_" + std::to_string(k);
+            if (seen.count(name)) {
+                int& k = next_suffix.try_emplace(first[c], 2).first->second;
+                for (;; ++k) {
+                    name = first[c] + "_" + std::to_string(k);
+                    if (!seen.count(name)) break;
+                }
+                ++k;
+            }
             seen.insert(name);
             t.names.push_back(name);
         }
