@@ -8,6 +8,7 @@
 #include "data/load.h"
 #include "figure/Biplot.h"
 #include "figure/FigureFromView.h"
+#include "figure/FigureWriter.h"
 #include "jobs/RunInput.h"
 #include "model/Document.h"
 #include "panels/RunsPanel.h"
@@ -289,11 +290,31 @@ private slots:
         }
         QVERIFY(QLineF(figure.arrowOrigin, view->widgetPosition(0.0, 0.0)).length() < 1.0);
         keepScreenshot(m_window->grab().toImage(), "biplot_window");
+        // File > Export Figure's path: the arrows' ink is in the PNG, not in one without them.
+        QTemporaryDir dir;
+        const auto arrowPixels = [](const QImage& image) {
+            qint64 count = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x) {
+                    const QRgb c = image.pixel(x, y);
+                    count += qRed(c) > 150 && qRed(c) - qGreen(c) > 90 && qBlue(c) < 60;
+                }
+            return count;
+        };
+        ui::FigureOptions options;
+        options.size = QSize(1200, 900);
+        m_window->exportFigure(dir.filePath(QStringLiteral("biplot.png")), options, QStringLiteral("PCA loadings"));
+        const QImage exported(dir.filePath(QStringLiteral("biplot.png")));
+        keepScreenshot(exported, "biplot_figure");
+        const qint64 withArrows = arrowPixels(exported);
+        QVERIFY2(withArrows > 200, qPrintable(QString::number(withArrows)));
 
         // Turned off: the arrows go, on screen and in figures; remembered.
         action->trigger();
         QTRY_VERIFY(view->biplot().empty());
         QVERIFY(ui::figureFromView(*view).arrowTips.empty());
+        m_window->exportFigure(dir.filePath(QStringLiteral("plain.png")), options, QStringLiteral("PCA loadings"));
+        QCOMPARE(arrowPixels(QImage(dir.filePath(QStringLiteral("plain.png")))), qint64(0));
         QVERIFY(!QSettings().value(QStringLiteral("view/biplot")).toBool());
     }
 };
