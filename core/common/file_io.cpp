@@ -17,6 +17,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace latentscape::io {
@@ -118,35 +119,106 @@ std::string gunzip(const std::string& path, const char* data, std::size_t size) 
     return out;
 }
 
-std::string read_file(const std::string& path, bool allow_empty) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) throw LoadError(path, "no such file");
-    if (std::filesystem::is_directory(status)) throw LoadError(path, "is a directory, not a file");
-    // Opening a FIFO would block until a writer comes: only regular files are read.
-    if (!std::filesystem::is_regular_file(status)) throw LoadError(path, "is not a regular file");
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw LoadError(path, std::string("cannot open: ") + std::strerror(errno));
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw LoadError(path, "cannot read its size: " + ec.message());
-    check_fits_in_memory(path, size, "reading the file");
-    std::string buf;
-    buf.resize(size);
+std::uint64_t require_regular_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        const int error = errno;
+        if (error == ENOENT) {
+            struct stat link {};
+            if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+                throw LoadError(path, "no such file (a symbolic link to a file that is not there)");
+            throw LoadError(path, "no such file");
+        }
+        if (error == ELOOP) throw LoadError(path, "too many levels of symbolic links (a symbolic link loop)");
+        if (error == ENOTDIR) throw LoadError(path, "no such file (a part of its path is not a directory)");
+        if (error == EACCES) throw LoadError(path, "cannot open: permission denied");
+        throw LoadError(path, std::string("cannot open: ") + std::strerror(error));
+    }
+    if (S_ISREG(st.st_mode)) return std::uint64_t(st.st_size);
+    if (S_ISDIR(st.st_mode)) throw LoadError(path, "is a directory, not a file");
+    const char* kind = S_ISFIFO(st.st_mode)   ? "a FIFO (named pipe)"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "a special file";
+    // Opening a FIFO would block until a writer comes, and a device such as /dev/zero never ends.
+    throw LoadError(path, std::string("is ") + kind + ", not a regular file: only regular files are read");
+}
+
+InputFile::InputFile(const std::string& path) : path_(path) {
+    require_regular_file(path);
+    // O_NONBLOCK: a path swapped for a FIFO since the check opens at once instead of waiting for
+    // a writer (and fstat refuses it); for a regular file the flag changes nothing.
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd_ < 0) {
+        const int error = errno;
+        if (error == ELOOP) throw LoadError(path, "too many levels of symbolic links (a symbolic link loop)");
+        if (error == ENOENT) throw LoadError(path, "no such file");
+        throw LoadError(path, std::string("cannot open: ") + std::strerror(error));
+    }
+    struct stat st {};
+    const bool stat_ok = ::fstat(fd_, &st) == 0;
+    const int error = errno;
+    if (!stat_ok || !S_ISREG(st.st_mode)) {
+        ::close(fd_);
+        fd_ = -1;
+        throw LoadError(path, stat_ok ? std::string("is not a regular file (it changed while being opened)")
+                                      : std::string("cannot read its size: ") + std::strerror(error));
+    }
+    size_ = std::uint64_t(st.st_size);
+}
+
+InputFile::~InputFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t InputFile::read_at(char* dst, std::size_t len, std::uint64_t offset) const {
     std::size_t got = 0;
-    while (got < size) {
-        const ssize_t r = ::read(fd, buf.data() + got, size - got);
+    while (got < len) {
+        const ssize_t r = ::pread(fd_, dst + got, len - got, off_t(offset + got));
         if (r < 0) {
             if (errno == EINTR) continue;
-            throw LoadError(path, std::string("read error: ") + std::strerror(errno), std::nullopt, std::int64_t(got));
+            throw LoadError(path_, std::string("read error: ") + std::strerror(errno), std::nullopt,
+                            std::int64_t(offset + got));
         }
-        if (r == 0) break;  // the file shrank while we read it
+        if (r == 0) break;
         got += std::size_t(r);
     }
-    buf.resize(got);
+    return got;
+}
+
+std::string InputFile::read_all() const {
+    const std::uint64_t avail = available_memory();
+    std::string out;
+    std::size_t got = 0;
+    for (;;) {
+        if (got == out.size()) out.resize(std::max<std::size_t>(out.size() * 2, 1u << 16));
+        const ssize_t r = ::read(fd_, out.data() + got, out.size() - got);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            throw LoadError(path_, std::string("read error: ") + std::strerror(errno), std::nullopt, std::int64_t(got));
+        }
+        if (r == 0) break;
+        got += std::size_t(r);
+        if (got > avail)
+            throw LoadError(path_, "reading the file exceeds the " + human_bytes(avail) + " of available memory");
+    }
+    out.resize(got);
+    return out;
+}
+
+std::string read_file(const std::string& path, bool allow_empty) {
+    const InputFile file(path);
+    std::string buf;
+    if (file.size() == 0) {
+        // A regular file that says it is empty may still have bytes: /proc and /sys files are
+        // generated as they are read. Read it as a stream.
+        buf = file.read_all();
+    } else {
+        check_fits_in_memory(path, file.size(), "reading the file");
+        buf.resize(std::size_t(file.size()));
+        buf.resize(file.read_at(buf.data(), buf.size(), 0));  // shorter if the file shrank meanwhile
+    }
     if (buf.empty() && !allow_empty) throw LoadError(path, "file is empty");
     if (is_gzip(buf.data(), buf.size())) {
         buf = gunzip(path, buf.data(), buf.size());
@@ -186,22 +258,29 @@ FileBytes& FileBytes::operator=(FileBytes&& o) noexcept {
 }
 
 FileBytes map_file(const std::string& path, bool allow_empty) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) throw LoadError(path, "no such file");
-    if (std::filesystem::is_directory(status)) throw LoadError(path, "is a directory, not a file");
-    if (!std::filesystem::is_regular_file(status)) throw LoadError(path, "is not a regular file");
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw LoadError(path, "cannot read its size: " + ec.message());
     FileBytes out;
-    if (size == 0) {
-        if (!allow_empty) throw LoadError(path, "file is empty");
-        return out;
+    std::uint64_t size = 0;
+    void* map = MAP_FAILED;
+    {
+        const InputFile file(path);
+        size = file.size();
+        if (size == 0) {
+            // Empty by stat, but perhaps generated as it is read (/proc, /sys): read it whole.
+            std::string text = file.read_all();
+            if (text.empty()) {
+                if (!allow_empty) throw LoadError(path, "file is empty");
+                return out;
+            }
+            if (is_gzip(text.data(), text.size())) {
+                text = gunzip(path, text.data(), text.size());
+                if (text.empty() && !allow_empty) throw LoadError(path, "file is empty (after gzip decompression)");
+            }
+            out.owned_ = std::move(text);
+            out.view_ = out.owned_;
+            return out;
+        }
+        map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd(), 0);
     }
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw LoadError(path, std::string("cannot open: ") + std::strerror(errno));
-    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    ::close(fd);
     if (map == MAP_FAILED) {
         // Some file systems cannot map: fall back to reading.
         out.owned_ = read_file(path, allow_empty);

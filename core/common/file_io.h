@@ -23,6 +23,39 @@ std::uint64_t checked_mul(const std::string& file, std::uint64_t n, std::uint64_
 /// True if the buffer starts with the gzip magic bytes.
 bool is_gzip(const char* data, std::size_t size);
 
+/// Checks, without opening it, that `path` is a regular file (symbolic links followed) and returns
+/// its size. Readers call it before anything opens the path: opening a FIFO blocks until a writer
+/// comes, and a device such as /dev/zero never ends. Throws LoadError naming the file: "no such
+/// file", "too many levels of symbolic links (a symbolic link loop)", "is a directory, not a file",
+/// "is a FIFO (named pipe), not a regular file", "is a character device, not a regular file", ...
+std::uint64_t require_regular_file(const std::string& path);
+
+/// A regular file opened read-only for a reader: require_regular_file() first, then opened with
+/// O_NONBLOCK and checked again on the descriptor (a file swapped for a FIFO in between is refused
+/// rather than waited on). Closes on destruction.
+class InputFile {
+public:
+    explicit InputFile(const std::string& path);
+    ~InputFile();
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+
+    int fd() const { return fd_; }
+    const std::string& path() const { return path_; }
+    /// The size stat gave. 0 for a regular file may still hold bytes (/proc and /sys files).
+    std::uint64_t size() const { return size_; }
+    /// Reads up to `len` bytes at `offset` (fewer only at the end of the file); throws on errors.
+    std::size_t read_at(char* dst, std::size_t len, std::uint64_t offset) const;
+    /// Reads the whole file as a stream, to its end, whatever its stat size (files under /proc
+    /// report 0); throws LoadError if it outgrows the available memory.
+    std::string read_all() const;
+
+private:
+    std::string path_;
+    int fd_ = -1;
+    std::uint64_t size_ = 0;
+};
+
 /// Reads a whole file. If it is gzip-compressed (by content, not by name) it is decompressed,
 /// including concatenated members. Errors (missing, unreadable, empty when `allow_empty` is
 /// false, truncated or corrupt gzip, too large for memory) throw LoadError naming the file and

@@ -123,21 +123,16 @@ std::string take_error_message() {
 // --- File ---------------------------------------------------------------------------------------
 
 File::File(const std::string& path) : lock_(hdf5_mutex()), path_(path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-        throw LoadError(path, errno == ENOENT ? "no such file" : std::string("cannot open: ") + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) throw LoadError(path, "is a directory, not a file");
-    // HDF5 would block on a FIFO and never finish a device.
-    if (!S_ISREG(st.st_mode)) throw LoadError(path, "is not a regular file");
-    if (st.st_size == 0) throw LoadError(path, "file is empty");
+    std::uint64_t file_size = 0;
     {
+        // HDF5 would block on a FIFO and never finish a device: the shared checks first.
+        const io::InputFile file(path);
+        file_size = file.size();
+        if (file.size() == 0) throw LoadError(path, "file is empty");
         char magic[2] = {};
-        if (FILE* f = std::fopen(path.c_str(), "rb")) {
-            const std::size_t got = std::fread(magic, 1, 2, f);
-            std::fclose(f);
-            if (io::is_gzip(magic, got))
-                throw LoadError(path, "is gzip-compressed; HDF5 files are read in place: decompress it first (gunzip)");
-        }
+        const std::size_t got = file.read_at(magic, 2, 0);
+        if (io::is_gzip(magic, got))
+            throw LoadError(path, "is gzip-compressed; HDF5 files are read in place: decompress it first (gunzip)");
     }
     // The core never prints: HDF5's default handler would write its error stack to stderr.
     H5Eget_auto2(H5E_DEFAULT, &saved_func_, &saved_data_);
@@ -159,9 +154,9 @@ File::File(const std::string& path) : lock_(hdf5_mutex()), path_(path) {
         H5Eset_auto2(H5E_DEFAULT, saved_func_, saved_data_);
         if (msg.find("truncated") != std::string::npos)
             throw LoadError(path,
-                            "file is truncated: it ends at byte " + std::to_string(st.st_size) +
+                            "file is truncated: it ends at byte " + std::to_string(file_size) +
                                 " but its HDF5 superblock says it is longer (HDF5: " + msg + ")",
-                            std::nullopt, std::int64_t(st.st_size));
+                            std::nullopt, std::int64_t(file_size));
         throw LoadError(path, "cannot open as HDF5: the file is damaged or cut short" +
                                   (msg.empty() ? std::string() : " (HDF5: " + msg + ")"));
     }

@@ -36,14 +36,11 @@ constexpr std::size_t max_header_size = std::size_t(1) << 20;
 class InputFile {
 public:
     explicit InputFile(const std::string& path) : path_(path) {
-        struct stat st {};
-        if (::stat(path.c_str(), &st) != 0)
-            throw LoadError(path, errno == ENOENT ? "no such file" : std::string("cannot open: ") + std::strerror(errno));
-        if (S_ISDIR(st.st_mode)) throw LoadError(path, "is a directory, not a file");
         // Opening a FIFO blocks until a writer comes, and a device may never end: refuse both
         // before opening. O_NONBLOCK and the second check cover a file swapped for a FIFO in
         // between (for regular files the flag changes nothing).
-        if (!S_ISREG(st.st_mode)) throw LoadError(path, "is not a regular file");
+        io::require_regular_file(path);
+        struct stat st {};
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd_ < 0) throw LoadError(path, std::string("cannot open: ") + std::strerror(errno));
         const bool stat_ok = ::fstat(fd_, &st) == 0;

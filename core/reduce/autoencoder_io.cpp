@@ -116,14 +116,13 @@ void Model::save(const std::string& path) const {
 Model Model::load(const std::string& path) {
     // The header first (no decompression, no whole-file read), so that a wrong or hostile file
     // costs at most its first bytes.
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw LoadError(path, "is a folder, not a model file");
-    const std::uintmax_t file_size = std::filesystem::file_size(path, ec);
-    std::ifstream in(path, std::ios::binary);
-    if (ec || !in) throw LoadError(path, "cannot open the model file: " + (ec ? ec.message() : std::string("not readable")));
-    std::string head(static_cast<std::size_t>(std::min<std::uintmax_t>(file_size, 32 + 4 * 16)), '\0');
-    in.read(head.data(), std::streamsize(head.size()));
-    if (!in) throw LoadError(path, "cannot read the model file", std::nullopt, 0);
+    // The shared checks: a FIFO (encode --model a pipe) or a device is refused before it is
+    // opened, not waited on or read forever.
+    const io::InputFile in(path);
+    const std::uint64_t file_size = in.size();
+    std::string head(static_cast<std::size_t>(std::min<std::uint64_t>(file_size, 32 + 4 * 16)), '\0');
+    if (in.read_at(head.data(), head.size(), 0) != head.size())
+        throw LoadError(path, "cannot read the model file (it shrank while being read?)", std::nullopt, 0);
     const std::string& bytes = head;
     Reader r(path, head);
     if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b)
@@ -133,7 +132,9 @@ Model Model::load(const std::string& path) {
     r.u32("magic");
     r.u32("magic");
     const std::uint32_t version = r.u32("format version");
-    if (version == 0 || version > model_format_version)
+    if (version == 0)
+        r.fail("model format version 0 is invalid (versions start at 1): the file is damaged, not a model", 8);
+    if (version > model_format_version)
         r.fail("model format version " + std::to_string(version) + " is not supported (this build reads 1 to " +
                    std::to_string(model_format_version) + "; a newer Latentscape wrote it)",
                8);
@@ -170,9 +171,7 @@ Model Model::load(const std::string& path) {
                std::size_t(std::min<double>(double(file_size), expected)));
     io::check_fits_in_memory(path, std::uint64_t(file_size), "autoencoder model");
     std::string all(static_cast<std::size_t>(file_size), '\0');
-    in.seekg(0);
-    in.read(all.data(), std::streamsize(all.size()));
-    if (!in) throw LoadError(path, "cannot read the model file (it changed while being read?)", std::nullopt, 0);
+    if (in.read_at(all.data(), all.size(), 0) != all.size()) throw LoadError(path, "cannot read the model file (it changed while being read?)", std::nullopt, 0);
     Reader body(path, all, r.at());
     if (flags & kStandardized) {
         m.mean = body.floats(d, "the input map's means");

@@ -4,11 +4,16 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QCryptographicHash>
 #include <QProcess>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 class TstCli : public QObject {
     Q_OBJECT
@@ -31,6 +36,61 @@ class TstCli : public QObject {
         f.open(QIODevice::WriteOnly);
         f.write(bytes);
         return path;
+    }
+
+    // Runs the CLI with a deadline: a hang fails the test instead of stopping the suite.
+    std::optional<Result> runWithin(const QStringList& args, int ms) {
+        QProcess p;
+        p.start(QStringLiteral(LATENTSCAPE_CLI), args);
+        if (!p.waitForFinished(ms)) {
+            p.kill();
+            p.waitForFinished();
+            return std::nullopt;
+        }
+        return Result{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                      p.readAllStandardError()};
+    }
+    QString fifo(const QString& name) {
+        const QString path = m_dir.filePath(name);
+        if (!QFileInfo::exists(path) && ::mkfifo(QFile::encodeName(path).constData(), 0600) != 0)
+            qFatal("cannot make the FIFO %s", qPrintable(path));
+        return path;
+    }
+    QString link(const QString& name, const QString& target) {
+        const QString path = m_dir.filePath(name);
+        QFile::remove(path);
+        if (::symlink(QFile::encodeName(target).constData(), QFile::encodeName(path).constData()) != 0)
+            qFatal("cannot link %s", qPrintable(path));
+        return path;
+    }
+    // A session (format 2) showing two features of `dataset`, with no runs unless `embedding`
+    // names one's sidecar.
+    QString session(const QString& name, const QString& dataset, const QString& embedding = {}) {
+        QByteArray sha = "0";
+        {
+            QFile f(dataset);
+            if (QFileInfo(dataset).isFile() && f.open(QIODevice::ReadOnly))
+                sha = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex();
+        }
+        QJsonObject view{{"plot", "features"}, {"x_feature", 0}, {"y_feature", 1}, {"colour_column", ""},
+                         {"colour_feature", -1}, {"colour_map", "viridis"}, {"hidden", QJsonArray{}},
+                         {"dimming", 0.5}, {"dark", false}, {"point_size", 4}, {"opacity", 1.0},
+                         {"perspective", false}, {"size", QJsonArray{200, 150}},
+                         {"camera", QJsonObject{{"position", QJsonArray{0, 0, 10}}, {"focal_point", QJsonArray{0, 0, 0}},
+                                                {"view_up", QJsonArray{0, 1, 0}}, {"parallel_scale", 5},
+                                                {"view_angle", 30}, {"parallel", true},
+                                                {"clipping_range", QJsonArray{1, 100}}}}};
+        QJsonArray runs;
+        if (!embedding.isEmpty())
+            runs.append(QJsonObject{{"name", "PCA"}, {"method", "PCA"}, {"spec", QJsonObject{}}, {"state", "finished"},
+                                    {"dims", 2}, {"iterations", 0}, {"seconds", 0}, {"metrics", QJsonObject{}},
+                                    {"embedding", embedding}, {"embedding_sha256", "0"}});
+        const QJsonObject root{{"format", "latentscape-session"}, {"version", 2},
+                               {"dataset", QJsonObject{{"path", dataset}, {"sha256", QString::fromLatin1(sha)},
+                                                       {"rows", 3}, {"features", 2}}},
+                               {"runs", runs}, {"current_run", -1}, {"columns", QJsonArray{}},
+                               {"selection", QJsonArray{}}, {"view", view}};
+        return file(name, QJsonDocument(root).toJson());
     }
 
     QByteArray contents(const QString& path) {
@@ -669,6 +729,63 @@ private slots:
         r = run({"encode", data, "--out", enc});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("--model is required"), r.err.constData());
+    }
+
+    // A FIFO or a device given as any input is refused at once, naming it (issue 16): opening a
+    // FIFO used to block until a writer came (encode --model, transform --model, render), and
+    // render hashed /dev/zero without end.
+    void nonRegularInputsAreRefusedAtOnce_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("named");
+        QTest::addColumn<QString>("cause");
+        const QString data = file("plain.csv", "a,b\n1,2\n3,5\n4,4\n");
+        const QString out = m_dir.filePath("refused-out.csv");
+        const QString fifoCause = "is a FIFO (named pipe), not a regular file";
+        const QString deviceCause = "is a character device, not a regular file";
+        for (const char* name : {"fifo.csv", "fifo.npy", "fifo.npz", "fifo.h5ad", "fifo-images-idx3-ubyte"})
+            QTest::newRow(qPrintable(QStringLiteral("info %1").arg(name))) << QStringList{"info", fifo(name)} << fifo(name) << fifoCause;
+        const QString zeroCsv = link("zero.csv", "/dev/zero");
+        QTest::newRow("info /dev/zero") << QStringList{"info", zeroCsv} << zeroCsv << deviceCause;
+        QTest::newRow("convert fifo") << QStringList{"convert", fifo("fifo.csv"), "--out", out} << fifo("fifo.csv") << fifoCause;
+        QTest::newRow("encode --model fifo") << QStringList{"encode", data, "--model", fifo("fifo.lsae"), "--out", out}
+                                             << fifo("fifo.lsae") << fifoCause;
+        QTest::newRow("encode --model /dev/zero") << QStringList{"encode", data, "--model", "/dev/zero", "--out", out}
+                                                  << "/dev/zero" << deviceCause;
+        QTest::newRow("transform --model fifo") << QStringList{"transform", data, "--model", fifo("fifo.lsmap"), "--out", out}
+                                                << fifo("fifo.lsmap") << fifoCause;
+        QTest::newRow("transform --model /dev/zero") << QStringList{"transform", data, "--model", "/dev/zero", "--out", out}
+                                                     << "/dev/zero" << deviceCause;
+        const QString png = m_dir.filePath("refused.png");
+        QTest::newRow("render fifo session") << QStringList{"render", fifo("fifo.latentscape"), "--out", png}
+                                             << fifo("fifo.latentscape") << fifoCause;
+        QTest::newRow("render /dev/zero session") << QStringList{"render", "/dev/zero", "--out", png} << "/dev/zero" << deviceCause;
+        const QString good = session("good.latentscape", data);
+        QTest::newRow("render --data fifo") << QStringList{"render", good, "--data", fifo("fifo.csv"), "--out", png}
+                                            << fifo("fifo.csv") << fifoCause;
+        QTest::newRow("render --data /dev/zero") << QStringList{"render", good, "--data", "/dev/zero", "--out", png}
+                                                 << "/dev/zero" << deviceCause;
+        const QString zeroData = session("zero-data.latentscape", "/dev/zero");
+        QTest::newRow("render, dataset /dev/zero") << QStringList{"render", zeroData, "--out", png} << "/dev/zero" << deviceCause;
+        fifo("good.latentscape.000000000000.embedding.npy");
+        const QString sidecar = session("sidecar.latentscape", data, "good.latentscape.000000000000.embedding.npy");
+        QTest::newRow("render, sidecar fifo") << QStringList{"render", sidecar, "--out", png}
+                                              << m_dir.filePath("good.latentscape.000000000000.embedding.npy") << fifoCause;
+    }
+    void nonRegularInputsAreRefusedAtOnce() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, named);
+        QFETCH(QString, cause);
+        if (args.front() == "render") {
+            const Result help = run({"render", "--help"});
+            if (help.code != 0) QSKIP("this build has no render command (LATENTSCAPE_BUILD_GUI=OFF)");
+            // The session itself is good: with the real dataset it renders.
+            const Result ok = run({"render", m_dir.filePath("good.latentscape"), "--out", m_dir.filePath("good.png")});
+            QVERIFY2(ok.code == 0, ok.err.constData());
+        }
+        const std::optional<Result> r = runWithin(args, 20000);
+        QVERIFY2(r, "latentscape-cli hung");
+        QCOMPARE(r->code, 2);
+        QVERIFY2(r->err.contains((named + ": " + cause).toUtf8()), r->err.constData());
     }
 
     void generateThenConvertRoundTrip() {

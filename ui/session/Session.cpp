@@ -1,6 +1,7 @@
 #include "session/Session.h"
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "data/columns.h"
 #include "data/dataset.h"
 #include "data/load.h"
@@ -219,7 +220,18 @@ data::LoadOptions loadOptionsFromJson(const QJsonObject& json, const QString& wh
     return o;
 }
 
+/// Refuses a path that is not a regular file before anything opens it: a FIFO would block the
+/// open until a writer comes, and hashing /dev/zero would never end.
+static void requireRegularFile(const QString& path) {
+    try {
+        io::require_regular_file(QFile::encodeName(path).toStdString());
+    } catch (const LoadError& e) {
+        fail(path, QString::fromStdString(e.cause()));
+    }
+}
+
 QString fileSha256(const QString& path) {
+    requireRegularFile(path);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) fail(path, QStringLiteral("cannot be read (%1)").arg(file.errorString()));
     QCryptographicHash hash(QCryptographicHash::Sha256);
@@ -359,6 +371,7 @@ std::shared_ptr<const reduce::autoencoder::Model> readModelSidecar(const QString
 }  // namespace
 
 Session readSession(const QString& path) {
+    requireRegularFile(path);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) fail(path, QStringLiteral("cannot be opened (%1)").arg(file.errorString()));
     if (file.size() > (std::int64_t(1) << 30)) fail(path, QStringLiteral("is larger than 1 GB: not a session file"));

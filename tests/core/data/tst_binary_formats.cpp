@@ -476,7 +476,7 @@ private slots:
             QFAIL("no error");
         } catch (const LoadError& e) {
             QCOMPARE(e.file(), fifo);
-            QVERIFY2(e.cause().find("is not a regular file") != std::string::npos, e.what());
+            QVERIFY2(e.cause().find("is a FIFO (named pipe), not a regular file") != std::string::npos, e.what());
         }
     }
 

@@ -1,6 +1,7 @@
 // CSV / TSV / Embedding Projector loading: typing, quoting, missing-value policies and every kind
 // of bad input the loader must refuse with a message naming the file, the line and the cause.
 #include "common/error.h"
+#include "common/file_io.h"
 #include "common/parallel.h"
 #include "data/load.h"
 
@@ -12,6 +13,7 @@
 #include <fstream>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace latentscape;
 using namespace latentscape::data;
@@ -370,6 +372,56 @@ private slots:
             QFAIL("FIFO accepted");
         } catch (const LoadError& e) {
             QVERIFY2(std::string(e.what()).find("not a regular file") != std::string::npos, e.what());
+        }
+    }
+
+    // A symbolic link loop says so (it used to say "no such file"); a dangling link says what it is.
+    void symbolicLinkLoopIsNamed() {
+        const QByteArray a = m_dir.filePath("loop-a.csv").toLocal8Bit(), b = m_dir.filePath("loop-b.csv").toLocal8Bit();
+        QCOMPARE(::symlink(b.constData(), a.constData()), 0);
+        QCOMPARE(::symlink(a.constData(), b.constData()), 0);
+        try {
+            load(a.toStdString());
+            QFAIL("loop accepted");
+        } catch (const LoadError& e) {
+            QVERIFY2(e.cause().find("too many levels of symbolic links (a symbolic link loop)") != std::string::npos, e.what());
+        }
+        const QByteArray dangling = m_dir.filePath("dangling.csv").toLocal8Bit();
+        QCOMPARE(::symlink(m_dir.filePath("not-there.csv").toLocal8Bit().constData(), dangling.constData()), 0);
+        try {
+            load(dangling.toStdString());
+            QFAIL("dangling link accepted");
+        } catch (const LoadError& e) {
+            QVERIFY2(e.cause().find("no such file (a symbolic link to a file that is not there)") != std::string::npos, e.what());
+        }
+    }
+
+    // A character device is refused by name before it is read (/dev/zero never ends).
+    void deviceIsRefused() {
+        const QByteArray link = m_dir.filePath("zero.csv").toLocal8Bit();
+        QCOMPARE(::symlink("/dev/zero", link.constData()), 0);
+        try {
+            load(link.toStdString());
+            QFAIL("device accepted");
+        } catch (const LoadError& e) {
+            QVERIFY2(e.cause().find("is a character device, not a regular file") != std::string::npos, e.what());
+        }
+    }
+
+    // Files under /proc have a stat size of 0 but are not empty: they are read as streams.
+    void procFilesAreReadAsStreams() {
+        const std::string text = io::read_file("/proc/self/status");
+        QVERIFY2(text.find("Name:") != std::string::npos, text.c_str());
+        const io::FileBytes mapped = io::map_file("/proc/self/status");
+        QVERIFY(mapped.view().find("Name:") != std::string_view::npos);
+        // Through the loaders: /proc/self/mounts is a space-separated table; whatever it holds,
+        // it is not "empty".
+        const QByteArray link = m_dir.filePath("mounts.txt").toLocal8Bit();
+        QCOMPARE(::symlink("/proc/self/mounts", link.constData()), 0);
+        try {
+            load(link.toStdString());
+        } catch (const LoadError& e) {
+            QVERIFY2(e.cause().find("empty") == std::string::npos, e.what());
         }
     }
 

@@ -31,6 +31,9 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace latentscape;
 using namespace latentscape::reduce::autoencoder;
 using internal::Mat;
@@ -774,6 +777,25 @@ void TestAutoencoder::bad_model_files() {
     std::string future = bytes;
     future[8] = 9;
     expect_load_error(write("future.lsae", future), "format version 9 is not supported");
+    // Version 0 was never written: a damaged file, not one from a newer Latentscape.
+    std::string zero = bytes;
+    zero[8] = 0;
+    expect_load_error(write("zero.lsae", zero), "model format version 0 is invalid");
+    try {
+        Model::load(write("zero2.lsae", zero));
+    } catch (const LoadError& e) {
+        QVERIFY2(std::string(e.what()).find("newer") == std::string::npos, e.what());
+    }
+    // Not regular files: refused at once (a FIFO would block the open until a writer comes, and
+    // /dev/zero would be read forever), each named.
+    const std::string fifo = dir.filePath("pipe.lsae").toStdString();
+    QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+    expect_load_error(fifo, "is a FIFO (named pipe), not a regular file");
+    expect_load_error("/dev/zero", "is a character device, not a regular file");
+    expect_load_error(dir.path().toStdString(), "is a directory, not a file");
+    const std::string loop = dir.filePath("loop.lsae").toStdString();
+    QCOMPARE(::symlink(loop.c_str(), loop.c_str()), 0);
+    expect_load_error(loop, "symbolic link loop");
     std::string nan = bytes;
     const float q = std::numeric_limits<float>::quiet_NaN();
     std::memcpy(nan.data() + bytes.size() - 4, &q, 4);

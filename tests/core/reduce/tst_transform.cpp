@@ -1,6 +1,7 @@
 // Placing new rows on a t-SNE or UMAP map (reduce/transform.h): the reference rows land near their
 // own positions, held-out blobs land in their own blob, a row's position does not depend on the
 // rows placed with it nor on the thread count, the model file round-trips, and the errors.
+#include "common/error.h"
 #include "common/parallel.h"
 #include "common/rng.h"
 #include "reduce/transform.h"
@@ -16,6 +17,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
 
 using namespace latentscape;
 using namespace latentscape::reduce;
@@ -153,6 +156,23 @@ private slots:
         QCOMPARE(int(back.method), method);
         const std::vector<double> again = place(back, batch, 51);
         QVERIFY(std::memcmp(again.data(), many.data(), many.size() * sizeof(double)) == 0);
+    }
+
+    // A map model that is a FIFO or a device is refused at once, not waited on or read forever.
+    void nonRegularModelFiles() {
+        QTemporaryDir dir;
+        const std::string fifo = dir.filePath("pipe.lsmap").toStdString();
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        for (const std::string& path : {fifo, std::string("/dev/zero")}) {
+            QVERIFY(!placement::is_model_file(path));
+            try {
+                placement::load_model(path);
+                QFAIL("no error");
+            } catch (const LoadError& e) {
+                QCOMPARE(e.file(), path);
+                QVERIFY2(e.cause().find("not a regular file") != std::string::npos, e.what());
+            }
+        }
     }
 
     void errors() {
