@@ -120,14 +120,16 @@ QString MainWindow::pointDescription(std::int64_t index) const {
     QString html = tr("<b>Point %1</b>").arg(locale.toString(qlonglong(index)));
     if (!ds.row_ids.empty()) html += tr(" &nbsp;id <b>%1</b>").arg(QString::fromStdString(ds.row_ids[i]).toHtmlEscaped());
     if (!ds.images.empty() && (ds.images.channels == 1 || ds.images.channels == 3)) {
-        // The image itself (grey or RGB, as an image folder gives it), three times its size, inline.
+        // The image itself (grey or RGB, as an image folder gives it), inline, three times its
+        // size (less for images over 48 pixels: the tooltip stays within about 150 pixels).
         const data::ImageStack& im = ds.images;
+        const int zoom = std::clamp(150 / std::max(im.width, im.height), 1, 3);
         const QImage image(im.image(i), im.width, im.height, im.width * im.channels,
                            im.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
         QByteArray png;
         QBuffer buffer(&png);
         buffer.open(QIODevice::WriteOnly);
-        image.scaled(im.width * 3, im.height * 3).save(&buffer, "PNG");
+        image.scaled(im.width * zoom, im.height * zoom).save(&buffer, "PNG");
         html += QStringLiteral("<br><img src=\"data:image/png;base64,%1\">").arg(QString::fromLatin1(png.toBase64()));
     }
     html += QStringLiteral("<table>");

@@ -311,6 +311,20 @@ private slots:
         const QImage thumb = ui::ThumbnailModel::rowImage(*ds, 1, 2);
         QCOMPARE(thumb.size(), QSize(64, 64));
         QCOMPARE(thumb.pixel(2 * 9, 2 * 3), patternImage().pixel(9, 3));
+        ui::ThumbnailModel model;
+        model.setRows(ds, {0, 1}, 2);
+        QCOMPARE(model.thumbnailSize(), QSize(64, 64));
+        const QPixmap decoration = model.data(model.index(1), Qt::DecorationRole).value<QPixmap>();
+        QCOMPARE(decoration.toImage().pixel(2 * 9, 2 * 3), patternImage().pixel(9, 3));
+        // 64 x 64 images are not doubled: thumbnails stay within 96 pixels.
+        auto large = std::make_shared<data::Dataset>(*ds);
+        large->images.width = large->images.height = 64;
+        large->images.pixels.resize(large->images.image_bytes() * std::size_t(large->n));
+        large->features.resize(large->images.pixels.size());
+        large->d = std::int64_t(large->images.image_bytes());
+        large->feature_names.resize(std::size_t(large->d));
+        model.setRows(large, {0}, 2);
+        QCOMPARE(model.thumbnailSize(), QSize(64, 64));
     }
 
     void windowOpensFolderAndRunsPca() {

@@ -2,6 +2,8 @@
 
 #include <QImage>
 
+#include <algorithm>
+
 namespace latentscape::ui {
 
 ThumbnailModel::ThumbnailModel(QObject* parent) : QAbstractListModel(parent) {}
@@ -12,6 +14,10 @@ void ThumbnailModel::setRows(std::shared_ptr<const data::Dataset> dataset, std::
     if (!m_dataset || m_dataset->images.empty()) rows.clear();
     m_rows = std::move(rows);
     m_scale = std::max(1, scale);
+    // Larger images (an image folder's 48 or 64 pixels) are enlarged less: thumbnails stay within
+    // about 96 pixels, so that a row of them still fits the dock. MNIST's 28 x 28 keep `scale`.
+    if (m_dataset && !m_dataset->images.empty())
+        m_scale = std::clamp(96 / std::max(m_dataset->images.width, m_dataset->images.height), 1, m_scale);
     m_cache.assign(m_rows.size(), QPixmap());
     endResetModel();
 }

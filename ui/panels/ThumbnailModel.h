@@ -21,7 +21,8 @@ public:
 
     explicit ThumbnailModel(QObject* parent = nullptr);
 
-    /// Shows the images of `rows` of `dataset` (none when it has no images), `scale` times their size.
+    /// Shows the images of `rows` of `dataset` (none when it has no images), `scale` times their
+    /// size, or less for images over 48 pixels (thumbnails stay within about 96 pixels).
     void setRows(std::shared_ptr<const data::Dataset> dataset, std::vector<std::int64_t> rows, int scale = 2);
     const std::vector<std::int64_t>& rows() const { return m_rows; }
     /// The size of one thumbnail.
