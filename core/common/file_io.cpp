@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -301,13 +303,60 @@ FileBytes map_file(const std::string& path, bool allow_empty) {
     return out;
 }
 
+std::string temporary_path(const std::string& target, const std::string& tag) {
+    namespace fs = std::filesystem;
+    const fs::path t(target);
+    fs::path dir = t.parent_path();
+    if (dir.empty()) dir = ".";
+    std::random_device rd;
+    return (dir / ("." + t.filename().string() + "." + tag + "-" + std::to_string(::getpid()) + "-" +
+                   std::to_string(rd())))
+        .string();
+}
+
+int remove_stale_temporaries(const std::string& target, const std::string& tag) {
+    namespace fs = std::filesystem;
+    const fs::path t(target);
+    fs::path dir = t.parent_path();
+    if (dir.empty()) dir = ".";
+    const std::string prefix = "." + t.filename().string() + "." + tag + "-";
+    auto digits = [](std::string_view s) {
+        return !s.empty() && s.size() <= 19 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    int removed = 0;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.starts_with(prefix)) continue;
+        const std::string_view rest = std::string_view(name).substr(prefix.size());
+        const auto dash = rest.find('-');
+        bool stale = false;
+        std::error_code ignore;
+        if (dash != std::string_view::npos && digits(rest.substr(0, dash)) && digits(rest.substr(dash + 1))) {
+            const long long pid = std::stoll(std::string(rest.substr(0, dash)));
+            // kill(pid, 0) sends nothing: ESRCH means no such process (EPERM: alive, someone else's).
+            stale = pid > 0 && pid != ::getpid() && pid <= std::numeric_limits<pid_t>::max() &&
+                    ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+        } else if (dash == std::string_view::npos && digits(rest)) {
+            // Named before temporaries carried a pid: only an old one is surely abandoned.
+            const auto written = fs::last_write_time(it->path(), ignore);
+            stale = !ignore && fs::file_time_type::clock::now() - written > std::chrono::hours(24);
+        }
+        if (stale && it->is_regular_file(ignore) && fs::remove(it->path(), ignore)) ++removed;
+    }
+    return removed;
+}
+
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     fs::path dir = target.parent_path();
     if (dir.empty()) dir = ".";
-    std::random_device rd;
-    const fs::path tmp = dir / ("." + target.filename().string() + ".tmp-" + std::to_string(rd()));
+    // A process killed while writing `path` left its temporary behind: clear those first, so that
+    // repeated interrupted runs do not pile up hidden copies of the output.
+    remove_stale_temporaries(path);
+    const fs::path tmp = temporary_path(path);
     try {
         {
             std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

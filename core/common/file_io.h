@@ -96,8 +96,22 @@ std::string gunzip(const std::string& path, const char* data, std::size_t size);
 
 /// Writes a file atomically: `write` fills a stream opened on a temporary file next to `path`,
 /// which is flushed, synced and renamed over `path`. If anything throws, the temporary file is
-/// removed and `path` is left as it was. Throws std::runtime_error naming the path on I/O errors.
+/// removed and `path` is left as it was. Temporaries of `path` left by processes killed while
+/// writing it are removed first (remove_stale_temporaries). Throws std::runtime_error naming the
+/// path on I/O errors.
 void write_atomically(const std::string& path, const std::function<void(std::ostream&)>& write);
+
+/// A hidden name next to `target` for a write in progress: ".<name>.<tag>-<pid>-<random>". The
+/// process id lets a later writer tell a temporary abandoned by a killed process from one still
+/// being written.
+std::string temporary_path(const std::string& target, const std::string& tag = "tmp");
+
+/// Removes the temporaries of `target` (named by temporary_path with `tag`) whose process no
+/// longer runs on this machine, and older unnamed ones (".<name>.<tag>-<random>", written before
+/// names carried a pid) not touched for a day. Another process's live temporary is kept, and so is
+/// one of this process (another thread may be writing the same target). Best effort: a temporary
+/// that cannot be removed is left. Returns how many were removed.
+int remove_stale_temporaries(const std::string& target, const std::string& tag = "tmp");
 
 /// Lower-case extension of a path without the dot, looking through a trailing ".gz":
 /// "a/b.CSV.gz" -> "csv". `gzipped` (if given) is set when the name ends in ".gz".

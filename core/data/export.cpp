@@ -185,10 +185,10 @@ std::vector<std::string> export_embedding(const Dataset& ds, std::span<const flo
     // place, so a failed export leaves both old files as they were.
     namespace fs = std::filesystem;
     const std::string sidecar = embedding_sidecar_path(path);
-    fs::path dir = fs::path(sidecar).parent_path();
-    if (dir.empty()) dir = ".";
-    std::random_device rd;
-    const fs::path pending = dir / ("." + fs::path(sidecar).filename().string() + ".pending-" + std::to_string(rd()));
+    // Pending sidecars of exports killed before their rename go first (as write_atomically's own
+    // temporaries do).
+    io::remove_stale_temporaries(sidecar, "pending");
+    const fs::path pending = io::temporary_path(sidecar, "pending");
     try {
         io::write_atomically(pending.string(), [&](std::ostream& out) { write_text(out, false); });
     } catch (const std::runtime_error& e) {

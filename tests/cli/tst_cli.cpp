@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 class TstCli : public QObject {
@@ -786,6 +787,29 @@ private slots:
         QVERIFY2(r, "latentscape-cli hung");
         QCOMPARE(r->code, 2);
         QVERIFY2(r->err.contains((named + ": " + cause).toUtf8()), r->err.constData());
+    }
+
+    // A convert killed while writing leaves ".OUT.tmp-<pid>-<n>" behind; the next write of the
+    // same target removes it (its process is gone) and keeps a live process's.
+    void convertRemovesStaleTemporaries() {
+        QTemporaryDir dir;
+        const pid_t child = ::fork();
+        if (child == 0) ::_exit(0);
+        QVERIFY(child > 0);
+        QCOMPARE(::waitpid(child, nullptr, 0), child);
+        const QString stale = dir.filePath(QStringLiteral(".out.npy.tmp-%1-42").arg(child));
+        const QString live = dir.filePath(QStringLiteral(".out.npy.tmp-%1-43").arg(::getpid()));
+        for (const QString& path : {stale, live}) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("half an npy");
+        }
+        const QString csv = file("stale-in.csv", "a,b\n1,2\n3,4\n");
+        const Result r = run({"convert", csv, "--out", dir.filePath("out.npy")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(!QFileInfo::exists(stale));
+        QVERIFY(QFileInfo::exists(live));
+        QVERIFY(QFileInfo::exists(dir.filePath("out.npy")));
     }
 
     void generateThenConvertRoundTrip() {

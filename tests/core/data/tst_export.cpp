@@ -2,12 +2,14 @@
 // loaders, selection-only exports, metadata that needs quoting, the NPY sidecar, and atomicity
 // (an unwritable path or a write that fails half-way leaves what was there before).
 #include "common/error.h"
+#include "common/file_io.h"
 #include "data/export.h"
 #include "data/load.h"
 #include "data/text_table.h"
 
 #include <QtTest>
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +20,8 @@
 
 #include <csignal>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace latentscape;
 using namespace latentscape::data;
@@ -409,6 +413,44 @@ private slots:
         QCOMPARE(load(csv).n, big.n);
         QVERIFY(slurp(sidecar).starts_with("id,index\n0,0\n"));
         QCOMPARE(entries(dir.path()), (QStringList{"keep.csv", "keep.meta.csv", "keep.npy"}));
+    }
+
+    // A process killed while writing (latentscape-cli convert, an export) leaves its temporary; the
+    // next write of the same target removes it, and only it: a live process's temporary, a recent
+    // one from before temporaries carried a pid, and another target's stay.
+    void staleTemporariesAreRemoved() {
+        QTemporaryDir dir;
+        // A process id that is surely not running: a child that has exited and been reaped.
+        const pid_t child = ::fork();
+        if (child == 0) ::_exit(0);
+        QVERIFY(child > 0);
+        QCOMPARE(::waitpid(child, nullptr, 0), child);
+        const QString dead = QString::number(child), alive = QString::number(::getppid());
+        const QStringList stale = {".out.npy.tmp-" + dead + "-12345", ".out.npy.tmp-" + dead + "-9",
+                                   ".out.npy.tmp-77777"};  // the last: no pid, two days old
+        const QStringList kept = {".out.npy.tmp-" + alive + "-5",                       // its writer runs
+                                  ".out.npy.tmp-" + QString::number(::getpid()) + "-6",  // this process's own
+                                  ".out.npy.tmp-88888",                                  // no pid, but recent
+                                  ".other.npy.tmp-" + dead + "-1",                       // another target
+                                  ".out.npy.tmp-notes.txt", "out.npy.tmp-" + dead + "-1"};
+        for (const QString& name : stale + kept) spit(dir.filePath(name).toStdString(), "partial");
+        std::filesystem::last_write_time(dir.filePath(".out.npy.tmp-77777").toStdString(),
+                                         std::filesystem::file_time_type::clock::now() - std::chrono::hours(48));
+        const std::string out = dir.filePath("out.npy").toStdString();
+        const Dataset ds = awkward();
+        export_embedding(ds, awkwardEmbedding(ds.n, 2), 2, out, {});
+        QStringList expected = kept;
+        expected << "out.npy" << "out.meta.csv";
+        expected.sort();
+        QStringList got = entries(dir.path());
+        got.sort();
+        QCOMPARE(got, expected);
+        // The NPY sidecar's pending copy ("<sidecar>.pending-<pid>-<n>") is cleared the same way.
+        const QString pending = ".out.meta.csv.pending-" + dead + "-3";
+        spit(dir.filePath(pending).toStdString(), "partial");
+        export_embedding(ds, awkwardEmbedding(ds.n, 2), 2, out, {});
+        QVERIFY(!QFileInfo::exists(dir.filePath(pending)));
+        QCOMPARE(io::remove_stale_temporaries(out), 0);  // nothing left to clear
     }
 };
 
