@@ -275,6 +275,12 @@ ImageFolderResult loadImageFolder(const QString& folder, const ImageFolderOption
         target = keep ? common : QSize(options.defaultSide, options.defaultSide);
     }
 
+    // Before decoding: the decoded images (RGB), then the stack and the float features must fit.
+    const std::string nativeFolder = QFile::encodeName(folder).toStdString();
+    const std::uint64_t area = std::uint64_t(target.width()) * std::uint64_t(target.height());
+    io::check_fits_in_memory(nativeFolder, io::checked_mul(nativeFolder, std::uint64_t(n), area * 3 * 5),
+                             "the decoded images and their features");
+
     // Pass 2: decode at the target size.
     forEach(n, threads, canceled, [&](std::int64_t i) {
         Entry& e = entries[std::size_t(i)];
@@ -286,8 +292,8 @@ ImageFolderResult loadImageFolder(const QString& folder, const ImageFolderOption
     ImageFolderResult result;
     result.ignoredFiles = ignored;
     QCryptographicHash folderHash(QCryptographicHash::Sha256);
-    std::vector<const Entry*> kept;
-    for (const Entry& e : entries) {
+    std::vector<Entry*> kept;
+    for (Entry& e : entries) {
         folderHash.addData(e.relative.toUtf8());
         folderHash.addData(QByteArray(1, '\0'));
         folderHash.addData(QByteArray::number(qlonglong(e.bytes)));
@@ -308,9 +314,6 @@ ImageFolderResult loadImageFolder(const QString& folder, const ImageFolderOption
     const int channels = grey ? 1 : 3;
     const auto rows = std::int64_t(kept.size());
     const std::int64_t d = std::int64_t(target.width()) * target.height() * channels;
-    const std::string nativeFolder = QFile::encodeName(folder).toStdString();
-    io::check_fits_in_memory(nativeFolder, io::checked_mul(nativeFolder, std::uint64_t(rows), std::uint64_t(d) * 5),
-                             "the pixels and their features");
 
     auto ds = std::make_shared<data::Dataset>();
     ds->n = rows;
@@ -318,23 +321,26 @@ ImageFolderResult loadImageFolder(const QString& folder, const ImageFolderOption
     ds->images.width = target.width();
     ds->images.height = target.height();
     ds->images.channels = channels;
+    // The stack first, each decoded image freed once copied; then the features: the decoded
+    // images and the features are never all in memory at once.
     ds->images.pixels.resize(std::size_t(rows) * std::size_t(d));
-    ds->features.resize(std::size_t(rows) * std::size_t(d));
     ds->row_ids.reserve(std::size_t(rows));
     std::vector<double> widths, heights;
     for (std::int64_t i = 0; i < rows; ++i) {
-        const Entry& e = *kept[std::size_t(i)];
+        Entry& e = *kept[std::size_t(i)];
         std::uint8_t* px = ds->images.pixels.data() + std::size_t(i) * std::size_t(d);
         if (grey)
             for (std::int64_t k = 0; k < d; ++k) px[k] = e.rgb[std::size_t(3 * k)];
         else
             std::copy(e.rgb.begin(), e.rgb.end(), px);
-        float* f = ds->features.data() + std::size_t(i) * std::size_t(d);
-        for (std::int64_t k = 0; k < d; ++k) f[k] = float(px[k]);
+        std::vector<std::uint8_t>().swap(e.rgb);
         ds->row_ids.push_back(e.relative.toStdString());
         widths.push_back(e.originalWidth);
         heights.push_back(e.originalHeight);
     }
+    ds->features.resize(ds->images.pixels.size());
+    std::transform(ds->images.pixels.begin(), ds->images.pixels.end(), ds->features.begin(),
+                   [](std::uint8_t v) { return float(v); });
     ds->feature_names.reserve(std::size_t(d));
     static const char* const colour[] = {"r", "g", "b"};
     for (int y = 0; y < target.height(); ++y)
