@@ -112,25 +112,25 @@ Args parse_args(int argc, char** argv, int first, const std::vector<std::string>
 namespace {
 
 void print_info(const data::Dataset& ds) {
-    std::printf("File:       %s\n", ds.source.c_str());
+    std::printf("File:       %s\n", printable(ds.source).c_str());
     std::printf("Format:     %s\n", ds.format.c_str());
     std::printf("Rows:       %lld\n", static_cast<long long>(ds.n));
     std::printf("Features:   %lld", static_cast<long long>(ds.d));
     if (ds.d > 0) {
-        std::printf(" (%s", ds.feature_names.front().c_str());
+        std::printf(" (%s", printable(ds.feature_names.front()).c_str());
         if (ds.d > 2) std::printf(", ...");
-        if (ds.d > 1) std::printf(", %s", ds.feature_names.back().c_str());
+        if (ds.d > 1) std::printf(", %s", printable(ds.feature_names.back()).c_str());
         std::printf(")");
     }
     std::printf("\nMetadata:%s\n", ds.metadata.empty() ? "   none" : "");
     for (const auto& m : ds.metadata) {
-        std::printf("  %-20s %s", m.name.c_str(), data::to_string(m.kind));
+        std::printf("  %-20s %s", printable(m.name).c_str(), data::to_string(m.kind));
         if (m.kind == data::ColumnKind::Categorical)
             std::printf(", %zu %s", m.categories.size(), m.categories.size() == 1 ? "category" : "categories");
         if (const auto miss = m.missing_count()) std::printf(", %zu missing", miss);
         std::printf("\n");
     }
-    std::printf("Label:      %s\n", ds.label() ? ds.label()->name.c_str() : "none");
+    std::printf("Label:      %s\n", ds.label() ? printable(ds.label()->name).c_str() : "none");
     std::printf("Missing:    %lld feature cells", static_cast<long long>(ds.missing.cells));
     if (ds.missing.rows_dropped) std::printf(", %lld rows dropped", static_cast<long long>(ds.missing.rows_dropped));
     if (ds.missing.cells_imputed)
@@ -141,7 +141,7 @@ void print_info(const data::Dataset& ds) {
     // An AnnData file's obsm: the GUI opens each of 2 columns or more as a finished run.
     std::printf("Embeddings:%s\n", ds.embeddings.empty() ? " none" : "");
     for (const auto& e : ds.embeddings)
-        std::printf("  %-20s %lld column%s\n", e.name.c_str(), static_cast<long long>(e.dims), e.dims == 1 ? "" : "s");
+        std::printf("  %-20s %lld column%s\n", printable(e.name).c_str(), static_cast<long long>(e.dims), e.dims == 1 ? "" : "s");
 }
 
 std::string info_json(const data::Dataset& ds) {
@@ -204,7 +204,7 @@ int write_output(const data::Dataset& ds, const std::string& out, const std::str
     } catch (const std::invalid_argument&) {
         throw;
     } catch (const std::runtime_error& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
         return 2;
     }
     if (as_json) {
@@ -225,7 +225,7 @@ int write_output(const data::Dataset& ds, const std::string& out, const std::str
         std::fprintf(stderr, "note: .npy holds the features only; use .csv or .npz to keep the labels\n");
     if (io::extension(out) == "npz" && data::npz_loses_label_names(ds))
         std::fprintf(stderr, "note: .npz stores the label '%s' as codes 0..%zu; its category names are kept only in .csv\n",
-                     ds.label()->name.c_str(), ds.label()->categories.size() - 1);
+                     printable(ds.label()->name).c_str(), ds.label()->categories.size() - 1);
     return 0;
 }
 

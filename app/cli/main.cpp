@@ -95,22 +95,22 @@ int main(int argc, char** argv) {
             return e.run(args);
         } catch (const cli::UsageError& u) {
             std::fprintf(stderr, "latentscape-cli %s: %s\nRun 'latentscape-cli %s --help' for its options.\n", e.name,
-                         u.message.c_str(), e.name);
+                         printable(u.message).c_str(), e.name);
             return 2;
         } catch (const MissingValuesError& err) {
-            std::fprintf(stderr, "error: %s\n(pass --missing drop or --missing mean)\n", err.what());
+            std::fprintf(stderr, "error: %s\n(pass --missing drop or --missing mean)\n", printable(err.what()).c_str());
             return 2;
         } catch (const LoadError& err) {
-            std::fprintf(stderr, "error: %s\n", err.what());
+            std::fprintf(stderr, "error: %s\n", printable(err.what()).c_str());
             return 2;
         } catch (const std::invalid_argument& err) {
-            std::fprintf(stderr, "error: %s\n", err.what());
+            std::fprintf(stderr, "error: %s\n", printable(err.what()).c_str());
             return 2;
         } catch (const std::exception& err) {
-            std::fprintf(stderr, "internal error: %s\n", err.what());
+            std::fprintf(stderr, "internal error: %s\n", printable(err.what()).c_str());
             return 1;
         }
     }
-    std::fprintf(stderr, "latentscape-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    std::fprintf(stderr, "latentscape-cli: unknown command '%s'\n\n%s", printable(command).c_str(), kUsage);
     return 2;
 }

@@ -135,7 +135,7 @@ int run_reduce_autoencoder(const Args& a) {
     } catch (const std::invalid_argument&) {
         throw;
     } catch (const std::runtime_error& e) {  // the network would not fit in memory: the user can act on it
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
         return 2;
     }
     const double mse = r.model.reconstruction_mse(ds.features.data(), ds.n);
@@ -145,7 +145,7 @@ int run_reduce_autoencoder(const Args& a) {
         try {
             r.model.save(model_path);
         } catch (const std::runtime_error& e) {
-            std::fprintf(stderr, "error: %s\n", e.what());
+            std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
             return 2;
         }
     }

@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "common/error.h"
+#include "common/json.h"
 #include "figure/FigureWriter.h"
 #include "session/Session.h"
 #include "session/SessionFigure.h"
@@ -63,7 +64,7 @@ int run_render(const Args& a) {
             throw LoadError(dataPath.toStdString(), "the session's dataset is not there (give its new place with --data)");
         ds = ui::loadSessionDataset(session, dataPath, QString::fromStdString(sessionPath));
     } catch (const ui::SessionError& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
         return 2;
     }
     ui::Figure figure = ui::figureFromSession(session, *ds);
@@ -81,12 +82,20 @@ int run_render(const Args& a) {
     try {
         ui::writeFigure(figure, out, options);
     } catch (const std::runtime_error& e) {
-        std::fprintf(stderr, "error: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
         return 2;
     }
     if (a.has("json")) {
-        std::printf("{\"session\": \"%s\", \"output\": \"%s\", \"width\": %d, \"height\": %d, \"dpi\": %d, \"points\": %zu}\n",
-                    sessionPath.c_str(), a.get("out").c_str(), size.width(), size.height(), dpi, figure.points.size());
+        json::Writer w;  // paths may hold any bytes: the writer keeps the output valid JSON
+        w.begin_object();
+        w.key("session").value(sessionPath);
+        w.key("output").value(a.get("out"));
+        w.key("width").value(size.width());
+        w.key("height").value(size.height());
+        w.key("dpi").value(dpi);
+        w.key("points").value(figure.points.size());
+        w.end_object();
+        std::printf("%s\n", w.str().c_str());
     } else {
         std::printf("rendered %s (%zu points) to %s, %d x %d at %d dpi\n", sessionPath.c_str(), figure.points.size(),
                     a.get("out").c_str(), size.width(), size.height(), dpi);

@@ -5,15 +5,24 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace latentscape {
+
+/// `text` (bytes from a file, a path, a name) made safe to show in a message on a terminal or in
+/// JSON: valid UTF-8 and printable characters are kept; control characters (NUL, ESC, newlines,
+/// C1 controls, DEL) and bytes that are not valid UTF-8 become visible escapes ("\x1b", "\x00",
+/// "\xff"). A NUL no longer cuts a message short, an ANSI escape no longer recolours the terminal,
+/// and the message is always valid UTF-8.
+std::string printable(std::string_view text);
 
 /// Bad input found while reading a file: names the file, where (line or byte offset) and why.
 /// what() reads like a compiler diagnostic: "data.csv:12: ragged row: 3 fields, expected 4".
 class LoadError : public std::runtime_error {
 public:
-    /// @param file   the path as the user gave it
-    /// @param cause  what is wrong, phrased so the user can act on it
+    /// @param file   the path as the user gave it (kept as is in file(); shown printable in what())
+    /// @param cause  what is wrong, phrased so the user can act on it; file content quoted in it
+    ///               is made printable (see printable()) in cause() and what()
     /// @param line   1-based line number for text formats, if known
     /// @param offset byte offset for binary formats, if known
     LoadError(std::string file, std::string cause, std::optional<std::int64_t> line = std::nullopt,

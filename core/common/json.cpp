@@ -1,107 +1,103 @@
 #include "common/json.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
-#include <cstdio>
+#include <optional>
+#include <stdexcept>
+#include <vector>
 
 namespace latentscape::json {
 
-std::string quote(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + 2);
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += char(c);
-                }
-        }
-    }
-    out += '"';
-    return out;
-}
+namespace {
+using Json = nlohmann::ordered_json;  // keys in the order written, as a reader of the output expects
 
-void Writer::separate() {
-    if (after_key_) {
-        after_key_ = false;
-        return;
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+}  // namespace
+
+std::string quote(std::string_view s) { return dump(Json(std::string(s))); }
+
+/// The value being built and the containers open in it. Pointers into the tree stay valid: a
+/// container's parent gets no new element while the container is open.
+struct Writer::Tree {
+    Json root;
+    bool has_root = false;
+    std::vector<Json*> open;
+    std::optional<std::string> pending_key;
+
+    Json& place(Json v) {
+        if (open.empty()) {
+            if (has_root) throw std::logic_error("json::Writer: a second top-level value");
+            root = std::move(v);
+            has_root = true;
+            return root;
+        }
+        Json& parent = *open.back();
+        if (parent.is_array()) {
+            parent.push_back(std::move(v));
+            return parent.back();
+        }
+        if (!pending_key) throw std::logic_error("json::Writer: a value in an object without a key");
+        Json& slot = parent[*pending_key];
+        pending_key.reset();
+        slot = std::move(v);
+        return slot;
     }
-    if (!first_.empty()) {
-        if (!first_.back()) out_ += ',';
-        first_.back() = false;
+    void close(bool object) {
+        if (open.empty() || open.back()->is_object() != object || pending_key)
+            throw std::logic_error("json::Writer: unbalanced end_object/end_array");
+        open.pop_back();
     }
-}
+};
+
+Writer::Writer() : tree_(std::make_unique<Tree>()) {}
+Writer::~Writer() = default;
 
 Writer& Writer::begin_object() {
-    separate();
-    out_ += '{';
-    first_.push_back(true);
+    tree_->open.push_back(&tree_->place(Json::object()));
     return *this;
 }
 Writer& Writer::end_object() {
-    out_ += '}';
-    first_.pop_back();
+    tree_->close(true);
     return *this;
 }
 Writer& Writer::begin_array() {
-    separate();
-    out_ += '[';
-    first_.push_back(true);
+    tree_->open.push_back(&tree_->place(Json::array()));
     return *this;
 }
 Writer& Writer::end_array() {
-    out_ += ']';
-    first_.pop_back();
+    tree_->close(false);
     return *this;
 }
 Writer& Writer::key(std::string_view k) {
-    separate();
-    out_ += quote(k);
-    out_ += ':';
-    after_key_ = true;
+    if (tree_->open.empty() || !tree_->open.back()->is_object() || tree_->pending_key)
+        throw std::logic_error("json::Writer: a key outside an object");
+    tree_->pending_key = std::string(k);
     return *this;
 }
 Writer& Writer::value(std::string_view s) {
-    separate();
-    out_ += quote(s);
+    tree_->place(Json(std::string(s)));
     return *this;
 }
 Writer& Writer::value(std::int64_t v) {
-    separate();
-    out_ += std::to_string(v);
+    tree_->place(Json(v));
     return *this;
 }
 Writer& Writer::value(double v) {
-    separate();
-    if (!std::isfinite(v)) {
-        out_ += "null";
-        return *this;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    out_ += buf;
+    tree_->place(std::isfinite(v) ? Json(v) : Json(nullptr));
     return *this;
 }
 Writer& Writer::value(bool v) {
-    separate();
-    out_ += v ? "true" : "false";
+    tree_->place(Json(v));
     return *this;
 }
 Writer& Writer::null() {
-    separate();
-    out_ += "null";
+    tree_->place(Json(nullptr));
     return *this;
+}
+const std::string& Writer::str() const {
+    out_ = tree_->has_root ? dump(tree_->root) : std::string();
+    return out_;
 }
 
 }  // namespace latentscape::json

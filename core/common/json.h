@@ -1,20 +1,29 @@
 #pragma once
-/// @file A minimal JSON writer for machine-readable CLI output and session files.
+/// @file The JSON writer for machine-readable CLI and bench output: an incremental interface over
+/// nlohmann::json (Debian's nlohmann-json3-dev), so escaping, numbers and UTF-8 are the library's.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <memory>
 
 namespace latentscape::json {
 
-/// `s` as a quoted JSON string with the required escapes.
+/// `s` as a quoted JSON string with the required escapes (bytes that are not valid UTF-8 become
+/// U+FFFD, so the result is always valid JSON).
 std::string quote(std::string_view s);
 
 /// Builds one JSON value incrementally: objects and arrays nest; commas are placed for you.
 ///   Writer w; w.begin_object(); w.key("rows"); w.value(3); w.end_object(); w.str();
+/// Strings may hold any bytes (paths, column names from files): invalid UTF-8 is written as
+/// U+FFFD and control characters are escaped, so str() is always valid JSON.
 class Writer {
 public:
+    Writer();
+    ~Writer();
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
     Writer& begin_object();
     Writer& end_object();
     Writer& begin_array();
@@ -29,13 +38,13 @@ public:
     Writer& value(double v);  ///< non-finite values are written as null
     Writer& value(bool v);
     Writer& null();
-    const std::string& str() const { return out_; }
+    /// The document written so far, compact (containers still open are shown closed).
+    const std::string& str() const;
 
 private:
-    void separate();
-    std::string out_;
-    std::vector<bool> first_;  ///< per open container: nothing written in it yet
-    bool after_key_ = false;
+    struct Tree;
+    std::unique_ptr<Tree> tree_;
+    mutable std::string out_;
 };
 
 }  // namespace latentscape::json

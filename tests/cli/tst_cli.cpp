@@ -144,6 +144,55 @@ private slots:
         QVERIFY(r.out.isEmpty());
     }
 
+    // Bytes from files and paths reach the output safely (issue 16): --json stays valid JSON with a
+    // quote, a backslash, invalid UTF-8 or an escape sequence in a name or a path, and messages
+    // show control bytes as "\x1b" / "\x00" instead of writing them (an ANSI escape recoloured the
+    // terminal, a NUL cut the message short).
+    void hostileBytesReachTheOutputSafely() {
+        const QByteArray header = QByteArray("\"a\"\"q\",b\\x,") + QByteArray("\xff\xfe", 2) + ",\x1b[31mred\n";
+        const QString csv = file("hostile.csv", header + "1,2,3,4\n5,6,7,8\n");
+        Result r = run({"info", csv, "--json"});
+        QCOMPARE(r.code, 0);
+        QJsonParseError pe;
+        const QJsonObject o = QJsonDocument::fromJson(r.out, &pe).object();
+        QVERIFY2(pe.error == QJsonParseError::NoError, qPrintable(pe.errorString() + ": " + r.out));
+        QCOMPARE(o["features"].toInt(), 4);
+        const QJsonArray names = o["feature_names"].toArray();
+        QCOMPARE(names.size(), 4);
+        QCOMPARE(names[0].toString(), QString("a\"q"));
+        QCOMPARE(names[1].toString(), QString("b\\x"));
+        QCOMPARE(names[2].toString(), QString(QChar(0xFFFD)) + QChar(0xFFFD));  // invalid UTF-8, replaced
+        QCOMPARE(names[3].toString(), QString("\x1b[31mred"));                 // escaped by JSON, kept
+
+        r = run({"info", csv});  // the text summary: no raw escape byte reaches the terminal
+        QCOMPARE(r.code, 0);
+        QVERIFY2(!r.out.contains('\x1b'), r.out.constData());
+        QVERIFY2(r.out.contains("\\x1b[31mred"), r.out.constData());
+
+        // A bad cell with an escape sequence in it: the message shows it, not the terminal. (A NUL
+        // makes the file binary, refused by its offset; tst_text_output checks NULs in messages.)
+        const QString bad = file("hostile-cell.csv", "x,y\n1,2\n3,\x1b[2Jz\n");
+        r = run({"info", bad});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(!r.err.contains('\x1b'), r.err.constData());
+        QVERIFY2(r.err.contains("hostile-cell.csv:3:"), r.err.constData());
+        QVERIFY2(r.err.contains("'\\x1b[2Jz'"), r.err.constData());
+
+        // render --json printed the paths unescaped: a quote in the session's name broke it.
+        const Result help = run({"render", "--help"});
+        if (help.code != 0) QSKIP("this build has no render command (LATENTSCAPE_BUILD_GUI=OFF)");
+        const QString data = file("plain-for-render.csv", "a,b\n1,2\n3,5\n4,4\n");
+        const QString sess = session("say \"cheese\".latentscape", data);
+        const QString png = m_dir.filePath("back\\slash \"q\".png");
+        r = run({"render", sess, "--out", png, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject ro = QJsonDocument::fromJson(r.out, &pe).object();
+        QVERIFY2(pe.error == QJsonParseError::NoError, qPrintable(pe.errorString() + ": " + r.out));
+        QCOMPARE(ro["session"].toString(), sess);
+        QCOMPARE(ro["output"].toString(), png);
+        QCOMPARE(ro["points"].toInt(), 3);
+    }
+
     // An AnnData file's obsm embeddings (the GUI's imported runs) are listed, with their columns.
     void infoListsH5adEmbeddings() {
         const QString h5ad = QStringLiteral(LATENTSCAPE_TEST_DATA "/h5ad/dense.h5ad");
