@@ -169,11 +169,13 @@ void MainWindow::showPcaComponents(int id) {
         dialog->resize(640, 420);
         auto* layout = new QVBoxLayout(dialog);
         plot = new ScreePlot(dialog);
+        plot->setToolTip(tr("Hover a bar for its numbers; right-click to copy the values"));
         layout->addWidget(plot, 1);
         summary = new QLabel(dialog);
         summary->setObjectName(QStringLiteral("pcaComponentsSummary"));
         summary->setWordWrap(true);
         summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        summary->setMinimumHeight(2 * summary->fontMetrics().lineSpacing());  // wrapped, never cut
         layout->addWidget(summary);
         auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
         QPushButton* copy = buttons->addButton(tr("&Copy Values"), QDialogButtonBox::ActionRole);
@@ -229,8 +231,7 @@ void MainWindow::showPcaComponents(int id) {
             double total = 0.0;
             for (const double r : scree->ratio) total += r;
             const QLocale locale;
-            summary->setText(tr("The first %1 of %2 components explain %3% of the variance; the first two %4%. "
-                                "Hover a bar for its numbers.")
+            summary->setText(tr("The first %1 of %2 components explain %3% of the variance; the first two %4%.")
                                  .arg(scree->ratio.size())
                                  .arg(scree->d)
                                  .arg(locale.toString(100.0 * total, 'f', 1))

@@ -107,8 +107,8 @@ bool ScreePlot::event(QEvent* e) {
     if (e->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(e);
         const int k = barAt(help->pos());
-        if (k >= 0) QToolTip::showText(help->globalPos(), barToolTip(k), this, barRect(k).toAlignedRect());
-        else QToolTip::hideText();
+        if (k < 0) return QWidget::event(e);  // the widget's own tooltip, if any
+        QToolTip::showText(help->globalPos(), barToolTip(k), this, barRect(k).toAlignedRect());
         return true;
     }
     return QWidget::event(e);
@@ -185,7 +185,7 @@ void ScreePlot::paintEvent(QPaintEvent*) {
     p.setPen(QPen(kLine, 2.0));
     p.drawPath(path);
     p.setBrush(kLine);
-    p.setPen(QPen(palette().color(QPalette::Base), 1.0));
+    p.setPen(Qt::NoPen);
     for (std::size_t k = 0; k < c.size(); ++k)
         p.drawEllipse(QPointF(f.area.left() + (double(k) + 0.5) * slot, f.area.bottom() - f.area.height() * std::clamp(c[k], 0.0, 1.0)), 3.0, 3.0);
 }
