@@ -365,8 +365,10 @@ void optimise_umap(const Reference& ref, const std::int32_t* idx, const double* 
                 for (int c = 0; c < Dims; ++c) y[c] += clip(coeff * diff[c]) * alpha;
             }
             next_sample[std::size_t(e)] += per_sample[std::size_t(e)];
-            const int negatives =
-                int((double(epoch) - next_negative[std::size_t(e)]) / per_negative[std::size_t(e)]);
+            // No negative samples at a rate of 0 (per_negative is infinite: the quotient is NaN).
+            const int negatives = o.negative_sample_rate > 0
+                                      ? int((double(epoch) - next_negative[std::size_t(e)]) / per_negative[std::size_t(e)])
+                                      : 0;
             for (int s = 0; s < negatives; ++s) {
                 const double* neg = Y + std::size_t(rng.below(n)) * Dims;
                 double nd[Dims], x = 0.0;
@@ -382,7 +384,7 @@ void optimise_umap(const Reference& ref, const std::int32_t* idx, const double* 
                     for (int c = 0; c < Dims; ++c) y[c] += 4.0 * alpha;
                 }
             }
-            next_negative[std::size_t(e)] += double(negatives) * per_negative[std::size_t(e)];
+            if (negatives != 0) next_negative[std::size_t(e)] += double(negatives) * per_negative[std::size_t(e)];
         }
     }
 }

@@ -153,8 +153,12 @@ void epoch_points(Optimizer& s, int epoch, double alpha, std::int64_t first, std
         for (std::int64_t e = E.row_start[std::size_t(j)]; e < E.row_start[std::size_t(j + 1)]; ++e) {
             if (next_sample[e] > double(epoch)) continue;
             next_sample[e] += per_sample[e];
-            const int negatives = int((double(epoch) - next_negative[e]) / per_negative[e]);
-            next_negative[e] += double(negatives) * per_negative[e];
+            // A negative sample rate of 0 makes per_negative infinite: no negatives (the quotient
+            // would be NaN, and converting it to int is undefined).
+            const int negatives = per_negative[e] < std::numeric_limits<double>::infinity()
+                                      ? int((double(epoch) - next_negative[e]) / per_negative[e])
+                                      : 0;
+            if (negatives != 0) next_negative[e] += double(negatives) * per_negative[e];
             // Batches of 8 pairs: the edge and up to 7 negatives, then 8 negatives at a time.
             int done = 0;
             for (bool edge = true; edge || done < negatives; edge = false) {
