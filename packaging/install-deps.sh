@@ -5,15 +5,18 @@
 #   packaging/install-deps.sh            build + run + test dependencies
 #   packaging/install-deps.sh --bench    also the reference implementations used by latentscape-bench
 #                                        (and anndata, which made the .h5ad test files)
+#   packaging/install-deps.sh --fuzz     also clang, libFuzzer and clang's OpenMP (packaging/fuzz.sh)
 #
 # Never install libvtk9-qt-dev: it pulls Qt 5 in (see ../shared/DESIGN.md section 5).
 set -euo pipefail
 
 want_bench=0
+want_fuzz=0
 for arg in "$@"; do
   case "$arg" in
     --bench) want_bench=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --fuzz) want_fuzz=1 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -43,6 +46,11 @@ if [ "$want_bench" = 1 ]; then
   pkgs+=(python3-pandas python3-sklearn python3-torch python3-matplotlib umap-learn libopenblas0-pthread)
   # anndata, to regenerate tests/data/h5ad (the tests read the committed files, not Python)
   pkgs+=(python3-anndata)
+fi
+
+if [ "$want_fuzz" = 1 ]; then
+  # the libFuzzer targets (tests/fuzz): clang 14 with its fuzzer/sanitizer runtimes and libomp
+  pkgs+=(clang libclang-rt-14-dev libomp-dev)
 fi
 
 missing=()

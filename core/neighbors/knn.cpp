@@ -203,7 +203,7 @@ KnnGraph exact_knn(const float* X_in, std::int64_t n, std::int64_t d, int k, con
     knn.sq_distances.assign(std::size_t(n * k), std::numeric_limits<float>::infinity());
     const std::int64_t panels_per_chunk = std::max<std::int64_t>(1, chunk_floats / (d * lanes));
     const std::int64_t blocks = (n + query_block - 1) / query_block;
-    std::vector<std::vector<std::pair<double, std::int32_t>>> scratch(std::size_t(parallel::max_threads()));
+    std::vector<std::vector<std::pair<double, std::int32_t>>> scratch(static_cast<std::size_t>(parallel::max_threads()));
     std::atomic<bool> stop{false};
     parallel::for_each_with_thread(blocks, [&](int thread, std::int64_t b) {
         // Polled per block of queries (a few milliseconds each); blocks after a cancel are skipped.
@@ -273,7 +273,7 @@ KnnGraph approximate_knn(const float* X, std::int64_t n, std::int64_t d, const O
     knn.exact = false;
     knn.indices.resize(std::size_t(n * k));
     knn.sq_distances.resize(std::size_t(n * k));
-    std::vector<std::vector<std::pair<double, std::int32_t>>> scratch(std::size_t(parallel::max_threads()));
+    std::vector<std::vector<std::pair<double, std::int32_t>>> scratch(static_cast<std::size_t>(parallel::max_threads()));
     std::vector<char> failed(std::size_t(n), 0);
     parallel::for_each_with_thread(n, [&](int thread, std::int64_t i) {
         try {

@@ -54,7 +54,7 @@ Eigen::MatrixXd gram_in(const Standardized& a) {
     Eigen::MatrixXd G = Eigen::MatrixXd::Zero(d, d);
     const std::int64_t B = block_rows(d);
     Block buf(std::min(B, a.n), d);
-    std::vector<Tile> tmp(std::size_t(parallel::max_threads()));
+    std::vector<Tile> tmp(static_cast<std::size_t>(parallel::max_threads()));
     for (std::int64_t r0 = 0; r0 < a.n; r0 += B) {
         const std::int64_t rows = std::min(B, a.n - r0);
         fill_block(a, r0, rows, buf);
@@ -126,7 +126,7 @@ Eigen::MatrixXd transpose_times(const Standardized& a, const Eigen::MatrixXf& Y)
     Eigen::MatrixXd Z = Eigen::MatrixXd::Zero(d, m);
     const std::int64_t B = block_rows(d);
     RowMatrixF buf(std::min(B, a.n), d);
-    std::vector<Eigen::MatrixXf> tmp(std::size_t(parallel::max_threads()));
+    std::vector<Eigen::MatrixXf> tmp(static_cast<std::size_t>(parallel::max_threads()));
     for (std::int64_t r0 = 0; r0 < a.n; r0 += B) {
         const std::int64_t rows = std::min(B, a.n - r0);
         fill_block(a, r0, rows, buf);
@@ -144,7 +144,7 @@ namespace {
 template <class Out>
 void times_into(const Standardized& a, const Eigen::MatrixXf& W, Out& out) {
     const std::int64_t nb = blocks(a.n, kTimesRows);
-    std::vector<RowMatrixF> bufs(std::size_t(parallel::max_threads()));
+    std::vector<RowMatrixF> bufs(static_cast<std::size_t>(parallel::max_threads()));
     parallel::for_each_with_thread(nb, [&](int thread, std::int64_t b) {
         const std::int64_t r0 = b * kTimesRows, rows = std::min(kTimesRows, a.n - r0);
         RowMatrixF& buf = bufs[std::size_t(thread)];

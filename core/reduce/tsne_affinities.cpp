@@ -110,7 +110,7 @@ Affinities affinities(const Knn& knn, double perplexity) {
     Affinities P;
     P.n = n;
     P.row_start.assign(std::size_t(n + 1), 0);
-    std::vector<std::vector<std::pair<std::int32_t, double>>> scratch(std::size_t(parallel::max_threads()));
+    std::vector<std::vector<std::pair<std::int32_t, double>>> scratch(static_cast<std::size_t>(parallel::max_threads()));
     parallel::for_each_with_thread(n, [&](int thread, std::int64_t i) {
         auto& own = scratch[std::size_t(thread)];
         sorted_row(i, own);

@@ -1,0 +1,47 @@
+// libFuzzer target: the model files, the autoencoder's .lsae (Model::load) and the maps' .lsmap
+// (placement::load_model). The first byte picks which; the rest is the file. A model that loads
+// must encode (or transform) a row of zeros without crashing.
+#include "fuzz_file.h"
+
+#include "reduce/autoencoder.h"
+#include "reduce/transform.h"
+
+#include <exception>
+#include <vector>
+
+namespace ae = latentscape::reduce::autoencoder;
+namespace placement = latentscape::reduce::placement;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 1) return 0;
+    const bool map = data[0] & 1;
+    const std::string path = fuzz::write_input(data + 1, size - 1, map ? ".lsmap" : ".lsae");
+    try {
+        if (map) {
+            const placement::Model m = placement::load_model(path);
+            const std::int64_t d = placement::input_dims(m);
+            if (d > 0 && d <= 4096) {
+                const std::vector<float> row(std::size_t(d), 0.0f);
+                try {
+                    switch (m.method) {
+                        case placement::Model::Method::Pca: (void)latentscape::reduce::transform(m.pca, row.data(), 1, d); break;
+                        case placement::Model::Method::Tsne: (void)placement::place_tsne(m.reference, row.data(), 1, d, m.tsne); break;
+                        case placement::Model::Method::Umap: (void)placement::place_umap(m.reference, row.data(), 1, d, m.umap); break;
+                    }
+                } catch (const std::exception&) {
+                }
+            }
+        } else {
+            const ae::Model m = ae::Model::load(path);
+            if (m.input_dims <= 4096) {
+                const std::vector<float> row(std::size_t(m.input_dims), 0.0f);
+                try {
+                    (void)m.encode(row.data(), 1);
+                } catch (const std::exception&) {
+                }
+            }
+        }
+    } catch (const std::exception&) {
+    }
+    return 0;
+}
