@@ -36,12 +36,18 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
 
 namespace latentscape::reduce::placement {
+
+namespace {
+/// The most iterations (t-SNE) or epochs (UMAP) a map may ask placing a row to take.
+constexpr long long kMaxSteps = 1000000;
+}  // namespace
 
 namespace {
 
@@ -178,16 +184,22 @@ Model load_model(const std::string& path) {
         kv.erase(it);
         return v;
     };
-    auto integer = [&](const std::string& key) {
+    auto integer = [&](const std::string& key, long long lo = std::numeric_limits<long long>::min(),
+                       long long hi = std::numeric_limits<long long>::max()) {
         const std::string v = take(key);
+        long long x = 0;
         try {
             std::size_t used = 0;
-            const long long x = std::stoll(v, &used);
+            x = std::stoll(v, &used);
             if (used != v.size()) throw std::invalid_argument(v);
-            return x;
         } catch (const std::exception&) {
             throw LoadError(path, "'" + key + "' is not an integer: " + v);
         }
+        // A count read into an int must fit it: 10000000001 epochs became 1410065409 and the
+        // placement ran for hours (found by fuzzing).
+        if (x < lo || x > hi)
+            throw LoadError(path, "'" + key + "' is " + v + ", outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return x;
     };
     auto real = [&](const std::string& key) {
         const std::string v = take(key);
@@ -239,29 +251,29 @@ Model load_model(const std::string& path) {
     Reference& r = m.reference;
     r.n = integer("rows");
     r.input_dims = integer("input_dims");
-    r.pca_dims = int(integer("pca_dims"));
-    r.dims = int(integer("dims"));
+    r.pca_dims = int(integer("pca_dims", 0, std::numeric_limits<int>::max()));
+    r.dims = int(integer("dims", 2, 3));
     if (r.n < 2 || r.input_dims < 1 || r.pca_dims < 0 || r.pca_dims > r.input_dims || (r.dims != 2 && r.dims != 3) ||
         r.n > (std::int64_t(1) << 31))
         throw LoadError(path, "inconsistent sizes in the header");
     r.feature_dims = r.pca_dims > 0 ? r.pca_dims : r.input_dims;
     TsneOptions& t = m.tsne;
     t.perplexity = real("tsne.perplexity");
-    t.iterations = int(integer("tsne.iterations"));
+    t.iterations = int(integer("tsne.iterations", 0, kMaxSteps));
     t.learning_rate = real("tsne.learning_rate");
     t.exaggeration = real("tsne.exaggeration");
     t.momentum = real("tsne.momentum");
     t.max_grad_norm = real("tsne.max_grad_norm");
     t.min_gain = real("tsne.min_gain");
     UmapOptions& u = m.umap;
-    u.n_neighbors = int(integer("umap.n_neighbors"));
+    u.n_neighbors = int(integer("umap.n_neighbors", 2, std::numeric_limits<int>::max()));
     u.local_connectivity = real("umap.local_connectivity");
     u.a = real("umap.a");
     u.b = real("umap.b");
-    u.negative_sample_rate = int(integer("umap.negative_sample_rate"));
+    u.negative_sample_rate = int(integer("umap.negative_sample_rate", 0, 100));
     u.repulsion_strength = real("umap.repulsion_strength");
     u.learning_rate = real("umap.learning_rate");
-    u.n_epochs = int(integer("umap.n_epochs"));
+    u.n_epochs = int(integer("umap.n_epochs", 0, kMaxSteps));
     u.seed = std::uint64_t(std::stoull(take("umap.seed")));
     if (!kv.empty()) throw LoadError(path, "unknown header key '" + kv.begin()->first + "'");
 

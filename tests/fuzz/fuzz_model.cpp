@@ -1,6 +1,6 @@
 // libFuzzer target: the model files, the autoencoder's .lsae (Model::load) and the maps' .lsmap
 // (placement::load_model). The first byte picks which; the rest is the file. A model that loads
-// must encode (or transform) a row of zeros without crashing.
+// must encode (or transform) a row of zeros without crashing (maps declaring much work excepted).
 #include "fuzz_file.h"
 
 #include "reduce/autoencoder.h"
@@ -20,7 +20,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (map) {
             const placement::Model m = placement::load_model(path);
             const std::int64_t d = placement::input_dims(m);
-            if (d > 0 && d <= 4096) {
+            // Placing a row costs what the map declares (epochs x neighbours x negatives, or
+            // iterations x rows): within the loader's bounds that can take minutes, legitimately,
+            // so only maps whose declared work is small are placed.
+            const double work = m.method == placement::Model::Method::Umap
+                                    ? double(m.umap.n_epochs) * double(m.umap.n_neighbors) * (1.0 + m.umap.negative_sample_rate)
+                                : m.method == placement::Model::Method::Tsne ? double(m.tsne.iterations) * double(m.reference.n)
+                                                                             : 0.0;
+            if (d > 0 && d <= 4096 && work <= 2e7) {
                 const std::vector<float> row(std::size_t(d), 0.0f);
                 try {
                     switch (m.method) {

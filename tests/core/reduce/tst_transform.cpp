@@ -175,6 +175,41 @@ private slots:
         }
     }
 
+    // Counts in a map's header must fit what reads them: "umap.n_epochs 10000000001" became
+    // 1,410,065,409 epochs (int conversion) and placing one row ran for hours (found by fuzzing).
+    void outOfRangeCountsAreRefused_data() {
+        QTest::addColumn<QByteArray>("from");
+        QTest::addColumn<QByteArray>("to");
+        QTest::newRow("epochs past int") << QByteArray("umap.n_epochs 100") << QByteArray("umap.n_epochs 10000000001");
+        QTest::newRow("epochs too many") << QByteArray("umap.n_epochs 100") << QByteArray("umap.n_epochs 1000001");
+        QTest::newRow("negative epochs") << QByteArray("umap.n_epochs 100") << QByteArray("umap.n_epochs -1");
+        QTest::newRow("iterations past int") << QByteArray("tsne.iterations 250") << QByteArray("tsne.iterations 4294967546");
+        QTest::newRow("negative rate") << QByteArray("umap.negative_sample_rate 5") << QByteArray("umap.negative_sample_rate -4294967291");
+        QTest::newRow("dims") << QByteArray("\ndims 2") << QByteArray("\ndims 4294967298");
+    }
+    void outOfRangeCountsAreRefused() {
+        QFETCH(QByteArray, from);
+        QFETCH(QByteArray, to);
+        QFile seed(QStringLiteral(LATENTSCAPE_TEST_DATA "/../fuzz/seeds/map/umap.lsmap"));
+        QVERIFY(seed.open(QIODevice::ReadOnly));
+        QByteArray bytes = seed.readAll();
+        QVERIFY2(bytes.contains(from), from.constData());
+        bytes.replace(from, to);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("bad.lsmap");
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(bytes);
+        out.close();
+        QVERIFY(placement::load_model(seed.fileName().toStdString()).umap.n_epochs >= 0);  // the seed itself loads
+        try {
+            placement::load_model(path.toStdString());
+            QFAIL("no error");
+        } catch (const LoadError& e) {
+            QVERIFY2(e.cause().find(", outside [") != std::string::npos, e.what());
+        }
+    }
+
     void errors() {
         const std::vector<float> X = blobs(40, 4, 3, 2, 5.0);
         std::vector<double> Y(80);
