@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "common/error.h"
+#include "common/file_io.h"
 
 #include <cstdio>
 #include <cstring>
@@ -28,6 +29,9 @@ const char* const kUsage =
 #endif
     "\n"
     "Run 'latentscape-cli <command> --help' for a command's options.\n"
+    "Every command takes --memory-limit SIZE (512M, 4G, ...; default: the memory available, or\n"
+    "LATENTSCAPE_MEMORY_LIMIT): inputs whose declared or inflated size would exceed it are refused\n"
+    "before anything is allocated.\n"
     "Exit codes: 0 ok, 2 bad input or usage, 1 internal error.\n";
 
 }  // namespace
@@ -87,7 +91,14 @@ int main(int argc, char** argv) {
     for (const auto& e : entries) {
         if (command != e.name) continue;
         try {
-            const cli::Args args = cli::parse_args(argc, argv, 2, e.flags, e.valued);
+            const cli::Args args = cli::parse_args(argc, argv, 2, e.flags, with(e.valued, {"memory-limit"}));
+            if (args.has("memory-limit")) {
+                try {
+                    io::set_memory_limit(io::parse_memory_size(args.get("memory-limit")));
+                } catch (const std::invalid_argument& bad) {
+                    throw cli::UsageError{std::string("--memory-limit: ") + bad.what()};
+                }
+            }
             if (args.has("help")) {
                 std::fputs(e.help, stdout);
                 return 0;

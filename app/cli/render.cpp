@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "common/json.h"
 #include "figure/FigureWriter.h"
 #include "session/Session.h"
@@ -11,6 +12,7 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -72,12 +74,26 @@ int run_render(const Args& a) {
 
     ui::FigureOptions options;
     const QSizeF natural = ui::naturalSize(figure);
-    QSize size(int(std::lround(2 * natural.width())), int(std::lround(2 * natural.height())));
+    // Twice the view's size, as the app's export does, but at most 8,000 pixels a side unless asked
+    // for: a session is a small text file whose view.size can say anything.
+    const double fit = std::min(1.0, 8000.0 / std::max({1.0, 2 * natural.width(), 2 * natural.height()}));
+    QSize size(std::max(1, int(std::lround(2 * natural.width() * fit))), std::max(1, int(std::lround(2 * natural.height() * fit))));
     if (width > 0 && height > 0) size = QSize(width, height);
     else if (width > 0) size = QSize(width, std::max(1, int(std::lround(width * natural.height() / natural.width()))));
     else if (height > 0) size = QSize(std::max(1, int(std::lround(height * natural.width() / natural.height()))), height);
     options.size = size;
     options.dpi = dpi;
+    if (*ui::figureFormat(out) == ui::FigureFormat::Png) {
+        // The image and its encoding's copy, 4 bytes a pixel each: refused before drawing when it
+        // would exceed the memory budget (--memory-limit, LATENTSCAPE_MEMORY_LIMIT).
+        try {
+            io::check_fits_in_memory(a.get("out"), std::uint64_t(size.width()) * std::uint64_t(size.height()) * 8,
+                                     "a " + std::to_string(size.width()) + " x " + std::to_string(size.height()) + " figure");
+        } catch (const LoadError& e) {
+            std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
+            return 2;
+        }
+    }
     if (a.has("transparent")) options.transparent = true;
     try {
         ui::writeFigure(figure, out, options);

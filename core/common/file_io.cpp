@@ -5,6 +5,11 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
 #include <chrono>
 #include <cctype>
 #include <cerrno>
@@ -35,7 +40,7 @@ std::uint64_t available_memory() {
     return std::numeric_limits<std::uint64_t>::max() / 4;
 }
 
-static std::string human_bytes(std::uint64_t b) {
+std::string human_bytes(std::uint64_t b) {
     char buf[64];
     if (b >= (1ull << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", double(b) / double(1ull << 30));
     else if (b >= (1ull << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / double(1ull << 20));
@@ -43,7 +48,97 @@ static std::string human_bytes(std::uint64_t b) {
     return buf;
 }
 
+std::uint64_t parse_memory_size(std::string_view text) {
+    const std::string shown(text);
+    const auto bad = [&] {
+        return std::invalid_argument("memory limit '" + printable(shown) +
+                                     "' is not a size (examples: 512M, 4G, 2.5GiB, 1000000000)");
+    };
+    std::string t(text);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(t, &used);
+    } catch (const std::exception&) {
+        throw bad();
+    }
+    std::string unit = t.substr(used);
+    while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+    for (char& c : unit) c = char(std::toupper(static_cast<unsigned char>(c)));
+    double scale = 1;
+    if (!unit.empty()) {
+        const char p = unit.front();
+        const std::string rest = unit.substr(1);
+        if (unit == "B") scale = 1;
+        else if (rest.empty() || rest == "B" || rest == "IB") {
+            switch (p) {
+                case 'K': scale = 1024.0; break;
+                case 'M': scale = 1024.0 * 1024; break;
+                case 'G': scale = 1024.0 * 1024 * 1024; break;
+                case 'T': scale = 1024.0 * 1024 * 1024 * 1024; break;
+                default: throw bad();
+            }
+        } else {
+            throw bad();
+        }
+    }
+    const double bytes = v * scale;
+    if (!(bytes >= 1) || !std::isfinite(bytes) || bytes > 1.8e19) throw bad();
+    return std::uint64_t(bytes);
+}
+
+namespace {
+// 0: none. Set from the environment on first use unless set_memory_limit() came first.
+std::atomic<std::uint64_t> g_user_limit{0};
+std::once_flag g_env_once;
+std::atomic<bool> g_set_explicitly{false};
+
+void read_environment_limit() {
+    std::call_once(g_env_once, [] {
+        if (g_set_explicitly.load()) return;
+        const char* env = std::getenv("LATENTSCAPE_MEMORY_LIMIT");
+        if (!env || !*env) return;
+        try {
+            g_user_limit.store(parse_memory_size(env));
+        } catch (const std::invalid_argument& e) {
+            // A bad variable must not silently mean "no limit": refuse every budgeted read with why.
+            g_user_limit.store(1);
+            std::fprintf(stderr, "latentscape: LATENTSCAPE_MEMORY_LIMIT: %s; reading nothing\n", e.what());
+        }
+    });
+}
+}  // namespace
+
+std::uint64_t user_memory_limit() {
+    read_environment_limit();
+    return g_user_limit.load();
+}
+
+void set_memory_limit(std::uint64_t bytes) {
+    g_set_explicitly.store(true);
+    read_environment_limit();
+    g_user_limit.store(bytes);
+}
+
+std::uint64_t memory_limit() {
+    const std::uint64_t user = user_memory_limit();
+    const std::uint64_t avail = available_memory();
+    return user ? std::min(user, avail) : avail;
+}
+
+std::string over_budget(std::uint64_t budget) {
+    const std::uint64_t user = user_memory_limit();
+    if (user && budget >= user)
+        return "exceeds the memory limit of " + human_bytes(user) + " (--memory-limit or LATENTSCAPE_MEMORY_LIMIT)";
+    return "exceeds the " + human_bytes(budget) + " of available memory";
+}
+
 void check_fits_in_memory(const std::string& file, std::uint64_t bytes, const std::string& what) {
+    const std::uint64_t user = user_memory_limit();
+    if (user && bytes > user)
+        throw LoadError(file, what + " needs " + human_bytes(bytes) + ", more than the memory limit of " +
+                                  human_bytes(user) + " (--memory-limit or LATENTSCAPE_MEMORY_LIMIT)");
     const std::uint64_t avail = available_memory();
     if (bytes > avail)
         throw LoadError(file, what + " needs " + human_bytes(bytes) + " but only " + human_bytes(avail) +
@@ -65,11 +160,12 @@ std::string gunzip(const std::string& path, const char* data, std::size_t size) 
     // reservation, and a damaged or cut trailer can claim anything: trust it only up to a
     // plausible compression ratio; the buffer grows by doubling beyond that.
     std::string out;
+    const std::uint64_t avail = memory_limit();
     if (size >= 18) {
         std::uint32_t isize = 0;
         std::memcpy(&isize, data + size - 4, 4);
         const std::uint64_t plausible = std::uint64_t(size) * 16 + (1u << 20);
-        if (isize > 0) out.reserve(std::size_t(std::min<std::uint64_t>(isize, plausible)));
+        if (isize > 0) out.reserve(std::size_t(std::min({std::uint64_t(isize), plausible, avail + 1})));
     }
     z_stream zs{};
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) throw LoadError(path, "cannot initialise zlib");
@@ -79,14 +175,17 @@ std::string gunzip(const std::string& path, const char* data, std::size_t size) 
     } guard{&zs};
 
     std::size_t consumed = 0;
-    const std::uint64_t avail = available_memory();
     for (;;) {
         // zlib counts in 32-bit units: feed the input in bounded pieces.
         const std::size_t in_chunk = std::min<std::size_t>(size - consumed, 1u << 30);
         zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data + consumed));
         zs.avail_in = static_cast<uInt>(in_chunk);
         const std::size_t in_before = zs.avail_in;
-        if (out.size() == out.capacity()) out.reserve(std::max<std::size_t>(out.capacity() * 2, 1u << 16));
+        if (out.size() == out.capacity()) {
+            // Grow by doubling, but never past the budget (one byte over it: enough to tell).
+            const std::uint64_t want = std::max<std::uint64_t>(std::uint64_t(out.capacity()) * 2, 1u << 16);
+            out.reserve(std::size_t(std::min<std::uint64_t>(want, avail + 1)));
+        }
         const std::size_t old = out.size();
         const std::size_t room = std::min<std::size_t>(out.capacity() - old, 1u << 30);
         out.resize(old + room);
@@ -95,8 +194,7 @@ std::string gunzip(const std::string& path, const char* data, std::size_t size) 
         const int rc = inflate(&zs, Z_NO_FLUSH);
         out.resize(old + (room - zs.avail_out));
         consumed += in_before - zs.avail_in;
-        if (out.size() > avail)
-            throw LoadError(path, "decompressed data exceeds the " + human_bytes(avail) + " of available memory");
+        if (out.size() > avail) throw LoadError(path, "decompressed data " + over_budget(avail));
         if (rc == Z_STREAM_END) {
             if (consumed == size) break;
             // Another gzip member may follow (concatenated .gz files); trailing zeros are padding.
@@ -190,11 +288,12 @@ std::size_t InputFile::read_at(char* dst, std::size_t len, std::uint64_t offset)
 }
 
 std::string InputFile::read_all() const {
-    const std::uint64_t avail = available_memory();
+    const std::uint64_t avail = memory_limit();
     std::string out;
     std::size_t got = 0;
     for (;;) {
-        if (got == out.size()) out.resize(std::max<std::size_t>(out.size() * 2, 1u << 16));
+        if (got == out.size())
+            out.resize(std::size_t(std::min<std::uint64_t>(std::max<std::uint64_t>(out.size() * 2, 1u << 16), avail + 1)));
         const ssize_t r = ::read(fd_, out.data() + got, out.size() - got);
         if (r < 0) {
             if (errno == EINTR) continue;
@@ -203,7 +302,7 @@ std::string InputFile::read_all() const {
         if (r == 0) break;
         got += std::size_t(r);
         if (got > avail)
-            throw LoadError(path_, "reading the file exceeds the " + human_bytes(avail) + " of available memory");
+            throw LoadError(path_, "reading the file " + over_budget(avail));
     }
     out.resize(got);
     return out;

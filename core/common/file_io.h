@@ -13,7 +13,28 @@ namespace latentscape::io {
 /// Bytes of memory the system can still hand out (MemAvailable), or a large number if unknown.
 std::uint64_t available_memory();
 
-/// Throws LoadError for `file` if `bytes` more would not fit in available memory.
+/// The memory budget every reader checks its declared and inflated sizes against before it
+/// allocates: the smaller of available_memory() and the user's limit, if one is set. The limit
+/// comes from set_memory_limit() (latentscape-cli --memory-limit) or else the environment
+/// variable LATENTSCAPE_MEMORY_LIMIT ("512M", "4G", "2.5GiB", "1000000000"; read once).
+std::uint64_t memory_limit();
+/// The user's limit in bytes, or 0 when none is set (then only available memory counts).
+std::uint64_t user_memory_limit();
+/// Sets the user's limit (0: none; the environment variable no longer counts). Process-wide.
+void set_memory_limit(std::uint64_t bytes);
+/// "512M", "4G", "2.5GiB", "64k", "1e9", "1000000000" as bytes (K/M/G/T are powers of 1024, with
+/// or without "iB"/"B"); throws std::invalid_argument naming the text for anything else, zero or
+/// a negative number.
+std::uint64_t parse_memory_size(std::string_view text);
+/// "1.5 GiB", "12.0 MiB", "512 bytes".
+std::string human_bytes(std::uint64_t bytes);
+
+/// "exceeds the memory limit of 1.0 GiB (...)" or "exceeds the 3.2 GiB of available memory": the
+/// end of a message for a stream that outgrew `budget` (a memory_limit() value).
+std::string over_budget(std::uint64_t budget);
+
+/// Throws LoadError for `file` if `bytes` more would not fit in the memory budget
+/// (memory_limit()); the message says which bound it hit and how to change the user's limit.
 /// `what` names the allocation in the message ("decompressed data", "feature matrix").
 void check_fits_in_memory(const std::string& file, std::uint64_t bytes, const std::string& what);
 

@@ -17,7 +17,7 @@ void require(bool ok, const std::string& message) {
 
 /// n x d floats must fit in memory: refuse early rather than thrash (or die) while filling them.
 void require_fits(std::int64_t n, std::int64_t d) {
-    const auto limit = io::available_memory();
+    const auto limit = io::memory_limit();
     if (std::uint64_t(n) > limit / std::uint64_t(d) / sizeof(float))
         throw std::invalid_argument("synthetic: " + std::to_string(n) + " x " + std::to_string(d) +
                                     " floats do not fit in the available memory");

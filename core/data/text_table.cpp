@@ -400,6 +400,12 @@ Table read_table(const std::string& path, const TableOptions& options) {
                 t.truncated = true;
                 break;
             }
+            if (all.size() == all.capacity()) {
+                // The records of a file of short lines take many times its size (24 bytes for a
+                // 2-byte line): refuse before the list doubles past the memory budget.
+                const std::uint64_t grown = std::max<std::uint64_t>(2 * all.capacity(), 16) * sizeof(Record);
+                io::check_fits_in_memory(path, grown, "the list of the table's " + std::to_string(all.size()) + "+ rows");
+            }
             all.push_back({pos, stop, line});
         } else if (all.empty()) {
             comment_above.reset();  // a blank line parts a comment from the table
@@ -520,7 +526,11 @@ NumericCells parse_numeric(const Table& t) {
         for (const Record& rec : t.records)
             if (fields_of(rec) != ncol) throw ragged_error(rec);
     }
-    io::check_fits_in_memory(t.path, cells * (sizeof(float) + sizeof(Cell)), "parsing the table");
+    // What the load holds at its peak besides the text and the records: the parsed values and
+    // their kinds, the feature matrix copied out of them and the kept rows' indices.
+    const std::uint64_t peak = io::checked_mul(t.path, cells, 2 * sizeof(float) + sizeof(Cell)) +
+                               io::checked_mul(t.path, nrec, sizeof(std::size_t));
+    io::check_fits_in_memory(t.path, peak, "parsing the table (" + std::to_string(nrec) + " rows x " + std::to_string(ncol) + " columns)");
     out.values.allocate(cells);
     out.kinds.allocate(cells);
 

@@ -362,7 +362,7 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
         units += s->arch.out[l];
     }
     const double bytes = 4.0 * (4.0 * params + 4.0 * units * double(options.batch_size));
-    if (params > 2e9 || bytes > double(io::available_memory()))
+    if (params > 2e9 || bytes > double(io::memory_limit()))
         throw std::runtime_error("autoencoder: the network (" + num(params) + " parameters, " +
                                  num(std::round(bytes / 1048576.0)) + " MiB to train) does not fit in memory");
 

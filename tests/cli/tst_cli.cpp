@@ -193,6 +193,73 @@ private slots:
         QCOMPARE(ro["points"].toInt(), 3);
     }
 
+    // One memory budget (issue 16): --memory-limit or LATENTSCAPE_MEMORY_LIMIT caps what a reader
+    // may allocate for declared and inflated sizes, refused before allocating, with the limit named.
+    void memoryLimitIsEnforcedBeforeAllocating() {
+        // A file of short lines: the records list is many times the text (24 bytes per 2-byte line).
+        const QString lines = file("short-lines.csv", QByteArray("x\n") + QByteArray("1\n").repeated(200000));
+        Result r = run({"info", lines});
+        QVERIFY2(r.code == 0, r.err.constData());
+        r = run({"info", lines, "--memory-limit", "1M"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("short-lines.csv: ") && r.err.contains("more than the memory limit of 1.0 MiB"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+        // The environment variable does the same for every program (the app too).
+        {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("LATENTSCAPE_MEMORY_LIMIT", "1MiB");
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(LATENTSCAPE_CLI), {"info", lines});
+            QVERIFY(p.waitForFinished(60000));
+            QCOMPARE(p.exitCode(), 2);
+            QVERIFY2(p.readAllStandardError().contains("memory limit of 1.0 MiB"), "LATENTSCAPE_MEMORY_LIMIT not applied");
+        }
+        // A declared size: an NPY header of 1000 x 1000 float32 (3.8 MiB of features).
+        QByteArray npy("\x93NUMPY\x01\x00", 8);
+        QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 1000), }";
+        while ((10 + header.size() + 1) % 64) header += ' ';
+        header += '\n';
+        npy += char(header.size() & 0xff);
+        npy += char(header.size() >> 8);
+        npy += header + QByteArray(4000000, '\0');
+        const QString big = file("zeros.npy", npy);
+        r = run({"info", big, "--memory-limit", "2M"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("zeros.npy: the feature matrix needs 3.8 MiB, more than the memory limit of 2.0 MiB"),
+                 r.err.constData());
+        QCOMPARE(run({"info", big, "--memory-limit", "8M"}).code, 0);
+        // Not a size: a usage error naming it.
+        r = run({"info", lines, "--memory-limit", "12x"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("--memory-limit: memory limit '12x' is not a size"), r.err.constData());
+    }
+
+    // render: a session's view.size can say anything; the default figure is at most 8,000 pixels
+    // a side, and a size beyond the budget is refused before drawing (it rendered at 3.4 GB).
+    void renderSizeIsBounded() {
+        const Result help = run({"render", "--help"});
+        if (help.code != 0) QSKIP("this build has no render command (LATENTSCAPE_BUILD_GUI=OFF)");
+        const QString data = file("plain-for-size.csv", "a,b\n1,2\n3,5\n4,4\n");
+        const QString path = session("wide.latentscape", data);
+        QJsonObject root = QJsonDocument::fromJson(contents(path)).object();
+        QJsonObject view = root["view"].toObject();
+        view["size"] = QJsonArray{9990, 10};
+        root["view"] = view;
+        file("wide.latentscape", QJsonDocument(root).toJson());
+        Result r = run({"render", path, "--out", m_dir.filePath("wide.png"), "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["width"].toInt(), 8000);  // 2 x 9990, scaled down to 8,000
+        QCOMPARE(o["height"].toInt(), 8);
+        r = run({"render", path, "--out", m_dir.filePath("huge.png"), "--width", "20000", "--height", "20000",
+                 "--memory-limit", "100M"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("a 20000 x 20000 figure needs 2.98 GiB") || r.err.contains("a 20000 x 20000 figure needs 3.0 GiB"),
+                 r.err.constData());
+        QVERIFY(!QFileInfo::exists(m_dir.filePath("huge.png")));
+    }
+
     // An AnnData file's obsm embeddings (the GUI's imported runs) are listed, with their columns.
     void infoListsH5adEmbeddings() {
         const QString h5ad = QStringLiteral(LATENTSCAPE_TEST_DATA "/h5ad/dense.h5ad");
