@@ -258,6 +258,46 @@ private slots:
         QVERIFY(!arrowInk(QPointF(260, 100)));
     }
 
+    // Arrows in nearly one direction (an image folder's pixels) near an edge: their labels used to
+    // stack past the plot's top. Now they stay inside the bounds and never overlap: the ink of
+    // 8 labels of arrows pointing up to 4 px below the top is all inside, in 8 separate rows.
+    void biplotLabelsStayInsideAndApart() {
+        QImage image(400, 300, QImage::Format_ARGB32);
+        image.fill(Qt::transparent);
+        const QRectF bounds(100, 60, 200, 180);
+        const QPointF origin(200, 200);
+        std::vector<QPointF> tips;
+        std::vector<QString> labels;
+        for (int k = 0; k < 8; ++k) {
+            tips.push_back(QPointF(200 + 0.3 * k, 64));
+            labels.push_back(QStringLiteral("Mg%1").arg(10 + k));  // one band of ink each (no "_")
+        }
+        QPainter p(&image);
+        QFont font;
+        font.setPixelSize(11);
+        ui::drawBiplot(p, origin, tips, labels, false, font, bounds);
+        p.end();
+        int outside = 0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (qAlpha(image.pixel(x, y)) > 0 && !bounds.adjusted(-1, -1, 1, 1).contains(QPointF(x, y))) ++outside;
+        QCOMPARE(outside, 0);
+        // Rows of label ink right of the arrows: 8 bands of text (a band ends after 2 rows
+        // without ink: anti-aliasing leaves single light rows inside a line of text).
+        int bands = 0, blank = 2;
+        for (int y = int(bounds.top()); y < int(bounds.bottom()); ++y) {
+            bool ink = false;
+            for (int x = 212; x < int(bounds.right()) && !ink; ++x) {
+                const QRgb c = image.pixel(x, y);  // the labels' ink, not their white halos
+                ink = qAlpha(c) > 100 && qRed(c) > qGreen(c) + 40;
+            }
+            if (ink && blank >= 2) ++bands;
+            blank = ink ? 0 : blank + 1;
+        }
+        image.save(QDir::temp().filePath(QStringLiteral("biplot_labels.png")));
+        QCOMPARE(bands, 8);
+    }
+
     void refusesUnknownFormatsAndMissingFolders() {
         const ui::Figure f = blobs(10);
         for (const QString& name : {QStringLiteral("plot.jpg"), QStringLiteral("plot"), QStringLiteral("missing/plot.png")}) {

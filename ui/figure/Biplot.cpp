@@ -5,6 +5,7 @@
 #include <QPainterPath>
 
 #include <algorithm>
+#include <optional>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -90,7 +91,7 @@ std::vector<BiplotArrow> biplotArrows(const std::vector<Loading>& loadings, cons
 }
 
 void drawBiplot(QPainter& p, const QPointF& origin, const std::vector<QPointF>& tips, const std::vector<QString>& labels,
-                bool dark, const QFont& font) {
+                bool dark, const QFont& font, const QRectF& bounds) {
     if (tips.empty()) return;
     const QColor ink = dark ? QColor(0xff, 0xb0, 0x40) : QColor(0xb0, 0x30, 0x00);
     const QColor halo = dark ? QColor(0x1c, 0x1c, 0x21, 200) : QColor(255, 255, 255, 210);
@@ -114,7 +115,16 @@ void drawBiplot(QPainter& p, const QPointF& origin, const std::vector<QPointF>& 
     for (const QPointF& tip : tips) arrow(tip, QPen(halo, 4.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     for (const QPointF& tip : tips) arrow(tip, QPen(ink, 1.6, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     // Labels beyond the tips, on the side the arrow points to; one that would overlap a label
-    // already placed (arrows in nearly the same direction) moves sideways until it is free.
+    // already placed (arrows in nearly the same direction) moves up or down, a line at a time,
+    // to the nearest free place inside `bounds`. A label with no free place is left out rather
+    // than drawn over another.
+    const auto inside = [&](QRectF box) {
+        if (box.right() > bounds.right()) box.moveRight(bounds.right());
+        if (box.left() < bounds.left()) box.moveLeft(bounds.left());
+        if (box.bottom() > bounds.bottom()) box.moveBottom(bounds.bottom());
+        if (box.top() < bounds.top()) box.moveTop(bounds.top());
+        return box;
+    };
     std::vector<QRectF> placed;
     for (std::size_t k = 0; k < tips.size() && k < labels.size(); ++k) {
         const QPointF v = tips[k] - origin;
@@ -123,13 +133,29 @@ void drawBiplot(QPainter& p, const QPointF& origin, const std::vector<QPointF>& 
         const QString text = metrics.elidedText(labels[k], Qt::ElideRight, 160.0);
         const double w = metrics.horizontalAdvance(text), h = metrics.height();
         const QPointF centre = tips[k] + u * 6.0 + QPointF(u.x() * 0.5 * w, u.y() * 0.5 * h);
-        QRectF box(centre.x() - 0.5 * w, centre.y() - 0.5 * h, w, h);
-        const QRectF first = box;
-        for (int attempt = 1; attempt <= 8; ++attempt) {
-            if (std::none_of(placed.begin(), placed.end(), [&](const QRectF& r) { return r.intersects(box); })) break;
+        // Where it belongs; moved in from an edge it would cross only as a last resort (pushed
+        // back over its own arrow's tip, it would hide it).
+        const QRectF natural(centre.x() - 0.5 * w, centre.y() - 0.5 * h, w, h);
+        const QRectF first = inside(natural);
+        // Moved up or down, a label beyond the tip of a mostly vertical arrow would cover the
+        // shafts: those stack beside the tip instead, on the side the arrow leans to.
+        const bool vertical = std::abs(u.x()) < 0.5;
+        const QRectF beside = inside(u.x() >= 0 ? QRectF(tips[k].x() + 8.0, tips[k].y() - 0.5 * h, w, h)
+                                                : QRectF(tips[k].x() - 8.0 - w, tips[k].y() - 0.5 * h, w, h));
+        const auto free = [&](const QRectF& box) {
+            return bounds.contains(box) &&
+                   std::none_of(placed.begin(), placed.end(), [&](const QRectF& r) { return r.intersects(box); });
+        };
+        std::optional<QRectF> spot;
+        if (free(natural)) spot = natural;
+        const QRectF base = vertical ? beside : first;
+        for (int attempt = 0; attempt <= 2 * int(tips.size()) + 2 && !spot; ++attempt) {
             const double shift = ((attempt + 1) / 2) * (h + 1.0) * (attempt % 2 ? 1.0 : -1.0);
-            box = first.translated(0.0, shift);
+            const QRectF box = base.translated(0.0, shift);
+            if (free(box)) spot = box;
         }
+        if (!spot) continue;
+        const QRectF box = *spot;
         placed.push_back(box);
         QPainterPath path;
         path.addText(QPointF(box.left(), box.top() + metrics.ascent()), font, text);

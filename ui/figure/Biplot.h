@@ -14,6 +14,7 @@
 
 #include <QFont>
 #include <QPointF>
+#include <QRectF>
 #include <QString>
 
 #include <array>
@@ -51,8 +52,10 @@ std::vector<BiplotArrow> biplotArrows(const std::vector<Loading>& loadings, cons
                                       const float* scores, std::int64_t n, int count = 8);
 
 /// Draws arrows from `origin` to each `tips[k]` (pixels) labelled `labels[k]`, in a colour that
-/// reads on the background (`dark`), with halos. `font` for the labels.
+/// reads on the background (`dark`), with halos. `font` for the labels. Labels stay inside
+/// `bounds` (the plot) and never overlap: arrows in nearly one direction (pixels of an image
+/// folder) get their labels stacked beside the tips, moved in from an edge they would cross.
 void drawBiplot(QPainter& painter, const QPointF& origin, const std::vector<QPointF>& tips,
-                const std::vector<QString>& labels, bool dark, const QFont& font);
+                const std::vector<QString>& labels, bool dark, const QFont& font, const QRectF& bounds);
 
 }  // namespace latentscape::ui

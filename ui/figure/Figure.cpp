@@ -237,7 +237,7 @@ void drawGuides(QPainter& p, const Figure& f, const FigureLayout& l) {
         for (const QPointF& t : f.arrowTips) tips.push_back(t + l.pointOffset);
         p.save();
         p.setClipRect(l.plot);
-        drawBiplot(p, f.arrowOrigin + l.pointOffset, tips, f.arrowLabels, dark, font);
+        drawBiplot(p, f.arrowOrigin + l.pointOffset, tips, f.arrowLabels, dark, font, l.plot);
         p.restore();
     }
     if (f.axisTicks && f.axisMap.valid()) {

@@ -33,7 +33,8 @@ void GuideOverlay::paintEvent(QPaintEvent*) {
             tips.push_back(m_view->widgetPosition(origin[0] + a.tip[0], origin[1] + a.tip[1]));
             labels.push_back(a.label);
         }
-        drawBiplot(p, m_view->widgetPosition(origin[0], origin[1]), tips, labels, m_view->darkBackground(), font);
+        drawBiplot(p, m_view->widgetPosition(origin[0], origin[1]), tips, labels, m_view->darkBackground(), font,
+                   QRectF(rect()));
     }
     if (m_view->axisTicks()) drawAxisTicks(p, QRectF(rect()), m_view->axisMap(), m_view->darkBackground(), font);
 }
