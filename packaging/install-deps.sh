@@ -30,8 +30,8 @@ pkgs=(
   libvtk9-dev
   # numerics and small libraries
   libeigen3-dev libhnswlib-dev libnanoflann-dev libfftw3-dev zlib1g-dev
-  # JSON output of the command-line tools (nlohmann-json)
-  nlohmann-json3-dev
+  # JSON output of the command-line tools (nlohmann-json) and the bench's command line (CLI11)
+  nlohmann-json3-dev libcli11-dev
   # AnnData (.h5ad) files: the HDF5 C library, serial build (core links it through pkg-config hdf5-serial)
   libhdf5-dev
   # headless GUI tests: Xvfb with Mesa's software GL (llvmpipe, GLX)

@@ -2,15 +2,19 @@
 // the same run on the same data (warm caches for both sides, best of --repeat runs).
 #include "benches.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <vector>
 
 namespace {
 
-const char* const kUsage =
-    "usage: latentscape-bench BENCHMARK [--repeat N] [--dir DIR] [--json]\n"
+// The benchmarks and what each measures: the help's footer (the options' help is CLI11's, from
+// their definitions below: each option is described once, where it is defined).
+const char* const kBenchmarks =
     "\n"
     "benchmarks:\n"
     "  load     CSV and NPY loading vs pandas.read_csv, numpy.load and memcpy (70,000 x 785)\n"
@@ -39,41 +43,12 @@ const char* const kUsage =
     "           size): selections, hover, run switches, hidden classes; per operation the time until\n"
     "           on screen and the GUI event loop's longest stall (limit 50 ms); run under xvfb-run\n"
     "\n"
-    "  --repeat N   runs per side, best taken (default 3)\n"
-    "  --dir DIR    where benchmark files are made and kept (default /tmp/latentscape-bench)\n"
-    "  --json       one JSON object on stdout\n"
-    "  --n N        points (tsne, umap; autoencoder: training images)\n"
-    "  --epochs E   training epochs (autoencoder, default 5; umap: default 500 up to 10,000 points, else 200)\n"
-    "  --test N     test images scored (autoencoder, default 10,000)\n"
-    "  --dims D     output dimensions (tsne, umap: 2 or 3)\n"
-    "  --no-reference  time Latentscape only\n"
     "References need Debian's Python packages: packaging/install-deps.sh --bench\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace latentscape::bench;
-    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
-        std::fputs(kUsage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const std::string what = argv[1];
-    BenchArgs args;
-    for (int i = 2; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--repeat" && i + 1 < argc) args.repeat = std::max(1, std::atoi(argv[++i]));
-        else if (a == "--dir" && i + 1 < argc) args.dir = argv[++i];
-        else if (a == "--json") args.json = true;
-        else if (a == "--n" && i + 1 < argc) args.n = std::atoll(argv[++i]);
-        else if (a == "--dims" && i + 1 < argc) args.dims = std::atoi(argv[++i]);
-        else if (a == "--no-reference") args.reference = false;
-        else if (a == "--epochs" && i + 1 < argc) args.epochs = std::atoi(argv[++i]);
-        else if (a == "--test" && i + 1 < argc) args.test_n = std::atoll(argv[++i]);
-        else {
-            std::fprintf(stderr, "latentscape-bench: unknown argument '%s'\n%s", a.c_str(), kUsage);
-            return 2;
-        }
-    }
     struct Entry {
         const char* name;
         int (*run)(const BenchArgs&);
@@ -88,6 +63,35 @@ int main(int argc, char** argv) {
                              {"link", bench_link},
 #endif
     };
+    std::vector<std::string> names;
+    for (const auto& e : entries) names.emplace_back(e.name);
+
+    // CLI11 (Debian's libcli11-dev): numbers are checked as numbers and ranges, unknown options
+    // and benchmarks are refused with a message, --help is generated from the definitions.
+    CLI::App app{"latentscape-bench: timings of Latentscape against the reference implementations, measured in\n"
+                 "the same run on the same data (warm caches for both sides, best of --repeat runs).",
+                 "latentscape-bench"};
+    app.footer(kBenchmarks);
+    std::string what;
+    BenchArgs args;
+    app.add_option("benchmark", what, "which benchmark (listed below)")->required()->check(CLI::IsMember(names));
+    app.add_option("--repeat", args.repeat, "runs per side, best taken")->check(CLI::Range(1, 1000))->capture_default_str();
+    app.add_option("--dir", args.dir, "where benchmark files are made and kept")->capture_default_str();
+    app.add_flag("--json", args.json, "one JSON object on stdout");
+    app.add_option("--n", args.n, "points (tsne, umap, metrics, render, link; autoencoder: training images)")
+        ->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 40));
+    app.add_option("--epochs", args.epochs, "training epochs (autoencoder, default 5; umap: default 500 up to 10,000 points, else 200)")
+        ->check(CLI::Range(1, 1000000));
+    app.add_option("--test", args.test_n, "test images scored (autoencoder, default 10,000; transform)")
+        ->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 40));
+    app.add_option("--dims", args.dims, "output dimensions (tsne, umap)")->check(CLI::Range(2, 3))->capture_default_str();
+    app.add_flag("!--no-reference", args.reference, "time Latentscape only");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);  // prints the help, or the error and a hint
+        return code == 0 ? 0 : 2;
+    }
     for (const auto& e : entries) {
         if (what != e.name) continue;
         try {
@@ -97,6 +101,5 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
-    std::fprintf(stderr, "latentscape-bench: unknown benchmark '%s'\n%s", what.c_str(), kUsage);
-    return 2;
+    return 2;  // not reached: CLI11 checked the name
 }
