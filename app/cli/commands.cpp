@@ -8,6 +8,8 @@
 #include "data/synthetic.h"
 #include "data/write.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -24,6 +26,11 @@ const char* const kInfoHelp =
     "\n"
     "options:\n"
     "  --json              print one JSON object on stdout\n"
+    "  --help              this text\n";
+
+const char* const kLoadOptionsHelp =
+    "\n"
+    "dataset options:\n"
     "  --label COL         label column (CSV/TSV column name or 1-based number; array name in .npz)\n"
     "  --missing POLICY    missing feature cells: error (default), drop (drop the rows), mean (impute)\n"
     "  --header MODE       CSV/TSV header row: auto (default), yes, no\n"
@@ -34,8 +41,13 @@ const char* const kInfoHelp =
     "                      comments)\n"
     "  --labels FILE       separate labels: 1-D .npy for .npy features, IDX labels for IDX images\n"
     "  --metadata FILE     Embedding Projector metadata TSV for a vectors TSV\n"
-    "  --array NAME        features array inside an .npz\n"
-    "  --help              this text\n";
+    "  --array NAME        features array inside an .npz\n";
+
+const char* const kCommonOptionsHelp =
+    "\n"
+    "every command:\n"
+    "  --memory-limit SIZE  refuse inputs whose declared or inflated size exceeds SIZE (512M, 4G, ...;\n"
+    "                       default: the memory available, or LATENTSCAPE_MEMORY_LIMIT)\n";
 
 const char* const kConvertHelp =
     "usage: latentscape-cli convert FILE --out OUT.csv|OUT.npy|OUT.npz [options] [--json]\n"
@@ -73,39 +85,72 @@ std::string Args::get(const std::string& name, const std::string& fallback) cons
     return it == options.end() ? fallback : it->second;
 }
 
-Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& flags,
-                const std::vector<std::string>& valued) {
-    auto contains = [](const std::vector<std::string>& v, const std::string& s) {
-        return std::find(v.begin(), v.end(), s) != v.end();
-    };
-    Args a;
-    for (int i = first; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg == "-h") arg = "--help";
-        if (arg.rfind("--", 0) != 0 || arg == "--") {
-            a.positional.push_back(arg);
-            continue;
-        }
-        std::string name = arg.substr(2), value;
-        const auto eq = name.find('=');
-        const bool inline_value = eq != std::string::npos;
-        if (inline_value) {
-            value = name.substr(eq + 1);
-            name.resize(eq);
-        }
-        if (contains(flags, name)) {
-            if (inline_value) throw UsageError{"option --" + name + " takes no value"};
-            a.options[name] = "";
-        } else if (contains(valued, name)) {
-            if (!inline_value) {
-                if (i + 1 >= argc) throw UsageError{"option --" + name + " needs a value"};
-                value = argv[++i];
-            }
-            a.options[name] = value;
-        } else {
-            throw UsageError{"unknown option --" + name};
+std::vector<OptionSpec> documented_options(const std::string& help) {
+    std::vector<OptionSpec> out;
+    std::size_t pos = 0;
+    while (pos < help.size()) {
+        std::size_t end = help.find('\n', pos);
+        if (end == std::string::npos) end = help.size();
+        const std::string line = help.substr(pos, end - pos);
+        pos = end + 1;
+        if (line.rfind("  --", 0) != 0) continue;
+        // The option column ends at the first run of two spaces (or the line's end); it holds one
+        // option ("--label COL") or several ("--width W, --height H").
+        std::string column = line.substr(2);
+        const std::size_t gap = column.find("  ");
+        if (gap != std::string::npos) column.resize(gap);
+        std::size_t from = 0;
+        while (from <= column.size()) {
+            std::size_t comma = column.find(", ", from);
+            if (comma == std::string::npos) comma = column.size();
+            const std::string part = column.substr(from, comma - from);
+            from = comma + 2;
+            if (part.rfind("--", 0) != 0) continue;
+            const std::size_t space = part.find(' ');
+            const std::string name = part.substr(2, space == std::string::npos ? std::string::npos : space - 2);
+            const bool valued = space != std::string::npos;
+            if (std::none_of(out.begin(), out.end(), [&](const OptionSpec& o) { return o.name == name; }))
+                out.push_back({name, valued});
         }
     }
+    return out;
+}
+
+Args parse_args(int argc, char** argv, int first, const std::string& help) {
+    // CLI11 (Debian's libcli11-dev) does the parsing; the options it accepts are exactly those
+    // the command's help documents, so no option is accepted undocumented or documented unknown.
+    CLI::App app;
+    app.set_help_flag();  // the command's own help text, below
+    app.allow_extras(true);  // reported below in our words
+    Args a;
+    std::map<std::string, std::string> values;
+    std::map<std::string, std::int64_t> counts;
+    for (const OptionSpec& o : documented_options(help)) {
+        const std::string flag = o.name == "help" ? std::string("-h,--help") : "--" + o.name;
+        if (o.valued)
+            app.add_option(flag, values[o.name])->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        else
+            app.add_flag(flag, counts[o.name]);
+    }
+    app.add_option("files", a.positional);
+    std::vector<std::string> args;
+    for (int i = argc - 1; i >= first; --i) args.emplace_back(argv[i]);  // CLI11 takes them reversed
+    try {
+        app.parse(args);
+    } catch (const CLI::ParseError& e) {
+        throw UsageError{e.what()};
+    }
+    for (const std::string& extra : app.remaining()) {
+        if (extra.rfind("-", 0) == 0 && extra.size() > 1) {
+            const std::string name = extra.substr(extra.rfind("--", 0) == 0 ? 2 : 1);
+            throw UsageError{"unknown option --" + name.substr(0, name.find('='))};
+        }
+        a.positional.push_back(extra);
+    }
+    for (const auto& [name, count] : counts)
+        if (count > 0) a.options[name] = "";
+    for (const auto& [name, value] : values)
+        if (app.count("--" + name) > 0) a.options[name] = value;
     return a;
 }
 

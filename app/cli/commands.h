@@ -40,9 +40,23 @@ struct UsageError {
     std::string message;
 };
 
-/// Parses argv[first..]; `flags` are the options that take no value.
-Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& flags,
-                const std::vector<std::string>& valued);
+/// An option as a command's help documents it: "  --label COL   ..." is valued, "  --json  ..."
+/// a flag; "  --width W, --height H  ..." documents two.
+struct OptionSpec {
+    std::string name;  ///< without the dashes
+    bool valued = false;
+};
+/// The options documented in `help`: every line of it that starts with "  --".
+std::vector<OptionSpec> documented_options(const std::string& help);
+/// Parses argv[first..] with CLI11, accepting exactly the options `help` documents (a command's
+/// help text, with the dataset and common options appended). A UsageError for an unknown option,
+/// a missing value, a value given to a flag.
+Args parse_args(int argc, char** argv, int first, const std::string& help);
+
+/// The dataset options of every command that reads one (--label, --missing, ...), and the options
+/// of every command (--memory-limit): help sections appended to the commands' own.
+extern const char* const kLoadOptionsHelp;
+extern const char* const kCommonOptionsHelp;
 
 /// The loading options every command that reads a dataset takes (--label, --missing, ...).
 data::LoadOptions load_options(const Args& args);

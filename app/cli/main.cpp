@@ -51,47 +51,32 @@ int main(int argc, char** argv) {
         std::puts("latentscape-cli 0.1.0");
         return 0;
     }
+    // Each command's options are those its help documents (cli::parse_args reads them from it):
+    // its own, the dataset options when it reads a dataset, and the common ones.
     struct Entry {
         const char* name;
         const char* help;
         int (*run)(const cli::Args&);
-        std::vector<std::string> flags, valued;
-    };
-    const std::vector<std::string> load_opts = {"label", "missing", "header", "delimiter", "skip-rows", "comment",
-                                                "labels", "metadata", "array"};
-    auto with = [](std::vector<std::string> a, std::vector<std::string> b) {
-        a.insert(a.end(), b.begin(), b.end());
-        return a;
+        bool loads;  ///< reads a dataset: takes the dataset options
     };
     const Entry entries[] = {
-        {"info", cli::kInfoHelp, cli::run_info, {"json", "help"}, load_opts},
-        {"convert", cli::kConvertHelp, cli::run_convert, {"json", "help"}, with(load_opts, {"out"})},
-        {"generate", cli::kGenerateHelp, cli::run_generate, {"json", "help"},
-         {"out", "n", "d", "k", "spread", "separation", "noise", "seed"}},
-        {"reduce", cli::kReduceHelp, cli::run_reduce, {"json", "help", "scale", "whiten", "standardize"},
-         with(load_opts, {"out", "method", "dims", "pca-solver", "seed", "threads", "preprocess", "perplexity", "iterations",
-                          "exaggeration", "exaggeration-iterations", "learning-rate", "gradient", "theta",
-                          "neighbors", "pca-dims", "init", "hidden", "activation", "output", "epochs", "batch", "lr",
-                          "weight-decay", "loss", "beta", "validation", "patience", "save-model", "input-scale",
-                          "n-neighbors", "min-dist", "spread", "negative-sample-rate", "repulsion-strength",
-                          "set-op-mix-ratio", "local-connectivity", "metrics"})},
-        {"encode", cli::kEncodeHelp, cli::run_encode, {"json", "help"}, with(load_opts, {"out", "model", "threads"})},
-        {"transform", cli::kTransformHelp, cli::run_transform, {"json", "help"},
-         with(load_opts, {"out", "model", "threads"})},
-        {"cluster", cli::kClusterHelp, cli::run_cluster, {"json", "help"},
-         with(load_opts, {"out", "method", "k", "restarts", "max-iterations", "seed", "eps", "min-points",
-                          "on-embedding", "threads"})},
-        {"metrics", cli::kMetricsHelp, cli::run_metrics, {"json", "help"},
-         with(load_opts, {"data", "embedding", "k", "threads"})},
+        {"info", cli::kInfoHelp, cli::run_info, true},
+        {"convert", cli::kConvertHelp, cli::run_convert, true},
+        {"generate", cli::kGenerateHelp, cli::run_generate, false},
+        {"reduce", cli::kReduceHelp, cli::run_reduce, true},
+        {"encode", cli::kEncodeHelp, cli::run_encode, true},
+        {"transform", cli::kTransformHelp, cli::run_transform, true},
+        {"cluster", cli::kClusterHelp, cli::run_cluster, true},
+        {"metrics", cli::kMetricsHelp, cli::run_metrics, true},
 #ifdef LATENTSCAPE_CLI_RENDER
-        {"render", cli::kRenderHelp, cli::run_render, {"json", "help", "transparent"},
-         {"out", "width", "height", "dpi", "title", "data"}},
+        {"render", cli::kRenderHelp, cli::run_render, false},
 #endif
     };
     for (const auto& e : entries) {
         if (command != e.name) continue;
         try {
-            const cli::Args args = cli::parse_args(argc, argv, 2, e.flags, with(e.valued, {"memory-limit"}));
+            const std::string help = std::string(e.help) + (e.loads ? cli::kLoadOptionsHelp : "") + cli::kCommonOptionsHelp;
+            const cli::Args args = cli::parse_args(argc, argv, 2, help);
             if (args.has("memory-limit")) {
                 try {
                     io::set_memory_limit(io::parse_memory_size(args.get("memory-limit")));
@@ -100,7 +85,7 @@ int main(int argc, char** argv) {
                 }
             }
             if (args.has("help")) {
-                std::fputs(e.help, stdout);
+                std::fputs(help.c_str(), stdout);
                 return 0;
             }
             return e.run(args);

@@ -32,6 +32,7 @@ const char* const kReduceHelp =
     "label column and the row ids when FILE has them).\n"
     "\n"
     "options:\n"
+    "  --out OUT           the embedding: .csv (with the label and row ids) or .npy\n"
     "  --method M          pca (default), tsne, umap, autoencoder or vae (variational autoencoder)\n"
     "  --dims K            output dimensions (default 2; t-SNE, UMAP: 2 or 3; autoencoder: the code size)\n"
     "  --seed N            random seed (default 42): same seed, same result, any --threads\n"
@@ -48,7 +49,8 @@ const char* const kReduceHelp =
     "t-SNE:\n"
     "  --perplexity P      effective neighbours per point (default 30; < (n - 1) / 3)\n"
     "  --iterations N      gradient-descent iterations (default 1000)\n"
-    "  --exaggeration E    early exaggeration (default 12) for --exaggeration-iterations (250)\n"
+    "  --exaggeration E    early exaggeration (default 12)\n"
+    "  --exaggeration-iterations N  iterations it lasts (default 250)\n"
     "  --learning-rate L   step size (default max(n / exaggeration, 50))\n"
     "  --gradient G        auto (default), exact, bh (Barnes-Hut, 2-D/3-D) or fft (2-D)\n"
     "  --theta T           Barnes-Hut accuracy (default 0.5; smaller is more exact)\n"
@@ -88,8 +90,6 @@ const char* const kReduceHelp =
     "                      (PCA, t-SNE, UMAP: the fit or the map, for 'latentscape-cli transform')\n"
     "  --threads T         worker threads (results do not depend on it)\n"
     "  --json              print one JSON summary on stdout\n"
-    "  (and the loading options of 'info': --label --missing --header --delimiter --labels\n"
-    "   --metadata --array)\n"
     "  --help              this text\n";
 
 const char* const kClusterHelp =
@@ -100,6 +100,7 @@ const char* const kClusterHelp =
     "one row per point: its id and its cluster (-1 = noise for DBSCAN).\n"
     "\n"
     "options:\n"
+    "  --out LABELS.csv    where the labels go\n"
     "  --method M          kmeans or dbscan\n"
     "  --k K               k-means clusters\n"
     "  --restarts R        k-means restarts, the lowest inertia kept (default 1)\n"

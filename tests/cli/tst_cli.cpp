@@ -338,6 +338,10 @@ private slots:
         QTest::newRow("no command") << QStringList{} << 2 << "usage";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "unknown command";
         QTest::newRow("unknown option") << QStringList{"info", "x.csv", "--bogus"} << 2 << "unknown option --bogus";
+        QTest::newRow("unknown option, inline value") << QStringList{"info", "x.csv", "--bogus=3"} << 2 << "unknown option --bogus";
+        QTest::newRow("option of another command") << QStringList{"info", "x.csv", "--perplexity", "5"} << 2 << "unknown option --perplexity";
+        QTest::newRow("dataset option where no dataset is read") << QStringList{"generate", "blobs", "--label", "y"} << 2 << "unknown option --label";
+        QTest::newRow("value missing") << QStringList{"cluster", "x.csv", "--k"} << 2 << "--k";
         QTest::newRow("missing file argument") << QStringList{"info"} << 2 << "missing FILE";
         QTest::newRow("file not found") << QStringList{"info", "/no/such/file.csv"} << 2 << "no such file";
         QTest::newRow("bad policy") << QStringList{"info", "x.csv", "--missing", "maybe"} << 2 << "--missing must be";
