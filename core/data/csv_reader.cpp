@@ -47,14 +47,14 @@ FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const 
         const std::string value = t.field(r, bad_col);
         if (cells.kinds[r * ncol + bad_col] == Cell::NonFinite)
             throw LoadError(t.path, column_label(t, bad_col) + ": " + quoted_excerpt(value) +
-                                        " is not a finite float32 number", t.records[r].line);
+                                        " is not a finite float32 number", t.line_of(t.records[r]));
         throw LoadError(t.path, column_label(t, bad_col) + ": non-numeric value " + quoted_excerpt(value) +
                                     " in a numeric feature column (" + std::to_string(cells.numbers[bad_col]) +
                                     " of its cells are numbers)" +
                                     (r < 3 ? std::string("; if the lines above it are a preamble, not the header, skip "
                                                           "them (skip rows)")
                                             : std::string()),
-                        t.records[r].line);
+                        t.line_of(t.records[r]));
     }
 
     FeatureBlock out;
@@ -87,7 +87,7 @@ FeatureBlock assemble_features(const Table& t, const NumericCells& cells, const 
             std::to_string(missing_cells) + " missing value(s) (empty, NA or NaN) in " + std::to_string(rows_with_missing) +
                 " row(s) of the feature columns, the first in " + column_label(t, first_col) +
                 "; choose a policy: drop those rows or impute the column mean",
-            t.records[first].line, missing_cells, rows_with_missing);
+            t.line_of(t.records[first]), missing_cells, rows_with_missing);
     }
 
     out.rows.reserve(nrec);

@@ -266,6 +266,20 @@ Cell parse_cell(std::string_view raw, float& value) {
     return Cell::Number;
 }
 
+std::int64_t Table::line_of(const Record& r) const {
+    const std::string_view t = text();
+    std::int64_t line = first_line;
+    const char* q = t.data() + std::min(line_base, t.size());
+    const char* const stop = t.data() + std::min(r.begin, t.size());
+    while (q < stop) {
+        const void* nl = std::memchr(q, line_break, std::size_t(stop - q));
+        if (!nl) break;
+        ++line;
+        q = static_cast<const char*>(nl) + 1;
+    }
+    return line;
+}
+
 std::string Table::field(std::size_t r, std::size_t col) const {
     const Record& rec = records[r];
     return unquote(nth_field(text().data() + rec.begin, text().data() + rec.end, delimiter, quoted, col));
@@ -373,9 +387,30 @@ Table read_table(const std::string& path, const TableOptions& options) {
 
     // Split records; blank lines and comment lines are skipped. The comment line right above the
     // first record is kept aside: it may be the header ("# a b c", numpy.savetxt's).
+    // The records of a file of short lines take many times its size (24 bytes for a 2-byte line).
+    // Counting the line breaks first (memchr: a fraction of the parse) sizes the list once: no
+    // doubling, which held the old and the new list at once, and the memory budget is checked
+    // before anything is allocated. Lines, not records: an upper bound when quoted fields span
+    // lines, or blank and comment lines are skipped.
+    std::size_t lines_left = 1;
+    for (const char* q = text.data() + start; options.max_records <= 0;) {
+        const void* nl = std::memchr(q, br, std::size_t(text.data() + text.size() - q));
+        if (!nl) break;
+        ++lines_left;
+        q = static_cast<const char*>(nl) + 1;
+    }
     std::vector<Record> all;
-    all.reserve((text.size() - start) / 64 + 16);
+    if (options.max_records > 0) {
+        all.reserve(std::size_t(options.max_records) + 2);
+    } else {
+        io::check_fits_in_memory(path, io::checked_mul(path, lines_left, sizeof(Record)),
+                                 "the list of the table's " + std::to_string(lines_left) + " lines");
+        all.reserve(lines_left);
+    }
     std::optional<Record> comment_above;
+    t.line_break = br;
+    t.line_base = start;
+    t.first_line = first_line;
     std::int64_t line = first_line;
     std::size_t pos = start;
     while (pos < text.size()) {
@@ -392,7 +427,7 @@ Table read_table(const std::string& path, const TableOptions& options) {
             if (all.empty()) {
                 std::size_t b = pos + content.find(*comment) + 1;
                 while (b < stop && (text[b] == ' ' || text[b] == '\t')) ++b;
-                comment_above = Record{b, stop, line};
+                comment_above = Record{b, stop};
             }
         } else if (!trim(content).empty()) {
             // One more than asked: the first may be the header.
@@ -400,13 +435,7 @@ Table read_table(const std::string& path, const TableOptions& options) {
                 t.truncated = true;
                 break;
             }
-            if (all.size() == all.capacity()) {
-                // The records of a file of short lines take many times its size (24 bytes for a
-                // 2-byte line): refuse before the list doubles past the memory budget.
-                const std::uint64_t grown = std::max<std::uint64_t>(2 * all.capacity(), 16) * sizeof(Record);
-                io::check_fits_in_memory(path, grown, "the list of the table's " + std::to_string(all.size()) + "+ rows");
-            }
-            all.push_back({pos, stop, line});
+            all.push_back({pos, stop});
         } else if (all.empty()) {
             comment_above.reset();  // a blank line parts a comment from the table
         }
@@ -488,7 +517,7 @@ Table read_table(const std::string& path, const TableOptions& options) {
             seen.insert(name);
             t.names.push_back(name);
         }
-        const std::int64_t header_line = all.front().line;
+        const std::int64_t header_line = t.line_of(all.front());
         all.erase(all.begin());
         if (all.empty()) throw LoadError(path, "only a header line, no data rows", header_line);
     } else {
@@ -517,7 +546,7 @@ NumericCells parse_numeric(const Table& t) {
         return LoadError(t.path,
                          "ragged row: " + std::to_string(fields_of(rec)) + " fields, expected " + std::to_string(ncol) +
                              (t.has_header ? " (as in the header)" : " (as in the first row)"),
-                         rec.line);
+                         t.line_of(rec));
     };
     // Every field but the last ends in a delimiter byte, so a table of records x columns cells
     // needs at least records x (columns - 1) bytes. When the file is smaller some row must be

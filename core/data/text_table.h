@@ -14,11 +14,12 @@
 
 namespace latentscape::data::internal {
 
-/// One record (a logical row; a quoted field may span several physical lines).
+/// One record (a logical row; a quoted field may span several physical lines). 16 bytes: a file
+/// of short lines has as many records as bytes / 2, so the line number is not stored but counted
+/// when a message needs it (Table::line_of).
 struct Record {
     std::size_t begin = 0;  ///< offset of the first byte in Table::text
     std::size_t end = 0;    ///< offset one past the last byte, line break excluded
-    std::int64_t line = 0;  ///< 1-based physical line where it starts
 };
 
 /// A delimited text file split into records, with the header (if any) taken off.
@@ -33,6 +34,11 @@ struct Table {
     std::vector<bool> unnamed;        ///< per column: the header cell was empty (a pandas index)
     bool field_is_unnamed(std::size_t c) const { return c < unnamed.size() && unnamed[c]; }
     std::vector<Record> records;      ///< data records only
+    /// The 1-based physical line where `r` starts: the line breaks before it, counted.
+    std::int64_t line_of(const Record& r) const;
+    char line_break = '\n';          ///< '\r' for CR-only files
+    std::size_t line_base = 0;        ///< offset in text() where line first_line starts
+    std::int64_t first_line = 1;      ///< the line number there (after skipped rows)
     bool truncated = false;           ///< TableOptions::max_records stopped reading before the end
     std::size_t columns() const { return names.size(); }
     /// Field `col` of record `r`, unquoted and unescaped.
