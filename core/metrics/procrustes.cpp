@@ -59,7 +59,8 @@ void check_spread(const char* name, const Centred& c) {
 
 /// Writes to the top-left D x D corner of R the orthogonal R maximising tr(R M) for the
 /// cross-covariance M = sum_i b_i a_i^T (top-left corner of `M3`): with M = U S V^T, R = V U^T,
-/// or V diag(1, .., -1) U^T when a rotation is required and V U^T is a reflection. Returns
+/// or V diag(1, .., -1) U^T when a rotation is required (or fits as well) and V U^T is a
+/// reflection. Returns
 /// tr(R M) = sum of the singular values (the last one negated in that case). Fixed-size Eigen
 /// types: a 2 x 2 or 3 x 3 SVD needs no heap and none of the large-matrix kernels.
 template <int D>
@@ -68,7 +69,12 @@ double optimal_rotation(const Eigen::Matrix3d& M3, bool allow_reflection, Eigen:
     const Mat M = M3.topLeftCorner<D, D>();
     const Eigen::JacobiSVD<Mat> svd(M, Eigen::ComputeFullU | Eigen::ComputeFullV);
     Eigen::Matrix<double, D, 1> signs = Eigen::Matrix<double, D, 1>::Ones();
-    if (!allow_reflection && (svd.matrixV() * svd.matrixU().transpose()).determinant() < 0) signs(D - 1) = -1;
+    // A reflection only when it is required to fit better: with a (numerically) zero smallest
+    // singular value (a flat set, or a 2-D set against a 3-D one) the rotation fits exactly as
+    // well, and the SVD's arbitrary sign for that axis would otherwise decide.
+    const Eigen::Matrix<double, D, 1> values = svd.singularValues();  // descending
+    const bool flat = values.minCoeff() <= 1e-12 * values.maxCoeff();
+    if ((!allow_reflection || flat) && (svd.matrixV() * svd.matrixU().transpose()).determinant() < 0) signs(D - 1) = -1;
     R.topLeftCorner<D, D>() = svd.matrixV() * signs.asDiagonal() * svd.matrixU().transpose();
     double trace = 0.0;
     for (int i = 0; i < D; ++i) trace += signs(i) * svd.singularValues()(i);
