@@ -96,7 +96,7 @@ class TestAutoencoderView : public QObject {
     }
 
     // Runs the panel's autoencoder to its end.
-    void runToEnd(int timeoutMs = 30000) {
+    void runToEnd(int timeoutMs = 120000) {  // a deadline for hangs: ASan builds need ~31 s
         QSignalSpy finished(reduction(), &ui::ReductionController::runFinished);
         QTest::mouseClick(panel()->runButton(), Qt::LeftButton);
         QVERIFY(reduction()->isRunning());

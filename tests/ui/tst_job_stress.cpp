@@ -138,7 +138,13 @@ private slots:
               "resident memory after cycle 100 -> 1000: %+ld KiB",
               double(total.elapsed()) / 1000.0, finished, canceledReports, completed, stopped, growth);
         QVERIFY(completed >= 1);  // the cycles left to finish did
+#if defined(__SANITIZE_ADDRESS__)
+        // ASan keeps freed memory in quarantine (256 MB): resident memory says nothing there; the
+        // live count above and LeakSanitizer are the checks.
+        Q_UNUSED(growth);
+#else
         QVERIFY2(growth < 16 * 1024, "resident memory grew with the cycles");
+#endif
     }
 };
 
