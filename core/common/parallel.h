@@ -37,6 +37,17 @@ public:
             }
         }
     }
+    /// Runs item `item` (call() inside the loop body) unless an earlier item has thrown; an
+    /// exception it throws is kept, not let out of the parallel region.
+    template <class Call>
+    void run(std::int64_t item, Call&& call) noexcept {
+        if (skip(item)) return;
+        try {
+            call();
+        } catch (...) {
+            capture(item);
+        }
+    }
     /// After the region: rethrows the kept exception, if any.
     void rethrow() const {
         if (error_) std::rethrow_exception(error_);
@@ -80,12 +91,7 @@ void for_each(std::int64_t n, Body&& body, bool enabled = true) {
     internal::Errors errors;
 #pragma omp parallel for schedule(static) if (enabled)
     for (std::int64_t i = 0; i < n; ++i) {
-        if (errors.skip(i)) continue;
-        try {
-            body(i);
-        } catch (...) {
-            errors.capture(i);
-        }
+        errors.run(i, [&] { body(i); });
     }
     errors.rethrow();
 }
@@ -98,12 +104,7 @@ void for_each_dynamic(std::int64_t n, Body&& body) {
     internal::Errors errors;
 #pragma omp parallel for schedule(dynamic, 1)
     for (std::int64_t i = 0; i < n; ++i) {
-        if (errors.skip(i)) continue;
-        try {
-            body(i);
-        } catch (...) {
-            errors.capture(i);
-        }
+        errors.run(i, [&] { body(i); });
     }
     errors.rethrow();
 }
@@ -116,12 +117,7 @@ std::int64_t min_of(std::int64_t n, Value&& value, std::int64_t none, bool enabl
     internal::Errors errors;
 #pragma omp parallel for schedule(static) reduction(min : best) if (enabled)
     for (std::int64_t i = 0; i < n; ++i) {
-        if (errors.skip(i)) continue;
-        try {
-            best = std::min(best, value(i));
-        } catch (...) {
-            errors.capture(i);
-        }
+        errors.run(i, [&] { best = std::min(best, value(i)); });
     }
     errors.rethrow();
     return best;
@@ -137,12 +133,7 @@ void for_each_with_thread(std::int64_t n, Body&& body) {
         const int thread = omp_get_thread_num();
 #pragma omp for schedule(static)
         for (std::int64_t i = 0; i < n; ++i) {
-            if (errors.skip(i)) continue;
-            try {
-                body(thread, i);
-            } catch (...) {
-                errors.capture(i);
-            }
+            errors.run(i, [&] { body(thread, i); });
         }
     }
     errors.rethrow();
@@ -156,12 +147,10 @@ std::int64_t first_index_where(std::int64_t n, Pred&& pred) {
     internal::Errors errors;
 #pragma omp parallel for schedule(static) reduction(min : first)
     for (std::int64_t i = 0; i < n; ++i) {
-        if (i >= first || errors.skip(i)) continue;
-        try {
+        if (i >= first) continue;
+        errors.run(i, [&] {
             if (pred(i)) first = std::min(first, i);
-        } catch (...) {
-            errors.capture(i);
-        }
+        });
     }
     errors.rethrow();
     return first;
