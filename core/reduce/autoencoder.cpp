@@ -36,8 +36,7 @@ struct State {
     Params<float> params, grad, m, v;
     Workspace<float> ws;
     Mat<float> batch, eps;
-    std::vector<float> mean, scale;  // standardisation, empty when off
-    Eigen::VectorXf mean_, scale_;   // the same, aligned (see Params)
+    InputMap map;  // standardisation or input scale
     std::vector<std::int64_t> train_rows, val_rows, order;
     std::int64_t steps_per_epoch = 0;
     std::int64_t max_steps = 0;
@@ -55,40 +54,12 @@ struct State {
 
     bool finished() const { return stopped_early || step >= max_steps; }
 
-    /// Columns of the batch: rows `rows` of X, standardised.
-    void gather(const std::int64_t* rows, std::int64_t count) {
-        batch.resize(d, count);
-        for (std::int64_t j = 0; j < count; ++j) {
-            const Eigen::Map<const Eigen::VectorXf> x(X + rows[j] * d, d);
-            batch.col(j) = x;
-            if (!mean.empty()) batch.col(j) = ((batch.col(j) - mean_).array() / scale_.array()).matrix();
-        }
-    }
+    /// Columns of the batch: rows `rows` of X, mapped.
+    void gather(const std::int64_t* rows, std::int64_t count) { map.gather(X, d, rows, count, batch); }
 
     void adam(std::int64_t t) {
         const Options& o = options;
-        const float b1 = float(o.adam_beta1), b2 = float(o.adam_beta2);
-        const float bc1 = float(1.0 - std::pow(o.adam_beta1, double(t)));
-        const float bc2_sqrt = float(std::sqrt(1.0 - std::pow(o.adam_beta2, double(t))));
-        const float step_size = float(o.learning_rate) / bc1;
-        const float eps_ = float(o.adam_epsilon);
-        const float decay = float(1.0 - o.learning_rate * o.weight_decay);
-        const bool decayed = o.weight_decay > 0.0;
-        const std::int64_t size = static_cast<std::int64_t>(params.data.size());
-        constexpr std::int64_t chunk = 16384;
-        float* p = params.data.data();
-        float* mm = m.data.data();
-        float* vv = v.data.data();
-        const float* g = grad.data.data();
-        parallel::for_each((size + chunk - 1) / chunk, [&](std::int64_t c) {
-            const std::int64_t end = std::min(size, (c + 1) * chunk);
-            for (std::int64_t i = c * chunk; i < end; ++i) {
-                if (decayed) p[i] *= decay;
-                mm[i] = b1 * mm[i] + (1.0f - b1) * g[i];
-                vv[i] = b2 * vv[i] + (1.0f - b2) * g[i] * g[i];
-                p[i] -= step_size * mm[i] / (std::sqrt(vv[i]) / bc2_sqrt + eps_);
-            }
-        }, size > 4 * chunk);
+        internal::adam_update({o.learning_rate, o.adam_beta1, o.adam_beta2, o.adam_epsilon, o.weight_decay}, t, params, m, v, grad);
     }
 
     double validation_loss() {
@@ -176,31 +147,12 @@ std::string num(double v) {
 }
 
 void validate(const Options& o, std::int64_t n, std::int64_t d, const float* X) {
-    if (!X && n > 0) bad("no data");
-    if (n < 2) bad("needs at least 2 rows, got " + std::to_string(n));
-    if (d < 1) bad("needs at least 1 column, got " + std::to_string(d));
-    if (d > 1'000'000) bad("too many columns (" + std::to_string(d) + "; at most 1,000,000)");
+    internal::check_common("autoencoder", {X, n, d, o.epochs, o.batch_size,
+                                           {o.learning_rate, o.adam_beta1, o.adam_beta2, o.adam_epsilon, o.weight_decay},
+                                           o.standardize, o.input_scale});
     if (o.latent_dims < 1 || o.latent_dims > 65536)
         bad("latent dimensions (" + std::to_string(o.latent_dims) + ") must be in [1, 65536]");
-    if (o.hidden) {
-        if (o.hidden->size() > 16) bad("at most 16 hidden layers, got " + std::to_string(o.hidden->size()));
-        for (std::size_t i = 0; i < o.hidden->size(); ++i) {
-            const int h = (*o.hidden)[i];
-            if (h < 1 || h > 65536)
-                bad("hidden layer " + std::to_string(i + 1) + " has " + std::to_string(h) + " units; each must be in [1, 65536]");
-        }
-    }
-    if (o.epochs < 1 || o.epochs > 1'000'000) bad("epochs (" + std::to_string(o.epochs) + ") must be in [1, 1000000]");
-    if (o.batch_size < 1 || o.batch_size > 1 << 20)
-        bad("batch size (" + std::to_string(o.batch_size) + ") must be in [1, 1048576]");
-    // Training runs in float: every number must survive the conversion (no 0, no infinity).
-    if (!(o.learning_rate >= 1e-20 && o.learning_rate <= 1e3))
-        bad("learning rate (" + num(o.learning_rate) + ") must be in [1e-20, 1000]");
-    if (!(o.adam_beta1 >= 0.0 && o.adam_beta1 < 1.0)) bad("Adam beta1 (" + num(o.adam_beta1) + ") must be in [0, 1)");
-    if (!(o.adam_beta2 >= 0.0 && o.adam_beta2 < 1.0)) bad("Adam beta2 (" + num(o.adam_beta2) + ") must be in [0, 1)");
-    if (!(o.adam_epsilon >= 1e-30 && o.adam_epsilon <= 1.0)) bad("Adam epsilon (" + num(o.adam_epsilon) + ") must be in [1e-30, 1]");
-    if (!(o.weight_decay >= 0.0) || !std::isfinite(o.weight_decay) || o.learning_rate * o.weight_decay >= 1.0)
-        bad("weight decay (" + num(o.weight_decay) + ") must be >= 0 and below 1 / learning rate");
+    if (o.hidden) internal::check_hidden("autoencoder", "hidden layer", *o.hidden);
     if (!(o.beta >= 0.0 && o.beta <= 1e6)) bad("beta (" + num(o.beta) + ") must be in [0, 1e6]");
     if (!(o.validation_fraction >= 0.0 && o.validation_fraction <= 0.5))
         bad("held-out fraction (" + num(o.validation_fraction) + ") must be in [0, 0.5]");
@@ -208,10 +160,6 @@ void validate(const Options& o, std::int64_t n, std::int64_t d, const float* X) 
     if (o.standardize && o.output == Output::Sigmoid)
         bad("the sigmoid output cannot reach standardised values: use the linear output or no standardisation");
     if (o.standardize && o.loss == Loss::Bce) bad("the bce loss needs values in [0, 1]: turn standardisation off");
-    if (!(o.input_scale >= 1e-30 && o.input_scale <= 1e30))
-        bad("input scale (" + num(o.input_scale) + ") must be in [1e-30, 1e30]");
-    if (o.standardize && o.input_scale != 1.0)
-        bad("the input scale (" + num(o.input_scale) + ") and standardisation exclude each other");
 }
 
 }  // namespace
@@ -277,8 +225,8 @@ Model Status::model() const {
     m.activation = s.options.activation;
     m.sigmoid_output = s.sigmoid;
     m.hidden = s.hidden;
-    m.mean = s.mean;
-    m.scale = s.scale;
+    m.mean = s.map.mean;
+    m.scale = s.map.scale;
     internal::store_params(s.params, s.arch, m);
     return m;
 }
@@ -293,64 +241,18 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
     s->hidden = options.hidden ? *options.hidden : default_hidden(d);
 
     // Non-finite values, then the range (for the output activation and the loss).
-    const std::int64_t bad_row = parallel::first_index_where(n, [&](std::int64_t i) {
-        for (std::int64_t j = 0; j < d; ++j)
-            if (!std::isfinite(X[i * d + j])) return true;
-        return false;
-    });
-    if (bad_row < n) {
-        std::int64_t col = 0;
-        while (std::isfinite(X[bad_row * d + col])) ++col;
-        bad("row " + std::to_string(bad_row + 1) + ", column " + std::to_string(col + 1) + " is " +
-            (std::isnan(X[bad_row * d + col]) ? "NaN" : "infinite"));
-    }
+    internal::InputMap map = internal::fit_input_map("autoencoder", X, n, d, options.standardize, options.input_scale);
     if (options.standardize) {
-        s->mean.assign(std::size_t(d), 0.0f);
-        s->scale.assign(std::size_t(d), 1.0f);
-        parallel::for_each(d, [&](std::int64_t j) {
-            double sum = 0.0, sq = 0.0;
-            for (std::int64_t i = 0; i < n; ++i) sum += X[i * d + j];
-            const double mu = sum / double(n);
-            for (std::int64_t i = 0; i < n; ++i) sq += (X[i * d + j] - mu) * (X[i * d + j] - mu);
-            const double sd = std::sqrt(sq / double(n));
-            s->mean[std::size_t(j)] = float(mu);
-            s->scale[std::size_t(j)] = sd > 1e-12 * std::max(1.0, std::abs(mu)) ? float(sd) : 1.0f;
-        });
-        s->mean_ = Eigen::Map<const Eigen::VectorXf>(s->mean.data(), d);
-        s->scale_ = Eigen::Map<const Eigen::VectorXf>(s->scale.data(), d);
         s->sigmoid = false;
     } else {
-        // The values the network sees: x / input_scale, in float as gather() computes them.
-        const float in_scale = float(options.input_scale);
-        if (options.input_scale != 1.0) {
-            s->mean.assign(std::size_t(d), 0.0f);
-            s->scale.assign(std::size_t(d), in_scale);
-            s->mean_ = Eigen::VectorXf::Zero(d);
-            s->scale_ = Eigen::VectorXf::Constant(d, in_scale);
-        }
-        auto in_unit = [&](float x) {
-            const float v = (x - 0.0f) / in_scale;
-            return v >= 0.0f && v <= 1.0f;
-        };
-        const std::int64_t outside = parallel::first_index_where(n, [&](std::int64_t i) {
-            for (std::int64_t j = 0; j < d; ++j)
-                if (!in_unit(X[i * d + j])) return true;
-            return false;
-        });
-        const bool unit = outside == n;
-        auto where = [&] {
-            std::int64_t col = 0;
-            while (in_unit(X[outside * d + col])) ++col;
-            return "row " + std::to_string(outside + 1) + ", column " + std::to_string(col + 1) + " is " +
-                   num(X[outside * d + col]) + (options.input_scale != 1.0 ? " (input scale " + num(options.input_scale) + ")" : "");
-        };
-        if (options.loss == Loss::Bce && !unit) bad("the bce loss needs values in [0, 1]; " + where());
+        if (options.loss == Loss::Bce && !map.unit) bad("the bce loss needs values in [0, 1]; " + map.outside);
         if (options.loss == Loss::Bce && options.output == Output::Linear)
             bad("the bce loss needs the sigmoid output");
-        if (options.output == Output::Sigmoid && !unit)
-            bad("the sigmoid output only reaches (0, 1); " + where() + ": use the linear output");
-        s->sigmoid = options.output == Output::Sigmoid || (options.output == Output::Auto && unit);
+        if (options.output == Output::Sigmoid && !map.unit)
+            bad("the sigmoid output only reaches (0, 1); " + map.outside + ": use the linear output");
+        s->sigmoid = options.output == Output::Sigmoid || (options.output == Output::Auto && map.unit);
     }
+    s->map = std::move(map);
 
     // Memory: parameters four times (weights, gradient, two Adam moments) and the batch's
     // activations; a wrong layer size should fail here, not thrash.

@@ -41,9 +41,7 @@ constexpr char kMagic[8] = {'L', 'S', 'C', 'A', 'P', 'E', 'A', 'E'};
 constexpr std::uint32_t kVariational = 1, kSigmoid = 2, kStandardized = 4, kLog1p = 8;
 
 void put_u32(std::ostream& out, std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); }
-void put_floats(std::ostream& out, const std::vector<float>& v) {
-    out.write(reinterpret_cast<const char*>(v.data()), std::streamsize(v.size() * sizeof(float)));
-}
+void put_floats(std::ostream& out, const std::vector<float>& v) { internal::write_floats(out, v); }
 
 /// Values a model may hold: finite, and far from float overflow (a product of two would overflow).
 constexpr float kLargest = 1e30f;
@@ -88,6 +86,25 @@ private:
 };
 
 }  // namespace
+
+namespace internal {
+std::vector<float> read_floats(const io::InputFile& in, std::size_t count, std::size_t& pos, const std::string& what) {
+    std::vector<float> v(count);
+    const std::size_t bytes = count * sizeof(float);
+    if (in.read_at(reinterpret_cast<char*>(v.data()), bytes, pos) != bytes)
+        throw LoadError(in.path(), "cannot read " + what + " (the file changed while being read?)", std::nullopt, std::int64_t(pos));
+    for (std::size_t i = 0; i < count; ++i)
+        if (!(std::abs(v[i]) <= kLargest))
+            throw LoadError(in.path(), what + " holds " + (std::isfinite(v[i]) ? "a number beyond 1e30" : "a non-finite number") + " (corrupt file)",
+                            std::nullopt, std::int64_t(pos + i * sizeof(float)));
+    pos += bytes;
+    return v;
+}
+
+void write_floats(std::ostream& out, const std::vector<float>& v) {
+    out.write(reinterpret_cast<const char*>(v.data()), std::streamsize(v.size() * sizeof(float)));
+}
+}  // namespace internal
 
 void Model::save(const std::string& path) const {
     const internal::Architecture arch = internal::architecture_of(*this);
@@ -173,18 +190,7 @@ Model Model::load(const std::string& path) {
     // beside them doubled the peak (a sparse 1.5 GB model took 3.4 GB).
     io::check_fits_in_memory(path, std::uint64_t(file_size), "autoencoder model");
     std::size_t pos = r.at();
-    const auto read_floats = [&](std::size_t count, const std::string& what) {
-        std::vector<float> v(count);
-        const std::size_t bytes = count * sizeof(float);
-        if (in.read_at(reinterpret_cast<char*>(v.data()), bytes, pos) != bytes)
-            throw LoadError(path, "cannot read " + what + " (the file changed while being read?)", std::nullopt, std::int64_t(pos));
-        for (std::size_t i = 0; i < count; ++i)
-            if (!(std::abs(v[i]) <= kLargest))
-                throw LoadError(path, what + " holds " + (std::isfinite(v[i]) ? "a number beyond 1e30" : "a non-finite number") + " (corrupt file)",
-                                std::nullopt, std::int64_t(pos + i * sizeof(float)));
-        pos += bytes;
-        return v;
-    };
+    const auto read_floats = [&](std::size_t count, const std::string& what) { return internal::read_floats(in, count, pos, what); };
     if (flags & kStandardized) {
         m.mean = read_floats(d, "the input map's means");
         const std::size_t scales_at = pos;

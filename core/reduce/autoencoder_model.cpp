@@ -18,24 +18,10 @@ namespace {
 
 using internal::Mat;
 
-constexpr std::int64_t kBatch = 256;
-
-void check_finite(const float* X, std::int64_t n, std::int64_t d, const char* what) {
-    if (n < 0) throw std::invalid_argument(std::string("autoencoder: ") + what + ": negative row count");
-    if (n > 0 && !X) throw std::invalid_argument(std::string("autoencoder: ") + what + ": no data");
-    const std::int64_t bad = parallel::first_index_where(n, [&](std::int64_t i) {
-        const float* row = X + i * d;
-        for (std::int64_t j = 0; j < d; ++j)
-            if (!std::isfinite(row[j])) return true;
-        return false;
-    });
-    if (bad == n) return;
-    std::int64_t col = 0;
-    while (std::isfinite(X[bad * d + col])) ++col;
-    throw std::invalid_argument(std::string("autoencoder: ") + what + ": row " + std::to_string(bad + 1) +
-                                ", column " + std::to_string(col + 1) + " is " +
-                                (std::isnan(X[bad * d + col]) ? "NaN" : "infinite"));
-}
+using internal::check_finite;
+using internal::for_batches;
+using internal::padded;
+constexpr std::int64_t kBatch = internal::kApplyBatch;
 
 /// A model with log1p_input cannot take a value <= -1 (log1p is not defined there).
 void check_log1p_domain(const Model& m, const float* X, std::int64_t n, const char* what) {
@@ -54,22 +40,6 @@ void check_log1p_domain(const Model& m, const float* X, std::int64_t n, const ch
                                 ", but the model takes log1p of its input, which needs values above -1");
 }
 
-/// Calls body(first_row, rows) for consecutive batches of kBatch rows, in parallel; each batch's
-/// numbers do not depend on the thread that computes it.
-template <class Body>
-void for_batches(std::int64_t n, Body&& body) {
-    const std::int64_t count = (n + kBatch - 1) / kBatch;
-    parallel::for_each_dynamic(count, [&](std::int64_t b) {
-        const std::int64_t r0 = b * kBatch;
-        body(r0, std::min(kBatch, n - r0));
-    });
-}
-
-/// Columns of a batch: rows rounded up to a multiple of 16 (zero columns pad it). Every column
-/// then goes through the same GEMM kernels (full register blocks; never Eigen's matrix-vector
-/// path), so a row's result does not depend on how many rows came with it.
-Eigen::Index padded(std::int64_t rows) { return static_cast<Eigen::Index>((rows + 15) / 16 * 16); }
-
 /// The network's view of rows [r0, r0 + rows) of X: d x padded(rows), scaled if the model is.
 Mat<float> network_input(const Model& m, const float* X, std::int64_t r0, std::int64_t rows) {
     const Eigen::Index d = m.input_dims;
@@ -84,17 +54,8 @@ Mat<float> network_input(const Model& m, const float* X, std::int64_t r0, std::i
     return in;
 }
 
-/// Throws if the network produced a non-finite value (a corrupt or diverged model): better an
-/// error naming the row than NaN codes written out as if they were results.
 void check_output(const std::vector<float>& out, std::int64_t n, std::int64_t width, const char* what) {
-    const std::int64_t bad = parallel::first_index_where(n, [&](std::int64_t i) {
-        for (std::int64_t j = 0; j < width; ++j)
-            if (!std::isfinite(out[std::size_t(i * width + j)])) return true;
-        return false;
-    });
-    if (bad < n)
-        throw std::runtime_error(std::string("autoencoder: ") + what + " of row " + std::to_string(bad + 1) +
-                                 " is not finite: the model is corrupt or its training diverged");
+    internal::check_output("autoencoder", out, n, width, what);
 }
 
 }  // namespace
@@ -106,7 +67,7 @@ std::int64_t Model::parameter_count() const {
 }
 
 std::vector<float> Model::encode(const float* X, std::int64_t n) const {
-    check_finite(X, n, input_dims, "encode");
+    check_finite("autoencoder", X, n, input_dims, "encode");
     check_log1p_domain(*this, X, n, "encode");
     const internal::Architecture arch = internal::architecture_of(*this);
     const internal::Params<float> p = internal::params_view(*this, arch);
@@ -124,7 +85,7 @@ std::vector<float> Model::encode(const float* X, std::int64_t n) const {
 }
 
 std::vector<float> Model::decode(const float* Z, std::int64_t n) const {
-    check_finite(Z, n, latent_dims, "decode");
+    check_finite("autoencoder", Z, n, latent_dims, "decode");
     const internal::Architecture arch = internal::architecture_of(*this);
     const internal::Params<float> p = internal::params_view(*this, arch);
     const Eigen::Index d = input_dims;
@@ -155,7 +116,7 @@ namespace {
 /// (decode of encode, through the means for a VAE): one float squaredNorm per row, as
 /// reconstruction_mse() has always summed them.
 std::vector<double> row_squared_errors(const Model& model, const float* X, std::int64_t n) {
-    check_finite(X, n, model.input_dims, "reconstruction");
+    check_finite("autoencoder", X, n, model.input_dims, "reconstruction");
     check_log1p_domain(model, X, n, "reconstruction");
     const internal::Architecture arch = internal::architecture_of(model);
     const internal::Params<float> p = internal::params_view(model, arch);

@@ -56,6 +56,7 @@ void activate(Act act, const ZBlock& Z, ABlock&& A) {
     case Act::Tanh: A = Z.array().tanh().matrix(); break;
     case Act::Linear: A = Z; break;
     case Act::Sigmoid: A = (T(1) / (T(1) + (-Z.array()).exp())).matrix(); break;
+    case Act::LeakyRelu: A = (Z.array() > T(0)).select(Z.array(), T(kLeakySlope) * Z.array()).matrix(); break;
     }
 }
 
@@ -74,6 +75,7 @@ void derivative(Act act, const ZBlock& Z, const ABlock& A, const DBlock& dA, Out
     case Act::Tanh: dZ = (dA.array() * (T(1) - A.array().square())).matrix(); break;
     case Act::Linear: dZ = dA; break;
     case Act::Sigmoid: dZ = (dA.array() * A.array() * (T(1) - A.array())).matrix(); break;
+    case Act::LeakyRelu: dZ = (Z.array() > T(0)).select(dA.array(), T(kLeakySlope) * dA.array()).matrix(); break;
     }
 }
 
@@ -262,81 +264,119 @@ double loss_and_gradient(const Architecture& arch, const Params<T>& p,
     const double loss = norm * recon + (arch.variational ? spec.beta * kl / double(B) : 0.0);
     if (!grad) return loss;
 
-    // Backward, last layer first. ws.dZ holds dLoss/dZ of layer l.
-    for (int l = last; l >= 0; --l) {
-        const Mat<T>* in = nullptr;
-        if (l == 0) {
-            in = nullptr;  // X
-        } else if (l == enc && arch.variational) {
-            in = &ws.z;
+    // Backward through the decoder to the code, then (after the VAE's own terms) the encoder.
+    Mat<T> d_code;
+    backward<T>(arch, p, enc, arch.layers(), arch.variational ? ws.z : E, ws, grad, &d_code);
+    if (arch.variational) {
+        // d_code is dLoss/dz; z = mu + exp(lv / 2) eps; plus beta x the KL term's own gradient.
+        const T kw = T(spec.beta / double(B));
+        const auto mu = E.topRows(L).array();
+        const auto lv = E.bottomRows(L).array();
+        ws.dZ.resize(2 * L, B);
+        ws.dZ.topRows(L) = (d_code.array() + kw * mu).matrix();
+        if (sampled) {
+            ws.dZ.bottomRows(L) =
+                (d_code.array() * T(0.5) * (T(0.5) * lv).exp() * eps.array() + kw * T(0.5) * (lv.exp() - T(1))).matrix();
         } else {
-            in = &ws.A[l - 1];
+            ws.dZ.bottomRows(L) = (kw * T(0.5) * (lv.exp() - T(1))).matrix();
         }
-        auto gW = grad->W(l);
-        const Eigen::Index fan_in = arch.in[l];
-        for_tiles(fan_in, tiles_for(fan_in, double(arch.out[l]) * double(fan_in) * double(B)),
-                  [&](Eigen::Index c0, Eigen::Index w) {
-                      if (in) {
-                          gW.middleCols(c0, w).noalias() = ws.dZ * in->middleRows(c0, w).transpose();
-                      } else {
-                          gW.middleCols(c0, w).noalias() = ws.dZ * X.middleRows(c0, w).transpose();
-                      }
-                  });
-        // Column by column, in order: Eigen's rowwise().sum() sums peeled rows in another order.
-        Vec<T> bias_grad = ws.dZ.col(0);
-        for (Eigen::Index c = 1; c < B; ++c) bias_grad += ws.dZ.col(c);
-        grad->b(l) = bias_grad;
-        if (l == 0) break;
-
-        const auto W = p.W(l);
-        ws.dA.resize(fan_in, B);
-        for_tiles(B, tiles_for(B, double(arch.out[l]) * double(fan_in) * double(B)),
-                  [&](Eigen::Index c0, Eigen::Index w) {
-                      ws.dA.middleCols(c0, w).noalias() = W.transpose() * ws.dZ.middleCols(c0, w);
-                  });
-        if (l == enc && arch.variational) {
-            // dA is dLoss/dz; z = mu + exp(lv / 2) eps; plus beta x the KL term's own gradient.
-            const T kw = T(spec.beta / double(B));
-            const auto mu = E.topRows(L).array();
-            const auto lv = E.bottomRows(L).array();
-            ws.dZ.resize(2 * L, B);
-            ws.dZ.topRows(L) = (ws.dA.array() + kw * mu).matrix();
-            if (sampled) {
-                ws.dZ.bottomRows(L) =
-                    (ws.dA.array() * T(0.5) * (T(0.5) * lv).exp() * eps.array() + kw * T(0.5) * (lv.exp() - T(1))).matrix();
-            } else {
-                ws.dZ.bottomRows(L) = (kw * T(0.5) * (lv.exp() - T(1))).matrix();
-            }
-            // The encoder's last layer is linear: dZ = dA.
-        } else {
-            const Act act = arch.act[l - 1];
-            ws.dZ.resize(fan_in, B);
-            for_tiles(B, elementwise_tiles(fan_in, B), [&](Eigen::Index c0, Eigen::Index w) {
-                derivative<T>(act, ws.Z[l - 1].middleCols(c0, w), ws.A[l - 1].middleCols(c0, w),
-                              ws.dA.middleCols(c0, w), ws.dZ.middleCols(c0, w));
-            });
-        }
+    } else {
+        ws.dZ = d_code;  // the code layer is linear: dZ = dA
     }
+    // The encoder's last layer is linear, so ws.dZ is dLoss/dZ of that layer.
+    backward<T>(arch, p, 0, enc, X, ws, grad, nullptr);
     return loss;
 }
 
+template <class T>
+void activation_derivative(Act act, const Mat<T>& Z, const Mat<T>& A, const Mat<T>& dA, Mat<T>& dZ) {
+    const Eigen::Index rows = Z.rows(), B = Z.cols();
+    dZ.resize(rows, B);
+    for_tiles(B, elementwise_tiles(rows, B), [&](Eigen::Index c0, Eigen::Index w) {
+        derivative<T>(act, Z.middleCols(c0, w), A.middleCols(c0, w), dA.middleCols(c0, w), dZ.middleCols(c0, w));
+    });
+}
+
+template <class T>
+void backward(const Architecture& arch, const Params<T>& p, int first, int last,
+              const Eigen::Ref<const Mat<T>>& input, Workspace<T>& ws, Params<T>* grad, Mat<T>* d_input) {
+    if (!grad && !d_input) return;
+    const Eigen::Index B = input.cols();
+    // ws.dZ holds dLoss/dZ of layer l.
+    for (int l = last - 1; l >= first; --l) {
+        const Eigen::Index fan_in = arch.in[l];
+        if (grad) {
+            auto gW = grad->W(l);
+            for_tiles(fan_in, tiles_for(fan_in, double(arch.out[l]) * double(fan_in) * double(B)),
+                      [&](Eigen::Index c0, Eigen::Index w) {
+                          if (l == first) {
+                              gW.middleCols(c0, w).noalias() = ws.dZ * input.middleRows(c0, w).transpose();
+                          } else {
+                              gW.middleCols(c0, w).noalias() = ws.dZ * ws.A[l - 1].middleRows(c0, w).transpose();
+                          }
+                      });
+            // Column by column, in order: Eigen's rowwise().sum() sums peeled rows in another order.
+            Vec<T> bias_grad = ws.dZ.col(0);
+            for (Eigen::Index c = 1; c < B; ++c) bias_grad += ws.dZ.col(c);
+            grad->b(l) = bias_grad;
+        }
+        if (l == first && !d_input) break;
+
+        const auto W = p.W(l);
+        Mat<T>& dA = l == first ? *d_input : ws.dA;
+        dA.resize(fan_in, B);
+        for_tiles(B, tiles_for(B, double(arch.out[l]) * double(fan_in) * double(B)),
+                  [&](Eigen::Index c0, Eigen::Index w) {
+                      dA.middleCols(c0, w).noalias() = W.transpose() * ws.dZ.middleCols(c0, w);
+                  });
+        if (l == first) break;
+        activation_derivative<T>(arch.act[l - 1], ws.Z[l - 1], ws.A[l - 1], ws.dA, ws.dZ);
+    }
+}
+
+void adam_update(const AdamSettings& o, std::int64_t t, Params<float>& params, Params<float>& m, Params<float>& v,
+                 const Params<float>& grad) {
+    const float b1 = float(o.beta1), b2 = float(o.beta2);
+    const float bc1 = float(1.0 - std::pow(o.beta1, double(t)));
+    const float bc2_sqrt = float(std::sqrt(1.0 - std::pow(o.beta2, double(t))));
+    const float step_size = float(o.learning_rate) / bc1;
+    const float eps_ = float(o.epsilon);
+    const float decay = float(1.0 - o.learning_rate * o.weight_decay);
+    const bool decayed = o.weight_decay > 0.0;
+    const std::int64_t size = static_cast<std::int64_t>(params.data.size());
+    constexpr std::int64_t chunk = 16384;
+    float* p = params.data.data();
+    float* mm = m.data.data();
+    float* vv = v.data.data();
+    const float* g = grad.data.data();
+    parallel::for_each((size + chunk - 1) / chunk, [&](std::int64_t c) {
+        const std::int64_t end = std::min(size, (c + 1) * chunk);
+        for (std::int64_t i = c * chunk; i < end; ++i) {
+            if (decayed) p[i] *= decay;
+            mm[i] = b1 * mm[i] + (1.0f - b1) * g[i];
+            vv[i] = b2 * vv[i] + (1.0f - b2) * g[i] * g[i];
+            p[i] -= step_size * mm[i] / (std::sqrt(vv[i]) / bc2_sqrt + eps_);
+        }
+    }, size > 4 * chunk);
+}
+
 namespace {
-void check_layers(const Model& model, const Architecture& arch) {
-    if (static_cast<int>(model.layers.size()) != arch.layers())
-        throw std::invalid_argument("autoencoder model: " + std::to_string(model.layers.size()) +
-                                    " layers, the architecture has " + std::to_string(arch.layers()));
+void check_layers(const std::vector<Model::Layer>& layers, const Architecture& arch, const char* what) {
+    if (static_cast<int>(layers.size()) != arch.layers())
+        throw std::invalid_argument(std::string(what) + ": " + std::to_string(layers.size()) + " layers, the architecture has " +
+                                    std::to_string(arch.layers()));
     for (int l = 0; l < arch.layers(); ++l) {
-        const Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
+        const Model::Layer& layer = layers[static_cast<std::size_t>(l)];
         if (layer.in != arch.in[l] || layer.out != arch.out[l] ||
             layer.weights.size() != std::size_t(layer.in) * std::size_t(layer.out) ||
             layer.bias.size() != std::size_t(layer.out))
-            throw std::invalid_argument("autoencoder model: layer " + std::to_string(l + 1) + " has the wrong shape");
+            throw std::invalid_argument(std::string(what) + ": layer " + std::to_string(l + 1) + " has the wrong shape");
     }
 }
 }  // namespace
 
 Params<float> params_of(const Model& model, const Architecture& arch) {
-    check_layers(model, arch);
+    check_layers(model.layers, arch, "autoencoder model");
     Params<float> p(arch);
     for (int l = 0; l < arch.layers(); ++l) {
         const Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
@@ -346,11 +386,11 @@ Params<float> params_of(const Model& model, const Architecture& arch) {
     return p;
 }
 
-Params<float> params_view(const Model& model, const Architecture& arch) {
-    check_layers(model, arch);
+Params<float> layers_view(const std::vector<Model::Layer>& layers, const Architecture& arch, const char* what) {
+    check_layers(layers, arch, what);
     Params<float> p;
     for (int l = 0; l < arch.layers(); ++l) {
-        const Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
+        const Model::Layer& layer = layers[static_cast<std::size_t>(l)];
         p.rows.push_back(arch.out[l]);
         p.cols.push_back(arch.in[l]);
         // Only ever read through a const Params: the const_cast never leads to a write.
@@ -360,10 +400,14 @@ Params<float> params_view(const Model& model, const Architecture& arch) {
     return p;
 }
 
-void store_params(const Params<float>& p, const Architecture& arch, Model& model) {
-    model.layers.resize(static_cast<std::size_t>(arch.layers()));
+Params<float> params_view(const Model& model, const Architecture& arch) {
+    return layers_view(model.layers, arch, "autoencoder model");
+}
+
+void store_layers(const Params<float>& p, const Architecture& arch, std::vector<Model::Layer>& layers) {
+    layers.resize(static_cast<std::size_t>(arch.layers()));
     for (int l = 0; l < arch.layers(); ++l) {
-        Model::Layer& layer = model.layers[static_cast<std::size_t>(l)];
+        Model::Layer& layer = layers[static_cast<std::size_t>(l)];
         layer.in = arch.in[l];
         layer.out = arch.out[l];
         const float* w0 = p.w[std::size_t(l)];
@@ -373,10 +417,18 @@ void store_params(const Params<float>& p, const Architecture& arch, Model& model
     }
 }
 
+void store_params(const Params<float>& p, const Architecture& arch, Model& model) { store_layers(p, arch, model.layers); }
+
 template struct Params<float>;
 template struct Params<double>;
 template void forward<float>(const Architecture&, const Params<float>&, int, int, const Eigen::Ref<const Mat<float>>&, Workspace<float>&);
 template void forward<double>(const Architecture&, const Params<double>&, int, int, const Eigen::Ref<const Mat<double>>&, Workspace<double>&);
+template void backward<float>(const Architecture&, const Params<float>&, int, int, const Eigen::Ref<const Mat<float>>&,
+                              Workspace<float>&, Params<float>*, Mat<float>*);
+template void backward<double>(const Architecture&, const Params<double>&, int, int, const Eigen::Ref<const Mat<double>>&,
+                               Workspace<double>&, Params<double>*, Mat<double>*);
+template void activation_derivative<float>(Act, const Mat<float>&, const Mat<float>&, const Mat<float>&, Mat<float>&);
+template void activation_derivative<double>(Act, const Mat<double>&, const Mat<double>&, const Mat<double>&, Mat<double>&);
 template double loss_and_gradient<float>(const Architecture&, const Params<float>&, const Eigen::Ref<const Mat<float>>&,
                                          const Mat<float>&, const LossSpec&, Params<float>*, Workspace<float>&);
 template double loss_and_gradient<double>(const Architecture&, const Params<double>&, const Eigen::Ref<const Mat<double>>&,
