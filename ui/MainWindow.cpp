@@ -4,6 +4,7 @@
 #include "panels/ClusterPanel.h"
 #include "panels/DataPanel.h"
 #include "panels/DecoderPanel.h"
+#include "panels/GeneratorPanel.h"
 #include "panels/LegendWidget.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
@@ -81,6 +82,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_decoderPanel = new DecoderPanel(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_decoderPanel);
     m_decoderPanel->hide();
+    // A GAN trained on the dataset, and where generators land (View > Generator).
+    m_generatorPanel = new GeneratorPanel(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_generatorPanel);
+    m_generatorPanel->hide();
+    connect(m_generatorPanel, &GeneratorPanel::openJointRequested, this,
+            [this](std::shared_ptr<const data::Dataset> joint, const QString& name) { setDataset(std::move(joint), name); });
     // A clustering's column is in the document (and on screen): the points take its colours.
     connect(m_clustering, &ClusteringService::finished, this, [this] { colourByColumn("cluster"); });
 
@@ -247,6 +254,7 @@ void MainWindow::createActions() {
     viewMenu->addAction(m_metricsPanel->toggleViewAction());
     viewMenu->addAction(m_clusterPanel->toggleViewAction());
     viewMenu->addAction(m_decoderPanel->toggleViewAction());
+    viewMenu->addAction(m_generatorPanel->toggleViewAction());
     viewMenu->addAction(m_selectionPanel->toggleViewAction());
     viewMenu->addAction(m_runsPanel->toggleViewAction());
 

@@ -31,6 +31,7 @@ namespace latentscape::ui {
 class ClusteringService;
 class DataPanel;
 class DecoderPanel;
+class GeneratorPanel;
 class ClusterPanel;
 class MetricsPanel;
 class ReductionController;
@@ -81,6 +82,7 @@ public:
     MetricsPanel* metricsPanel() const { return m_metricsPanel; }
     ClusterPanel* clusterPanel() const { return m_clusterPanel; }
     DecoderPanel* decoderPanel() const { return m_decoderPanel; }
+    GeneratorPanel* generatorPanel() const { return m_generatorPanel; }
     SelectionPanel* selectionPanel() const { return m_selectionPanel; }
     RunsPanel* runsPanel() const { return m_runsPanel; }
     // Runs (MainWindowRuns.cpp, MainWindowCompare.cpp).
@@ -319,6 +321,7 @@ private:
     MetricsPanel* m_metricsPanel = nullptr;
     ClusterPanel* m_clusterPanel = nullptr;
     DecoderPanel* m_decoderPanel = nullptr;
+    GeneratorPanel* m_generatorPanel = nullptr;
     SelectionPanel* m_selectionPanel = nullptr;
     bool m_autoRunOnDefault = false;
     QMenu* m_recentMenu = nullptr;

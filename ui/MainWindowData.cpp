@@ -7,6 +7,7 @@
 #include "panels/ColumnsDialog.h"
 #include "panels/DataPanel.h"
 #include "panels/DecoderPanel.h"
+#include "panels/GeneratorPanel.h"
 #include "panels/ErrorDialog.h"
 #include "panels/FileDialogs.h"
 #include "panels/MetricsPanel.h"
@@ -210,6 +211,7 @@ void MainWindow::showNewDataset() {
     const data::Dataset& ds = *prepared().dataset;
     m_shownEmbedding.reset();
     m_decoderPanel->setDataset(prepared().dataset);
+    m_generatorPanel->setDataset(prepared().dataset);
     m_selectionPanel->setDataset(prepared().dataset);
     onSelectionChanged();
     m_scatterView->setEmphasis({});

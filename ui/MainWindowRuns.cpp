@@ -8,6 +8,7 @@
 #include "metrics/procrustes.h"
 #include "panels/DataPanel.h"
 #include "panels/DecoderPanel.h"
+#include "panels/GeneratorPanel.h"
 #include "panels/MetricsPanel.h"
 #include "panels/ReductionPanel.h"
 #include "panels/RunsPanel.h"
@@ -109,6 +110,7 @@ void MainWindow::createRunsPanel() {
     connect(m_document, &Document::currentRunChanged, this, [this] {
         const auto run = m_document->currentRun();
         if (!(run && run->model && run->model->latent_dims == 2 && run->dims == 2)) m_decoderPanel->hide();
+        m_generatorPanel->setVae(run ? run->model : nullptr);
     });
     connect(m_document, &Document::runChanged, this, [this, showMetrics](int id) {
         if (id == m_document->currentRunId()) showMetrics();

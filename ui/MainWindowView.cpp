@@ -7,6 +7,7 @@
 #include "figure/PlotRules.h"
 #include "panels/DataPanel.h"
 #include "panels/DecoderPanel.h"
+#include "panels/GeneratorPanel.h"
 #include "panels/LegendWidget.h"
 #include "panels/LossCurveWidget.h"
 #include "panels/MetricsPanel.h"
@@ -189,6 +190,7 @@ void MainWindow::setUpDecoder() {
     connect(m_reduction, &ReductionController::trainingChanged, this,
             [this] { m_reductionPanel->lossCurve()->setProgress(m_reduction->training()); });
     connect(m_reduction, &ReductionController::modelChanged, this, [this] {
+        m_generatorPanel->setVae(m_reduction->model());
         m_decoderPanel->setModel(m_reduction->model(), m_reduction->embedding(),
                                  m_reduction->embeddingDims());
     });

@@ -44,77 +44,6 @@ constexpr int kKnn = 10;
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-/// Rows [first, first + n) of the 70,000 images scaled to [0, 1], with their labels.
-struct Images {
-    std::int64_t n = 0, d = 0;
-    std::vector<float> X;
-    std::vector<std::int32_t> labels;
-};
-
-Images slice(const data::Dataset& all, std::int64_t first, std::int64_t n, float lo, float hi) {
-    Images s;
-    s.n = n;
-    s.d = all.d;
-    s.X.resize(std::size_t(n * all.d));
-    const float scale = hi > lo ? 1.0f / (hi - lo) : 1.0f;
-    for (std::int64_t i = 0; i < n * all.d; ++i) s.X[std::size_t(i)] = (all.features[std::size_t(first * all.d + i)] - lo) * scale;
-    const auto& codes = all.label()->codes;
-    s.labels.assign(codes.begin() + first, codes.begin() + first + n);
-    return s;
-}
-
-void save_npy(const Images& s, const std::string& path) {
-    if (fs::exists(path)) return;  // the same rows for the same name: made once, kept in --dir
-    data::Dataset ds;
-    ds.n = s.n;
-    ds.d = s.d;
-    ds.features.assign(s.X.begin(), s.X.end());
-    for (std::int64_t j = 0; j < s.d; ++j) ds.feature_names.push_back("p" + std::to_string(j));
-    data::write_npy(ds, path);
-}
-
-/// autoencoder_torch.py: installed beside the data files, else in the source tree.
-std::string torch_script() {
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = exe.parent_path().parent_path() / "share/latentscape/bench/autoencoder_torch.py";
-        if (fs::exists(installed)) return installed.string();
-    }
-    const fs::path source = fs::path(LATENTSCAPE_BENCH_SOURCE_DIR) / "autoencoder_torch.py";
-    if (fs::exists(source)) return source.string();
-    return {};
-}
-
-/// Runs a command and returns its stdout (stderr passes through).
-std::string capture(const std::string& cmd) {
-    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-    if (!p) return {};
-    std::string out;
-    char buf[4096];
-    while (const std::size_t got = std::fread(buf, 1, sizeof buf, p.get())) out.append(buf, got);
-    return out;
-}
-
-/// The number after "key": in a flat JSON line (enough for the script's own output), NaN if absent.
-double json_number(const std::string& text, const std::string& key) {
-    const auto at = text.find("\"" + key + "\":");
-    if (at == std::string::npos) return NAN;
-    const char* p = text.c_str() + at + key.size() + 3;
-    while (*p == ' ') ++p;
-    char* end = nullptr;
-    const double v = std::strtod(p, &end);
-    return end == p ? NAN : v;
-}
-
-std::string json_string(const std::string& text, const std::string& key) {
-    const auto at = text.find("\"" + key + "\": \"");
-    if (at == std::string::npos) return {};
-    const auto start = at + key.size() + 5;
-    const auto stop = text.find('"', start);
-    return stop == std::string::npos ? std::string() : text.substr(start, stop - start);
-}
-
 struct Side {
     bool ran = false;
     double seconds = NAN, samples_per_second = NAN, test_mse = NAN, knn_accuracy = NAN;
@@ -196,22 +125,22 @@ int bench_autoencoder(const BenchArgs& args) {
         save_npy(train, train_file);
         save_npy(test, test_file);
         fs::remove(codes_file);
-        const std::string script = torch_script();
+        const std::string script = reference_script("autoencoder_torch.py");
         if (script.empty()) {
             torch_note = "autoencoder_torch.py not found";
         } else {
-            const std::string out = capture(std::string(kPython) + " " + script + " --train " + train_file + " --test " +
+            const std::string out = script_output(std::string(kPython) + " " + script + " --train " + train_file + " --test " +
                                             test_file + " --codes " + codes_file + " --hidden 256,64 --latent 2" +
                                             " --epochs " + std::to_string(epochs) + " --batch 256 --lr 0.001" +
                                             " --threads " + std::to_string(kThreads) + " --seed 0 --repeat " +
                                             std::to_string(std::max(1, args.repeat)));
-            torch.samples_per_second = json_number(out, "samples_per_second");
-            torch.seconds = json_number(out, "train_seconds");
-            torch.test_mse = json_number(out, "test_mse");
-            torch.blas = json_string(out, "blas");
-            torch.version = json_string(out, "torch");
-            torch.blas_threads = json_number(out, "openblas_threads");
-            torch.parameters = std::int64_t(json_number(out, "parameters"));
+            torch.samples_per_second = json_field(out, "samples_per_second");
+            torch.seconds = json_field(out, "train_seconds");
+            torch.test_mse = json_field(out, "test_mse");
+            torch.blas = json_text(out, "blas");
+            torch.version = json_text(out, "torch");
+            torch.blas_threads = json_field(out, "openblas_threads");
+            torch.parameters = std::int64_t(json_field(out, "parameters"));
             const auto loss_at = out.find("\"train_loss\": [");
             if (loss_at != std::string::npos) {
                 const char* p = out.c_str() + loss_at + 15;

@@ -5,11 +5,16 @@
 #include "data/synthetic.h"
 #include "data/write.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
+
+#ifndef LATENTSCAPE_BENCH_SOURCE_DIR
+#define LATENTSCAPE_BENCH_SOURCE_DIR ""
+#endif
 
 namespace latentscape::bench {
 
@@ -69,6 +74,69 @@ data::Dataset fashion70k() {
     o.d = 784;
     o.k = 10;
     return data::synthetic::blobs(o);
+}
+
+Images slice(const data::Dataset& all, std::int64_t first, std::int64_t n, float lo, float hi) {
+    Images s;
+    s.n = n;
+    s.d = all.d;
+    s.X.resize(std::size_t(n * all.d));
+    const float scale = hi > lo ? 1.0f / (hi - lo) : 1.0f;
+    for (std::int64_t i = 0; i < n * all.d; ++i) s.X[std::size_t(i)] = (all.features[std::size_t(first * all.d + i)] - lo) * scale;
+    const auto& codes = all.label()->codes;
+    s.labels.assign(codes.begin() + first, codes.begin() + first + n);
+    return s;
+}
+
+void save_npy(const Images& s, const std::string& path) {
+    if (std::filesystem::exists(path)) return;  // the same rows for the same name: made once, kept in --dir
+    data::Dataset ds;
+    ds.n = s.n;
+    ds.d = s.d;
+    ds.features.assign(s.X.begin(), s.X.end());
+    for (std::int64_t j = 0; j < s.d; ++j) ds.feature_names.push_back("p" + std::to_string(j));
+    data::write_npy(ds, path);
+}
+
+
+std::string reference_script(const std::string& name) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path installed = exe.parent_path().parent_path() / "share/latentscape/bench" / name;
+        if (fs::exists(installed)) return installed.string();
+    }
+    const fs::path source = fs::path(LATENTSCAPE_BENCH_SOURCE_DIR) / name;
+    if (fs::exists(source)) return source.string();
+    return {};
+}
+
+std::string script_output(const std::string& cmd) {
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    if (!p) return {};
+    std::string out;
+    char buf[4096];
+    while (const std::size_t got = std::fread(buf, 1, sizeof buf, p.get())) out.append(buf, got);
+    return out;
+}
+
+double json_field(const std::string& text, const std::string& key) {
+    const auto at = text.find("\"" + key + "\":");
+    if (at == std::string::npos) return NAN;
+    const char* p = text.c_str() + at + key.size() + 3;
+    while (*p == ' ') ++p;
+    char* end = nullptr;
+    const double v = std::strtod(p, &end);
+    return end == p ? NAN : v;
+}
+
+std::string json_text(const std::string& text, const std::string& key) {
+    const auto at = text.find("\"" + key + "\": \"");
+    if (at == std::string::npos) return {};
+    const auto start = at + key.size() + 5;
+    const auto stop = text.find('"', start);
+    return stop == std::string::npos ? std::string() : text.substr(start, stop - start);
 }
 
 }  // namespace latentscape::bench

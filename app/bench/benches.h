@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace latentscape::bench {
 
@@ -38,6 +39,25 @@ data::Dataset fashion70k();
 /// scikit-learn (PCA(50, random_state=0)) so benchmarks on it do not depend on our own PCA.
 std::string pca50_file(const std::string& dir);
 
+/// Rows [first, first + n) of a labelled dataset scaled by (x - lo) / (hi - lo), with their labels.
+struct Images {
+    std::int64_t n = 0, d = 0;
+    std::vector<float> X;
+    std::vector<std::int32_t> labels;
+};
+Images slice(const data::Dataset& all, std::int64_t first, std::int64_t n, float lo, float hi);
+/// Writes the rows as a float32 .npy, once: the same rows for the same name are kept in --dir.
+void save_npy(const Images& s, const std::string& path);
+
+/// A reference script of the benchmarks (e.g. "gan_torch.py"): installed beside the data files,
+/// else in the source tree; "" when neither has it.
+std::string reference_script(const std::string& name);
+/// Runs a command and returns its stdout (stderr passes through).
+std::string script_output(const std::string& cmd);
+/// The number after "key": in a script's one-line JSON, NaN if absent; the string after "key": "".
+double json_field(const std::string& text, const std::string& key);
+std::string json_text(const std::string& text, const std::string& key);
+
 int bench_load(const BenchArgs& args);
 int bench_pca(const BenchArgs& args);
 int bench_kmeans(const BenchArgs& args);
@@ -47,6 +67,7 @@ int bench_tsne(const BenchArgs& args);
 int bench_umap(const BenchArgs& args);
 int bench_transform(const BenchArgs& args);
 int bench_autoencoder(const BenchArgs& args);
+int bench_gan(const BenchArgs& args);
 int bench_lasso(const BenchArgs& args);
 int bench_render(const BenchArgs& args);
 int bench_link(const BenchArgs& args);

@@ -94,6 +94,8 @@ int run_reduce(const Args& args);
 int run_reduce_tsne(const Args& args);
 int run_reduce_umap(const Args& args);
 int run_reduce_autoencoder(const Args& args);
+int run_reduce_gan(const Args& args);
+int run_sample(const Args& args);
 int run_encode(const Args& args);
 int run_transform(const Args& args);
 /// Writes the map model of a finished t-SNE (to set) or UMAP (uo set, with its a and b) run of
@@ -133,6 +135,7 @@ extern const char* const kReduceHelp;
 extern const char* const kClusterHelp;
 extern const char* const kMetricsHelp;
 extern const char* const kEncodeHelp;
+extern const char* const kSampleHelp;
 extern const char* const kTransformHelp;
 
 }  // namespace latentscape::cli

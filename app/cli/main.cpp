@@ -19,7 +19,9 @@ const char* const kUsage =
     "  info FILE       rows, features, metadata columns, label and missing values of a dataset\n"
     "  convert FILE    convert a dataset to .csv, .npy or .npz (--out)\n"
     "  generate KIND   write a built-in synthetic dataset (blobs, swiss-roll, s-curve)\n"
-    "  reduce FILE     PCA, t-SNE, UMAP, autoencoder or VAE to K dimensions (--out embedding)\n"
+    "  reduce FILE     PCA, t-SNE, UMAP, autoencoder or VAE to K dimensions (--out embedding),\n"
+    "                  or train a GAN (--method gan --save-model)\n"
+    "  sample          draw rows from a saved GAN or VAE, and measure them against real data\n"
     "  encode FILE     project rows into the latent space of a saved autoencoder (--model, --out)\n"
     "  transform FILE  place new rows on a saved t-SNE or UMAP map (--model, --out)\n"
     "  cluster FILE    k-means or DBSCAN labels (--out LABELS.csv)\n"
@@ -65,6 +67,7 @@ int main(int argc, char** argv) {
         {"generate", cli::kGenerateHelp, cli::run_generate, false},
         {"reduce", cli::kReduceHelp, cli::run_reduce, true},
         {"encode", cli::kEncodeHelp, cli::run_encode, true},
+        {"sample", cli::kSampleHelp, cli::run_sample, true},
         {"transform", cli::kTransformHelp, cli::run_transform, true},
         {"cluster", cli::kClusterHelp, cli::run_cluster, true},
         {"metrics", cli::kMetricsHelp, cli::run_metrics, true},

@@ -26,6 +26,7 @@ namespace latentscape::cli {
 
 const char* const kReduceHelp =
     "usage: latentscape-cli reduce FILE --method pca|tsne|umap|autoencoder|vae --dims K --out OUT.csv|OUT.npy\n"
+    "       latentscape-cli reduce FILE --method gan --save-model MODEL.lsgan [--out SAMPLES.npy]\n"
     "                              [options] [--json]\n"
     "\n"
     "Reduces FILE's features to K dimensions and writes the embedding (the CSV also carries the\n"
@@ -33,7 +34,8 @@ const char* const kReduceHelp =
     "\n"
     "options:\n"
     "  --out OUT           the embedding: .csv (with the label and row ids) or .npy\n"
-    "  --method M          pca (default), tsne, umap, autoencoder or vae (variational autoencoder)\n"
+    "  --method M          pca (default), tsne, umap, autoencoder, vae (variational autoencoder)\n"
+    "                      or gan (a generative adversarial network: no embedding; see below)\n"
     "  --dims K            output dimensions (default 2; t-SNE, UMAP: 2 or 3; autoencoder: the code size)\n"
     "  --seed N            random seed (default 42): same seed, same result, any --threads\n"
     "  --preprocess P      every method: none (default), standardize (mean 0, sd 1 per column),\n"
@@ -86,7 +88,18 @@ const char* const kReduceHelp =
     "  --input-scale S     divide the values by S first (default: 255 for 8-bit images, else 1)\n"
     "  --validation F      fraction of rows held out to measure the loss on (default 0.1; 0 = none)\n"
     "  --patience P        stop when the held-out loss has not improved for P epochs (default 0: never)\n"
+    "gan (a generator noise-...-d and a discriminator d-...-1, trained with Adam; 'sample' draws rows):\n"
+    "  --dims K            noise dimensions (default 2: a plane of generated rows)\n"
+    "  --hidden H1,H2,...  generator hidden sizes, narrowest first (default: the autoencoder's\n"
+    "                      reversed, 128,512 for d >= 256)\n"
+    "  --discriminator-hidden H1,...  discriminator hidden sizes (LeakyReLU; default 512,128 for\n"
+    "                      d >= 256)\n"
+    "  (and --activation --output --epochs --batch --lr --standardize --input-scale as above;\n"
+    "   gan defaults: 20 epochs, batch 64, lr 0.0002)\n"
+    "  --adam-beta1 B      Adam's first-moment decay (gan default 0.5)\n"
+    "  --samples N         with --out: rows to generate into it (default: as many as FILE has)\n"
     "  --save-model PATH   write the trained model (.lsae) for 'latentscape-cli encode'\n"
+    "                      (gan: .lsgan, required, for 'latentscape-cli sample')\n"
     "                      (PCA, t-SNE, UMAP: the fit or the map, for 'latentscape-cli transform')\n"
     "  --threads T         worker threads (results do not depend on it)\n"
     "  --json              print one JSON summary on stdout\n"
@@ -163,9 +176,13 @@ void log1p_sparse(const std::string& path, data::CsrMatrix& X) {
 
 int run_reduce(const Args& a) {
     const std::string& in = single_input(a);
+    const std::string method = a.get("method", "pca");
+    if (method == "gan") {
+        apply_threads(a);
+        return run_reduce_gan(a);
+    }
     if (!a.has("out")) throw UsageError{"--out is required"};
     check_output_name(a.get("out"));
-    const std::string method = a.get("method", "pca");
     if (method == "tsne") {
         apply_threads(a);
         return run_reduce_tsne(a);
@@ -178,7 +195,7 @@ int run_reduce(const Args& a) {
         apply_threads(a);
         return run_reduce_autoencoder(a);
     }
-    if (method != "pca") throw UsageError{"--method must be pca, tsne, umap, autoencoder or vae"};
+    if (method != "pca") throw UsageError{"--method must be pca, tsne, umap, autoencoder, vae or gan"};
     reduce::PcaOptions o;
     o.components = number<int>(a, "dims", 2);
     o.scale = a.has("scale");

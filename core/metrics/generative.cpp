@@ -3,6 +3,11 @@
 
 #include "common/parallel.h"
 #include "neighbors/radius.h"
+#include "common/rng.h"
+#include "reduce/pca.h"
+
+#include <chrono>
+#include <numeric>
 
 #include <Eigen/Core>
 
@@ -134,6 +139,54 @@ ClassCoverage class_coverage(const float* real, const int* labels, std::int64_t 
         if (out.real_share[std::size_t(c)] > 0.0 && out.generated_share[std::size_t(c)] >= 0.5 * out.real_share[std::size_t(c)])
             ++out.covered;
     return out;
+}
+
+GeneratedQuality compare_generated(const float* real, std::int64_t n, std::int64_t d, const float* gen, std::int64_t n_gen,
+                                   const int* labels, int classes, const GeneratedComparison& o) {
+    const auto start = std::chrono::steady_clock::now();
+    if (n < 2 || n_gen < 2) throw std::invalid_argument("generated rows: needs at least 2 real and 2 generated rows");
+    // A seeded sample of the real rows, in their order.
+    std::vector<std::int64_t> rows(static_cast<std::size_t>(n));
+    std::iota(rows.begin(), rows.end(), std::int64_t(0));
+    const std::int64_t m = std::min(n, std::max<std::int64_t>(2, o.max_real));
+    if (m < n) {
+        Rng rng(o.seed);
+        for (std::int64_t i = 0; i < m; ++i) std::swap(rows[std::size_t(i)], rows[std::size_t(i + std::int64_t(rng.below(std::uint64_t(n - i))))]);
+        rows.resize(std::size_t(m));
+        std::sort(rows.begin(), rows.end());
+    }
+    std::vector<float> R(static_cast<std::size_t>(m * d));
+    for (std::int64_t i = 0; i < m; ++i) std::copy_n(real + rows[std::size_t(i)] * d, d, R.begin() + i * d);
+    std::vector<float> G(gen, gen + n_gen * d);
+    std::int64_t dims = d;
+    if (o.pca_dims > 0 && o.pca_dims < d) {
+        reduce::PcaOptions po;
+        po.components = int(std::min<std::int64_t>(o.pca_dims, m));
+        po.seed = o.seed;
+        const reduce::PcaResult fit = reduce::pca(R.data(), m, d, po);
+        const FloatVector g = reduce::transform(fit, G.data(), n_gen, d);
+        R.assign(fit.scores.begin(), fit.scores.end());
+        G.assign(g.begin(), g.end());
+        dims = fit.k;
+    }
+    GeneratedQuality q;
+    q.real_used = m;
+    q.dims = int(dims);
+    q.precision_recall = precision_recall(R.data(), m, G.data(), n_gen, dims, o.k);
+    if (labels && classes > 0) {
+        std::vector<float> labelled;
+        std::vector<int> y;
+        for (std::int64_t i = 0; i < m; ++i) {
+            const int c = labels[rows[std::size_t(i)]];
+            if (c < 0) continue;
+            y.push_back(c);
+            labelled.insert(labelled.end(), R.begin() + i * dims, R.begin() + (i + 1) * dims);
+        }
+        if (std::int64_t(y.size()) >= o.classifier_k)
+            q.coverage = class_coverage(labelled.data(), y.data(), std::int64_t(y.size()), classes, G.data(), n_gen, dims, o.classifier_k);
+    }
+    q.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return q;
 }
 
 }  // namespace latentscape::metrics

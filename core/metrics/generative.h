@@ -13,6 +13,7 @@
 /// dims). Results do not depend on the thread count.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace latentscape::metrics {
@@ -42,5 +43,33 @@ struct ClassCoverage {
 /// non-finite value.
 ClassCoverage class_coverage(const float* real, const int* labels, std::int64_t n_real, int classes, const float* generated,
                              std::int64_t n_gen, std::int64_t dims, int k = 10);
+
+/// Options of compare_generated().
+struct GeneratedComparison {
+    /// Real rows used at most (a seeded sample of them; the exact metrics are quadratic).
+    std::int64_t max_real = 10000;
+    /// PCA dimensions of the shared space, fitted on the real rows used; 0 or >= d: none.
+    int pca_dims = 50;
+    int k = 3;               ///< precision/recall neighbourhood
+    int classifier_k = 10;   ///< coverage classifier
+    std::uint64_t seed = 42;
+};
+
+struct GeneratedQuality {
+    PrecisionRecall precision_recall;
+    /// With labels only.
+    std::optional<ClassCoverage> coverage;
+    std::int64_t real_used = 0;
+    int dims = 0;            ///< of the shared space
+    double seconds = 0.0;
+};
+
+/// The whole comparison of the CLI's and the app's: a seeded sample of the real rows (n x d),
+/// PCA fitted on it and applied to the generated rows (n_gen x d), then precision/recall and,
+/// with `labels` (n entries in [0, classes), or -1 for an unlabelled row, which is left out of the
+/// classifier), class coverage. Throws std::invalid_argument as the metrics do.
+GeneratedQuality compare_generated(const float* real, std::int64_t n, std::int64_t d, const float* generated,
+                                   std::int64_t n_gen, const int* labels, int classes,
+                                   const GeneratedComparison& options = {});
 
 }  // namespace latentscape::metrics

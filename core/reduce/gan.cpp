@@ -121,17 +121,19 @@ void validate(const Options& o, std::int64_t n, std::int64_t d, const float* X) 
         bad("the sigmoid output cannot reach standardised values: use the linear output or no standardisation");
 }
 
-/// Uniform weights from the seed: He before (leaky) ReLU/GELU, Xavier before anything else.
+/// PyTorch's nn.Linear initialisation (kaiming_uniform with a = sqrt(5)): weights and biases
+/// uniform in +-1/sqrt(fan_in), from the seed. GANs are sensitive to it: with the autoencoder's He
+/// initialisation the discriminator started stronger and the samples were worse after the same
+/// epochs than PyTorch's (benchmark, issue 17).
 void init_weights(const ae::Architecture& arch, ae::Params<float>& p, std::uint64_t seed, std::uint64_t stream) {
     for (int l = 0; l < arch.layers(); ++l) {
-        const double fan_in = arch.in[std::size_t(l)], fan_out = arch.out[std::size_t(l)];
-        const ae::Act act = arch.act[std::size_t(l)];
-        const bool he = act == ae::Act::Relu || act == ae::Act::Gelu || act == ae::Act::LeakyRelu;
-        const double bound = he ? std::sqrt(6.0 / fan_in) : std::sqrt(6.0 / (fan_in + fan_out));
+        const double bound = 1.0 / std::sqrt(double(arch.in[std::size_t(l)]));
         Rng rng = Rng::stream(seed, stream + std::uint64_t(l));
         auto W = p.W(l);
         for (Eigen::Index c = 0; c < W.cols(); ++c)
             for (Eigen::Index r = 0; r < W.rows(); ++r) W(r, c) = float(rng.uniform(-bound, bound));
+        auto b = p.b(l);
+        for (Eigen::Index r = 0; r < b.size(); ++r) b[r] = float(rng.uniform(-bound, bound));
     }
 }
 

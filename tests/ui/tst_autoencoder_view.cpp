@@ -8,14 +8,17 @@
 #include "ReductionController.h"
 #include "jobs/EmbeddingJob.h"
 #include "panels/DecoderPanel.h"
+#include "panels/GeneratorPanel.h"
 #include "panels/LossCurveWidget.h"
 #include "panels/ReductionPanel.h"
 #include "reduce/autoencoder.h"
+#include "reduce/gan.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QStatusBar>
 
@@ -457,6 +460,99 @@ private slots:
         QVERIFY(reduction()->model());
         QVERIFY(m_window->isDecoderActive());
         QVERIFY(reduction()->embedding() == reduction()->model()->encode(ds->features.data(), ds->n));
+    }
+
+    // The Generator dock: a GAN trained live on image data, equal to the core's for the same
+    // options; its grid, plane, hover and interpolation strip; a comparison with the real rows and
+    // the joint dataset opened in the window.
+    void ganTrainsLiveGeneratesAndCompares() {
+        const auto ds = barImages(400);
+        show(ds);
+        ui::GeneratorPanel* gen = m_window->generatorPanel();
+        gen->show();
+        const int epochs = 6;
+        gen->setEpochs(epochs);
+        QSignalSpy finished(gen, &ui::GeneratorPanel::trainingFinished);
+        QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("ganTrain")), Qt::LeftButton);
+        QVERIFY(gen->isTraining());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QCOMPARE(finished.at(0).at(1).toString(), QString());
+        QVERIFY(!gen->isTraining());
+        QCOMPARE(gen->lossCurve()->trainPointCount(), epochs);
+        QCOMPARE(gen->lossCurve()->validationPointCount(), epochs);
+
+        // The same networks as the core's for the same options (8-bit pixels seen as x / 255).
+        reduce::gan::Options o;
+        o.noise_dims = 2;
+        o.epochs = epochs;
+        o.input_scale = 255.0;
+        auto status = reduce::gan::initialize(ds->features.data(), ds->n, ds->d, o);
+        status.run_steps(status.max_steps());
+        const reduce::gan::Model core = status.model();
+        QVERIFY(gen->model());
+        QCOMPARE(gen->model()->generator.size(), core.generator.size());
+        for (std::size_t l = 0; l < core.generator.size(); ++l) QVERIFY(gen->model()->generator[l].weights == core.generator[l].weights);
+        const auto z = reduce::gan::noise(ui::GeneratorPanel::gridSamples, 2, 7);
+        QVERIFY(gen->gridValues() == core.generate(z.data(), ui::GeneratorPanel::gridSamples));
+        QCOMPARE(gen->planeValues().size(), std::size_t(ui::GeneratorPanel::planeTiles * ui::GeneratorPanel::planeTiles * ds->d));
+        auto* first = m_window->findChild<ui::SampleView*>(QStringLiteral("ganSample0"));
+        QVERIFY(first && !first->image().isNull());
+        QCOMPARE(first->image().size(), QSize(8, 8));
+
+        // Hovering the plane's centre generates at noise (0, 0); clicks set the strip's ends.
+        auto* plane = m_window->findChild<QWidget*>(QStringLiteral("noisePlane"));
+        QVERIFY(plane);
+        QTest::mouseMove(plane, QPoint(plane->width() / 2, plane->height() / 2));
+        const float origin[2] = {0.0f, 0.0f};
+        QTRY_VERIFY(gen->cursorValues() == gen->model()->generate(origin, 1));
+        QTest::mouseClick(plane, Qt::LeftButton, {}, QPoint(0, plane->height() / 2));
+        QTest::mouseClick(plane, Qt::RightButton, {}, QPoint(plane->width() / 2, 0));
+        QCOMPARE(gen->stripValues().size(), std::size_t(ui::GeneratorPanel::stripSteps * ds->d));
+        const float a[2] = {-float(ui::GeneratorPanel::planeExtent), 0.0f};
+        const std::vector<float> atA = gen->model()->generate(a, 1);
+        QVERIFY(std::equal(atA.begin(), atA.end(), gen->stripValues().begin()));
+
+        // Compared with the real rows, then opened together with them.
+        QSignalSpy compared(gen, &ui::GeneratorPanel::compared);
+        gen->compare(ui::GeneratorPanel::Source::Gan, 300);
+        QTRY_VERIFY_WITH_TIMEOUT(compared.count() == 1, 60000);
+        const auto& q = *gen->quality();
+        QVERIFY(q.precision_recall.precision >= 0.0 && q.precision_recall.precision <= 1.0);
+        QVERIFY(q.precision_recall.recall >= 0.0 && q.precision_recall.recall <= 1.0);
+        QVERIFY(q.coverage && q.coverage->real_share.size() == 2);
+        QVERIFY(m_window->findChild<QLabel*>(QStringLiteral("ganQuality"))->text().contains(QStringLiteral("precision")));
+        const auto joint = gen->jointDataset();
+        QCOMPARE(joint->n, ds->n + 300);
+        QCOMPARE(joint->label()->name, std::string("source"));
+        QCOMPARE(joint->images.pixels.size(), std::size_t(joint->n * ds->d));
+        QTest::mouseClick(m_window->findChild<QPushButton*>(QStringLiteral("ganOpenJoint")), Qt::LeftButton);
+        QTRY_COMPARE(m_window->dataset()->n, ds->n + 300);
+    }
+
+    // Stop ends a long training at once; the VAE of the run on screen is the other generator.
+    void ganStopsAndVaeSamplesCompare() {
+        const auto ds = barImages(400);
+        show(ds);
+        ui::GeneratorPanel* gen = m_window->generatorPanel();
+        gen->show();
+        gen->setEpochs(5000);
+        QSignalSpy finished(gen, &ui::GeneratorPanel::trainingFinished);
+        gen->train();
+        QTRY_VERIFY_WITH_TIMEOUT(gen->model() != nullptr, 60000);
+        gen->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 10000);
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QTRY_VERIFY(!gen->isTraining());
+
+        panel()->setAutoencoderVariational(true);
+        panel()->setAutoencoderEpochs(3);
+        runToEnd();
+        QSignalSpy compared(gen, &ui::GeneratorPanel::compared);
+        gen->compare(ui::GeneratorPanel::Source::Vae, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(compared.count() == 1, 60000);
+        QCOMPARE(gen->jointDataset()->label()->categories, (std::vector<std::string>{"real", "vae"}));
+        QCOMPARE(gen->jointDataset()->n, ds->n + 200);
     }
 
     void settingsAreKept() {

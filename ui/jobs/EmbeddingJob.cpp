@@ -133,6 +133,7 @@ void EmbeddingJob::publish(bool final, double cost) {
     s.costName = m_method->costName();
     s.training = m_method->training();
     s.model = m_method->model();
+    s.generator = m_method->generator();
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_latest = std::move(s);

@@ -6,6 +6,7 @@
 /// ready to draw, so a slow view never queues up old frames.
 
 #include "reduce/autoencoder.h"
+#include "reduce/gan.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
 #include "reduce/umap.h"
@@ -35,6 +36,10 @@ struct TrainingProgress {
     double epochFraction = 0.0; ///< how far into the current epoch, in [0, 1)
     int maxEpochs = 0;
     bool stoppedEarly = false;
+    /// What the two series of `epochs` are (train_loss, validation_loss): a GAN puts its
+    /// generator's and its discriminator's losses there.
+    QString trainName = QStringLiteral("train");
+    QString validationName = QStringLiteral("held-out");
 };
 
 /// An iterative reduction the job can drive. initialize() and run() are called on the worker.
@@ -65,6 +70,8 @@ public:
     virtual std::optional<TrainingProgress> training() const { return std::nullopt; }
     /// The network as of the last finished epoch (shared, immutable); null for other methods.
     virtual std::shared_ptr<const reduce::autoencoder::Model> model() const { return nullptr; }
+    /// A GAN's networks as of the last finished epoch; null for other methods.
+    virtual std::shared_ptr<const reduce::gan::Model> generator() const { return nullptr; }
 };
 
 /// t-SNE of a dataset's features (reduce::tsne::Status underneath).
@@ -84,6 +91,14 @@ std::unique_ptr<IterativeMethod> makePcaMethod(std::shared_ptr<const data::Datas
 std::unique_ptr<IterativeMethod> makeAutoencoderMethod(std::shared_ptr<const data::Dataset> dataset,
                                                        const reduce::autoencoder::Options& options);
 
+/// A GAN trained on a dataset's features (reduce::gan::Status underneath): an iteration is one
+/// step of both networks, run() never crosses an epoch boundary. Its "coordinates" are not an
+/// embedding: they are the generated rows of `fixedNoise` (count x noise_dims, row-major), count x
+/// d, made again at each epoch's end (dims() is d), so a live grid shows them epoch by epoch.
+/// 8-bit images train with input scale 255, as the autoencoder does.
+std::unique_ptr<IterativeMethod> makeGanMethod(std::shared_ptr<const data::Dataset> dataset,
+                                               const reduce::gan::Options& options, std::vector<float> fixedNoise);
+
 /// UMAP of a dataset's features (reduce::umap::Status underneath): an iteration is an epoch.
 std::unique_ptr<IterativeMethod> makeUmapMethod(std::shared_ptr<const data::Dataset> dataset,
                                                 const reduce::umap::Options& options);
@@ -101,6 +116,7 @@ struct EmbeddingSnapshot {
     /// Epoch-based methods only (the autoencoder); empty / null otherwise.
     std::optional<TrainingProgress> training;
     std::shared_ptr<const reduce::autoencoder::Model> model;
+    std::shared_ptr<const reduce::gan::Model> generator;  ///< a GAN's networks (else null)
 };
 
 class EmbeddingJob : public QObject {

@@ -7,6 +7,7 @@
 /// runs on the GUI thread from the immutable model snapshot (a sample costs about a millisecond);
 /// the nearest code is a linear scan.
 
+#include "panels/SampleView.h"
 #include "reduce/autoencoder.h"
 
 #include <QDockWidget>
@@ -24,8 +25,6 @@ struct Dataset;
 }
 
 namespace latentscape::ui {
-
-class SampleView;
 
 class DecoderPanel : public QDockWidget {
     Q_OBJECT
@@ -85,10 +84,7 @@ private:
     bool m_eightBit = false;  // the model scales its input by 1/255: 8-bit images
     std::vector<float> m_codes;
     int m_dims = 2;
-    // Display ranges: of all features for images (0..255 for 8-bit ones), per feature otherwise.
-    bool m_rangesReady = false;
-    float m_imageMin = 0.0f, m_imageMax = 255.0f;
-    std::vector<float> m_featureMin, m_featureMax;
+    SampleStyle m_style;
 
     std::optional<std::array<double, 2>> m_cursor;
     std::vector<float> m_cursorDecoded;
@@ -102,7 +98,6 @@ private:
     SampleView* m_nearestView = nullptr;
     QLabel* m_traversalText = nullptr;
     std::vector<SampleView*> m_strip;
-    void prepareRanges();
 };
 
 }  // namespace latentscape::ui

@@ -121,9 +121,9 @@ void LossCurveWidget::paintEvent(QPaintEvent*) {
         x += 26 + fm.horizontalAdvance(text);
     };
     const auto& last = t.epochs.empty() ? reduce::autoencoder::EpochRecord{} : t.epochs.back();
-    legend(kTrainColor, t.epochs.empty() ? tr("train") : tr("train %1").arg(locale.toString(last.train_loss, 'g', 4)));
+    legend(kTrainColor, t.epochs.empty() ? t.trainName : QStringLiteral("%1 %2").arg(t.trainName, locale.toString(last.train_loss, 'g', 4)));
     if (validationPointCount() > 0)
-        legend(kValidationColor, tr("held-out %1").arg(locale.toString(last.validation_loss, 'g', 4)));
+        legend(kValidationColor, QStringLiteral("%1 %2").arg(t.validationName, locale.toString(last.validation_loss, 'g', 4)));
 
     const auto series = [&](const QColor& color, auto value) {
         QPainterPath path;
