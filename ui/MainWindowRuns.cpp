@@ -55,6 +55,13 @@ struct MainWindow::Placement {
 void MainWindow::createRunsPanel() {
     m_runsPanel = new RunsPanel(m_document, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_runsPanel);
+    // The Generator dock needs the width under the plot: a tab beside the Runs table, brought to
+    // the front when it is shown.
+    tabifyDockWidget(m_runsPanel, m_generatorPanel);
+    m_generatorPanel->hide();
+    connect(m_generatorPanel->toggleViewAction(), &QAction::toggled, this, [this](bool on) {
+        if (on) QTimer::singleShot(0, m_generatorPanel, [this] { m_generatorPanel->raise(); });
+    });
     // An imported embedding (it came with the data) has no options to run again with.
     const auto computed = [this](const std::shared_ptr<const Run>& run) {
         if (run && !run->spec.isComputed())

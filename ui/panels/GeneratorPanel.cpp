@@ -15,6 +15,7 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
@@ -32,7 +33,7 @@ class NoisePlane : public QWidget {
 public:
     explicit NoisePlane(QWidget* parent = nullptr) : QWidget(parent) {
         setMouseTracking(true);
-        setFixedSize(216, 216);
+        setFixedSize(189, 189);
         setObjectName(QStringLiteral("noisePlane"));
     }
     std::function<void(double, double)> hovered;
@@ -135,6 +136,7 @@ GeneratorPanel::GeneratorPanel(QWidget* parent) : QDockWidget(tr("Generator"), p
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     left->addWidget(m_status);
     m_loss = new LossCurveWidget;
+    m_loss->setPlaceholder(tr("Loss curves (the GAN's generator and discriminator)"));
     m_loss->setToolTip(tr("Per epoch: the generator's loss (-log D(G(z))) and the discriminator's (real as real plus "
                           "generated as generated). A discriminator loss near 2 log 2 = 1.39 means it cannot tell them apart."));
     left->addWidget(m_loss, 1);
@@ -147,7 +149,7 @@ GeneratorPanel::GeneratorPanel(QWidget* parent) : QDockWidget(tr("Generator"), p
     auto* grid = new QGridLayout;
     grid->setSpacing(2);
     for (int i = 0; i < gridSamples; ++i) {
-        auto* view = new SampleView(44);
+        auto* view = new SampleView(38);
         view->setObjectName(QStringLiteral("ganSample%1").arg(i));
         m_gridViews.push_back(view);
         grid->addWidget(view, i / gridColumns, i % gridColumns);
@@ -160,7 +162,7 @@ GeneratorPanel::GeneratorPanel(QWidget* parent) : QDockWidget(tr("Generator"), p
     auto* strip = new QHBoxLayout;
     strip->setSpacing(2);
     for (int i = 0; i < stripSteps; ++i) {
-        auto* view = new SampleView(44);
+        auto* view = new SampleView(38);
         view->setObjectName(QStringLiteral("ganStrip%1").arg(i));
         m_stripViews.push_back(view);
         strip->addWidget(view);
@@ -236,7 +238,12 @@ GeneratorPanel::GeneratorPanel(QWidget* parent) : QDockWidget(tr("Generator"), p
     right->addStretch(1);
     outer->addLayout(right);
 
-    setWidget(body);
+    // Scrolls rather than widening the window: the dock's contents need ~1,100 pixels side by side.
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(body);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    setWidget(scroll);
     updateSourceChoice();
     newStripEnds();
 }

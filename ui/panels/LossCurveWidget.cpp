@@ -59,7 +59,8 @@ void LossCurveWidget::paintEvent(QPaintEvent*) {
     if (!m_progress || (m_progress->epochs.empty() && !hasRunningPoint())) {
         p.setPen(pal.color(QPalette::PlaceholderText));
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
-                   m_progress ? tr("Loss curve: the first epoch is running…") : tr("Loss curve (autoencoder runs)"));
+                   m_progress ? tr("Loss curve: the first epoch is running…")
+                              : (m_placeholder.isEmpty() ? tr("Loss curve (autoencoder runs)") : m_placeholder));
         return;
     }
     const TrainingProgress& t = *m_progress;

@@ -18,6 +18,11 @@ public:
     /// Shows `progress` (empty: a blank plot with a hint).
     void setProgress(std::optional<TrainingProgress> progress);
     void clear() { setProgress(std::nullopt); }
+    /// What the empty plot says (default: that autoencoder runs fill it).
+    void setPlaceholder(const QString& text) {
+        m_placeholder = text;
+        update();
+    }
     const std::optional<TrainingProgress>& progress() const { return m_progress; }
 
     /// Points drawn for each series (the tests read them): finished epochs with a finite value.
@@ -34,6 +39,7 @@ protected:
 
 private:
     std::optional<TrainingProgress> m_progress;
+    QString m_placeholder;
 };
 
 }  // namespace latentscape::ui
