@@ -132,8 +132,8 @@ struct AdamSettings {
 };
 /// Adam's step number t (1-based) on every parameter: p, m, v updated from the gradient g. In
 /// fixed chunks, so the result does not depend on the thread count.
-void adam_update(const AdamSettings& s, std::int64_t t, Params<float>& p, Params<float>& m, Params<float>& v,
-                 const Params<float>& g);
+template <class T>
+void adam_update(const AdamSettings& s, std::int64_t t, Params<T>& p, Params<T>& m, Params<T>& v, const Params<T>& g);
 
 /// Params<float> holding a copy of a model's weights, and back.
 Params<float> params_of(const Model& model, const Architecture& arch);

@@ -334,27 +334,27 @@ void backward(const Architecture& arch, const Params<T>& p, int first, int last,
     }
 }
 
-void adam_update(const AdamSettings& o, std::int64_t t, Params<float>& params, Params<float>& m, Params<float>& v,
-                 const Params<float>& grad) {
-    const float b1 = float(o.beta1), b2 = float(o.beta2);
-    const float bc1 = float(1.0 - std::pow(o.beta1, double(t)));
-    const float bc2_sqrt = float(std::sqrt(1.0 - std::pow(o.beta2, double(t))));
-    const float step_size = float(o.learning_rate) / bc1;
-    const float eps_ = float(o.epsilon);
-    const float decay = float(1.0 - o.learning_rate * o.weight_decay);
+template <class T>
+void adam_update(const AdamSettings& o, std::int64_t t, Params<T>& params, Params<T>& m, Params<T>& v, const Params<T>& grad) {
+    const T b1 = T(o.beta1), b2 = T(o.beta2);
+    const T bc1 = T(1.0 - std::pow(o.beta1, double(t)));
+    const T bc2_sqrt = T(std::sqrt(1.0 - std::pow(o.beta2, double(t))));
+    const T step_size = T(o.learning_rate) / bc1;
+    const T eps_ = T(o.epsilon);
+    const T decay = T(1.0 - o.learning_rate * o.weight_decay);
     const bool decayed = o.weight_decay > 0.0;
     const std::int64_t size = static_cast<std::int64_t>(params.data.size());
     constexpr std::int64_t chunk = 16384;
-    float* p = params.data.data();
-    float* mm = m.data.data();
-    float* vv = v.data.data();
-    const float* g = grad.data.data();
+    T* p = params.data.data();
+    T* mm = m.data.data();
+    T* vv = v.data.data();
+    const T* g = grad.data.data();
     parallel::for_each((size + chunk - 1) / chunk, [&](std::int64_t c) {
         const std::int64_t end = std::min(size, (c + 1) * chunk);
         for (std::int64_t i = c * chunk; i < end; ++i) {
             if (decayed) p[i] *= decay;
-            mm[i] = b1 * mm[i] + (1.0f - b1) * g[i];
-            vv[i] = b2 * vv[i] + (1.0f - b2) * g[i] * g[i];
+            mm[i] = b1 * mm[i] + (T(1) - b1) * g[i];
+            vv[i] = b2 * vv[i] + (T(1) - b2) * g[i] * g[i];
             p[i] -= step_size * mm[i] / (std::sqrt(vv[i]) / bc2_sqrt + eps_);
         }
     }, size > 4 * chunk);
@@ -419,6 +419,10 @@ void store_layers(const Params<float>& p, const Architecture& arch, std::vector<
 
 void store_params(const Params<float>& p, const Architecture& arch, Model& model) { store_layers(p, arch, model.layers); }
 
+template void adam_update<float>(const AdamSettings&, std::int64_t, Params<float>&, Params<float>&, Params<float>&,
+                                 const Params<float>&);
+template void adam_update<double>(const AdamSettings&, std::int64_t, Params<double>&, Params<double>&, Params<double>&,
+                                  const Params<double>&);
 template struct Params<float>;
 template struct Params<double>;
 template void forward<float>(const Architecture&, const Params<float>&, int, int, const Eigen::Ref<const Mat<float>>&, Workspace<float>&);

@@ -347,7 +347,7 @@ private slots:
         QTest::newRow("bad policy") << QStringList{"info", "x.csv", "--missing", "maybe"} << 2 << "--missing must be";
         QTest::newRow("convert without --out") << QStringList{"convert", "x.csv"} << 2 << "--out is required";
         QTest::newRow("bad output type, checked before loading") << QStringList{"convert", "/no/such.csv", "--out", "x.xlsx"} << 2 << "--out must end in";
-        QTest::newRow("reduce: unknown method") << QStringList{"reduce", "x.csv", "--method", "isomap", "--out", "y.csv"} << 2 << "--method must be pca, tsne, umap, autoencoder or vae";
+        QTest::newRow("reduce: unknown method") << QStringList{"reduce", "x.csv", "--method", "isomap", "--out", "y.csv"} << 2 << "--method must be pca, tsne, umap, autoencoder, vae or gan";
         QTest::newRow("cluster: no k") << QStringList{"cluster", "x.csv", "--method", "kmeans", "--out", "y.csv"} << 2 << "--k is required";
         QTest::newRow("metrics: no embedding") << QStringList{"metrics", "--data", "x.csv"} << 2 << "--embedding are required";
         QTest::newRow("bad number") << QStringList{"generate", "blobs", "--out", "x.csv", "--n", "ten"} << 2 << "--n must be a number";

@@ -18,6 +18,7 @@
 #include <QContextMenuEvent>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -470,6 +471,10 @@ private slots:
         show(ds);
         ui::GeneratorPanel* gen = m_window->generatorPanel();
         gen->show();
+        // Floating and wide, as a user would undock it: every part on screen, nothing scrolled.
+        gen->setFloating(true);
+        gen->resize(1500, 420);
+        QVERIFY(QTest::qWaitForWindowExposed(gen));
         const int epochs = 6;
         gen->setEpochs(epochs);
         QSignalSpy finished(gen, &ui::GeneratorPanel::trainingFinished);
@@ -503,7 +508,11 @@ private slots:
         // Hovering the plane's centre generates at noise (0, 0); clicks set the strip's ends.
         auto* plane = m_window->findChild<QWidget*>(QStringLiteral("noisePlane"));
         QVERIFY(plane);
-        QTest::mouseMove(plane, QPoint(plane->width() / 2, plane->height() / 2));
+        // A hover as the window system delivers it (QTest::mouseMove does not reach a widget in a
+        // floating dock's scroll area under Xvfb).
+        const QPointF centre(plane->width() / 2, plane->height() / 2);
+        QMouseEvent hover(QEvent::MouseMove, centre, plane->mapToGlobal(centre), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(plane, &hover);
         const float origin[2] = {0.0f, 0.0f};
         QTRY_VERIFY(gen->cursorValues() == gen->model()->generate(origin, 1));
         QTest::mouseClick(plane, Qt::LeftButton, {}, QPoint(0, plane->height() / 2));

@@ -155,17 +155,27 @@ private slots:
         // A lasso in the t-SNE pane selects what it encloses there: the same rows in all views.
         m_window->setSelectionTool(ui::ScatterView::Tool::Lasso);
         ui::ScatterView* tsneView = grid->view(1);
+        // Around point 0's cluster, a quarter of the points' extent wide: some rows, never all
+        // (a circle sized by the pane enclosed every point once fonts made the pane smaller).
         const QSize size = tsneView->size();
+        double xmin = 1e30, xmax = -1e30, ymin = 1e30, ymax = -1e30;
+        for (std::size_t i = 0; i < tsneView->pointCount(); ++i) {
+            const QPointF p = tsneView->widgetPosition(i);
+            xmin = std::min(xmin, p.x()), xmax = std::max(xmax, p.x());
+            ymin = std::min(ymin, p.y()), ymax = std::max(ymax, p.y());
+        }
+        const double radius = 0.25 * std::min(xmax - xmin, ymax - ymin);
         std::vector<QPointF> path;
-        const QPointF centre(size.width() * 0.5, size.height() * 0.5);
+        const QPointF centre = tsneView->widgetPosition(0);
         for (int k = 0; k <= 40; ++k) {
             const double a = 2 * M_PI * k / 40.0;
-            path.push_back(centre + QPointF(std::cos(a) * size.width() * 0.3, std::sin(a) * size.height() * 0.3));
+            path.push_back(centre + QPointF(std::cos(a) * radius, std::sin(a) * radius));
         }
         drag(tsneView, path);
         select::Polygon polygon;
         for (const QPointF& p : path) polygon.push_back({double(p.toPoint().x()), double(p.toPoint().y())});
         const select::Selection want = select::inside_polygon(tsneView->coordinates(), ds->n, 3, tsneView->projection(), polygon);
+        qInfo("lasso: %lld of %lld, pane %dx%d", (long long)want.count(), (long long)ds->n, size.width(), size.height());
         QVERIFY(want.count() > 0 && want.count() < ds->n);
         QCOMPARE(m_window->selection().ids(), want.ids());
         // The main view at once, the other panes one per pass of the event loop.

@@ -33,7 +33,7 @@ class NoisePlane : public QWidget {
 public:
     explicit NoisePlane(QWidget* parent = nullptr) : QWidget(parent) {
         setMouseTracking(true);
-        setFixedSize(189, 189);
+        setFixedSize(190, 190);
         setObjectName(QStringLiteral("noisePlane"));
     }
     std::function<void(double, double)> hovered;

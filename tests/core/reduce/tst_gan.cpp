@@ -17,6 +17,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -92,6 +94,7 @@ class TestGan : public QObject {
 private slots:
     void gradients_match_finite_differences_data();
     void gradients_match_finite_differences();
+    void training_steps_match_pytorch();
     void learns_both_modes_of_two_blobs();
     void chunked_equals_single_run();
     void thread_count_does_not_change_result();
@@ -154,6 +157,69 @@ void TestGan::gradients_match_finite_differences() {
     internal::discriminator_loss<double>(nets, g, dis, real, z, nullptr, w);
     QCOMPARE(internal::generator_loss<double>(nets, g, dis, z, true, &g_grad2, w), g0);
     QVERIFY(std::equal(g_grad.data.begin(), g_grad.data.end(), g_grad2.data.begin()));
+}
+
+void TestGan::training_steps_match_pytorch() {
+    // Three full steps (D then G, Adam each) on one batch, against PyTorch in float64
+    // (tests/data/reduce/make_gan_goldens.py, the loop of app/bench/gan_torch.py).
+    std::ifstream in(std::string(LATENTSCAPE_TEST_DATA) + "/reduce/gan_goldens.txt");
+    QVERIFY(in.good());
+    std::vector<std::map<std::string, std::vector<double>>> blocks(1);
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') continue;
+        if (line.rfind("step", 0) == 0) {
+            blocks.emplace_back();
+            continue;
+        }
+        std::istringstream ls(line);
+        std::string key;
+        ls >> key;
+        std::vector<double> values;
+        for (double v; ls >> v;) values.push_back(v);
+        blocks.back()[key] = values;
+    }
+    QCOMPARE(blocks.size(), std::size_t(4));
+    const int d = 5, nz = 3, B = 4;
+    const internal::Nets nets = internal::make_nets(d, nz, {4, 6}, {6, 3}, autoencoder::Activation::Relu, true);
+    ae::Params<double> g(nets.generator), dis(nets.discriminator);
+    auto load = [&](const std::map<std::string, std::vector<double>>& b, const char* prefix, ae::Params<double>& p, int layers) {
+        for (int l = 0; l < layers; ++l) {
+            const auto& w = b.at(prefix + std::to_string(l) + "W");
+            const auto& bias = b.at(prefix + std::to_string(l) + "b");
+            QCOMPARE(qsizetype(w.size()), qsizetype(p.W(l).size()));
+            std::copy(w.begin(), w.end(), p.W(l).data());
+            std::copy(bias.begin(), bias.end(), p.b(l).data());
+        }
+    };
+    load(blocks[0], "G", g, 3);
+    load(blocks[0], "D", dis, 3);
+    const ae::Mat<double> real = Eigen::Map<const ae::Mat<double>>(blocks[0].at("X").data(), d, B);
+    const ae::Mat<double> z = Eigen::Map<const ae::Mat<double>>(blocks[0].at("z").data(), nz, B);
+    ae::Params<double> g_grad(nets.generator), g_m(nets.generator), g_v(nets.generator);
+    ae::Params<double> d_grad(nets.discriminator), d_m(nets.discriminator), d_v(nets.discriminator);
+    const ae::AdamSettings adam{0.01, 0.5, 0.999, 1e-8, 0.0};
+    internal::StepWork<double> w;
+    auto worst = [](const ae::Params<double>& p, const std::map<std::string, std::vector<double>>& b, const char* prefix) {
+        double e = 0;
+        for (int l = 0; l < 3; ++l) {
+            const auto& want_w = b.at(prefix + std::to_string(l) + "W");
+            const auto& want_b = b.at(prefix + std::to_string(l) + "b");
+            for (std::size_t i = 0; i < want_w.size(); ++i) e = std::max(e, std::abs(p.W(l).data()[i] - want_w[i]));
+            for (std::size_t i = 0; i < want_b.size(); ++i) e = std::max(e, std::abs(p.b(l)[Eigen::Index(i)] - want_b[i]));
+        }
+        return e;
+    };
+    for (int step = 1; step <= 3; ++step) {
+        const auto& want = blocks[std::size_t(step)];
+        const double loss_d = internal::discriminator_loss<double>(nets, g, dis, real, z, &d_grad, w);
+        ae::adam_update<double>(adam, step, dis, d_m, d_v, d_grad);
+        const double loss_g = internal::generator_loss<double>(nets, g, dis, z, true, &g_grad, w);
+        ae::adam_update<double>(adam, step, g, g_m, g_v, g_grad);
+        QVERIFY2(std::abs(loss_d - want.at("loss_d")[0]) < 1e-12, qPrintable(QString("step %1: D loss %2").arg(step).arg(loss_d, 0, 'g', 17)));
+        QVERIFY2(std::abs(loss_g - want.at("loss_g")[0]) < 1e-12, qPrintable(QString("step %1: G loss %2").arg(step).arg(loss_g, 0, 'g', 17)));
+        const double eg = worst(g, want, "G"), ed = worst(dis, want, "D");
+        QVERIFY2(eg < 1e-12 && ed < 1e-12, qPrintable(QString("step %1: parameters differ by %2 (G), %3 (D)").arg(step).arg(eg).arg(ed)));
+    }
 }
 
 void TestGan::learns_both_modes_of_two_blobs() {
