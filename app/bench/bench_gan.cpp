@@ -84,7 +84,7 @@ int bench_gan(const BenchArgs& args) {
     };
     const std::int64_t n_samples = n_test;
 
-    // GAN training is noisy: each side trains once per seed (1 .. --repeat); the table shows every
+    // GAN training is noisy: each side trains once per seed (--first-seed, then --repeat of them); the table shows every
     // run, the summary the mean precision and recall and the best throughput.
     const int seeds = std::max(1, args.repeat);
     auto train_ours = [&](int seed) {
@@ -151,7 +151,7 @@ int bench_gan(const BenchArgs& args) {
         return torch;
     };
     std::vector<Side> ours_runs, torch_runs;
-    for (int seed = 1; seed <= seeds; ++seed) {
+    for (int seed = args.first_seed; seed < args.first_seed + seeds; ++seed) {
         ours_runs.push_back(train_ours(seed));
         torch_runs.push_back(train_torch(seed));
     }
@@ -215,10 +215,10 @@ int bench_gan(const BenchArgs& args) {
         for (const auto& [name, s] : {std::pair<const char*, const Side*>{"latentscape", &ours_runs[std::size_t(i)]},
                                       {"pytorch", &torch_runs[std::size_t(i)]}}) {
             if (!s->ran) {
-                std::printf("%-12s seed %d: %s\n", name, i + 1, s->note.c_str());
+                std::printf("%-12s seed %d: %s\n", name, args.first_seed + i, s->note.c_str());
                 continue;
             }
-            std::printf("%-12s %4d %10.2f %12.0f %9.3f %9.3f %9.3f %7.3f %5d/10\n", name, i + 1, s->seconds, s->samples_per_second,
+            std::printf("%-12s %4d %10.2f %12.0f %9.3f %9.3f %9.3f %7.3f %5d/10\n", name, args.first_seed + i, s->seconds, s->samples_per_second,
                         s->g_loss, s->d_loss, s->quality.precision_recall.precision, s->quality.precision_recall.recall,
                         s->quality.coverage ? s->quality.coverage->covered : 0);
         }

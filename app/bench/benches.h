@@ -19,6 +19,7 @@ struct BenchArgs {
     bool reference = true;   ///< run the reference implementation too
     int epochs = 0;          ///< training epochs, where a benchmark trains (0: its default)
     std::int64_t test_n = 0; ///< test rows, where a benchmark scores on held-out rows (0: its default)
+    int first_seed = 1;      ///< gan: seeds first_seed .. first_seed + repeat - 1
 };
 
 /// Debian's Python with numpy, pandas and scikit-learn (the python3 first on PATH lacks them).

@@ -91,6 +91,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(std::int64_t(1), std::int64_t(1) << 40));
     app.add_option("--dims", args.dims, "output dimensions (tsne, umap)")->check(CLI::Range(2, 3))->capture_default_str();
     app.add_flag("!--no-reference", args.reference, "time Latentscape only");
+    app.add_option("--first-seed", args.first_seed, "gan: the seeds are first-seed .. first-seed + repeat - 1")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
