@@ -66,8 +66,9 @@ for t in "${targets[@]}"; do
       seed "$c" '\001' tests/data/npy/*.npz
       seed "$c" '\002' tests/data/npy/*-idx[13]-ubyte tests/data/npy/*-idx3
       seed "$c" '\003' tests/data/npy/*-idx[13]-ubyte.gz ;;
-    fuzz_model)  # byte & 1: 0 = .lsae, 1 = .lsmap
-      seed "$c" '\000' tests/fuzz/seeds/model/*
+    fuzz_model)  # byte % 3: 0 = .lsae, 1 = .lsmap, 2 = .lsgan
+      seed "$c" '\000' tests/fuzz/seeds/model/*.lsae
+      seed "$c" '\002' tests/fuzz/seeds/model/*.lsgan
       seed "$c" '\001' tests/fuzz/seeds/map/* ;;
     fuzz_session)
       seed "$c" '' tests/fuzz/seeds/session/* ;;

@@ -1,9 +1,11 @@
-// libFuzzer target: the model files, the autoencoder's .lsae (Model::load) and the maps' .lsmap
-// (placement::load_model). The first byte picks which; the rest is the file. A model that loads
-// must encode (or transform) a row of zeros without crashing (maps declaring much work excepted).
+// libFuzzer target: the model files, the autoencoder's .lsae (Model::load), the maps' .lsmap
+// (placement::load_model) and the GAN's .lsgan (gan::Model::load). The first byte picks which
+// (modulo 3: 0 autoencoder, 1 map, 2 GAN); the rest is the file. A model that loads must encode
+// (transform, generate) a row of zeros without crashing (maps declaring much work excepted).
 #include "fuzz_file.h"
 
 #include "reduce/autoencoder.h"
+#include "reduce/gan.h"
 #include "reduce/transform.h"
 
 #include <exception>
@@ -14,10 +16,21 @@ namespace placement = latentscape::reduce::placement;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 1) return 0;
-    const bool map = data[0] & 1;
-    const std::string path = fuzz::write_input(data + 1, size - 1, map ? ".lsmap" : ".lsae");
+    const int kind = data[0] % 3;
+    const bool map = kind == 1;
+    const std::string path = fuzz::write_input(data + 1, size - 1, kind == 2 ? ".lsgan" : map ? ".lsmap" : ".lsae");
     try {
-        if (map) {
+        if (kind == 2) {
+            const latentscape::reduce::gan::Model m = latentscape::reduce::gan::Model::load(path);
+            if (m.noise_dims <= 4096 && m.data_dims <= 4096) {
+                const std::vector<float> z(std::size_t(m.noise_dims), 0.0f);
+                try {
+                    const std::vector<float> row = m.generate(z.data(), 1);
+                    (void)m.discriminate(row.data(), 1);
+                } catch (const std::exception&) {
+                }
+            }
+        } else if (map) {
             const placement::Model m = placement::load_model(path);
             const std::int64_t d = placement::input_dims(m);
             // Placing a row costs what the map declares (epochs x neighbours x negatives, or
