@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "common/parallel.h"
+
 #include "common/error.h"
 #include "common/file_io.h"
 #include "common/json.h"
@@ -13,6 +15,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 namespace latentscape::cli {
@@ -406,6 +409,48 @@ int run_generate(const Args& a) {
         throw UsageError{"unknown dataset '" + kind + "': use blobs, swiss-roll or s-curve"};
     }
     return write_output(ds, a.get("out"), kind, a.has("json"));
+}
+
+void apply_threads(const Args& a) {
+    if (!a.has("threads")) return;
+    const int t = number<int>(a, "threads", 1);
+    if (t < 1) throw UsageError{"--threads must be at least 1"};
+    parallel::set_max_threads(t);
+}
+
+std::vector<int> parse_hidden(const std::string& option, const std::string& s) {
+    std::vector<int> sizes;
+    if (s.empty() || s == "none") return sizes;
+    std::size_t start = 0;
+    for (int position = 1;; ++position) {
+        const std::size_t comma = s.find(',', start);
+        const std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        int v = 0;
+        const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+        if (item.empty())
+            throw UsageError{"--" + option + " '" + s + "': layer " + std::to_string(position) +
+                             " is empty; give comma-separated sizes, e.g. 512,128"};
+        if (ec != std::errc() || ptr != item.data() + item.size())
+            throw UsageError{"--" + option + " '" + s + "': layer " + std::to_string(position) + " ('" + item +
+                             "') is not a whole number; give comma-separated sizes, e.g. 512,128"};
+        if (v < 1 || v > 65536)
+            throw UsageError{"--" + option + " '" + s + "': layer " + std::to_string(position) + " has " + item +
+                             " units; each must be in [1, 65536]"};
+        sizes.push_back(v);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return sizes;
+}
+
+void check_model_path(const std::string& path) {
+    namespace fs = std::filesystem;
+    const fs::path p(path);
+    const fs::path parent = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (path.empty() || !fs::is_directory(parent, ec))
+        throw UsageError{"--save-model '" + path + "': the folder '" + parent.string() + "' does not exist"};
+    if (fs::is_directory(p, ec)) throw UsageError{"--save-model '" + path + "' is a folder"};
 }
 
 }  // namespace latentscape::cli

@@ -87,6 +87,27 @@ T number(const Args& a, const std::string& name, T fallback) {
     return v;
 }
 
+/// --threads T: the worker threads of every parallel loop (results do not depend on them).
+void apply_threads(const Args& args);
+/// Hidden layer sizes given to --<option>: "512,128" -> {512, 128}; "none" or "" -> {} (no hidden
+/// layer). Each in [1, 65536]; the message names the option and the bad layer.
+std::vector<int> parse_hidden(const std::string& option, const std::string& value);
+/// Fails before training when the model (--save-model) could not be written afterwards.
+void check_model_path(const std::string& path);
+/// --<name> through one of the core's parse_* functions (whose messages list the accepted names,
+/// prefixed "autoencoder: "), into `field`; a bad name becomes a UsageError naming the option.
+template <class Parser, class Field>
+void parse_named(const Args& a, const char* name, Parser parser, Field& field) {
+    if (!a.has(name)) return;
+    try {
+        field = parser(a.get(name));
+    } catch (const std::invalid_argument& e) {
+        std::string message = e.what();
+        if (message.rfind("autoencoder: ", 0) == 0) message.erase(0, 13);
+        throw UsageError{std::string("--") + name + ": " + message};
+    }
+}
+
 int run_info(const Args& args);
 int run_convert(const Args& args);
 int run_generate(const Args& args);

@@ -144,14 +144,6 @@ const char* const kMetricsHelp =
 
 namespace {
 
-void apply_threads(const Args& a) {
-    if (a.has("threads")) {
-        const int t = number<int>(a, "threads", 1);
-        if (t < 1) throw UsageError{"--threads must be at least 1"};
-        parallel::set_max_threads(t);
-    }
-}
-
 /// Loads an embedding given by path and checks it has `n` rows.
 data::Dataset load_embedding(const std::string& path, std::int64_t n, const std::string& against) {
     data::Dataset emb = data::load(path);

@@ -37,50 +37,6 @@ const char* const kEncodeHelp =
 
 namespace {
 
-void apply_threads(const Args& a) {
-    if (!a.has("threads")) return;
-    const int t = number<int>(a, "threads", 1);
-    if (t < 1) throw UsageError{"--threads must be at least 1"};
-    parallel::set_max_threads(t);
-}
-
-/// "512,128" -> {512, 128}; "none" or "" -> {} (the code layer follows the input directly).
-std::vector<int> parse_hidden(const std::string& s) {
-    std::vector<int> sizes;
-    if (s.empty() || s == "none") return sizes;
-    std::size_t start = 0;
-    for (int position = 1;; ++position) {
-        const std::size_t comma = s.find(',', start);
-        const std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        int v = 0;
-        const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
-        if (item.empty())
-            throw UsageError{"--hidden '" + s + "': layer " + std::to_string(position) +
-                             " is empty; give comma-separated sizes, widest first, e.g. 512,128"};
-        if (ec != std::errc() || ptr != item.data() + item.size())
-            throw UsageError{"--hidden '" + s + "': layer " + std::to_string(position) + " ('" + item +
-                             "') is not a whole number; give comma-separated sizes, e.g. 512,128"};
-        if (v < 1 || v > 65536)
-            throw UsageError{"--hidden '" + s + "': layer " + std::to_string(position) + " has " + item +
-                             " units; each must be in [1, 65536]"};
-        sizes.push_back(v);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return sizes;
-}
-
-/// Fails before training when the model could not be written afterwards.
-void check_model_path(const std::string& path) {
-    namespace fs = std::filesystem;
-    const fs::path p(path);
-    const fs::path parent = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (path.empty() || !fs::is_directory(parent, ec))
-        throw UsageError{"--save-model '" + path + "': the folder '" + parent.string() + "' does not exist"};
-    if (fs::is_directory(p, ec)) throw UsageError{"--save-model '" + path + "' is a folder"};
-}
-
 /// Column names: AE1, AE2, ... for an autoencoder, VAE1, ... for a variational one.
 const char* code_prefix(bool variational) { return variational ? "VAE" : "AE"; }
 
@@ -94,21 +50,10 @@ int run_reduce_autoencoder(const Args& a) {
     ae::Options o;
     o.variational = method == "vae";
     o.latent_dims = number<int>(a, "dims", o.latent_dims);
-    if (a.has("hidden")) o.hidden = parse_hidden(a.get("hidden"));
-    // The parse_* messages list the accepted names; say which option was wrong.
-    auto parse = [&](const char* name, auto parser, auto& field) {
-        if (!a.has(name)) return;
-        try {
-            field = parser(a.get(name));
-        } catch (const std::invalid_argument& e) {
-            std::string message = e.what();
-            if (message.rfind("autoencoder: ", 0) == 0) message.erase(0, 13);
-            throw UsageError{std::string("--") + name + ": " + message};
-        }
-    };
-    parse("activation", ae::parse_activation, o.activation);
-    parse("output", ae::parse_output, o.output);
-    parse("loss", ae::parse_loss, o.loss);
+    if (a.has("hidden")) o.hidden = parse_hidden("hidden", a.get("hidden"));
+    parse_named(a, "activation", ae::parse_activation, o.activation);
+    parse_named(a, "output", ae::parse_output, o.output);
+    parse_named(a, "loss", ae::parse_loss, o.loss);
     if (a.has("beta") && !o.variational) throw UsageError{"--beta applies to --method vae only"};
     o.beta = number<double>(a, "beta", o.beta);
     o.epochs = number<int>(a, "epochs", o.epochs);

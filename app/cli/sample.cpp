@@ -56,33 +56,6 @@ const char* const kSampleHelp =
 
 namespace {
 
-void apply_threads(const Args& a) {
-    if (!a.has("threads")) return;
-    const int t = number<int>(a, "threads", 1);
-    if (t < 1) throw UsageError{"--threads must be at least 1"};
-    parallel::set_max_threads(t);
-}
-
-/// "128,512" -> {128, 512}; "none" -> {}.
-std::vector<int> parse_sizes(const std::string& option, const std::string& s) {
-    std::vector<int> sizes;
-    if (s == "none") return sizes;
-    std::size_t start = 0;
-    for (int position = 1;; ++position) {
-        const std::size_t comma = s.find(',', start);
-        const std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        int v = 0;
-        const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
-        if (item.empty() || ec != std::errc() || ptr != item.data() + item.size() || v < 1 || v > 65536)
-            throw UsageError{"--" + option + " '" + s + "': layer " + std::to_string(position) + " ('" + item +
-                             "') must be a whole number in [1, 65536]; give comma-separated sizes, e.g. 128,512"};
-        sizes.push_back(v);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return sizes;
-}
-
 /// A dataset of generated rows: features named like `like`'s when it has d of them.
 data::Dataset samples_dataset(const std::vector<float>& rows, std::int64_t n, int d, const data::Dataset* like) {
     data::Dataset s;
@@ -110,21 +83,10 @@ int run_reduce_gan(const Args& a) {
     if (!a.has("save-model")) throw UsageError{"--method gan needs --save-model MODEL.lsgan (a GAN has no embedding to write)"};
     gan::Options o;
     o.noise_dims = number<int>(a, "dims", o.noise_dims);
-    if (a.has("hidden")) o.generator_hidden = parse_sizes("hidden", a.get("hidden"));
-    if (a.has("discriminator-hidden")) o.discriminator_hidden = parse_sizes("discriminator-hidden", a.get("discriminator-hidden"));
-    // The parse_* messages list the accepted names; say which option was wrong.
-    auto parse = [&](const char* name, auto parser, auto& field) {
-        if (!a.has(name)) return;
-        try {
-            field = parser(a.get(name));
-        } catch (const std::invalid_argument& e) {
-            std::string message = e.what();
-            if (message.rfind("autoencoder: ", 0) == 0) message.erase(0, 13);
-            throw UsageError{std::string("--") + name + ": " + message};
-        }
-    };
-    parse("activation", ae::parse_activation, o.activation);
-    parse("output", ae::parse_output, o.output);
+    if (a.has("hidden")) o.generator_hidden = parse_hidden("hidden", a.get("hidden"));
+    if (a.has("discriminator-hidden")) o.discriminator_hidden = parse_hidden("discriminator-hidden", a.get("discriminator-hidden"));
+    parse_named(a, "activation", ae::parse_activation, o.activation);
+    parse_named(a, "output", ae::parse_output, o.output);
     o.epochs = number<int>(a, "epochs", o.epochs);
     o.batch_size = number<int>(a, "batch", o.batch_size);
     o.learning_rate = number<double>(a, "lr", o.learning_rate);
@@ -132,13 +94,7 @@ int run_reduce_gan(const Args& a) {
     o.standardize = a.has("standardize");
     o.seed = number<std::uint64_t>(a, "seed", o.seed);
     const std::string model_path = a.get("save-model");
-    {
-        namespace fs = std::filesystem;
-        const fs::path p(model_path);
-        const fs::path parent = p.has_parent_path() ? p.parent_path() : fs::path(".");
-        std::error_code ec;
-        if (!fs::is_directory(parent, ec)) throw UsageError{"--save-model '" + model_path + "': the folder '" + parent.string() + "' does not exist"};
-    }
+    check_model_path(model_path);
     if (a.has("out")) check_output_name(a.get("out"));
 
     const data::Dataset ds = load_for_reduce(in, a);

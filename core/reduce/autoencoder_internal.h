@@ -222,4 +222,11 @@ void check_finite(const char* who, const float* X, std::int64_t n, std::int64_t 
 /// model): better an error naming the row than NaN written out as if it were a result.
 void check_output(const char* who, const std::vector<float>& out, std::int64_t n, std::int64_t width, const char* what);
 
+/// A trained network's view of rows [r0, r0 + rows) of X (d values each): d x padded(rows), log1p
+/// first when `log1p`, then (x - mean) / scale unless `mean` is empty.
+Mat<float> mapped_input(const std::vector<float>& mean, const std::vector<float>& scale, bool log1p, const float* X,
+                        std::int64_t d, std::int64_t r0, std::int64_t rows);
+/// The reverse on a network's output (d x columns): x * scale + mean unless `mean` is empty.
+void unmap_output(const std::vector<float>& mean, const std::vector<float>& scale, Mat<float>& values);
+
 }  // namespace latentscape::reduce::autoencoder::internal

@@ -40,18 +40,9 @@ void check_log1p_domain(const Model& m, const float* X, std::int64_t n, const ch
                                 ", but the model takes log1p of its input, which needs values above -1");
 }
 
-/// The network's view of rows [r0, r0 + rows) of X: d x padded(rows), scaled if the model is.
+/// The network's view of rows [r0, r0 + rows) of X: d x padded(rows), mapped as the model is.
 Mat<float> network_input(const Model& m, const float* X, std::int64_t r0, std::int64_t rows) {
-    const Eigen::Index d = m.input_dims;
-    Mat<float> in = Mat<float>::Zero(d, padded(rows));
-    in.leftCols(static_cast<Eigen::Index>(rows)) = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
-    if (m.log1p_input) in.leftCols(static_cast<Eigen::Index>(rows)) = in.leftCols(static_cast<Eigen::Index>(rows)).array().log1p().matrix();
-    if (!m.mean.empty()) {
-        const Eigen::VectorXf mean = Eigen::Map<const Eigen::VectorXf>(m.mean.data(), d);
-        const Eigen::VectorXf scale = Eigen::Map<const Eigen::VectorXf>(m.scale.data(), d);
-        in = ((in.colwise() - mean).array().colwise() / scale.array()).matrix();
-    }
-    return in;
+    return internal::mapped_input(m.mean, m.scale, m.log1p_input, X, m.input_dims, r0, rows);
 }
 
 void check_output(const std::vector<float>& out, std::int64_t n, std::int64_t width, const char* what) {
@@ -98,11 +89,7 @@ std::vector<float> Model::decode(const float* Z, std::int64_t n) const {
         internal::forward<float>(arch, p, arch.encoder_layers, arch.layers(), in, ws);
         // Arithmetic only on Eigen's own (aligned) matrices; the caller's buffer gets a copy.
         Mat<float> result = ws.A[arch.layers() - 1].leftCols(static_cast<Eigen::Index>(rows));
-        if (!mean.empty()) {
-            const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
-            const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
-            result = ((result.array().colwise() * s.array()).matrix().colwise() + m);
-        }
+        internal::unmap_output(mean, scale, result);
         if (log1p_input) result = result.array().expm1().matrix();
         Eigen::Map<Mat<float>>(out.data() + r0 * d, d, static_cast<Eigen::Index>(rows)) = result;
     });

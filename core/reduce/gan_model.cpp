@@ -43,19 +43,6 @@ static_assert(std::endian::native == std::endian::little, "the model format is l
 constexpr char kMagic[8] = {'L', 'S', 'C', 'A', 'P', 'E', 'G', 'N'};
 constexpr std::uint32_t kSigmoid = 1, kMapped = 2;
 
-/// The networks' view of rows [r0, r0 + rows) of X: d x padded(rows), mapped.
-Mat<float> network_input(const Model& m, const float* X, std::int64_t r0, std::int64_t rows) {
-    const Eigen::Index d = m.data_dims;
-    Mat<float> in = Mat<float>::Zero(d, ae::padded(rows));
-    in.leftCols(static_cast<Eigen::Index>(rows)) = Eigen::Map<const Mat<float>>(X + r0 * d, d, static_cast<Eigen::Index>(rows));
-    if (!m.mean.empty()) {
-        const Eigen::VectorXf mean = Eigen::Map<const Eigen::VectorXf>(m.mean.data(), d);
-        const Eigen::VectorXf scale = Eigen::Map<const Eigen::VectorXf>(m.scale.data(), d);
-        in = ((in.colwise() - mean).array().colwise() / scale.array()).matrix();
-    }
-    return in;
-}
-
 void put_u32(std::ostream& out, std::uint32_t v) { out.write(reinterpret_cast<const char*>(&v), 4); }
 
 }  // namespace
@@ -80,11 +67,7 @@ std::vector<float> Model::generate(const float* Z, std::int64_t n) const {
             Eigen::Map<const Mat<float>>(Z + r0 * noise_dims, noise_dims, static_cast<Eigen::Index>(rows));
         ae::forward<float>(nets.generator, p, 0, nets.generator.layers(), in, ws);
         Mat<float> result = ws.A[std::size_t(nets.generator.layers() - 1)].leftCols(static_cast<Eigen::Index>(rows));
-        if (!mean.empty()) {
-            const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
-            const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
-            result = ((result.array().colwise() * s.array()).matrix().colwise() + m);
-        }
+        ae::unmap_output(mean, scale, result);
         Eigen::Map<Mat<float>>(out.data() + r0 * d, d, static_cast<Eigen::Index>(rows)) = result;
     });
     ae::check_output("gan", out, n, d, "the generated value");
@@ -98,7 +81,7 @@ std::vector<float> Model::discriminate(const float* X, std::int64_t n) const {
     std::vector<float> out(static_cast<std::size_t>(n));
     ae::for_batches(n, [&](std::int64_t r0, std::int64_t rows) {
         ae::Workspace<float> ws;
-        const Mat<float> in = network_input(*this, X, r0, rows);
+        const Mat<float> in = ae::mapped_input(mean, scale, false, X, data_dims, r0, rows);
         const int last = nets.discriminator.layers() - 1;
         ae::forward<float>(nets.discriminator, p, 0, last + 1, in, ws);
         for (std::int64_t i = 0; i < rows; ++i)

@@ -1,3 +1,7 @@
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"  // GCC bug 105593, see autoencoder_net.cpp
+#endif
 // The input map of the MLP trainers (autoencoder and GAN): finiteness, standardisation or an input
 // scale, and whether the mapped values fit a sigmoid output.
 #include "reduce/autoencoder_internal.h"
@@ -78,6 +82,29 @@ void check_output(const char* who, const std::vector<float>& out, std::int64_t n
     if (bad < n)
         throw std::runtime_error(std::string(who) + ": " + what + " of row " + std::to_string(bad + 1) +
                                  " is not finite: the model is corrupt or its training diverged");
+}
+
+Mat<float> mapped_input(const std::vector<float>& mean, const std::vector<float>& scale, bool log1p, const float* X,
+                        std::int64_t d_, std::int64_t r0, std::int64_t rows) {
+    const Eigen::Index d = static_cast<Eigen::Index>(d_);
+    const Eigen::Index cols = static_cast<Eigen::Index>(rows);
+    Mat<float> in = Mat<float>::Zero(d, padded(rows));
+    in.leftCols(cols) = Eigen::Map<const Mat<float>>(X + r0 * d_, d, cols);
+    if (log1p) in.leftCols(cols) = in.leftCols(cols).array().log1p().matrix();
+    if (!mean.empty()) {
+        const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
+        const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
+        in = ((in.colwise() - m).array().colwise() / s.array()).matrix();
+    }
+    return in;
+}
+
+void unmap_output(const std::vector<float>& mean, const std::vector<float>& scale, Mat<float>& values) {
+    if (mean.empty()) return;
+    const Eigen::Index d = values.rows();
+    const Eigen::VectorXf m = Eigen::Map<const Eigen::VectorXf>(mean.data(), d);
+    const Eigen::VectorXf s = Eigen::Map<const Eigen::VectorXf>(scale.data(), d);
+    values = ((values.array().colwise() * s.array()).matrix().colwise() + m);
 }
 
 void InputMap::gather(const float* X, std::int64_t d, const std::int64_t* rows, std::int64_t count, Mat<float>& batch) const {
