@@ -3,6 +3,7 @@
 #include "data/dataset.h"
 #include "data/joint.h"
 #include "panels/LossCurveWidget.h"
+#include "panels/NoisePlane.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -26,78 +27,6 @@
 namespace latentscape::ui {
 
 namespace gan = reduce::gan;
-
-/// The 2-D noise plane: tiles of generated samples (images) or a plain grid, the cursor, and the
-/// interpolation ends A and B. Reports hovers and clicks in noise coordinates.
-class NoisePlane : public QWidget {
-public:
-    explicit NoisePlane(QWidget* parent = nullptr) : QWidget(parent) {
-        setMouseTracking(true);
-        setFixedSize(190, 190);
-        setObjectName(QStringLiteral("noisePlane"));
-    }
-    std::function<void(double, double)> hovered;
-    std::function<void(double, double, bool)> clicked;  ///< x, y, right button
-
-    void setTiles(std::vector<QImage> tiles) {
-        m_tiles = std::move(tiles);
-        update();
-    }
-    void setEnds(std::optional<QPointF> a, std::optional<QPointF> b) {
-        m_a = a;
-        m_b = b;
-        update();
-    }
-    /// Noise coordinates of a widget position, and back.
-    QPointF toNoise(QPointF p) const {
-        const double e = GeneratorPanel::planeExtent;
-        return {-e + 2 * e * p.x() / width(), e - 2 * e * p.y() / height()};
-    }
-    QPointF toWidget(QPointF z) const {
-        const double e = GeneratorPanel::planeExtent;
-        return {(z.x() + e) / (2 * e) * width(), (e - z.y()) / (2 * e) * height()};
-    }
-
-protected:
-    void paintEvent(QPaintEvent*) override {
-        QPainter p(this);
-        p.fillRect(rect(), palette().base());
-        const int t = GeneratorPanel::planeTiles;
-        const double w = double(width()) / t, h = double(height()) / t;
-        if (int(m_tiles.size()) == t * t) {
-            for (int y = 0; y < t; ++y)
-                for (int x = 0; x < t; ++x) p.drawImage(QRectF(x * w, y * h, w, h), m_tiles[std::size_t(y * t + x)]);
-        } else {
-            p.setPen(palette().color(QPalette::Mid));
-            for (int i = 1; i < t; ++i) {
-                p.drawLine(QPointF(i * w, 0), QPointF(i * w, height()));
-                p.drawLine(QPointF(0, i * h), QPointF(width(), i * h));
-            }
-        }
-        p.setPen(QPen(QColor(0xD5, 0x5E, 0x00), 2));
-        if (m_a && m_b) p.drawLine(toWidget(*m_a), toWidget(*m_b));
-        for (const auto& [end, name] : {std::pair{m_a, QStringLiteral("A")}, std::pair{m_b, QStringLiteral("B")}}) {
-            if (!end) continue;
-            const QPointF c = toWidget(*end);
-            p.drawEllipse(c, 4, 4);
-            p.drawText(c + QPointF(6, -4), name);
-        }
-        p.setPen(palette().color(QPalette::Mid));
-        p.drawRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5));
-    }
-    void mouseMoveEvent(QMouseEvent* e) override {
-        const QPointF z = toNoise(e->position());
-        if (hovered) hovered(z.x(), z.y());
-    }
-    void mousePressEvent(QMouseEvent* e) override {
-        const QPointF z = toNoise(e->position());
-        if (clicked) clicked(z.x(), z.y(), e->button() == Qt::RightButton);
-    }
-
-private:
-    std::vector<QImage> m_tiles;
-    std::optional<QPointF> m_a, m_b;
-};
 
 GeneratorPanel::GeneratorPanel(QWidget* parent) : QDockWidget(tr("Generator"), parent) {
     setObjectName(QStringLiteral("generatorPanel"));

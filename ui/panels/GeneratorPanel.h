@@ -16,6 +16,7 @@
 #include "jobs/EmbeddingJob.h"
 #include "jobs/LatestTask.h"
 #include "metrics/generative.h"
+#include "panels/NoisePlane.h"
 #include "panels/SampleView.h"
 #include "reduce/autoencoder.h"
 #include "reduce/gan.h"
@@ -40,7 +41,6 @@ struct Dataset;
 namespace latentscape::ui {
 
 class LossCurveWidget;
-class NoisePlane;
 
 class GeneratorPanel : public QDockWidget {
     Q_OBJECT
@@ -54,8 +54,8 @@ public:
     static constexpr int gridSamples = gridColumns * gridRows;
     static constexpr int stripSteps = 10;
     /// The 2-D noise plane: planeTiles x planeTiles samples over [-planeExtent, planeExtent]^2.
-    static constexpr int planeTiles = 9;
-    static constexpr double planeExtent = 2.5;
+    static constexpr int planeTiles = NoisePlane::kTiles;
+    static constexpr double planeExtent = NoisePlane::kExtent;
 
     /// The rows to train on and compare with; stops a training on the old ones and forgets the GAN.
     void setDataset(std::shared_ptr<const data::Dataset> dataset);
