@@ -29,7 +29,7 @@ pkgs=(
   # VTK 9.1 (core modules only are linked; GUISupportQt is never used)
   libvtk9-dev
   # numerics and small libraries
-  libeigen3-dev libhnswlib-dev libnanoflann-dev libfftw3-dev zlib1g-dev
+  libeigen3-dev liblapack-dev libhnswlib-dev libnanoflann-dev libfftw3-dev zlib1g-dev
   # JSON output of the command-line tools (nlohmann-json) and the bench's command line (CLI11)
   nlohmann-json3-dev libcli11-dev
   # AnnData (.h5ad) files: the HDF5 C library, serial build (core links it through pkg-config hdf5-serial)

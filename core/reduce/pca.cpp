@@ -9,6 +9,7 @@
 #include "common/parallel.h"
 #include "common/rng.h"
 #include "reduce/pca_kernels.h"
+#include "reduce/top_eigen.h"
 
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
@@ -60,13 +61,11 @@ std::string choose(std::int64_t n, std::int64_t d, const PcaOptions& o) {
 
 /// Top-k eigenpairs of a symmetric matrix, strongest first.
 void top_eigen(const Eigen::MatrixXd& S, int k, Eigen::MatrixXd& vectors, Eigen::VectorXd& values) {
-    internal::single_threaded([&] {
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(S);
-        if (eig.info() != Eigen::Success) throw std::runtime_error("PCA: the symmetric eigensolver did not converge");
-        // Eigen sorts eigenvalues increasingly: take the last k, reversed.
-        vectors = eig.eigenvectors().rightCols(k).rowwise().reverse();
-        values = eig.eigenvalues().tail(k).reverse();
-    });
+    try {
+        internal::top_eigen(S, k, vectors, values);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("PCA: ") + e.what());
+    }
 }
 
 /// Orthonormal basis (d x l) of the columns of Z.

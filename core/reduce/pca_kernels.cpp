@@ -46,28 +46,47 @@ Eigen::MatrixXd gram_in(const Standardized& a) {
     using Block = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     using Tile = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
     const std::int64_t d = a.d;
-    // Tiles of about 128 columns; the upper triangle of tile pairs, I <= J.
-    const Tiles cut(d, (d + 127) / 128);
-    std::vector<std::pair<std::int64_t, std::int64_t>> tiles;
+    // Tiles of about 400 columns: large enough for Eigen's product kernels to run near their
+    // peak (tiles of 128 reached ~60% of it: each product packs its panels again). The diagonal
+    // tiles are symmetric rank updates (half the work of a product); the off-diagonal ones, the
+    // upper triangle I < J, are products. The costlier products go first; threads take the next
+    // tile as they finish one (784 columns: one product and two rank updates, even on 2 threads).
+    const Tiles cut(d, (d + 399) / 400);
+    struct Task {
+        std::int64_t I, J;
+    };
+    std::vector<Task> tasks;
     for (std::int64_t I = 0; I < cut.count; ++I)
-        for (std::int64_t J = I; J < cut.count; ++J) tiles.emplace_back(I, J);
+        for (std::int64_t J = I + 1; J < cut.count; ++J) tasks.push_back({I, J});
+    for (std::int64_t I = 0; I < cut.count; ++I) tasks.push_back({I, I});
     Eigen::MatrixXd G = Eigen::MatrixXd::Zero(d, d);
     const std::int64_t B = block_rows(d);
     Block buf(std::min(B, a.n), d);
-    std::vector<Tile> tmp(static_cast<std::size_t>(parallel::max_threads()));
+    std::vector<Tile> tmp(tasks.size());
     for (std::int64_t r0 = 0; r0 < a.n; r0 += B) {
         const std::int64_t rows = std::min(B, a.n - r0);
         fill_block(a, r0, rows, buf);
-        auto body = [&](int thread, std::int64_t t) {
-            const auto [ti, tj] = tiles[std::size_t(t)];
-            const std::int64_t I = cut.begin(ti), J = cut.begin(tj), bi = cut.width(ti, d), bj = cut.width(tj, d);
-            Tile& p = tmp[std::size_t(thread)];
-            p.noalias() = buf.block(0, I, rows, bi).transpose() * buf.block(0, J, rows, bj);
-            G.block(I, J, bi, bj) += p.template cast<double>();
-        };
-        // Even a single tile goes through the parallel loop: Eigen runs a product sequentially
-        // inside a parallel region, but splits it by thread count outside one.
-        parallel::for_each_with_thread(std::int64_t(tiles.size()), body);
+        // Each tile's sum depends on its shape and the block only, never on the thread that
+        // computes it: Eigen runs a product sequentially inside a parallel region.
+        parallel::for_each_dynamic(std::int64_t(tasks.size()), [&](std::int64_t t) {
+            const Task task = tasks[std::size_t(t)];
+            const std::int64_t I = cut.begin(task.I), J = cut.begin(task.J);
+            const std::int64_t bi = cut.width(task.I, d), bj = cut.width(task.J, d);
+            Tile& p = tmp[std::size_t(t)];
+            if (task.I == task.J) {
+                p.setZero(bi, bi);
+                p.template selfadjointView<Eigen::Lower>().rankUpdate(buf.block(0, I, rows, bi).transpose());
+                G.block(I, I, bi, bi).template triangularView<Eigen::Lower>() += p.template cast<double>();
+            } else {
+                p.noalias() = buf.block(0, I, rows, bi).transpose() * buf.block(0, J, rows, bj);
+                G.block(I, J, bi, bj) += p.template cast<double>();
+            }
+        });
+    }
+    // Diagonal tiles hold their lower triangle, the others sit above the diagonal: mirror both.
+    for (std::int64_t I = 0; I < cut.count; ++I) {
+        auto tile = G.block(cut.begin(I), cut.begin(I), cut.width(I, d), cut.width(I, d));
+        tile.template triangularView<Eigen::StrictlyUpper>() = tile.transpose();
     }
     G.triangularView<Eigen::StrictlyLower>() = G.transpose();
     return G;
