@@ -2,6 +2,7 @@
 /// @file The in-memory dataset every loader produces and every algorithm reads.
 
 #include "common/default_init.h"
+#include "data/feature_array.h"
 
 #include <cstdint>
 #include <optional>
@@ -74,7 +75,7 @@ struct PrecomputedEmbedding {
 struct Dataset {
     std::int64_t n = 0;                      ///< rows (points)
     std::int64_t d = 0;                      ///< feature columns
-    FloatVector features;                    ///< n * d values, row i at [i * d, (i + 1) * d)
+    FeatureArray features;                   ///< n * d values, row i at [i * d, (i + 1) * d); may map a file
     std::vector<std::string> feature_names;  ///< d names
     std::vector<MetadataColumn> metadata;    ///< each with n entries
     std::optional<std::size_t> label_column; ///< index into metadata of the label, if any

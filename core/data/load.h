@@ -35,6 +35,17 @@ std::optional<ColumnRole> column_role_from_string(const std::string& name);
 /// Whether a text table's first row is a header.
 enum class HeaderMode { Auto, Present, Absent };
 
+/// Whether a plain .npy of native float32 rows is memory-mapped instead of read into memory
+/// (see FeatureArray: no copy, no zero-fill, no memory budget of its own; the file must not be
+/// rewritten in place while it is open).
+enum class MemoryMap {
+    Auto,    ///< map matrices of kMapThreshold bytes or more; read smaller ones
+    Always,  ///< map whenever the layout allows it
+    Never    ///< always read into memory of its own
+};
+/// The size from which MemoryMap::Auto maps: 64 MiB.
+inline constexpr std::uint64_t kMapThreshold = std::uint64_t(64) << 20;
+
 struct LoadOptions {
     /// Label column: a column name for CSV/TSV, an array name inside an .npz. Unset: a column
     /// named label/class/target/y (any case; 'y' not when an 'x' column says they are
@@ -71,6 +82,8 @@ struct LoadOptions {
     /// name the same column, if set); at most one. A name that is not a column, or Feature for a
     /// column of text, is a LoadError. Ignored by the binary formats.
     std::map<std::string, ColumnRole> roles;
+    /// Memory-mapping of .npy feature matrices (other formats are always read).
+    MemoryMap memory_map = MemoryMap::Auto;
 };
 
 /// Loads any supported file, chosen by extension (".csv", ".tsv", ".txt", ".dat", ".data", ".npy", ".npz",

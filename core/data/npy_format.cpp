@@ -433,7 +433,7 @@ void convert_array(const ScalarType& type, bool fortran, const std::vector<std::
 
 void allocate_features(Dataset& ds, std::int64_t n, std::int64_t d) {
     const std::size_t count = std::size_t(n) * std::size_t(d);
-    FloatVector().swap(ds.features);
+    ds.features = FeatureArray();  // any earlier values (and their capacity) go
     ds.features.reserve(count);
     // The elements are left uninitialised (FloatVector): the parallel reads and conversions that
     // fill them fault the pages in on all threads. Huge pages, advised before that first touch,

@@ -58,6 +58,7 @@ public:
 
     const std::string& path() const { return path_; }
     std::uint64_t size() const { return size_; }
+    int fd() const { return fd_; }
 
     /// Reads exactly `len` bytes at `offset`; a file that shrank meanwhile is reported as truncated.
     void read_at(char* dst, std::size_t len, std::uint64_t offset) const {
@@ -113,7 +114,29 @@ std::int64_t read_parallel(const InputFile& file, std::uint64_t offset, char* ds
     return first_bad == none ? -1 : first_bad;
 }
 
-void load_plain(const InputFile& file, const Source& src, const char* preamble, std::size_t got, Dataset& ds) {
+/// Checks the mapped values for non-finite ones in parallel chunks (reading them faults the pages
+/// in from the page cache); the lowest index, or -1.
+std::int64_t first_non_finite_parallel(const float* values, std::int64_t count) {
+    constexpr std::int64_t chunk = std::int64_t(1) << 18;
+    const std::int64_t chunks = (count + chunk - 1) / chunk;
+    constexpr std::int64_t none = std::numeric_limits<std::int64_t>::max();
+    const std::int64_t first = parallel::min_of(
+        chunks,
+        [&](std::int64_t c) {
+            const std::int64_t begin = c * chunk;
+            const std::int64_t bad = internal::first_non_finite(values + begin, std::min(chunk, count - begin));
+            return bad >= 0 ? begin + bad : none;
+        },
+        none, chunks > 1);
+    return first == none ? -1 : first;
+}
+
+bool wants_map(MemoryMap mode, std::uint64_t bytes) {
+    return mode == MemoryMap::Always || (mode == MemoryMap::Auto && bytes >= kMapThreshold);
+}
+
+void load_plain(const InputFile& file, const Source& src, const char* preamble, std::size_t got, Dataset& ds,
+                MemoryMap map_mode) {
     const std::size_t header_size = internal::npy_header_size(src, preamble, got);
     if (header_size > max_header_size)
         src.fail("NPY header claims " + std::to_string(header_size) + " bytes, far more than any real header", 8);
@@ -125,6 +148,22 @@ void load_plain(const InputFile& file, const Source& src, const char* preamble, 
     const internal::ArrayLayout layout = internal::features_layout(src, h);
     const std::uint64_t matrix_bytes = io::checked_mul(src.file, h.count, sizeof(float));
     const bool direct = internal::is_native_float32_rows(h);
+    if (direct && h.data_offset % sizeof(float) == 0 && wants_map(map_mode, matrix_bytes)) {
+        // The file's bytes are the matrix: map them in place (no copy, no memory of our own, so
+        // no memory budget: the page cache holds them).
+        try {
+            ds.features = FeatureArray::map_file(file.fd(), std::size_t(h.data_offset), std::size_t(h.count));
+        } catch (const std::runtime_error& e) {
+            throw LoadError(src.file, e.what());
+        }
+        ds.n = layout.n;
+        ds.d = layout.d;
+        const float* values = ds.features.data();
+        const std::int64_t bad = first_non_finite_parallel(values, std::int64_t(h.count));
+        if (bad >= 0) internal::fail_non_finite(src, h, layout, reinterpret_cast<const char*>(values), values, bad);
+        internal::describe_features(layout, ds);
+        return;
+    }
     io::check_fits_in_memory(src.file, matrix_bytes + (direct ? 0 : h.data_bytes), "the feature matrix");
     internal::allocate_features(ds, layout.n, layout.d);
     float* values = ds.features.data();
@@ -233,7 +272,7 @@ Dataset load_npy(const std::string& path, const LoadOptions& options) {
             const internal::FileContent content = read_whole(file);
             internal::features_from_npy(Source{path, 0, {}, true}, content.bytes.data(), content.bytes.size(), ds);
         } else {
-            load_plain(file, Source{path, 0, {}, false}, preamble, got, ds);
+            load_plain(file, Source{path, 0, {}, false}, preamble, got, ds, options.memory_map);
         }
     }
     if (options.labels_path) {

@@ -41,13 +41,17 @@ void validate(const float* X, std::int64_t n, std::int64_t d, const PcaOptions& 
         throw std::invalid_argument("oversamples (" + to_string(o.oversamples) + ") must be >= 0");
     if (o.power_iterations < 0)
         throw std::invalid_argument("power_iterations (" + to_string(o.power_iterations) + ") must be >= 0");
+}
+
+/// Throws for the first non-finite value of X. Called only when the column sums are not finite:
+/// the sums see every value, so a clean matrix costs no pass of its own.
+void check_finite(const float* X, std::int64_t n, std::int64_t d) {
     const std::int64_t bad = internal::first_non_finite_row(X, n, d);
-    if (bad >= 0) {
-        std::int64_t j = 0;
-        while (std::isfinite(X[bad * d + j])) ++j;
-        throw std::invalid_argument("PCA input is not finite at row " + to_string(bad) + ", column " + to_string(j) +
-                                    " (" + std::to_string(X[bad * d + j]) + ")");
-    }
+    if (bad < 0) return;  // finite values whose sums overflowed
+    std::int64_t j = 0;
+    while (std::isfinite(X[bad * d + j])) ++j;
+    throw std::invalid_argument("PCA input is not finite at row " + std::to_string(bad) + ", column " +
+                                std::to_string(j) + " (" + std::to_string(X[bad * d + j]) + ")");
 }
 
 /// The method that will run: "exact-covariance", "exact-svd" or "randomized".
@@ -185,6 +189,11 @@ PcaResult pca(const float* X, std::int64_t n, std::int64_t d, const PcaOptions& 
     r.method_used = choose(n, d, o);
 
     internal::ColumnStats stats = internal::column_stats(X, n, d, o.center);
+    for (std::size_t j = 0; j < std::size_t(d); ++j)
+        if (!std::isfinite(stats.mean[j]) || !std::isfinite(stats.squares[j])) {
+            check_finite(X, n, d);
+            break;
+        }
     r.mean = stats.mean;
     r.scale.assign(std::size_t(d), 1.0);
     r.total_variance = 0;

@@ -543,6 +543,63 @@ private slots:
             for (int j = 0; j < d; j += 11) QCOMPARE(one.at(i, j), float(i * 7 - j * 3));
     }
 
+
+    /// A native float32 .npy opens memory-mapped: the same values as a read, nothing of its own
+    /// allocated, writes private to the process (the file keeps its bytes), a copy or a resize
+    /// takes the values into memory of its own, and a NaN is refused with the same message.
+    void npyMemoryMapped() {
+        const int n = 1000, d = 7;
+        std::vector<float> v(std::size_t(n * d));
+        for (std::size_t k = 0; k < v.size(); ++k) v[k] = float(k) * 0.25f - 3.0f;
+        const std::string path = write("mapped.npy", npy(dict("<f4", "(1000, 7)"), raw(v)));
+        LoadOptions mapped, read;
+        mapped.memory_map = MemoryMap::Always;
+        read.memory_map = MemoryMap::Never;
+        Dataset a = load(path, mapped);
+        const Dataset b = load(path, read);
+        QVERIFY(a.features.is_mapped());
+        QCOMPARE(a.features.owned_bytes(), std::size_t(0));
+        QVERIFY(!b.features.is_mapped());
+        QVERIFY(a.features == b.features);
+        QCOMPARE(a.n, qint64(n));
+        QCOMPARE(a.d, qint64(d));
+        QCOMPARE(a.at(999, 6), v.back());
+        // Auto maps from kMapThreshold on: this small file is read.
+        QVERIFY(!load(path).features.is_mapped());
+
+        a.features[3] = 42.0f;  // copy-on-write: the file is untouched
+        QCOMPARE(a.at(0, 3), 42.0f);
+        QVERIFY(load(path, read).features == b.features);
+
+        Dataset copy = a;  // a copy owns its values
+        QVERIFY(!copy.features.is_mapped());
+        QVERIFY(copy.features == a.features);
+        Dataset moved = std::move(a);  // a move keeps the mapping
+        QVERIFY(moved.features.is_mapped());
+        moved.features.push_back(1.0f);  // a size change takes the values in
+        QVERIFY(!moved.features.is_mapped());
+        QCOMPARE(moved.features.size(), std::size_t(n * d + 1));
+        QCOMPARE(moved.features[3], 42.0f);
+        QCOMPARE(moved.features[7], v[7]);
+
+        // Non-native layouts cannot be mapped and are read as before.
+        const std::string big_endian = write("mapped_be.npy", npy(dict(">f4", "(1, 1)"), QByteArray("\x3f\x80\0\0", 4)));
+        const Dataset be = load(big_endian, mapped);
+        QVERIFY(!be.features.is_mapped());
+        QCOMPARE(be.at(0, 0), 1.0f);
+
+        v[std::size_t(517 * d + 4)] = std::nanf("");
+        const std::string bad = write("mapped_nan.npy", npy(dict("<f4", "(1000, 7)"), raw(v)));
+        for (const LoadOptions& options : {mapped, read}) {
+            try {
+                load(bad, options);
+                QFAIL("no error");
+            } catch (const LoadError& e) {
+                QVERIFY2(QString(e.what()).contains("NaN at row 517, column 4"), e.what());
+                QVERIFY(e.offset().has_value());
+            }
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TstBinaryFormats)
