@@ -5,6 +5,8 @@
 #include "data/synthetic.h"
 #include "data/write.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -119,6 +121,33 @@ std::string script_output(const std::string& cmd) {
     char buf[4096];
     while (const std::size_t got = std::fread(buf, 1, sizeof buf, p.get())) out.append(buf, got);
     return out;
+}
+
+std::string sibling_program(const std::string& name) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return {};
+    const fs::path p = exe.parent_path() / name;
+    return fs::exists(p) ? p.string() : std::string();
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+double process_seconds(const std::string& cmd, int repeat) {
+    double best = -1;
+    for (int i = 0; i < repeat; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const int rc = std::system((cmd + " >/dev/null 2>&1").c_str());
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (rc != 0) return -1;
+        best = best < 0 ? s : std::min(best, s);
+    }
+    return best;
 }
 
 double json_field(const std::string& text, const std::string& key) {

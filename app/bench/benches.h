@@ -55,6 +55,14 @@ void save_npy(const Images& s, const std::string& path);
 std::string reference_script(const std::string& name);
 /// Runs a command and returns its stdout (stderr passes through).
 std::string script_output(const std::string& cmd);
+/// Another of the project's programs (e.g. "latentscape-cli"): beside this executable, as in the
+/// build tree and once installed; "" when it is not there.
+std::string sibling_program(const std::string& name);
+/// Best wall time of `repeat` runs of a shell command as a fresh process (start-up, loading and
+/// writing included: what a user waits for), or -1 if a run failed. Its output is discarded.
+double process_seconds(const std::string& cmd, int repeat);
+/// A path quoted for the shell.
+std::string shell_quote(const std::string& s);
 /// The number after "key": in a script's one-line JSON, NaN if absent; the string after "key": "".
 double json_field(const std::string& text, const std::string& key);
 std::string json_text(const std::string& text, const std::string& key);
