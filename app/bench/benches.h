@@ -20,6 +20,7 @@ struct BenchArgs {
     int epochs = 0;          ///< training epochs, where a benchmark trains (0: its default)
     std::int64_t test_n = 0; ///< test rows, where a benchmark scores on held-out rows (0: its default)
     int first_seed = 1;      ///< gan: seeds first_seed .. first_seed + repeat - 1
+    std::string out = "bench-results.json";  ///< all: the results file
 };
 
 /// Debian's Python with numpy, pandas and scikit-learn (the python3 first on PATH lacks them).
@@ -80,6 +81,8 @@ int bench_gan(const BenchArgs& args);
 int bench_lasso(const BenchArgs& args);
 int bench_render(const BenchArgs& args);
 int bench_link(const BenchArgs& args);
+/// Runs each of `cases` in a fresh process with --json and writes them all to args.out.
+int bench_all(const BenchArgs& args, const std::vector<std::string>& cases);
 
 }  // namespace latentscape::bench
 

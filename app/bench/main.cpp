@@ -48,6 +48,8 @@ const char* const kBenchmarks =
     "  link     the main window with 4 linked views of 10,000 and 100,000 points (--n N for one\n"
     "           size): selections, hover, run switches, hidden classes; per operation the time until\n"
     "           on screen and the GUI event loop's longest stall (limit 50 ms); run under xvfb-run\n"
+    "  all      each of the above (or --cases), in a fresh process with --json, into one results\n"
+    "           file (--out); app/bench/results_tables.py turns it into the README's tables\n"
     "\n"
     "References need Debian's Python packages: packaging/install-deps.sh --bench\n";
 
@@ -71,6 +73,8 @@ int main(int argc, char** argv) {
     };
     std::vector<std::string> names;
     for (const auto& e : entries) names.emplace_back(e.name);
+    std::vector<std::string> benchmarks = names;  // what `all` runs by default
+    names.emplace_back("all");
 
     // CLI11 (Debian's libcli11-dev): numbers are checked as numbers and ranges, unknown options
     // and benchmarks are refused with a message, --help is generated from the definitions.
@@ -95,11 +99,24 @@ int main(int argc, char** argv) {
     app.add_option("--first-seed", args.first_seed, "gan: the seeds are first-seed .. first-seed + repeat - 1")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();
+    app.add_option("--out", args.out, "all: the results file")->capture_default_str();
+    std::vector<std::string> cases;
+    app.add_option("--cases", cases, "all: the benchmarks to run (default: every one)")
+        ->delimiter(',')
+        ->check(CLI::IsMember(benchmarks));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);  // prints the help, or the error and a hint
         return code == 0 ? 0 : 2;
+    }
+    if (what == "all") {
+        try {
+            return bench_all(args, cases.empty() ? benchmarks : cases);
+        } catch (const std::exception& err) {
+            std::fprintf(stderr, "latentscape-bench all: %s\n", err.what());
+            return 1;
+        }
     }
     for (const auto& e : entries) {
         if (what != e.name) continue;

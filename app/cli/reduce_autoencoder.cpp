@@ -83,7 +83,7 @@ int run_reduce_autoencoder(const Args& a) {
         std::fprintf(stderr, "error: %s\n", printable(e.what()).c_str());
         return 2;
     }
-    const double mse = r.model.reconstruction_mse(ds.features.data(), ds.n);
+    const double mse = r.reconstruction_mse;  // found with the codes, in the same pass
 
     write_embedding(ds, to_float_vector(r.codes), r.model.latent_dims, code_prefix(o.variational), a.get("out"));
     if (a.has("save-model")) {

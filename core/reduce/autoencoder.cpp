@@ -314,7 +314,7 @@ Result run_to_end(const float* X, std::int64_t n, std::int64_t d, const Options&
     status.run_steps(status.max_steps());
     Result r;
     r.model = status.model();
-    r.codes = r.model.encode(X, n);
+    r.codes = r.model.encode_and_score(X, n, r.reconstruction_mse);
     r.history = status.history();
     r.steps = status.step();
     r.stopped_early = status.stopped_early();

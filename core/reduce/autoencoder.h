@@ -150,6 +150,9 @@ struct Model {
     /// Mean squared reconstruction error per value of n rows, in the data's units (decode of
     /// encode, through the means for a VAE).
     double reconstruction_mse(const float* X, std::int64_t n) const;
+    /// encode() and reconstruction_mse() of the same n >= 1 rows in one pass (the encoder runs
+    /// once, not twice): the same codes and the same mean, bit for bit. Throws as both do.
+    std::vector<float> encode_and_score(const float* X, std::int64_t n, double& mse) const;
     /// Mean squared reconstruction error of each of n rows (d = input_dims values, row-major):
     /// n values, value i = ||decode(encode(x_i)) - x_i||^2 / input_dims in the data's units (after
     /// undoing any standardisation or input scale). Their mean is reconstruction_mse(X, n) up to
@@ -239,6 +242,7 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
 struct Result {
     Model model;
     std::vector<float> codes;        ///< n x latent_dims row-major
+    double reconstruction_mse = 0.0; ///< of all n rows (Model::reconstruction_mse), found with the codes
     std::vector<EpochRecord> history;
     std::int64_t steps = 0;
     bool stopped_early = false;
@@ -246,7 +250,7 @@ struct Result {
     double samples_per_second = 0.0; ///< training rows x epochs / training seconds
 };
 
-/// initialize(), run to the end and encode every row.
+/// initialize(), run to the end, and encode and score every row (one pass: encode_and_score).
 Result run_to_end(const float* X, std::int64_t n, std::int64_t d, const Options& options = {});
 
 /// Names for messages, the CLI and files: "relu", "gelu", "tanh", "linear"; "auto",

@@ -102,7 +102,7 @@ namespace {
 /// Squared reconstruction error of each of n rows, summed over its d values in data units
 /// (decode of encode, through the means for a VAE): one float squaredNorm per row, as
 /// reconstruction_mse() has always summed them.
-std::vector<double> row_squared_errors(const Model& model, const float* X, std::int64_t n) {
+std::vector<double> row_squared_errors(const Model& model, const float* X, std::int64_t n, float* codes = nullptr) {
     check_finite("autoencoder", X, n, model.input_dims, "reconstruction");
     check_log1p_domain(model, X, n, "reconstruction");
     const internal::Architecture arch = internal::architecture_of(model);
@@ -114,6 +114,9 @@ std::vector<double> row_squared_errors(const Model& model, const float* X, std::
         const Mat<float> in = network_input(model, X, r0, rows);
         internal::forward<float>(arch, p, 0, arch.encoder_layers, in, ws);
         const Mat<float> code = ws.A[arch.encoder_layers - 1].topRows(model.latent_dims);
+        if (codes)  // encode()'s codes: the same forward pass over the same batch
+            Eigen::Map<Mat<float>>(codes + r0 * model.latent_dims, model.latent_dims, static_cast<Eigen::Index>(rows)) =
+                code.leftCols(static_cast<Eigen::Index>(rows));
         internal::forward<float>(arch, p, arch.encoder_layers, arch.layers(), code, ws);
         Mat<float> out = ws.A[arch.layers() - 1].leftCols(static_cast<Eigen::Index>(rows));
         if (!model.mean.empty()) {
@@ -131,18 +134,31 @@ std::vector<double> row_squared_errors(const Model& model, const float* X, std::
 
 }  // namespace
 
-double Model::reconstruction_mse(const float* X, std::int64_t n) const {
-    if (n <= 0) throw std::invalid_argument("autoencoder: reconstruction error of no rows");
-    const std::vector<double> errors = row_squared_errors(*this, X, n);
-    // Summed per batch of kBatch rows, then over batches: the order reconstruction_mse has used
-    // since it was written (the same bits as before reconstruction_errors() existed).
+namespace {
+/// The mean of row_squared_errors per value: summed per batch of kBatch rows, then over batches
+/// (the order reconstruction_mse has used since it was written).
+double mean_error(const std::vector<double>& errors, std::int64_t n, std::int64_t d) {
     double total = 0.0;
     for (std::int64_t r0 = 0; r0 < n; r0 += kBatch) {
         double sum = 0.0;
         for (std::int64_t i = r0; i < std::min(n, r0 + kBatch); ++i) sum += errors[std::size_t(i)];
         total += sum;
     }
-    return total / (double(n) * double(input_dims));
+    return total / (double(n) * double(d));
+}
+}  // namespace
+
+double Model::reconstruction_mse(const float* X, std::int64_t n) const {
+    if (n <= 0) throw std::invalid_argument("autoencoder: reconstruction error of no rows");
+    return mean_error(row_squared_errors(*this, X, n), n, input_dims);
+}
+
+std::vector<float> Model::encode_and_score(const float* X, std::int64_t n, double& mse) const {
+    if (n <= 0) throw std::invalid_argument("autoencoder: reconstruction error of no rows");
+    std::vector<float> codes(static_cast<std::size_t>(n) * static_cast<std::size_t>(latent_dims));
+    mse = mean_error(row_squared_errors(*this, X, n, codes.data()), n, input_dims);
+    check_output(codes, n, latent_dims, "the code");
+    return codes;
 }
 
 std::vector<double> Model::reconstruction_errors(const float* X, std::int64_t n) const {

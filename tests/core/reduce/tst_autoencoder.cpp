@@ -488,6 +488,10 @@ void TestAutoencoder::codes_do_not_depend_on_the_rows_passed_with_them() {
         const Model m = s.model();
         const auto all = m.encode(X.data(), n);
         const auto decoded = m.decode(all.data(), n);
+        // One pass for codes and error (run_to_end, the CLI): the same bits as the two calls.
+        double mse = -1.0;
+        QVERIFY(m.encode_and_score(X.data(), n, mse) == all);
+        QCOMPARE(mse, m.reconstruction_mse(X.data(), n));
         // One row at a time, and blocks of 7 starting anywhere: the same bits.
         for (std::int64_t i : {std::int64_t(0), std::int64_t(17), std::int64_t(255), std::int64_t(256), std::int64_t(599)}) {
             const auto one = m.encode(X.data() + i * d, 1);
