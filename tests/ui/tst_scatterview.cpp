@@ -4,6 +4,7 @@
 
 #include "gui_fixtures.h"
 #include "views/ViewGrid.h"
+#include "vtk/PointRaster.h"
 
 #include <set>
 #include <tuple>
@@ -482,6 +483,56 @@ private slots:
         view.setMovingPointLimit(0);
         view.setPoints(x.data(), y.data(), n);
         QVERIFY(!view.isSubsampling());
+    }
+
+    /// Millions of points in 2-D are density-shaded per pixel (discs of 10 M points cost ~1 s a
+    /// frame); the selection stays discs on top. The shading itself against its formula.
+    void millionsOfPointsAreDensityShaded() {
+        // The raster alone: 3 red points on pixel (0, 0), 1 blue on pixel (2, 1), identity-like
+        // clip (x, y in [0, 4] x [0, 3] onto the 4 x 3 image), one emphasised green point last.
+        QImage image(4, 3, QImage::Format_RGB32);
+        const float xyz[] = {0.2f, 2.8f, 0, 0.5f, 2.5f, 0, 0.7f, 2.9f, 0, 2.5f, 1.5f, 0, 3.5f, 0.5f, 0};
+        const vtkIdType order[] = {0, 1, 2, 3, 4};
+        const std::uint8_t rgb[] = {255, 0, 0, 255, 0, 0, 255, 0, 0, 0, 0, 255, 0, 255, 0};
+        const double clip[16] = {0.5, 0, 0, -1, 0, 2.0 / 3.0, 0, -1, 0, 0, 1, 0, 0, 0, 0, 1};
+        ui::RasterStyle style;
+        style.diameter = 1.0;
+        style.density = 4;  // the green one is a disc on top
+        ui::rasterizePoints(image, xyz, order, 5, rgb, clip, style);
+        QCOMPARE(image.pixel(0, 0), qRgb(255, 0, 0));  // the densest pixel: solid, its mean colour
+        const float blue[3] = {0, 0, 255};
+        const QRgb lone = ui::densityShade(blue, 1, 3, style.background);
+        const double coverage = 0.3 + 0.7 * std::log(2.0) / std::log(4.0);
+        QCOMPARE(lone, qRgb(int(std::lround(255 * (1 - coverage))), int(std::lround(255 * (1 - coverage))), 255));
+        QCOMPARE(image.pixel(2, 1), lone);
+        QCOMPARE(image.pixel(3, 2), qRgb(0, 255, 0));  // the disc
+        QCOMPARE(image.pixel(1, 1), qRgb(255, 255, 255));  // empty: the background
+
+        // The view: 2,000,000 points in 2-D, drawn on the CPU, shade density; 3-D ones do not.
+        ui::ScatterView view;
+        view.setRaster(ui::ScatterView::Raster::Cpu);
+        view.setMovingPointLimit(0);
+        view.resize(400, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const std::size_t n = ui::kDensityMinPoints;
+        std::vector<float> x(n), y(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            x[i] = float(i % 1000) + 0.001f * float(i / 1000);
+            y[i] = float(i % 997);
+        }
+        view.setPoints(x.data(), y.data(), n);
+        const std::vector<std::uint8_t> grey(3 * n, 90);
+        view.setColors(grey.data(), n);
+        view.resetCamera();
+        QVERIFY(view.shadesDensity());
+        const QImage frame = view.grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+        int painted = 0;
+        for (int r = 0; r < frame.height(); ++r)
+            for (int c = 0; c < frame.width(); ++c) painted += qGreen(frame.pixel(c, r)) < 250;  // not the white background
+        QVERIFY2(painted > frame.width() * frame.height() / 4, qPrintable(QString::number(painted)));
+        view.setPoints(x.data(), y.data(), n - 1);
+        QVERIFY(!view.shadesDensity());  // fewer: discs
     }
 
     void hoverNamesThePointUnderTheCursor() {

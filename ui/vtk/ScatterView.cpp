@@ -198,6 +198,7 @@ void ScatterView::rebuildVertices() {
         if ((!m_visible.empty() && !m_visible[i]) || (emphasis && m_emphasis[i])) continue;
         if (seen++ % stride == 0) m_vertexIds->SetValue(count++, vtkIdType(i));
     }
+    m_plainDrawn = std::size_t(count);
     if (emphasis)
         for (std::size_t i = 0; i < n; ++i)
             if (m_emphasis[i] && (m_visible.empty() || m_visible[i])) m_vertexIds->SetValue(count++, vtkIdType(i));
@@ -208,6 +209,8 @@ void ScatterView::rebuildVertices() {
 }
 
 std::size_t ScatterView::drawnCount() const { return std::size_t(m_vertexIds->GetNumberOfValues()); }
+
+bool ScatterView::shadesDensity() const { return !m_threeD && drawsOnCpu() && drawnCount() >= kDensityMinPoints; }
 
 void ScatterView::setMovingPointLimit(std::size_t limit) {
     m_movingLimit = limit;
@@ -513,6 +516,7 @@ void ScatterView::paintCpu(QPainter& painter) {
         RasterStyle style;
         style.diameter = diameter;
         style.opacity = m_opacity;
+        if (shadesDensity()) style.density = m_plainDrawn;
         double background[3];
         m_renderer->GetBackground(background);
         for (int k = 0; k < 3; ++k) style.background[k] = std::uint8_t(std::lround(255.0 * background[k]));
