@@ -32,6 +32,8 @@ pkgs=(
   libeigen3-dev liblapack-dev libhnswlib-dev libnanoflann-dev libfftw3-dev zlib1g-dev
   # JSON output of the command-line tools (nlohmann-json) and the bench's command line (CLI11)
   nlohmann-json3-dev libcli11-dev
+  # SHA-256 of the files sessions name (OpenSSL's libcrypto)
+  libssl-dev
   # AnnData (.h5ad) files: the HDF5 C library, serial build (core links it through pkg-config hdf5-serial)
   libhdf5-dev
   # headless GUI tests: Xvfb with Mesa's software GL (llvmpipe, GLX)

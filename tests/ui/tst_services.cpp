@@ -310,6 +310,22 @@ private slots:
         QCOMPARE(source.path, path);
         QCOMPARE(source.sha256, ui::fileSha256(path));
         QVERIFY(!source.sha256.isEmpty());
+        // The digest is SHA-256's (FIPS 180-2 test vectors; a file of 1 MiB + 3 bytes crosses the
+        // reader's chunks), whatever computes it.
+        const QString abc = dir.filePath(QStringLiteral("abc.bin"));
+        {
+            QFile f(abc);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("abc");
+        }
+        QCOMPARE(ui::fileSha256(abc), QStringLiteral("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        const QByteArray big((1 << 20) + 3, 'x');
+        {
+            QFile f(abc);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(big);
+        }
+        QCOMPARE(ui::fileSha256(abc), QString::fromLatin1(QCryptographicHash::hash(big, QCryptographicHash::Sha256).toHex()));
         QCOMPARE(source.options.label, std::optional<std::string>("kind"));
     }
 

@@ -15,7 +15,11 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <openssl/evp.h>
+
 #include <cmath>
+#include <memory>
+#include <vector>
 
 namespace latentscape::ui {
 namespace {
@@ -234,9 +238,21 @@ QString fileSha256(const QString& path) {
     requireRegularFile(path);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) fail(path, QStringLiteral("cannot be read (%1)").arg(file.errorString()));
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&file)) fail(path, QStringLiteral("cannot be read to the end"));
-    return QString::fromLatin1(hash.result().toHex());
+    // OpenSSL's SHA-256 (the CPU's SHA extensions where present): the same digest as any other.
+    const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+        fail(path, QStringLiteral("cannot be hashed (OpenSSL's SHA-256 is unavailable)"));
+    std::vector<char> buffer(std::size_t(1) << 20);
+    for (;;) {
+        const qint64 got = file.read(buffer.data(), qint64(buffer.size()));
+        if (got < 0) fail(path, QStringLiteral("cannot be read to the end"));
+        if (got == 0) break;
+        EVP_DigestUpdate(ctx.get(), buffer.data(), std::size_t(got));
+    }
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx.get(), digest, &length);
+    return QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(digest), int(length)).toHex());
 }
 
 void writeSession(const Session& s, const QString& path) {
