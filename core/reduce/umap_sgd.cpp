@@ -267,7 +267,9 @@ double cross_entropy(const FuzzyGraph& g, double a, double b, const std::vector<
             if (j <= i) continue;
             const double w = g.values[std::size_t(e)];
             const double v = std::clamp(similarity(i, j), tiny, 1.0 - tiny);
-            sum += w * std::log(w / v);
+            // A membership that underflowed to 0 (far neighbours of a million points) adds
+            // w log(w / v) -> 0 in the limit, not 0 x log(0) = NaN.
+            if (w > 0.0) sum += w * std::log(w / v);
             if (w < 1.0) sum += (1.0 - w) * std::log((1.0 - w) / (1.0 - v));
         }
         row[std::size_t(i)] = sum;

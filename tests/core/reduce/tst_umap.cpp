@@ -95,6 +95,25 @@ class TestUmap : public QObject {
     Q_OBJECT
 
 private slots:
+
+    /// Cross entropy with a membership that underflowed to 0 (seen at 1,000,000 points): the
+    /// edge counts as a non-edge, w log(w / v) -> 0, never NaN. Three points, exact sum.
+    void crossEntropyWithZeroMembership() {
+        umap::FuzzyGraph g;
+        g.n = 3;
+        g.row_start = {0, 2, 3, 4};
+        g.columns = {1, 2, 0, 0};
+        g.values = {0.5f, 0.0f, 0.5f, 0.0f};
+        const std::vector<double> Y = {0, 0, 1, 0, 0, 2};
+        const double a = 1.0, b = 1.0;
+        const double ce = reduce::umap::internal::cross_entropy(g, a, b, Y, 2, 1);
+        QVERIFY(std::isfinite(ce));
+        const auto v = [&](double d2) { return 1.0 / (1.0 + a * std::pow(d2, b)); };
+        // Edge (0, 1), w = 0.5, d2 = 1; edge (0, 2), w = 0, d2 = 4; pair (1, 2) is no edge, d2 = 5.
+        const double expected = 0.5 * std::log(0.5 / v(1)) + 0.5 * std::log(0.5 / (1 - v(1))) +
+                                std::log(1.0 / (1 - v(4))) - std::log(1 - v(5));
+        QVERIFY2(std::abs(ce - expected) < 1e-9, qPrintable(QString("%1 vs %2").arg(ce).arg(expected)));
+    }
     void fuzzySetMatchesUmapLearn_data() {
         QTest::addColumn<QString>("suffix");
         QTest::addColumn<double>("mix");
