@@ -82,14 +82,17 @@ def rows_for(name, b):
                  secs(ls.get("seconds")), secs(ul.get("seconds")) + " umap-learn", ratio(g("speedup")),
                  "10-NN acc. {} vs {}".format(num(ls.get("knn_accuracy"), "{:.3f}"), num(ul.get("knn_accuracy"), "{:.3f}")))]
     if name == "transform":
-        rows = []
-        for side in ("latentscape", "umap_learn"):
-            s = g(side, {})
-            if s:
-                rows.append(("UMAP transform of {:,} new rows ({})".format(g("test", 0), side.replace("_", "-")),
-                             secs(s.get("place_seconds")), "", "",
-                             "placed 10-NN acc. {}".format(num(s.get("placed_knn_accuracy"), "{:.3f}"))))
-        return rows
+        ls, ul = g("latentscape", {}), g("umap_learn", {})
+        return [
+            ("UMAP fit on {:,} rows".format(g("train", 0)), secs(ls.get("fit_seconds")),
+             secs(ul.get("fit_seconds")) + " umap-learn",
+             ratio(ul["fit_seconds"] / ls["fit_seconds"]) if ul.get("fit_seconds") and ls.get("fit_seconds") else "n/a", ""),
+            ("UMAP transform of {:,} new rows".format(g("test", 0)), secs(ls.get("place_seconds")),
+             secs(ul.get("place_seconds")) + " umap-learn",
+             ratio(ul["place_seconds"] / ls["place_seconds"]) if ul.get("place_seconds") and ls.get("place_seconds") else "n/a",
+             "placed 10-NN acc. {} vs {}".format(num(ls.get("placed_knn_accuracy"), "{:.3f}"),
+                                                 num(ul.get("placed_knn_accuracy"), "{:.3f}"))),
+        ]
     if name == "autoencoder":
         ls, pt = g("latentscape", {}), g("pytorch", {})
         return [("autoencoder {} epochs, {:,} rows".format(g("epochs", 0), g("train_rows", 0)),
@@ -97,19 +100,34 @@ def rows_for(name, b):
                  num(pt.get("samples_per_second"), "{:,.0f}") + " samples/s PyTorch", ratio(g("speed_ratio")),
                  "test MSE {} vs {}".format(num(ls.get("test_mse"), "{:.4f}"), num(pt.get("test_mse"), "{:.4f}")))]
     if name == "gan":
-        ls, pt = g("latentscape", {}), g("pytorch", {})
-        return [("GAN {} epochs, {:,} rows".format(g("epochs", 0), g("train_rows", 0)),
-                 num(ls.get("samples_per_second"), "{:,.0f}") + " samples/s",
-                 num(pt.get("samples_per_second"), "{:,.0f}") + " samples/s PyTorch", ratio(g("throughput_ratio")),
-                 "precision {} vs {}".format(num(ls.get("precision"), "{:.3f}"), num(pt.get("precision"), "{:.3f}")))]
+        def mean(side, key):
+            runs = [r.get("run", r) for r in g(side, []) if isinstance(r, dict)]
+            vals = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
+            return sum(vals) / len(vals) if vals else None
+        return [("GAN {} epochs, {:,} rows, {} seed(s)".format(g("epochs", 0), g("train_rows", 0), g("seeds", 0)),
+                 num(mean("latentscape", "samples_per_second"), "{:,.0f}") + " samples/s",
+                 num(mean("pytorch", "samples_per_second"), "{:,.0f}") + " samples/s PyTorch", ratio(g("throughput_ratio")),
+                 "precision {} vs {}".format(num(mean("latentscape", "precision"), "{:.3f}"),
+                                             num(mean("pytorch", "precision"), "{:.3f}")))]
     if name == "lasso":
         return [("lasso, {:,} points".format(g("n", 0)), secs(g("latentscape_2d_s")),
                  secs(g("matplotlib_s")) + " matplotlib", ratio(g("speedup_2d")),
                  "same selection: {}".format(num(g("selected_2d") == g("matplotlib_selected"))))]
     if name == "render":
-        return [("render {:,} points{}".format(c.get("points", 0), ", moving" if c.get("moving_point_limit") else ""),
+        return [("render {:,} points, {}".format(c.get("points", 0), "moving, level of detail" if c.get("moving_point_limit")
+                                                  else "every point drawn"),
                  num(c.get("fps"), "{:.1f}") + " frames/s", "", "", "{:,} drawn".format(c.get("drawn", 0)))
                 for c in g("cases", [])]
+    if name == "link":
+        rows = []
+        for c in g("cases", []):
+            ops = c.get("operations", [])
+            drawing = str(c.get("drawing", "")).split(";")[0]
+            rows.append(("4 linked views, {:,} points, {} ({} operations)".format(
+                             c.get("points", 0), drawing, len(ops) if isinstance(ops, list) else ops),
+                         "longest GUI stall {:.0f} ms".format(c.get("max_heartbeat_gap_ms", -1)), "", "",
+                         "limit {:.0f} ms".format(g("stall_limit_ms", 0))))
+        return rows
     return [(name, "see the JSON", "", "", "")]
 
 
