@@ -47,7 +47,10 @@ def rows_for(name, b):
             ("NPY {} MB (memory-mapped)".format(num(n.get("megabytes"), "{:.0f}")), secs(n.get("latentscape_s")),
              secs(n.get("numpy_s")) + " numpy.load",
              ratio(n["numpy_s"] / n["latentscape_s"]) if n.get("numpy_s", -1) > 0 and n.get("latentscape_s") else "n/a", ""),
-        ]
+        ] + ([("NPY {} MB (read into memory)".format(num(n.get("megabytes"), "{:.0f}")), secs(n.get("latentscape_read_s")),
+               secs(n.get("numpy_s")) + " numpy.load",
+               ratio(n["numpy_s"] / n["latentscape_read_s"]) if n.get("numpy_s", -1) > 0 and n.get("latentscape_read_s")
+               else "n/a", "")] if "latentscape_read_s" in n else [])
     if name == "pca":
         return [
             ("PCA {:,} x {} -> {}: the fit".format(g("n", 0), g("d", 0), g("components", 0)), secs(g("latentscape_auto_s")),
