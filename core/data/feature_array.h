@@ -72,8 +72,9 @@ public:
     template <class It>
     void insert(float* pos, It first, It last) {
         const auto at = pos - data_;  // before own(): pos may point into the mapping
+        FloatVector values(first, last);  // before own() too: the range may be this array's mapping
         own();
-        owned_.insert(owned_.begin() + at, first, last);
+        owned_.insert(owned_.begin() + at, values.begin(), values.end());
         sync();
     }
     void swap(FeatureArray& other) noexcept;

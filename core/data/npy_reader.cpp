@@ -114,23 +114,6 @@ std::int64_t read_parallel(const InputFile& file, std::uint64_t offset, char* ds
     return first_bad == none ? -1 : first_bad;
 }
 
-/// Checks the mapped values for non-finite ones in parallel chunks (reading them faults the pages
-/// in from the page cache); the lowest index, or -1.
-std::int64_t first_non_finite_parallel(const float* values, std::int64_t count) {
-    constexpr std::int64_t chunk = std::int64_t(1) << 18;
-    const std::int64_t chunks = (count + chunk - 1) / chunk;
-    constexpr std::int64_t none = std::numeric_limits<std::int64_t>::max();
-    const std::int64_t first = parallel::min_of(
-        chunks,
-        [&](std::int64_t c) {
-            const std::int64_t begin = c * chunk;
-            const std::int64_t bad = internal::first_non_finite(values + begin, std::min(chunk, count - begin));
-            return bad >= 0 ? begin + bad : none;
-        },
-        none, chunks > 1);
-    return first == none ? -1 : first;
-}
-
 bool wants_map(MemoryMap mode, std::uint64_t bytes) {
     return mode == MemoryMap::Always || (mode == MemoryMap::Auto && bytes >= kMapThreshold);
 }
@@ -159,7 +142,7 @@ void load_plain(const InputFile& file, const Source& src, const char* preamble, 
         ds.n = layout.n;
         ds.d = layout.d;
         const float* values = ds.features.data();
-        const std::int64_t bad = first_non_finite_parallel(values, std::int64_t(h.count));
+        const std::int64_t bad = internal::first_non_finite(values, std::int64_t(h.count));  // parallel; faults the pages in
         if (bad >= 0) internal::fail_non_finite(src, h, layout, reinterpret_cast<const char*>(values), values, bad);
         internal::describe_features(layout, ds);
         return;

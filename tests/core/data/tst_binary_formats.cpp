@@ -581,6 +581,11 @@ private slots:
         QCOMPARE(moved.features.size(), std::size_t(n * d + 1));
         QCOMPARE(moved.features[3], 42.0f);
         QCOMPARE(moved.features[7], v[7]);
+        Dataset again = load(path, mapped);  // a range of its own mapping, inserted into itself
+        QVERIFY(again.features.is_mapped());
+        again.features.insert(again.features.end(), again.features.begin(), again.features.begin() + d);
+        QCOMPARE(again.features.size(), std::size_t((n + 1) * d));
+        for (int j = 0; j < d; ++j) QCOMPARE(again.features[std::size_t(n * d + j)], v[std::size_t(j)]);
 
         // Non-native layouts cannot be mapped and are read as before.
         const std::string big_endian = write("mapped_be.npy", npy(dict(">f4", "(1, 1)"), QByteArray("\x3f\x80\0\0", 4)));
