@@ -40,8 +40,11 @@ pkgs=(
   xvfb xauth libgl1-mesa-dri libglx-mesa0 x11-utils fonts-dejavu-core poppler-utils
   # the default dataset
   dataset-fashion-mnist
-  # an independent reader for the writer tests (numpy loads what we write)
+  # an independent reader for the writer tests (numpy loads what we write); the Python module
   python3-numpy
+  # installing (issue 19): the validators of the desktop entry, AppStream metainfo, MIME types and
+  # man pages; dpkg-shlibdeps for CPack's .deb; Dask for the sharded transform (packaging/dask-transform.py)
+  desktop-file-utils appstream shared-mime-info man-db groff-base dpkg-dev python3-dask python3-distributed
 )
 if [ "$want_bench" = 1 ]; then
   # references measured side by side by latentscape-bench (run with /usr/bin/python3)

@@ -21,6 +21,7 @@
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -98,8 +99,9 @@ void MainWindow::loadFile(const QString& path, const data::LoadOptions& options)
         openSession(path);
         return;
     }
-    // A folder (File > Open Image Folder, dropped, recent, on the command line): its images.
-    if (QFileInfo(path).isDir()) {
+    // A folder (File > Open Folder, dropped, recent, on the command line): its .npy shards as one
+    // dataset (data::load_shards), else its images.
+    if (QFileInfo(path).isDir() && !data::is_shard_folder(QFile::encodeName(path).toStdString())) {
         m_datasets->openImageFolder(path);
         return;
     }
@@ -301,17 +303,18 @@ void MainWindow::createOpenActions(QMenu* fileMenu) {
     QAction* open = fileMenu->addAction(tr("&Open…"), this, &MainWindow::openFileDialog);
     open->setShortcut(QKeySequence::Open);
     open->setStatusTip(tr("Load a CSV, TSV, TXT, NPY, NPZ, AnnData (.h5ad) or MNIST IDX file"));
-    // A folder of images (issue 15): pixels as features, thumbnails, the sub-folder as label.
-    QAction* openFolder = fileMenu->addAction(tr("Open &Image Folder…"), this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Image Folder"), lastFolder());
+    // A folder of images (issue 15): pixels as features, thumbnails, the sub-folder as label. Or a
+    // folder of .npy shards (issue 19), read as one dataset.
+    QAction* openFolder = fileMenu->addAction(tr("Open &Folder…"), this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Folder"), lastFolder());
         if (folder.isEmpty()) return;
         rememberFolder(folder);
         loadFile(folder);
     });
     openFolder->setObjectName(QStringLiteral("openImageFolderAction"));
     openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    openFolder->setStatusTip(tr("Load every PNG, JPEG, BMP or GIF image under a folder: the pixels are the features, "
-                                "the first-level sub-folder the label"));
+    openFolder->setStatusTip(tr("Load a folder of .npy shards as one dataset, or every PNG, JPEG, BMP or GIF image "
+                                "under a folder: the pixels are the features, the first-level sub-folder the label"));
     m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
     fileMenu->addAction(tr("Open &Example Dataset"), this, &MainWindow::loadDefaultDataset);
     QAction* addPoints = fileMenu->addAction(tr("&Add Points to Map…"), this, [this] {
@@ -356,7 +359,8 @@ void MainWindow::createOpenActions(QMenu* fileMenu) {
 void MainWindow::openFileDialog() {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Dataset"), lastFolder(),
-        tr("Datasets (*.csv *.tsv *.txt *.dat *.data *.npy *.npz *.h5ad *.gz *-ubyte *.idx);;All files (*)"));
+        tr("Datasets (*.csv *.tsv *.txt *.dat *.data *.npy *.npz *.h5ad *.gz *-ubyte *.idx);;"
+           "Shards manifests (*.json);;All files (*)"));
     if (path.isEmpty()) return;
     rememberFolder(path);
     loadFile(path);

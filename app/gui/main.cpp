@@ -1,5 +1,5 @@
-// latentscape [FILE | FOLDER]: the desktop explorer. Without FILE it opens the example dataset; a
-// folder opens as a dataset of its images.
+// latentscape [--labels LABELS.npy] [FILE | FOLDER]: the desktop explorer. Without FILE it opens the
+// example dataset; a folder opens as a dataset of its images, or of its .npy shards.
 
 #include "MainWindow.h"
 #include "vtk/VtkView.h"
@@ -10,6 +10,8 @@
 #include <QMessageBox>
 #include <QSurfaceFormat>
 
+#include <cstdio>
+
 int main(int argc, char* argv[]) {
     // VTK needs OpenGL 3.2 core; the format must be the default before any window exists.
     QSurfaceFormat::setDefaultFormat(latentscape::ui::VtkView::defaultFormat());
@@ -17,8 +19,9 @@ int main(int argc, char* argv[]) {
     QApplication::setOrganizationName(QStringLiteral("Latentscape"));
     QApplication::setApplicationVersion(QStringLiteral(LATENTSCAPE_VERSION));
     QApplication app(argc, argv);
-    // resources/latentscape.desktop: lets Wayland compositors and docks match the window to it.
-    QGuiApplication::setDesktopFileName(QStringLiteral("latentscape"));
+    // resources/io.github.latentscape.Latentscape.desktop: lets Wayland compositors and docks match
+    // the window to it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.latentscape.Latentscape"));
     QApplication::setWindowIcon(latentscape::ui::MainWindow::applicationIcon());
 
     QCommandLineParser parser;
@@ -29,8 +32,9 @@ int main(int argc, char* argv[]) {
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QApplication::translate("main", "Dataset (.csv .tsv .npy .npz .h5ad or MNIST IDX), folder of "
-                                                                 "images (PNG, JPEG, BMP, GIF; the sub-folders as classes) or "
-                                                                 "session (.latentscape) to open."),
+                                                                 "images (PNG, JPEG, BMP, GIF; the sub-folders as classes), "
+                                                                 "folder or manifest (.json) of .npy shards, or session "
+                                                                 "(.latentscape) to open."),
                                  QStringLiteral("[FILE]"));
     QCommandLineOption runOption(QStringList{QStringLiteral("r"), QStringLiteral("run")},
                                  QApplication::translate("main", "Once the dataset is shown, run these methods one after another "
@@ -39,9 +43,19 @@ int main(int argc, char* argv[]) {
                                  QStringLiteral("METHODS"));
     QCommandLineOption compareOption(QStringLiteral("compare"),
                                      QApplication::translate("main", "With --run: show the runs side by side in linked views."));
+    QCommandLineOption labelsOption(QStringLiteral("labels"),
+                                    QApplication::translate("main", "The labels of an .npy FILE's rows: a 1-D .npy, one per row "
+                                                                    "(IDX labels for IDX images)."),
+                                    QStringLiteral("LABELS"));
+    parser.addOption(labelsOption);
     parser.addOption(runOption);
     parser.addOption(compareOption);
     parser.process(app);
+    const QStringList files = parser.positionalArguments();
+    if (parser.isSet(labelsOption) && files.isEmpty()) {
+        std::fprintf(stderr, "latentscape: --labels needs a FILE whose rows they label\n");
+        return 2;
+    }
     const QStringList methods = parser.value(runOption).split(QLatin1Char(','), Qt::SkipEmptyParts);
 
     latentscape::ui::MainWindow window;
@@ -70,12 +84,15 @@ int main(int argc, char* argv[]) {
             if (!error.isEmpty()) QMessageBox::warning(&window, QApplication::translate("main", "Cannot run"), error);
         });
     }
-    const QStringList files = parser.positionalArguments();
     if (files.isEmpty()) {
         // First launch: the example dataset, and its t-SNE forming live.
         window.setAutoRunOnDefault(methods.isEmpty());
         window.loadDefaultDataset();
     }
-    else window.loadFile(files.first());
+    else {
+        latentscape::data::LoadOptions options;
+        if (parser.isSet(labelsOption)) options.labels_path = QFileInfo(parser.value(labelsOption)).absoluteFilePath().toStdString();
+        window.loadFile(files.first(), options);
+    }
     return app.exec();
 }

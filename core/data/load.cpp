@@ -30,6 +30,7 @@ bool is_label_name(const std::string& column_name) {
 }
 
 std::string detect_format(const std::string& path, const LoadOptions& options) {
+    if (is_shard_folder(path)) return "shards";
     bool gz = false;
     const std::string ext = io::extension(path, &gz);
     // A known extension wins over an IDX-like name ("res-idx1.csv" is a CSV).
@@ -44,23 +45,28 @@ std::string detect_format(const std::string& path, const LoadOptions& options) {
     if (ext == "npy") return "npy";
     if (ext == "npz") return "npz";
     if (ext == "h5ad") return "h5ad";
+    if (ext == "json") return "shards";
     if (looks_like_idx_name(path)) return "idx";
     throw LoadError(path, ext.empty() ? "file type not recognised (no extension); supported: .csv .tsv .txt .dat .data "
-                                        ".npy .npz and MNIST IDX files, each optionally .gz; .h5ad"
+                                        ".npy .npz and MNIST IDX files, each optionally .gz; .h5ad; .json (shards manifest)"
                                       : "unsupported file type '." + ext +
                                             "'; supported: .csv .tsv .txt .dat .data .npy .npz and MNIST IDX files, "
-                                            "each optionally .gz; .h5ad");
+                                            "each optionally .gz; .h5ad; .json (shards manifest)");
 }
 
 Dataset load(const std::string& path, const LoadOptions& options) {
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw LoadError(path, "is a directory, not a file");
+    if (std::filesystem::is_directory(path, ec)) {
+        if (is_shard_folder(path)) return load_shards(path, options);
+        throw LoadError(path, "is a folder without .npy shards or a manifest.json (a folder of images opens in the app)");
+    }
     const std::string format = detect_format(path, options);
     if (format == "csv" || format == "tsv") return load_csv(path, options);
     if (format == "projector") return load_projector(path, options);
     if (format == "npy") return load_npy(path, options);
     if (format == "npz") return load_npz(path, options);
     if (format == "h5ad") return load_h5ad(path, options);
+    if (format == "shards") return load_shards(path, options);
     return load_idx(path, options);
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace latentscape::data {
 
@@ -87,11 +88,13 @@ struct LoadOptions {
 };
 
 /// Loads any supported file, chosen by extension (".csv", ".tsv", ".txt", ".dat", ".data", ".npy", ".npz",
-/// IDX names such as "train-images-idx3-ubyte", each optionally ".gz"; ".h5ad") and checked against the
-/// content (a .csv that holds NPY bytes is refused, not misread).
+/// IDX names such as "train-images-idx3-ubyte", each optionally ".gz"; ".h5ad"; ".json" for a shards
+/// manifest) and checked against the content (a .csv that holds NPY bytes is refused, not misread).
+/// A folder of .npy shards (is_shard_folder) loads as load_shards.
 Dataset load(const std::string& path, const LoadOptions& options = {});
 
-/// The format `load` would use for this path: "csv", "tsv", "npy", "npz", "idx", "projector" or "h5ad";
+/// The format `load` would use for this path: "csv", "tsv", "npy", "npz", "idx", "projector", "h5ad" or
+/// "shards" (a .json manifest, or a folder is_shard_folder accepts);
 /// throws LoadError for an unsupported extension.
 std::string detect_format(const std::string& path, const LoadOptions& options = {});
 
@@ -111,6 +114,21 @@ Dataset load_projector(const std::string& vectors_path, const LoadOptions& optio
 /// louvain... before the first categorical), and obsm's 2-D arrays (X_umap, X_pca, ...) as
 /// Dataset::embeddings. Errors name the object inside the file ("/X/indptr: ...").
 Dataset load_h5ad(const std::string& path, const LoadOptions& options = {});
+/// NumPy .npy shards read as one dataset, their rows one after another: either a folder of .npy files
+/// (in natural name order, part-2 before part-10; NAME.labels.npy beside NAME.npy holds its rows'
+/// labels, for every shard or none), or a manifest, JSON, the folder's manifest.json when it has one:
+///   {"format": "latentscape-shards", "version": 1,
+///    "shards": [{"features": "part-00000.npy", "labels": "part-00000.labels.npy", "rows": 1000}, ...]}
+/// ("labels" and "rows" optional; paths relative to the manifest's folder). Every shard must have the
+/// same columns; errors name the shard. Native float32 shards are mapped while they are copied, so
+/// the peak is about the dataset itself. Dataset::format is "shards".
+Dataset load_shards(const std::string& path, const LoadOptions& options = {});
+/// Whether `path` is a folder load() reads as shards: it holds a manifest.json or an .npy file.
+bool is_shard_folder(const std::string& path);
+/// The files a shards dataset is read from, in order: the manifest (if any), then each shard's
+/// features and labels. What a session hashes to know the dataset has not changed.
+std::vector<std::string> shard_files(const std::string& path);
+
 /// An .h5ad's sparse X (or the sparse matrix LoadOptions::array names) as it is, not densified:
 /// CSR kept, CSC converted, duplicate entries within a row summed, columns sorted. Checked as
 /// load_h5ad checks it, with the same errors; a dense X is a LoadError (use load_h5ad). Memory:

@@ -135,7 +135,7 @@ void runDetailedDatasetJob(QPromise<DatasetJobResult>& promise, DetailedDatasetS
         // For sessions: they name the file and check it has not changed when reopened. A folder
         // of images is hashed by its source (names, sizes and contents of its images).
         if (!details.sha256.isEmpty()) result.prepared.sha256 = details.sha256;
-        else if (!path.isEmpty()) result.prepared.sha256 = knownSha256.isEmpty() ? fileSha256(path) : knownSha256;
+        else if (!path.isEmpty()) result.prepared.sha256 = knownSha256.isEmpty() ? datasetSha256(path) : knownSha256;
         result.prepared.seconds = double(timer.nsecsElapsed()) / 1e9;
         result.status = DatasetJobResult::Status::Ready;
     } catch (const MissingValuesError& e) {

@@ -5,6 +5,7 @@
 #include "services/SessionService.h"
 
 #include "common/error.h"
+#include "data/load.h"
 #include "jobs/ImageFolder.h"
 #include "model/Document.h"
 #include "session/SessionFigure.h"
@@ -254,8 +255,9 @@ void SessionService::continueOpening(std::shared_ptr<Session> session, const QSt
     DatasetSource source = [session, dataPath, path]() -> std::shared_ptr<const data::Dataset> {
         return loadSessionDataset(*session, dataPath, path);
     };
-    // A folder of images: hashed over its images' names, sizes and contents, not as one file.
-    if (QFileInfo(dataPath).isDir())
+    // A folder of images: hashed over its images' names, sizes and contents, not as one file. (A
+    // folder of .npy shards loads as a file does: data::load, datasetSha256.)
+    if (QFileInfo(dataPath).isDir() && !data::is_shard_folder(QFile::encodeName(dataPath).toStdString()))
         source = [session, dataPath, path] { return loadSessionImageFolder(*session, dataPath, path); };
     const data::LoadOptions options = session->loadOptions;  // what loadSessionDataset uses
     m_hooks.loadDataset(std::move(source), dataPath, options, std::move(session));

@@ -255,6 +255,20 @@ QString fileSha256(const QString& path) {
     return QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(digest), int(length)).toHex());
 }
 
+QString datasetSha256(const QString& path) {
+    const std::string native = QFile::encodeName(path).toStdString();
+    const bool shards = QFileInfo(path).isDir() ? data::is_shard_folder(native) : path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
+    if (!shards) return fileSha256(path);
+    QByteArray listing;
+    const QDir base = QFileInfo(path).isDir() ? QDir(path) : QFileInfo(path).dir();
+    for (const std::string& file : data::shard_files(native)) {
+        const QString name = QFile::decodeName(QByteArray::fromStdString(file));
+        listing += base.relativeFilePath(name).toUtf8() + '\0' + QByteArray::number(QFileInfo(name).size()) + '\0' +
+                   fileSha256(name).toLatin1() + '\n';
+    }
+    return QString::fromLatin1(QCryptographicHash::hash(listing, QCryptographicHash::Sha256).toHex());
+}
+
 void writeSession(const Session& s, const QString& path) {
     QJsonObject root;
     root.insert(QStringLiteral("format"), QStringLiteral("latentscape-session"));

@@ -144,6 +144,12 @@ data::LoadOptions loadOptionsFromJson(const QJsonObject& json, const QString& wh
 /// SHA-256 (hex) of a file's bytes; throws SessionError if it cannot be read.
 QString fileSha256(const QString& path);
 
+/// What a session records of its dataset: fileSha256 of a file; for .npy shards (a folder or a
+/// manifest, data::load_shards) the SHA-256 of the list of their files' names, sizes and digests,
+/// so that a changed, added or removed shard is noticed. Throws SessionError (or LoadError for a
+/// broken manifest).
+QString datasetSha256(const QString& path);
+
 /// The camera's composite projection (world -> normalised device coordinates), row-major, for a
 /// viewport of the given aspect (width / height): the same matrix as VTK's
 /// vtkCamera::GetCompositeProjectionTransformMatrix(aspect, -1, 1) for a camera with these

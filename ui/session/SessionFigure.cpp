@@ -16,7 +16,7 @@ namespace latentscape::ui {
 std::shared_ptr<data::Dataset> loadSessionDataset(const Session& session, const QString& dataPath,
                                                   const QString& sessionPath) {
     const std::string nativePath = QFile::encodeName(dataPath).toStdString();
-    if (fileSha256(dataPath) != session.datasetSha256)
+    if (datasetSha256(dataPath) != session.datasetSha256)
         throw LoadError(nativePath, "has changed since the session " + sessionPath.toStdString() +
                                         " was saved (its SHA-256 differs): the saved embedding would not match its rows");
     // As it was loaded (missing-value policy, column roles, layout): the same rows and columns.
