@@ -19,7 +19,7 @@ usr=$stage/usr
 
 for f in bin/latentscape bin/latentscape-cli bin/latentscape-bench \
          share/applications/$id.desktop share/metainfo/$id.metainfo.xml share/mime/packages/$id.xml \
-         share/icons/hicolor/scalable/apps/$id.svg share/man/man1/latentscape.1 share/man/man1/latentscape-cli.1 \
+         share/icons/hicolor/scalable/apps/$id.svg share/man/man1/latentscape.1.gz share/man/man1/latentscape-cli.1.gz \
          lib/python3/dist-packages/latentscape/__init__.py share/latentscape/examples/dask-transform.py; do
   [ -s "$usr/$f" ] || fail "$f is not installed"
 done
@@ -62,14 +62,15 @@ cmp -s "$usr/share/applications/$id.desktop" "$source/resources/$id.desktop" || 
 
 # Man pages: no groff warnings; latentscape-cli(1) has a section for every command of --help.
 for page in latentscape latentscape-cli; do
-  out=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$usr/share/man/man1/$page.1" 2>&1) || fail "groff $page.1"
+  zcat "$usr/share/man/man1/$page.1.gz" > "$stage/$page.1" || fail "$page.1.gz is not gzip"
+  out=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$stage/$page.1" 2>&1) || fail "groff $page.1"
   [ -z "$out" ] || { echo "$out"; fail "groff warns about $page.1"; }
 done
 commands=$("$usr/bin/latentscape-cli" --help | sed -n '/^commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p')
 [ "$(echo "$commands" | wc -l)" -ge 10 ] || fail "too few commands found in --help: $commands"
-for c in $commands; do grep -q "^\.SS $c$" "$usr/share/man/man1/latentscape-cli.1" || fail "latentscape-cli.1 lacks '$c'"; done
-grep -q -- '--memory-limit' "$usr/share/man/man1/latentscape-cli.1" && fail "unescaped minus signs in latentscape-cli.1"
-MANWIDTH=80 man -l "$usr/share/man/man1/latentscape-cli.1" 2>/dev/null | grep -q -- "--save-model PATH" || fail "man does not show the reduce options"
+for c in $commands; do grep -q "^\.SS $c$" "$stage/latentscape-cli.1" || fail "latentscape-cli.1 lacks '$c'"; done
+grep -q -- '--memory-limit' "$stage/latentscape-cli.1" && fail "unescaped minus signs in latentscape-cli.1"
+MANWIDTH=80 man -l "$usr/share/man/man1/latentscape-cli.1.gz" 2>/dev/null | grep -q -- "--save-model PATH" || fail "man does not show the reduce options"
 
 # The Python module imports from the installed tree and knows the version.
 py_version=$(PYTHONPATH="$usr/lib/python3/dist-packages" /usr/bin/python3 -c 'import latentscape; print(latentscape.__version__)')
