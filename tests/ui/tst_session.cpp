@@ -160,6 +160,58 @@ private slots:
         QVERIFY(QFile::rename(m_data + QStringLiteral(".away"), m_data));
     }
 
+    // Issue 19: a folder of .npy shards opens as one dataset (as a file does, not as images), and
+    // its session notices when a shard changes (datasetSha256 hashes every shard).
+    void shardFolderOpensAndItsSessionNoticesAChange() {
+        const std::shared_ptr<const data::Dataset> blobs = smallBlobs();
+        const QString folder = m_dir.filePath(QStringLiteral("shards"));
+        QVERIFY(QDir().mkpath(folder));
+        auto writeShard = [&](int k, float shift) {
+            data::Dataset part;
+            part.n = 500;
+            part.d = blobs->d;
+            part.features.assign(blobs->features.begin() + std::ptrdiff_t(k * 500 * blobs->d),
+                                 blobs->features.begin() + std::ptrdiff_t((k + 1) * 500 * blobs->d));
+            for (float& v : part.features) v += shift;
+            for (std::int64_t j = 0; j < part.d; ++j) part.feature_names.push_back("x" + std::to_string(j));
+            data::write(part, QDir(folder).filePath(QStringLiteral("part-%1.npy").arg(k)).toStdString());
+        };
+        for (int k = 0; k < 3; ++k) writeShard(k, 0.0f);
+
+        auto a = openWindow();
+        QVERIFY(a);
+        QSignalSpy changed(a.get(), &ui::MainWindow::datasetChanged);
+        a->loadFile(folder);
+        QVERIFY(changed.wait(20000));
+        QCOMPARE(a->dataset()->n, std::int64_t(1500));
+        QCOMPARE(a->dataset()->format, std::string("shards"));
+        QVERIFY(a->dataset()->images.empty());
+        QCOMPARE(a->dataset()->at(1499, 3), blobs->at(1499, 3));
+        a->reductionPanel()->setMethod(ui::ReductionPanel::Method::Pca);
+        QSignalSpy finished(a->reduction(), &ui::ReductionController::runFinished);
+        a->reduction()->run();
+        QVERIFY(finished.wait(20000));
+        const QString path = m_dir.filePath(QStringLiteral("shards.latentscape"));
+        QCOMPARE(a->saveSession(path), QString());
+
+        auto b = openWindow();
+        QVERIFY(b);
+        QSignalSpy opened(b.get(), &ui::MainWindow::sessionOpened);
+        b->openSession(path);
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(b->dataset()->n, std::int64_t(1500));
+        QCOMPARE(b->reduction()->embedding(), a->reduction()->embedding());
+
+        writeShard(1, 0.5f);  // same size, other values
+        auto c = openWindow();
+        QVERIFY(c);
+        QSignalSpy failed(c.get(), &ui::MainWindow::loadFailed);
+        c->openSession(path);
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed.front().front().toString().contains(QStringLiteral("has changed since the session")),
+                 qPrintable(failed.front().front().toString()));
+    }
+
     void autosaveIsOfferedAfterACrash() {
         QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).removeRecursively();
         auto a = prepareView();
