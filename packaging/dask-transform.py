@@ -86,6 +86,8 @@ def make_demo(cli, work, rows, shards, method):
     run([cli, "generate", "blobs", "--n", str(rows), "--d", "20", "--k", "6", "--seed", "7", "--out", data])
     with numpy.load(data) as z:
         X, y = z["X"], z["labels"]
+    order = numpy.random.default_rng(7).permutation(rows)  # the blobs come one after another
+    X, y = X[order], y[order]
     fit = rows // 3
     numpy.save(os.path.join(work, "fit.npy"), X[:fit])
     model = os.path.join(work, "map." + method)

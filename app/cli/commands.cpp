@@ -42,7 +42,8 @@ const char* const kLoadOptionsHelp =
     "  --skip-rows N       text tables: skip the first N lines (a preamble)\n"
     "  --comment C         text tables: lines starting with C are comments (default '#'; 'none': no\n"
     "                      comments)\n"
-    "  --labels FILE       separate labels: 1-D .npy for .npy features, IDX labels for IDX images\n"
+    "  --labels FILE       separate labels: 1-D .npy (numbers or strings) for .npy features, IDX labels\n"
+    "                      for IDX images\n"
     "  --metadata FILE     Embedding Projector metadata TSV for a vectors TSV\n"
     "  --array NAME        features array inside an .npz\n";
 

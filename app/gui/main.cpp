@@ -44,8 +44,8 @@ int main(int argc, char* argv[]) {
     QCommandLineOption compareOption(QStringLiteral("compare"),
                                      QApplication::translate("main", "With --run: show the runs side by side in linked views."));
     QCommandLineOption labelsOption(QStringLiteral("labels"),
-                                    QApplication::translate("main", "The labels of an .npy FILE's rows: a 1-D .npy, one per row "
-                                                                    "(IDX labels for IDX images)."),
+                                    QApplication::translate("main", "The labels of an .npy FILE's rows: a 1-D .npy of numbers or "
+                                                                    "strings, one per row (IDX labels for IDX images)."),
                                     QStringLiteral("LABELS"));
     parser.addOption(labelsOption);
     parser.addOption(runOption);

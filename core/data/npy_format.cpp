@@ -141,6 +141,7 @@ void convert_ordered(const ScalarType& t, bool fortran, const std::vector<std::i
             if (t.size == 2) return convert_with<Decoder<K::UnsignedInt, 2, Swap>>(shape, fortran, data, out);
             if (t.size == 4) return convert_with<Decoder<K::UnsignedInt, 4, Swap>>(shape, fortran, data, out);
             return convert_with<Decoder<K::UnsignedInt, 8, Swap>>(shape, fortran, data, out);
+        case K::Text: throw std::logic_error("convert_array: text is not converted to numbers");
     }
 }
 
@@ -241,7 +242,7 @@ private:
 
 const char* supported_types = "supported: float16/32/64, int8/16/32/64, uint8/16/32/64 and bool";
 
-ScalarType parse_descr(const Source& src, const std::string& descr, std::size_t pos) {
+ScalarType parse_descr(const Source& src, const std::string& descr, std::size_t pos, bool allow_text) {
     auto unsupported = [&](const std::string& what) -> ScalarType {
         src.fail("unsupported dtype '" + descr + "' (" + what + "); " + supported_types, pos);
     };
@@ -259,7 +260,13 @@ ScalarType parse_descr(const Source& src, const std::string& descr, std::size_t 
     for (const char c : digits) size = size < 0 ? size : size * 10 + (c - '0');
     switch (s[0]) {
         case 'c': return unsupported("complex numbers");
-        case 'U': return unsupported("unicode strings");
+        case 'U':
+            if (!allow_text) return unsupported("unicode strings");
+            // Characters of 4 bytes each; numpy writes '<U0' only for arrays of empty strings.
+            if (size < 0 || size > (1 << 20)) return unsupported("no such string width");
+            t.kind = ScalarKind::Text;
+            t.size = 4 * size;
+            return t;
         case 'S':
         case 'a': return unsupported("byte strings");
         case 'O': return unsupported("Python objects, e.g. ragged rows saved as an object array");
@@ -331,7 +338,7 @@ std::size_t npy_header_size(const Source& src, const char* data, std::size_t siz
     return 12 + std::size_t(load_bits<std::uint32_t>(data + 8, host_big_endian));
 }
 
-NpyHeader parse_npy_header(const Source& src, const char* data, std::size_t size) {
+NpyHeader parse_npy_header(const Source& src, const char* data, std::size_t size, bool allow_text) {
     NpyHeader h;
     const std::size_t header_size = npy_header_size(src, data, size);
     h.major = static_cast<unsigned char>(data[6]);
@@ -353,7 +360,7 @@ NpyHeader parse_npy_header(const Source& src, const char* data, std::size_t size
                          "plain numeric array",
                          p.pos());
             const std::size_t pos = p.pos();
-            h.dtype = parse_descr(src, p.string_literal(), pos);
+            h.dtype = parse_descr(src, p.string_literal(), pos, allow_text);
             have_descr = true;
         } else if (key == "fortran_order" && !have_order) {
             h.fortran_order = p.boolean();

@@ -14,7 +14,9 @@
 namespace latentscape::data::internal {
 
 /// Family of an array's element type.
-enum class ScalarKind { Float, SignedInt, UnsignedInt, Bool };
+/// Text: numpy's fixed-width unicode strings ('U', UTF-32 code units); only labels may be text
+/// (parse_npy_header's allow_text), never features.
+enum class ScalarKind { Float, SignedInt, UnsignedInt, Bool, Text };
 
 /// Element type of an array, decoded from an NPY descr such as "<f4" (or built for IDX data).
 struct ScalarType {
@@ -59,8 +61,9 @@ std::size_t npy_header_size(const Source& src, const char* data, std::size_t siz
 
 /// Parses the header at the start of `data`, which must hold at least the whole header. The
 /// element count and byte size are checked for overflow; the data itself is not looked at, so
-/// callers compare `data_bytes` with what is present before allocating anything.
-NpyHeader parse_npy_header(const Source& src, const char* data, std::size_t size);
+/// callers compare `data_bytes` with what is present before allocating anything. A text dtype
+/// ('<U8') is refused as unsupported unless `allow_text`.
+NpyHeader parse_npy_header(const Source& src, const char* data, std::size_t size, bool allow_text = false);
 
 /// Throws LoadError ("truncated") unless `available` bytes (those following the header) hold
 /// the whole array.
@@ -126,6 +129,20 @@ void features_from_npy(const Source& src, const char* data, std::size_t size, Da
 /// Reads a whole NPY buffer that must hold a 1-D array (labels) and returns its values.
 std::vector<double> values_from_npy(const Source& src, const char* data, std::size_t size);
 
+/// A 1-D label array: numbers, or text (numpy's str arrays, dtype 'U').
+struct LabelValues {
+    bool text = false;
+    std::vector<double> numbers;     ///< when !text
+    std::vector<std::string> texts;  ///< when text, UTF-8; "" (an empty string) is missing
+    std::size_t size() const { return text ? texts.size() : numbers.size(); }
+    /// Appends `more`; throws std::invalid_argument when one holds numbers and the other text.
+    void append(const LabelValues& more);
+};
+
+/// Reads a whole NPY buffer that must hold a 1-D array of labels: numbers as values_from_npy, or
+/// strings ('<U', trailing NULs dropped; an invalid code point is a LoadError at its offset).
+LabelValues labels_from_npy(const Source& src, const char* data, std::size_t size);
+
 /// A whole file's bytes, inflated when its content is gzip.
 struct FileContent {
     std::string bytes;
@@ -148,5 +165,9 @@ FileContent read_content(const std::string& path);
 /// and the codes the values (IDX class ids keep their colours whichever classes a file holds).
 void attach_label(const Source& src, std::string name, const std::vector<double>& values, Dataset& ds,
                   const std::vector<std::string>& class_names = {});
+/// The same for labels that may be text: text labels are categorical, their categories the
+/// distinct strings in sorted order, as the CSV loader makes a text label column (more than 256
+/// distinct strings: a text column).
+void attach_label(const Source& src, std::string name, const LabelValues& values, Dataset& ds);
 
 }  // namespace latentscape::data::internal

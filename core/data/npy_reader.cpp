@@ -10,6 +10,7 @@
 #include "data/npy_format.h"
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include <exception>
 #include <limits>
 #include <memory>
+#include <map>
 #include <set>
 
 #include <fcntl.h>
@@ -226,6 +228,59 @@ std::vector<double> values_from_npy(const Source& src, const char* data, std::si
     return values;
 }
 
+void LabelValues::append(const LabelValues& more) {
+    if (more.size() == 0) return;
+    if (size() == 0) text = more.text;
+    else if (text != more.text) throw std::invalid_argument("some labels are numbers and some are text");
+    if (text) texts.insert(texts.end(), more.texts.begin(), more.texts.end());
+    else numbers.insert(numbers.end(), more.numbers.begin(), more.numbers.end());
+}
+
+LabelValues labels_from_npy(const Source& src, const char* data, std::size_t size) {
+    const NpyHeader h = parse_npy_header(src, data, size, /*allow_text=*/true);
+    LabelValues out;
+    if (h.dtype.kind != ScalarKind::Text) {
+        out.numbers = values_from_npy(src, data, size);
+        return out;
+    }
+    check_data_present(src, h, size - h.data_offset);
+    if (h.shape.size() != 1)
+        src.fail("labels must be a 1-D array, but this one has shape " + shape_string(h.shape), h.data_offset);
+    io::check_fits_in_memory(src.file, io::checked_mul(src.file, h.count, std::uint64_t(h.dtype.size) + 32), "the labels");
+    out.text = true;
+    out.texts.resize(std::size_t(h.count));
+    const std::size_t width = std::size_t(h.dtype.size) / 4;
+    for (std::size_t i = 0; i < out.texts.size(); ++i) {
+        std::string& text = out.texts[i];
+        const std::size_t at = h.data_offset + i * std::size_t(h.dtype.size);
+        for (std::size_t c = 0; c < width; ++c) {
+            std::uint32_t cp = 0;
+            std::memcpy(&cp, data + at + 4 * c, 4);
+            if (h.dtype.big_endian != (std::endian::native == std::endian::big)) cp = __builtin_bswap32(cp);
+            if (cp == 0) break;  // numpy pads shorter strings with NULs
+            if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                src.fail("label " + std::to_string(i) + " holds an invalid character (code point " + std::to_string(cp) + ")",
+                         at + 4 * c);
+            if (cp < 0x80) {
+                text += char(cp);
+            } else if (cp < 0x800) {
+                text += char(0xC0 | (cp >> 6));
+                text += char(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                text += char(0xE0 | (cp >> 12));
+                text += char(0x80 | ((cp >> 6) & 0x3F));
+                text += char(0x80 | (cp & 0x3F));
+            } else {
+                text += char(0xF0 | (cp >> 18));
+                text += char(0x80 | ((cp >> 12) & 0x3F));
+                text += char(0x80 | ((cp >> 6) & 0x3F));
+                text += char(0x80 | (cp & 0x3F));
+            }
+        }
+    }
+    return out;
+}
+
 FileContent read_content(const std::string& path) { return read_whole(InputFile(path)); }
 
 void attach_label(const Source& src, std::string name, const std::vector<double>& values, Dataset& ds,
@@ -237,6 +292,33 @@ void attach_label(const Source& src, std::string name, const std::vector<double>
                      "; there must be one label per row",
                  0);
     ds.metadata.push_back(label_column(std::move(name), values, class_names));
+    ds.label_column = ds.metadata.size() - 1;
+}
+
+void attach_label(const Source& src, std::string name, const LabelValues& values, Dataset& ds) {
+    if (!values.text) return attach_label(src, std::move(name), values.numbers, ds);
+    if (std::int64_t(values.texts.size()) != ds.n)
+        src.fail("holds " + std::to_string(values.texts.size()) + " labels but the features have " + std::to_string(ds.n) +
+                     " rows; there must be one label per row",
+                 0);
+    std::map<std::string, std::int32_t> code_of;
+    for (const std::string& t : values.texts) {
+        if (!t.empty()) code_of.emplace(t, 0);
+        if (code_of.size() > max_categories) break;
+    }
+    if (code_of.size() > max_categories) {
+        ds.metadata.push_back(MetadataColumn::text(std::move(name), values.texts));
+    } else {
+        std::vector<std::string> categories;
+        for (auto& [value, code] : code_of) {
+            code = std::int32_t(categories.size());
+            categories.push_back(value);
+        }
+        std::vector<std::int32_t> codes;
+        codes.reserve(values.texts.size());
+        for (const std::string& t : values.texts) codes.push_back(t.empty() ? -1 : code_of[t]);
+        ds.metadata.push_back(MetadataColumn::categorical(std::move(name), std::move(codes), std::move(categories)));
+    }
     ds.label_column = ds.metadata.size() - 1;
 }
 
@@ -261,7 +343,7 @@ Dataset load_npy(const std::string& path, const LoadOptions& options) {
     if (options.labels_path) {
         const internal::FileContent content = internal::read_content(*options.labels_path);
         const Source src{*options.labels_path, 0, {}, content.gzipped};
-        internal::attach_label(src, "label", internal::values_from_npy(src, content.bytes.data(), content.bytes.size()),
+        internal::attach_label(src, "label", internal::labels_from_npy(src, content.bytes.data(), content.bytes.size()),
                                ds);
     }
     ds.source = path;

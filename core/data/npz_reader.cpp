@@ -276,7 +276,7 @@ void find_and_attach_label(const Archive& archive, const Member& features, const
                          archive.directory_offset());
         const MemberData data = archive.read(*label);
         internal::attach_label(data.src, array_name(label->name),
-                               internal::values_from_npy(data.src, data.data, data.size), ds);
+                               internal::labels_from_npy(data.src, data.data, data.size), ds);
         return;
     }
     // Guessed by the names the CSV loader uses. A guessed array is only used when it fits (1-D
@@ -286,12 +286,12 @@ void find_and_attach_label(const Archive& archive, const Member& features, const
         if (&m == &features || !is_label_name(array_name(m.name))) continue;
         const MemberData data = archive.read(m);
         try {
-            const auto h = internal::parse_npy_header(data.src, data.data, data.size);
+            const auto h = internal::parse_npy_header(data.src, data.data, data.size, /*allow_text=*/true);
             if (h.shape.size() != 1 || h.shape[0] != ds.n) continue;
         } catch (const LoadError&) {
             continue;
         }
-        internal::attach_label(data.src, array_name(m.name), internal::values_from_npy(data.src, data.data, data.size),
+        internal::attach_label(data.src, array_name(m.name), internal::labels_from_npy(data.src, data.data, data.size),
                                ds);
         return;
     }

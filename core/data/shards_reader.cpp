@@ -171,7 +171,7 @@ Dataset load_shards(const std::string& path, const LoadOptions& options) {
     parts.reserve(list.shards.size());
     std::int64_t n = 0;
     std::uint64_t bytes = 0;
-    std::vector<double> labels;
+    internal::LabelValues labels;
     for (std::size_t i = 0; i < list.shards.size(); ++i) {
         const Shard& s = list.shards[i];
         if (s.labels.has_value() != labelled)
@@ -190,12 +190,18 @@ Dataset load_shards(const std::string& path, const LoadOptions& options) {
         if (s.labels) {
             const internal::FileContent content = internal::read_content(*s.labels);
             const internal::Source src{*s.labels, 0, {}, content.gzipped};
-            const std::vector<double> values = internal::values_from_npy(src, content.bytes.data(), content.bytes.size());
+            const internal::LabelValues values = internal::labels_from_npy(src, content.bytes.data(), content.bytes.size());
             if (std::int64_t(values.size()) != part.n)
                 src.fail("holds " + std::to_string(values.size()) + " labels but its shard " + s.features + " has " +
                              std::to_string(part.n) + " rows; there must be one label per row",
                          0);
-            labels.insert(labels.end(), values.begin(), values.end());
+            try {
+                labels.append(values);
+            } catch (const std::invalid_argument&) {
+                src.fail(std::string("holds ") + (values.text ? "text" : "numbers") + " but the earlier shards' labels are " +
+                             (values.text ? "numbers" : "text"),
+                         0);
+            }
         }
         n += part.n;
         bytes += io::checked_mul(s.features, std::uint64_t(part.n) * std::uint64_t(part.d), sizeof(float));

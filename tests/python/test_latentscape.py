@@ -116,12 +116,18 @@ class ShowTest(unittest.TestCase):
         os.remove(viewer.features)
         os.rmdir(viewer.folder)
 
-    def test_names_become_codes_with_their_names_beside(self):
-        viewer = self.show(numpy.eye(4), ["cat", "dog", "cat", "emu"])
+    def test_names_are_written_as_text_the_app_reads(self):
+        viewer = self.show(numpy.eye(4), ["cat", "d\u00f6g", None, "cat"])
         self.app.recorded()
-        self.assertEqual(numpy.load(viewer.labels).tolist(), [0, 1, 0, 2])
-        with open(os.path.join(viewer.folder, "data.label-names.txt")) as f:
-            self.assertEqual(f.read(), "0\tcat\n1\tdog\n2\temu\n")
+        written = numpy.load(viewer.labels)
+        self.assertEqual(written.dtype.kind, "U")
+        self.assertEqual(written.tolist(), ["cat", "d\u00f6g", "", "cat"])
+        info = json.loads(subprocess.run([CLI, "info", viewer.features, "--labels", viewer.labels, "--json"],
+                                         check=True, capture_output=True, text=True).stdout)
+        label = info["metadata"][0]
+        self.assertEqual(label["kind"], "categorical")
+        self.assertEqual(label["categories"], ["cat", "d\u00f6g"])
+        self.assertEqual(label["missing"], 1)
 
     def test_bad_input_is_refused_before_anything_starts(self):
         cases = [

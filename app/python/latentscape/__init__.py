@@ -76,14 +76,13 @@ def _labels(labels, n, numpy):
         labels = labels.reshape(-1) if labels.size == n else labels
     if labels.ndim != 1 or labels.shape[0] != n:
         raise ValueError("labels must hold one value per row of X (%d), not shape %s" % (n, labels.shape))
-    if labels.dtype.kind in "biu":
-        return labels.astype(numpy.int64), None
+    if labels.dtype.kind in "biu":  # bool too: classes 0 and 1
+        return labels.astype(numpy.int64)
     if labels.dtype.kind == "f":
-        return labels.astype(numpy.float64), None
-    # Names (strings, pandas categories, objects): the app reads numbers, so the names become
-    # codes 0..k-1 in sorted order, and the legend shows the codes; the names are returned.
-    names, codes = numpy.unique(labels.astype(str), return_inverse=True)
-    return codes.astype(numpy.int64), [str(s) for s in names]
+        return labels.astype(numpy.float64)
+    # Names (strings, pandas categories, objects): written as a str array ('<U'), which the app
+    # shows as categories named by the strings; None is a missing label.
+    return numpy.array(["" if v is None else str(v) for v in labels.tolist()], dtype=str)
 
 
 def _save(path, array, numpy):
@@ -99,7 +98,7 @@ def show(X, labels=None, *, name="data", app=None, keep=False):
 
     X        array-like of numbers (NumPy, pandas, lists; scipy.sparse is densified); cast to float32
     labels   one per row: integers (classes), floats (a numeric colouring) or names (strings,
-             pandas categories), which become the codes 0..k-1 in sorted order
+             pandas categories; None is missing)
     name     the file name the app shows ("data" -> data.npy)
     app      the app's executable (default: $LATENTSCAPE_APP, else `latentscape` on PATH)
     keep     keep the temporary files after the app closes (default: removed)
@@ -111,9 +110,8 @@ def show(X, labels=None, *, name="data", app=None, keep=False):
 
     X = _features(X, numpy)
     label_values = None
-    names = None
     if labels is not None:
-        label_values, names = _labels(labels, X.shape[0], numpy)
+        label_values = _labels(labels, X.shape[0], numpy)
     command = _app_command(app)
     if os.sep in name or not name or name.startswith("."):
         raise ValueError("name must be a plain file name, not %r" % name)
@@ -125,9 +123,6 @@ def show(X, labels=None, *, name="data", app=None, keep=False):
         if label_values is not None:
             labels_path = os.path.join(folder, name + ".labels.npy")
             _save(labels_path, label_values, numpy)
-            if names is not None:
-                with open(os.path.join(folder, name + ".label-names.txt"), "w", encoding="utf-8") as f:
-                    f.writelines("%d\t%s\n" % (i, s) for i, s in enumerate(names))
             command += ["--labels", labels_path]
         command.append(features)
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)

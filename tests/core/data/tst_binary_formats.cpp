@@ -204,7 +204,8 @@ private slots:
         QTest::newRow("zip64 records, data + target") << "zip64.npz" << "" << "" << "target";
         QTest::newRow("array named with .npy") << "stored.npz" << "X.npy" << "" << "y";
         QTest::newRow("chosen array and label") << "custom_names.npz" << "emb" << "kind" << "kind";
-        QTest::newRow("string y is not guessed as labels") << "string_labels.npz" << "" << "" << "";
+        // numpy's str arrays are text labels (issue 19): categories named by the strings.
+        QTest::newRow("string y is a text label") << "string_labels.npz" << "" << "" << "y";
         QTest::newRow("only one array") << "custom_names.npz" << "" << "" << "";
         QTest::newRow("Class after a misfit y") << "label_names.npz" << "" << "" << "Class";
     }
@@ -240,6 +241,9 @@ private slots:
         QCOMPARE(ds.label()->name, expectedLabel.toStdString());
         if (expectedLabel == "kind") {
             QCOMPARE(ds.label()->numbers, (std::vector<double>{0.5, 1.5, 2.5, 3.5}));
+        } else if (file == "string_labels.npz") {
+            QCOMPARE(ds.label()->categories, (std::vector<std::string>{"a", "b", "c", "d"}));
+            QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{0, 1, 2, 3}));
         } else {
             QCOMPARE(ds.label()->categories, (std::vector<std::string>{"0", "1", "2"}));
             QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{2, 0, 1, 2}));

@@ -134,6 +134,69 @@ private slots:
         QCOMPARE(ds.at(2 * n - 1, d - 1), float(10 * (2 * n - 1) + d - 1));
     }
 
+    // Text labels (numpy's str arrays, '<U'): categories named by the strings, for a plain .npy's
+    // labels file and for shards; UTF-32 in either byte order, NUL padding dropped.
+    void textLabels() {
+        auto utf32 = [](const std::vector<std::u32string>& texts, int width, bool big) {
+            QByteArray out;
+            for (const std::u32string& t : texts)
+                for (int c = 0; c < width; ++c) {
+                    const std::uint32_t cp = c < int(t.size()) ? std::uint32_t(t[std::size_t(c)]) : 0;
+                    for (int b = 0; b < 4; ++b) out += char(big ? (cp >> (8 * (3 - b))) & 0xff : (cp >> (8 * b)) & 0xff);
+                }
+            return out;
+        };
+        const std::string features = shard("text/x.npy", 0, 4);
+        const std::string little = write("text/little.npy",
+            npy(dict("<U4", "(4,)"), utf32({U"cat", U"d\u00f6g", U"", U"\U0001F98A"}, 4, false)));
+        LoadOptions o;
+        o.labels_path = little;
+        Dataset ds = load(features, o);
+        const MetadataColumn* label = ds.label();
+        QVERIFY(label);
+        QCOMPARE(label->kind, ColumnKind::Categorical);
+        QCOMPARE(label->categories, (std::vector<std::string>{"cat", "d\xc3\xb6g", "\xf0\x9f\xa6\x8a"}));
+        QCOMPARE(label->codes, (std::vector<std::int32_t>{0, 1, -1, 2}));  // "" is missing
+        const std::string big = write("text/big.npy", npy(dict(">U3", "(4,)"), utf32({U"b", U"a", U"b", U"a"}, 3, true)));
+        o.labels_path = big;
+        ds = load(features, o);
+        QCOMPARE(ds.label()->categories, (std::vector<std::string>{"a", "b"}));
+        QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{1, 0, 1, 0}));
+
+        // Errors: an invalid code point at its offset; text labels of the wrong shape; text features.
+        const std::string surrogate = write("text/surrogate.npy", npy(dict("<U1", "(4,)"), utf32({U"a", U"b", U"c", U"d"}, 1, false)
+                                                                                          .replace(8, 4, QByteArray("\x00\xd8\x00\x00", 4))));
+        o.labels_path = surrogate;
+        try {
+            load(features, o);
+            QFAIL("no error");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("label 2 holds an invalid character (code point 55296)") != std::string::npos, e.what());
+            // The third character of the 16 data bytes that end the file.
+            QCOMPARE(e.offset().value_or(-1), std::int64_t(QFileInfo(QString::fromStdString(surrogate)).size() - 16 + 8));
+        }
+        o.labels_path = write("text/three.npy", npy(dict("<U1", "(3,)"), utf32({U"a", U"b", U"c"}, 1, false)));
+        QVERIFY_THROWS_EXCEPTION(LoadError, load(features, o));
+        try {
+            load(write("text/strings-as-features.npy", npy(dict("<U1", "(2, 2)"), utf32({U"a", U"b", U"c", U"d"}, 1, false))));
+            QFAIL("no error");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("unsupported dtype '<U1' (unicode strings)") != std::string::npos, e.what());
+        }
+
+        // Shards: text labels across shards make one categorical column; mixing numbers and text is refused.
+        const std::string dir = folder("textshards");
+        shard("textshards/p0.npy", 0, 2);
+        shard("textshards/p1.npy", 2, 2);
+        write("textshards/p0.labels.npy", npy(dict("<U5", "(2,)"), utf32({U"zebra", U"ant"}, 5, false)));
+        write("textshards/p1.labels.npy", npy(dict("<U3", "(2,)"), utf32({U"ant", U"owl"}, 3, false)));
+        ds = load(dir);
+        QCOMPARE(ds.label()->categories, (std::vector<std::string>{"ant", "owl", "zebra"}));
+        QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{2, 0, 0, 1}));
+        const std::string numbers = labels("textshards/p1.labels.npy", {1, 2});
+        expectError(dir, numbers, "holds numbers but the earlier shards' labels are text");
+    }
+
     void inconsistenciesAreRefused() {
         const std::string cols = folder("cols");
         shard("cols/p0.npy", 0, 2, 3);

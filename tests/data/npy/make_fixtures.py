@@ -127,6 +127,7 @@ def main():
     np.savez(path('positional.npz'), features.astype(np.float64))
     np.savez(path('ambiguous.npz'), emb=features, meta=features)
     np.savez(path('custom_names.npz'), emb=features, kind=np.array([0.5, 1.5, 2.5, 3.5]))
+    # A str array (dtype '<U1') is a text label: categories named by the strings.
     np.savez(path('string_labels.npz'), X=features, y=np.array(['a', 'b', 'c', 'd']))
     # Label names are guessed as for CSV (label, labels, class, target, y; any case), and the first
     # that fits wins: this 'y' has 3 entries for 4 rows, 'Class' fits.
