@@ -37,7 +37,7 @@ std::optional<std::string> sibling_metadata(const std::string& vectors_path) {
 Dataset load_projector(const std::string& vectors_path, const LoadOptions& options) {
     using namespace internal;
     const Table vectors = read_table(vectors_path, '\t', HeaderMode::Absent);
-    const NumericCells cells = parse_numeric(vectors);
+    NumericCells cells = parse_numeric(vectors);
     std::vector<std::size_t> all_cols(vectors.columns());
     std::iota(all_cols.begin(), all_cols.end(), std::size_t(0));
     FeatureBlock block = assemble_features(vectors, cells, all_cols, options.missing);

@@ -560,7 +560,7 @@ NumericCells parse_numeric(const Table& t) {
     const std::uint64_t peak = io::checked_mul(t.path, cells, 2 * sizeof(float) + sizeof(Cell)) +
                                io::checked_mul(t.path, nrec, sizeof(std::size_t));
     io::check_fits_in_memory(t.path, peak, "parsing the table (" + std::to_string(nrec) + " rows x " + std::to_string(ncol) + " columns)");
-    out.values.allocate(cells);
+    out.values.resize(cells);
     out.kinds.allocate(cells);
 
     // Per-thread counts (integers: their sum is exact in any order) and first ragged record.

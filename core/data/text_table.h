@@ -104,7 +104,9 @@ private:
 
 /// Result of parsing every cell of a table as a number.
 struct NumericCells {
-    RawArray<float> values;               ///< records x columns, row-major; NaN where not a number
+    /// records x columns, row-major; NaN where not a number. A FloatVector (left uninitialised on
+    /// allocation, as RawArray) so that assemble_features can hand it over as the features.
+    FloatVector values;
     RawArray<Cell> kinds;                 ///< records x columns
     std::vector<std::int64_t> numbers;    ///< per column: cells that are numbers
     std::vector<std::int64_t> missing;    ///< per column: missing cells
@@ -137,8 +139,10 @@ struct FeatureBlock {
 
 /// Checks the feature columns (a non-numeric or non-finite cell is a LoadError at its line),
 /// applies `policy` to missing cells (MissingValuesError for MissingPolicy::Error) and copies the
-/// kept rows out. The result does not depend on the thread count.
-FeatureBlock assemble_features(const Table& table, const NumericCells& cells,
+/// kept rows out. The result does not depend on the thread count. When the feature columns are
+/// side by side and every record is kept as it is, the values are compacted in place and handed
+/// over (`cells.values` is then empty): no second matrix is allocated.
+FeatureBlock assemble_features(const Table& table, NumericCells& cells,
                                const std::vector<std::size_t>& feature_cols, MissingPolicy policy);
 
 /// How load_csv uses each column of a table: the roles of LoadOptions::roles applied over the

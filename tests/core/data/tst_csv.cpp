@@ -64,6 +64,49 @@ private slots:
         QCOMPARE(ds.row_id(2), std::string("a3"));
     }
 
+    // The feature matrix is the parsed one compacted in place when every row is kept and the
+    // feature columns are side by side (label first, last, or none); else copied (label in the
+    // middle, dropped rows). Every layout gives the same values, the label column intact.
+    void featuresWhereverTheLabelSits() {
+        const int n = 300;
+        auto table = [&](int label_at, int d, bool missing) {
+            QByteArray text;
+            for (int j = 0; j <= d; ++j) text += (j ? "," : "") + (j == label_at ? QByteArray("class") : "f" + QByteArray::number(j));
+            text += "\n";
+            for (int i = 0; i < n; ++i) {
+                int f = 0;
+                for (int j = 0; j <= d; ++j) {
+                    if (j) text += ",";
+                    if (j == label_at) text += QByteArray("c") + QByteArray::number(i % 3);
+                    else if (missing && i == 7 && f == 1) { text += ""; ++f; }
+                    else text += QByteArray::number(i * 100 + f++);
+                }
+                text += "\n";
+            }
+            return text;
+        };
+        for (const int d : {1, 4}) {
+            for (const int label_at : {0, 2, d}) {
+                if (label_at > d) continue;
+                for (const bool missing : {false, true}) {
+                    if (missing && d < 2) continue;
+                    LoadOptions o;
+                    o.missing = missing ? MissingPolicy::DropRows : MissingPolicy::Error;
+                    const Dataset ds = load_csv(write("layout.csv", table(label_at, d, missing)), o);
+                    const int rows = missing ? n - 1 : n;
+                    QCOMPARE(ds.n, std::int64_t(rows));
+                    QCOMPARE(ds.d, std::int64_t(d));
+                    QCOMPARE(ds.features.size(), std::size_t(rows) * std::size_t(d));
+                    for (int r = 0; r < rows; ++r) {
+                        const int i = missing && r >= 7 ? r + 1 : r;
+                        for (int j = 0; j < d; ++j) QCOMPARE(ds.at(r, j), float(i * 100 + j));
+                        QCOMPARE(ds.label()->value_string(std::size_t(r)), "c" + std::to_string(i % 3));
+                    }
+                }
+            }
+        }
+    }
+
     void numericLabelColumnIsMetadata() {
         const auto path = write("digits.csv", "label,p1,p2\n3,0,255\n1,12,0\n3,7,7\n");
         const Dataset ds = load(path);
