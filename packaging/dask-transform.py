@@ -20,9 +20,10 @@ with --check, identical), 1 when the check fails, 2 on bad usage or a failed sha
 """
 
 import argparse
+import functools
 import json
-import os
 import re
+import os
 import shutil
 import subprocess
 import sys
@@ -30,8 +31,34 @@ import tempfile
 import time
 
 
+def natural_less(a, b):
+    """The order latentscape reads a shards folder in (core/data/shards_reader.cpp, natural_less):
+    runs of digits compare by value (leading zeros aside), everything else character by character."""
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i].isdigit() and b[j].isdigit() and a[i].isascii() and b[j].isascii():
+            ie, je = i, j
+            while ie < len(a) and a[ie].isascii() and a[ie].isdigit():
+                ie += 1
+            while je < len(b) and b[je].isascii() and b[je].isdigit():
+                je += 1
+            da, db = a[i:ie].lstrip("0") or "0", b[j:je].lstrip("0") or "0"
+            if len(da) != len(db):
+                return len(da) < len(db)
+            if da != db:
+                return da < db
+            i, j = ie, je
+        else:
+            if a[i] != b[j]:
+                return a[i].encode() < b[j].encode()
+            i, j = i + 1, j + 1
+    if len(a) - i != len(b) - j:
+        return len(a) - i < len(b) - j
+    return a.encode() < b.encode()
+
+
 def natural_key(name):
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", name) if t]
+    return functools.cmp_to_key(lambda x, y: -1 if natural_less(x, y) else (1 if natural_less(y, x) else 0))(name)
 
 
 def list_shards(path):
@@ -45,7 +72,7 @@ def list_shards(path):
         base = os.path.dirname(manifest)
         return [(os.path.join(base, s["features"]), os.path.join(base, s["labels"]) if s.get("labels") else None)
                 for s in m["shards"]]
-    names = sorted((n for n in os.listdir(path) if n.endswith(".npy") and not n.endswith(".labels.npy")),
+    names = sorted((n for n in os.listdir(path) if n.lower().endswith(".npy") and not n.lower().endswith(".labels.npy")),
                    key=natural_key)
     if not names:
         sys.exit("dask-transform: %s holds no .npy shards" % path)
@@ -94,7 +121,8 @@ def make_demo(cli, work, rows, shards, method):
     run([cli, "reduce", os.path.join(work, "fit.npy"), "--method", method, "--save-model", model,
          "--out", os.path.join(work, "fit-2d.npy"), "--seed", "42"])
     inp = os.path.join(work, "input")
-    os.makedirs(inp, exist_ok=True)
+    shutil.rmtree(inp, ignore_errors=True)  # no shards of an earlier run with more of them
+    os.makedirs(inp)
     new_X, new_y = X[fit:], y[fit:]
     for i, (part_X, part_y) in enumerate(zip(numpy.array_split(new_X, shards), numpy.array_split(new_y, shards))):
         numpy.save(os.path.join(inp, "part-%05d.npy" % i), numpy.ascontiguousarray(part_X))
@@ -126,8 +154,8 @@ def main():
         sys.exit("dask-transform: %s (install python3-dask, python3-distributed and python3-numpy; run with /usr/bin/python3)" % e)
     if (args.input is None) != (args.model is None):
         ap.error("--input and --model go together")
-    if args.rows < 30 or args.shards < 1 or args.workers < 1:
-        ap.error("--rows must be >= 30, --shards and --workers >= 1")
+    if args.rows < 30 or args.shards < 1 or args.workers < 1 or args.shards > args.rows - args.rows // 3:
+        ap.error("--rows must be >= 30, --workers >= 1, and --shards from 1 to the new rows (two thirds of --rows)")
 
     work = args.work or tempfile.mkdtemp(prefix="latentscape-dask-")
     os.makedirs(work, exist_ok=True)
@@ -139,6 +167,9 @@ def main():
     shards = list_shards(inp)
     out = args.out or os.path.join(work, "placed")
     os.makedirs(out, exist_ok=True)
+    for stale in os.listdir(out):  # parts of an earlier run: the new manifest would not name them
+        if re.fullmatch(r"part-\d{5}(\.labels)?\.npy|manifest\.json", stale):
+            os.remove(os.path.join(out, stale))
 
     cluster = None
     if args.scheduler:

@@ -20,25 +20,29 @@ contents=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/latentscape ./usr/bin/latentscape-cli ./usr/share/applications/$id.desktop \
          ./usr/share/metainfo/$id.metainfo.xml ./usr/share/man/man1/latentscape-cli.1.gz \
          ./usr/lib/python3/dist-packages/latentscape/__init__.py; do
-  grep -q " $f$" <<< "$contents" || fail "the package lacks $f"
+  case "$contents" in *" $f"$'\n'*|*" $f") ;; *) fail "the package lacks $f" ;; esac
 done
-if grep -q "tst_\|latentscape-icons\|/build/" <<< "$contents"; then fail "the package holds test or build files"; fi
+case "$contents" in *tst_*|*latentscape-icons*|*/build/*) fail "the package holds test or build files" ;; esac
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-if dpkg-query -W -f='${Status}' latentscape 2>/dev/null | grep -q 'install ok installed'; then
-  fail "a latentscape package is already installed here; remove it first (apt-get purge latentscape)"
+# As root, or through sudo without a password prompt (-n: CI must not wait for one); sudo resets
+# the environment, so apt's non-interactive mode is passed on explicitly.
+APT=(env DEBIAN_FRONTEND=noninteractive apt-get)
+if [ "$(id -u)" -ne 0 ]; then APT=(sudo -n "${APT[@]}"); fi
+status=$(dpkg-query -W -f='${Status}' latentscape 2>/dev/null || true)
+if [ -n "$status" ] && [ "$status" != "unknown ok not-installed" ] && [ "${status##* }" != "config-files" ]; then
+  fail "a latentscape package is already on this machine ($status); remove it first (apt-get purge latentscape)"
 fi
-$SUDO apt-get install -y -qq --no-install-recommends "$(realpath "$deb")" > "$build/apt.log" 2>&1 \
+# Purged on the way out, also after a failed or half-done install.
+trap '"${APT[@]}" purge -y -qq latentscape > /dev/null 2>&1 || true' EXIT
+"${APT[@]}" install -y -qq --no-install-recommends "$(realpath "$deb")" > "$build/apt.log" 2>&1 \
   || { cat "$build/apt.log"; fail "apt-get install"; }
-trap '$SUDO apt-get purge -y -qq latentscape > /dev/null 2>&1 || true' EXIT
 
 # As installed: the programs on PATH, the Python module on Python's path, the desktop files
 # registered by Debian's triggers (MIME database), the man pages found by man.
 [ "$(command -v latentscape-cli)" = /usr/bin/latentscape-cli ] || fail "latentscape-cli is not /usr/bin's"
 packaging/smoke-test.sh /usr 2>&1 | grep -v XDG_RUNTIME_DIR
-if ldd /usr/bin/latentscape | grep -qi "libQt5"; then fail "the installed app links Qt 5"; fi
+linked=$(ldd /usr/bin/latentscape)
+case "$linked" in *libQt5*) fail "the installed app links Qt 5" ;; esac
 [ "$(/usr/bin/python3 -c 'import latentscape; print(latentscape.__file__)')" = \
   /usr/lib/python3/dist-packages/latentscape/__init__.py ] || fail "python3 does not import the installed module"
 desktop-file-validate /usr/share/applications/$id.desktop || fail "desktop-file-validate"

@@ -100,7 +100,9 @@ FeatureBlock assemble_features(const Table& t, NumericCells& cells, const std::v
     // Feature columns side by side (the usual layout: a label first or last) copy as one block.
     const bool contiguous = feature_cols.back() - feature_cols.front() + 1 == d;
     const bool impute = missing_cells > 0 && policy == MissingPolicy::ImputeMean;
-    if (contiguous && !impute && n == nrec) {
+    // Only when the features are most of the table (at most 1/8 of it other columns): the matrix
+    // keeps its capacity, which must not hold a wide table's worth of memory for a few features.
+    if (contiguous && !impute && n == nrec && d * 8 >= ncol * 7) {
         // Every record kept as it is: the rows move down in the parsed matrix itself, which then
         // becomes the features (no second n x d allocation, no page faults for it, half the
         // peak). In order: row i's destination ends before row i + 1's source begins.

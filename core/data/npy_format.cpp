@@ -254,7 +254,9 @@ ScalarType parse_descr(const Source& src, const std::string& descr, std::size_t 
     }
     if (s.empty()) return unsupported("no type code");
     const std::string_view digits = s.substr(1);
-    int size = digits.size() > 3 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })
+    // Up to 3 digits for numbers (16 bytes at most); up to 6 for strings, counted in characters.
+    const std::size_t max_digits = s[0] == 'U' ? 6 : 3;
+    int size = digits.size() > max_digits || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })
                    ? -1
                    : 0;
     for (const char c : digits) size = size < 0 ? size : size * 10 + (c - '0');
@@ -262,8 +264,8 @@ ScalarType parse_descr(const Source& src, const std::string& descr, std::size_t 
         case 'c': return unsupported("complex numbers");
         case 'U':
             if (!allow_text) return unsupported("unicode strings");
-            // Characters of 4 bytes each; numpy writes '<U0' only for arrays of empty strings.
-            if (size < 0 || size > (1 << 20)) return unsupported("no such string width");
+            // Characters of 4 bytes each, up to 999,999; numpy writes '<U0' only for arrays of empty strings.
+            if (size < 0) return unsupported("no such string width");
             t.kind = ScalarKind::Text;
             t.size = 4 * size;
             return t;

@@ -141,7 +141,9 @@ struct LabelValues {
 
 /// Reads a whole NPY buffer that must hold a 1-D array of labels: numbers as values_from_npy, or
 /// strings ('<U', trailing NULs dropped; an invalid code point is a LoadError at its offset).
-LabelValues labels_from_npy(const Source& src, const char* data, std::size_t size);
+/// With `rows` >= 0, a different count is a LoadError before anything is allocated (a '<U0'
+/// header can declare any count in a few bytes).
+LabelValues labels_from_npy(const Source& src, const char* data, std::size_t size, std::int64_t rows = -1);
 
 /// A whole file's bytes, inflated when its content is gzip.
 struct FileContent {

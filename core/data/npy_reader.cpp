@@ -236,8 +236,14 @@ void LabelValues::append(const LabelValues& more) {
     else numbers.insert(numbers.end(), more.numbers.begin(), more.numbers.end());
 }
 
-LabelValues labels_from_npy(const Source& src, const char* data, std::size_t size) {
+LabelValues labels_from_npy(const Source& src, const char* data, std::size_t size, std::int64_t rows) {
     const NpyHeader h = parse_npy_header(src, data, size, /*allow_text=*/true);
+    // Numbers are bounded by the bytes present; strings are not ('<U0' holds none), so their count
+    // is checked first.
+    if (h.dtype.kind == ScalarKind::Text && rows >= 0 && h.shape.size() == 1 && h.shape[0] != rows)
+        src.fail("holds " + std::to_string(h.shape[0]) + " labels but the features have " + std::to_string(rows) +
+                     " rows; there must be one label per row",
+                 0);
     LabelValues out;
     if (h.dtype.kind != ScalarKind::Text) {
         out.numbers = values_from_npy(src, data, size);
@@ -343,8 +349,8 @@ Dataset load_npy(const std::string& path, const LoadOptions& options) {
     if (options.labels_path) {
         const internal::FileContent content = internal::read_content(*options.labels_path);
         const Source src{*options.labels_path, 0, {}, content.gzipped};
-        internal::attach_label(src, "label", internal::labels_from_npy(src, content.bytes.data(), content.bytes.size()),
-                               ds);
+        internal::attach_label(src, "label",
+                               internal::labels_from_npy(src, content.bytes.data(), content.bytes.size(), ds.n), ds);
     }
     ds.source = path;
     ds.format = "npy";

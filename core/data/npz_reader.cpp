@@ -276,7 +276,7 @@ void find_and_attach_label(const Archive& archive, const Member& features, const
                          archive.directory_offset());
         const MemberData data = archive.read(*label);
         internal::attach_label(data.src, array_name(label->name),
-                               internal::labels_from_npy(data.src, data.data, data.size), ds);
+                               internal::labels_from_npy(data.src, data.data, data.size, ds.n), ds);
         return;
     }
     // Guessed by the names the CSV loader uses. A guessed array is only used when it fits (1-D
@@ -291,7 +291,7 @@ void find_and_attach_label(const Archive& archive, const Member& features, const
         } catch (const LoadError&) {
             continue;
         }
-        internal::attach_label(data.src, array_name(m.name), internal::labels_from_npy(data.src, data.data, data.size),
+        internal::attach_label(data.src, array_name(m.name), internal::labels_from_npy(data.src, data.data, data.size, ds.n),
                                ds);
         return;
     }

@@ -110,6 +110,21 @@ ShardList read_manifest(const std::string& path) {
     return list;
 }
 
+/// A folder entry named *.npy must be a readable regular file: a broken link, a link loop or a
+/// folder is an error naming it, never a silently missing shard.
+void require_regular(const fs::path& entry) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(entry, ec);
+    if (ec) {
+        std::error_code lec;
+        const bool link = fs::is_symlink(fs::symlink_status(entry, lec));
+        throw LoadError(entry.string(), (link ? "is a broken link (" : "cannot be read as a shard (") + ec.message() +
+                                            "): remove it from the shard folder or restore it");
+    }
+    if (!fs::is_regular_file(st))
+        throw LoadError(entry.string(), "is not a regular file (a folder or a device): remove it from the shard folder");
+}
+
 ShardList list_shards(const std::string& path) {
     std::error_code ec;
     if (!fs::is_directory(path, ec)) return read_manifest(path);
@@ -118,7 +133,7 @@ ShardList list_shards(const std::string& path) {
     std::vector<std::string> names;
     for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
-        if (is_npy_name(name) && !is_labels_name(name) && it->is_regular_file(ec)) names.push_back(name);
+        if (is_npy_name(name) && !is_labels_name(name)) names.push_back(name);
     }
     if (ec) throw LoadError(path, "cannot list the folder (" + ec.message() + ")");
     if (names.empty()) throw LoadError(path, "holds no .npy shards and no manifest.json");
@@ -126,12 +141,53 @@ ShardList list_shards(const std::string& path) {
     ShardList list;
     for (const std::string& name : names) {
         Shard shard;
+        require_regular(fs::path(path) / name);
         shard.features = (fs::path(path) / name).string();
         const fs::path labels = fs::path(path) / (name.substr(0, name.size() - 4) + ".labels.npy");
-        if (fs::is_regular_file(labels, ec)) shard.labels = labels.string();
+        std::error_code lec;
+        if (fs::symlink_status(labels, lec).type() != fs::file_type::not_found && !lec) {
+            require_regular(labels);
+            shard.labels = labels.string();
+        }
         list.shards.push_back(std::move(shard));
     }
     return list;
+}
+
+bool is_image_name(const std::string& name) {
+    const std::string n = lower(name);
+    for (const char* ext : {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".pgm", ".ppm"})
+        if (n.ends_with(ext)) return true;
+    return false;
+}
+
+/// A shard's shape from its header alone (plain .npy files; gzipped ones are unknown until read).
+struct Peek {
+    bool known = false;
+    std::int64_t rows = 0;
+    std::int64_t cols = 0;
+    bool image_bytes = false;  ///< a 3-D or 4-D uint8 stack: the loader keeps the images too
+};
+
+Peek peek(const std::string& path) {
+    const io::InputFile file(path);
+    char preamble[internal::npy_preamble_size];
+    const std::size_t got = file.read_at(preamble, sizeof preamble, 0);
+    Peek p;
+    if (got == 0 || io::is_gzip(preamble, got)) return p;
+    const internal::Source src{path, 0, {}, false};
+    const std::size_t header_size = internal::npy_header_size(src, preamble, got);
+    std::string header(header_size, '\0');
+    header.resize(file.read_at(header.data(), header_size, 0));
+    const internal::NpyHeader h = internal::parse_npy_header(src, header.data(), header.size());
+    if (h.shape.empty()) return p;  // a 0-d array: the loader says what is wrong
+    p.known = true;
+    p.rows = h.shape[0];
+    p.cols = 1;
+    for (std::size_t k = 1; k < h.shape.size(); ++k) p.cols = std::int64_t(io::checked_mul(path, std::uint64_t(p.cols), std::uint64_t(h.shape[k])));
+    p.image_bytes = (h.shape.size() == 3 || h.shape.size() == 4) && h.dtype.kind == internal::ScalarKind::UnsignedInt &&
+                    h.dtype.size == 1;
+    return p;
 }
 
 }  // namespace
@@ -140,9 +196,15 @@ bool is_shard_folder(const std::string& path) {
     std::error_code ec;
     if (!fs::is_directory(path, ec)) return false;
     if (fs::is_regular_file(fs::path(path) / kManifestName, ec)) return true;
-    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
-        if (is_npy_name(it->path().filename().string()) && it->is_regular_file(ec)) return true;
-    return false;
+    // .npy files, and nothing of an image folder: no images, no class sub-folders.
+    bool npy = false;
+    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        std::error_code tec;
+        if (it->is_directory(tec) || is_image_name(name)) return false;
+        if (is_npy_name(name) && !is_labels_name(name)) npy = true;
+    }
+    return npy;
 }
 
 std::vector<std::string> shard_files(const std::string& path) {
@@ -163,37 +225,49 @@ Dataset load_shards(const std::string& path, const LoadOptions& options) {
     const ShardList list = list_shards(path);
     const std::string& origin = list.manifest ? *list.manifest : path;
     const bool labelled = list.shards.front().labels.has_value();
-    // Each shard as the .npy loader reads it (native float32 ones mapped, so nothing is held twice),
-    // then the rows copied into one matrix.
     LoadOptions shard_options;
-    shard_options.memory_map = MemoryMap::Always;
-    std::vector<Dataset> parts;
-    parts.reserve(list.shards.size());
-    std::int64_t n = 0;
+    shard_options.memory_map = MemoryMap::Always;  // native float32 shards: copied straight from the page cache
+
+    // Pass 1: every shard's shape from its header (a gzipped one is read now), its labels, the
+    // total; the memory is checked before anything of the size of the dataset is allocated.
+    const std::size_t count = list.shards.size();
+    std::vector<Peek> shapes(count);
+    std::vector<std::optional<Dataset>> early(count);
+    std::int64_t n = 0, d = -1;
+    std::size_t reference = 0;
     std::uint64_t bytes = 0;
     internal::LabelValues labels;
-    for (std::size_t i = 0; i < list.shards.size(); ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
         const Shard& s = list.shards[i];
         if (s.labels.has_value() != labelled)
             throw LoadError(origin, "shard " + std::to_string(i) + " (" + s.features + ") " +
                                         (labelled ? "has no labels but the first shard has"
                                                   : "has labels but the first shard has none") +
                                         ": either every shard is labelled or none is");
-        Dataset part = load_npy(s.features, shard_options);
-        if (!parts.empty() && part.d != parts.front().d)
-            throw LoadError(s.features, "has " + std::to_string(part.d) + " columns but " + list.shards.front().features +
-                                            " has " + std::to_string(parts.front().d) +
-                                            "; every shard must have the same columns");
-        if (s.rows && *s.rows != part.n)
-            throw LoadError(origin, "shard " + std::to_string(i) + " (" + s.features + ") has " + std::to_string(part.n) +
+        Peek p = peek(s.features);
+        if (!p.known) {
+            early[i] = load_npy(s.features, shard_options);
+            p = {true, early[i]->n, early[i]->d, !early[i]->images.empty()};
+        }
+        shapes[i] = p;
+        if (d < 0) {
+            d = p.cols;
+            reference = i;
+        } else if (p.cols != d) {
+            throw LoadError(s.features, "has " + std::to_string(p.cols) + " columns but " + list.shards[reference].features +
+                                            " has " + std::to_string(d) + "; every shard must have the same columns");
+        }
+        if (s.rows && *s.rows != p.rows)
+            throw LoadError(origin, "shard " + std::to_string(i) + " (" + s.features + ") has " + std::to_string(p.rows) +
                                         " rows but the manifest says " + std::to_string(*s.rows));
         if (s.labels) {
             const internal::FileContent content = internal::read_content(*s.labels);
             const internal::Source src{*s.labels, 0, {}, content.gzipped};
-            const internal::LabelValues values = internal::labels_from_npy(src, content.bytes.data(), content.bytes.size());
-            if (std::int64_t(values.size()) != part.n)
+            const internal::LabelValues values =
+                internal::labels_from_npy(src, content.bytes.data(), content.bytes.size(), p.rows);
+            if (std::int64_t(values.size()) != p.rows)
                 src.fail("holds " + std::to_string(values.size()) + " labels but its shard " + s.features + " has " +
-                             std::to_string(part.n) + " rows; there must be one label per row",
+                             std::to_string(p.rows) + " rows; there must be one label per row",
                          0);
             try {
                 labels.append(values);
@@ -203,34 +277,46 @@ Dataset load_shards(const std::string& path, const LoadOptions& options) {
                          0);
             }
         }
-        n += part.n;
-        bytes += io::checked_mul(s.features, std::uint64_t(part.n) * std::uint64_t(part.d), sizeof(float));
-        parts.push_back(std::move(part));
+        n += p.rows;
+        const std::uint64_t cells = io::checked_mul(s.features, std::uint64_t(p.rows), std::uint64_t(p.cols));
+        bytes += io::checked_mul(s.features, cells, sizeof(float) + (p.image_bytes ? 1 : 0));
     }
-    io::check_fits_in_memory(origin, bytes, "the shards' features");
-    const Dataset& first = parts.front();
-    const bool images = std::all_of(parts.begin(), parts.end(), [&](const Dataset& p) {
-        return !p.images.empty() && p.images.width == first.images.width && p.images.height == first.images.height &&
-               p.images.channels == first.images.channels;
-    });
+    if (n == 0) throw LoadError(origin, "every shard is empty: there are no rows to load");
+    io::check_fits_in_memory(origin, bytes, "the shards' rows");
+
+    // Pass 2: each non-empty shard read (or mapped) in turn, copied into place and let go.
     Dataset ds;
     ds.n = n;
-    ds.d = first.d;
-    internal::allocate_features(ds, n, first.d);
-    ds.feature_names = first.feature_names;
-    if (images) {
-        ds.images.width = first.images.width;
-        ds.images.height = first.images.height;
-        ds.images.channels = first.images.channels;
-        ds.images.pixels.reserve(std::size_t(n) * first.images.image_bytes());
-    }
+    ds.d = d;
+    internal::allocate_features(ds, n, d);
+    bool images = true;  // while every shard so far has had images of the same size
     std::size_t at = 0;
-    for (Dataset& p : parts) {
-        const std::size_t count = std::size_t(p.n) * std::size_t(p.d);
-        if (count) std::memcpy(ds.features.data() + at, p.features.data(), count * sizeof(float));
-        at += count;
-        if (images) ds.images.pixels.insert(ds.images.pixels.end(), p.images.pixels.begin(), p.images.pixels.end());
-        p = Dataset{};  // unmapped (or freed) as soon as it is copied
+    for (std::size_t i = 0; i < count; ++i) {
+        if (shapes[i].rows == 0) continue;  // e.g. an empty partition of a filtered job
+        const Shard& s = list.shards[i];
+        Dataset part = early[i] ? std::move(*early[i]) : load_npy(s.features, shard_options);
+        early[i].reset();
+        if (part.n != shapes[i].rows || part.d != d)
+            throw LoadError(s.features, "changed while the shards were being read: reopen the folder");
+        if (ds.feature_names.empty()) ds.feature_names = part.feature_names;
+        const std::size_t values = std::size_t(part.n) * std::size_t(part.d);
+        std::memcpy(ds.features.data() + at, part.features.data(), values * sizeof(float));
+        at += values;
+        if (images && !part.images.empty() &&
+            (ds.images.empty() ? at == values
+                               : part.images.width == ds.images.width && part.images.height == ds.images.height &&
+                                     part.images.channels == ds.images.channels)) {
+            if (ds.images.empty()) {
+                ds.images.width = part.images.width;
+                ds.images.height = part.images.height;
+                ds.images.channels = part.images.channels;
+                ds.images.pixels.reserve(std::size_t(n) * part.images.image_bytes());
+            }
+            ds.images.pixels.insert(ds.images.pixels.end(), part.images.pixels.begin(), part.images.pixels.end());
+        } else {
+            images = false;
+            ds.images = ImageStack{};
+        }
     }
     if (labelled) internal::attach_label(internal::Source{origin, 0, {}, false}, "label", labels, ds);
     ds.source = path;

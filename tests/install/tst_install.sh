@@ -34,7 +34,8 @@ for size in 16 24 32 48 64 128 256 512; do
     || fail "$png is not ${size}x${size}"
 done
 # Nothing of the test suites or of the build tools is installed.
-if find "$usr" -name 'tst_*' -o -name 'latentscape-icons' | grep -q .; then fail "test or build-tool files are installed"; fi
+stray=$(find "$usr" -name 'tst_*' -o -name 'latentscape-icons')
+[ -z "$stray" ] || fail "test or build-tool files are installed: $stray"
 
 desktop-file-validate "$usr/share/applications/$id.desktop" || fail "desktop-file-validate"
 grep -q "^Icon=$id$" "$usr/share/applications/$id.desktop" || fail "the desktop entry's Icon is not $id"
@@ -70,7 +71,8 @@ commands=$("$usr/bin/latentscape-cli" --help | sed -n '/^commands:/,/^$/p' | sed
 [ "$(echo "$commands" | wc -l)" -ge 10 ] || fail "too few commands found in --help: $commands"
 for c in $commands; do grep -q "^\.SS $c$" "$stage/latentscape-cli.1" || fail "latentscape-cli.1 lacks '$c'"; done
 grep -q -- '--memory-limit' "$stage/latentscape-cli.1" && fail "unescaped minus signs in latentscape-cli.1"
-MANWIDTH=80 man -l "$usr/share/man/man1/latentscape-cli.1.gz" 2>/dev/null | grep -q -- "--save-model PATH" || fail "man does not show the reduce options"
+rendered=$(MANWIDTH=80 man -l "$usr/share/man/man1/latentscape-cli.1.gz" 2>/dev/null)
+grep -q -- "--save-model PATH" <<< "$rendered" || fail "man does not show the reduce options"
 
 # The Python module imports from the installed tree and knows the version.
 py_version=$(PYTHONPATH="$usr/lib/python3/dist-packages" /usr/bin/python3 -c 'import latentscape; print(latentscape.__version__)')

@@ -103,6 +103,28 @@ class ShowTest(unittest.TestCase):
         self.assertEqual(viewer.wait(20), 0)
         self.assertTrue(wait_gone(viewer.folder), "the temporary files were not removed")
 
+    def test_files_go_when_the_app_closes_after_python_has_exited(self):
+        # A script that ends right after show(): the files must still go once the app closes.
+        # (Its output goes to a file: the app inherits stdout, and a pipe would stay open.)
+        said = os.path.join(self.tmp.name, "folder.txt")
+        script = ("import sys, latentscape; v = latentscape.show([[1.0, 2.0], [3.0, 4.0]], ['a', 'b'], app=sys.argv[1]); "
+                  "open(sys.argv[2], 'w').write(v.folder)")
+        r = subprocess.run([sys.executable, "-c", script, self.app.path, said], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=60,
+                           env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(latentscape.__file__))))
+        self.assertEqual(r.returncode, 0)
+        with open(said) as f:
+            folder = f.read()
+        self.assertTrue(self.app.recorded()["args"][-1].startswith(folder))
+        self.assertTrue(os.path.isdir(folder), "removed while the app runs")
+        open(self.app.close, "w").close()
+        self.assertTrue(wait_gone(folder), "the files outlived the app")
+
+    def test_missing_labels(self):
+        viewer = self.show(numpy.eye(3), numpy.array(["x", float("nan"), None], dtype=object))
+        self.app.recorded()
+        self.assertEqual(numpy.load(viewer.labels).tolist(), ["x", "", ""])
+
     def test_keep_and_no_labels(self):
         viewer = self.show([[1, 2], [3, 4], [5, 6]], keep=True, name="tiny")
         rec = self.app.recorded()

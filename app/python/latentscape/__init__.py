@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 
 __all__ = ["show", "Viewer", "__version__"]
 __version__ = "0.1.0"
@@ -23,7 +22,7 @@ class Viewer:
     """What show() started: the app's process and the files it was given."""
 
     def __init__(self, process, folder, features, labels):
-        self.process = process    #: the subprocess.Popen of the app
+        self.process = process    #: the subprocess.Popen of the app (of the shell that removes the files after it)
         self.folder = folder      #: the temporary folder holding the files
         self.features = features  #: path of the features .npy (float32, n x d)
         self.labels = labels      #: path of the labels .npy, or None
@@ -81,8 +80,17 @@ def _labels(labels, n, numpy):
     if labels.dtype.kind == "f":
         return labels.astype(numpy.float64)
     # Names (strings, pandas categories, objects): written as a str array ('<U'), which the app
-    # shows as categories named by the strings; None is a missing label.
-    return numpy.array(["" if v is None else str(v) for v in labels.tolist()], dtype=str)
+    # shows as categories named by the strings; None, NaN and pandas.NA are missing ("").
+    return numpy.array(["" if _missing(v) else str(v) for v in labels.tolist()], dtype=str)
+
+
+def _missing(v):
+    if v is None:
+        return True
+    try:
+        return bool(v != v)  # NaN
+    except TypeError:
+        return True  # pandas.NA, whose comparisons are NA
 
 
 def _save(path, array, numpy):
@@ -125,14 +133,13 @@ def show(X, labels=None, *, name="data", app=None, keep=False):
             _save(labels_path, label_values, numpy)
             command += ["--labels", labels_path]
         command.append(features)
+        if not keep:
+            # The app may map the file while it is open, so the files go only once it has closed;
+            # a shell that outlives this interpreter (a script that ends after show()) waits for it.
+            command = ["/bin/sh", "-c", 'dir=$1; shift; "$@"; status=$?; rm -rf -- "$dir"; exit $status',
+                       "latentscape-show", folder] + command
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    if not keep:
-        # The app may map the file while it is open: removed only once it has closed.
-        def remove_when_closed():
-            process.wait()
-            shutil.rmtree(folder, ignore_errors=True)
-        threading.Thread(target=remove_when_closed, name="latentscape-cleanup", daemon=True).start()
     return Viewer(process, folder, features, labels_path)

@@ -85,7 +85,7 @@ private slots:
             }
             return text;
         };
-        for (const int d : {1, 4}) {
+        for (const int d : {1, 4, 9}) {  // 9 of 10 columns: in place; fewer: copied
             for (const int label_at : {0, 2, d}) {
                 if (label_at > d) continue;
                 for (const bool missing : {false, true}) {
@@ -97,6 +97,8 @@ private slots:
                     QCOMPARE(ds.n, std::int64_t(rows));
                     QCOMPARE(ds.d, std::int64_t(d));
                     QCOMPARE(ds.features.size(), std::size_t(rows) * std::size_t(d));
+                    // No more memory kept than 8/7 of the features (not the whole parsed table).
+                    QVERIFY(ds.features.owned_bytes() * 7 <= ds.features.size() * sizeof(float) * 8);
                     for (int r = 0; r < rows; ++r) {
                         const int i = missing && r >= 7 ? r + 1 : r;
                         for (int j = 0; j < d; ++j) QCOMPARE(ds.at(r, j), float(i * 100 + j));

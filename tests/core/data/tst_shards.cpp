@@ -8,6 +8,8 @@
 
 #include <cmath>
 
+#include <unistd.h>
+
 using namespace latentscape;
 using namespace latentscape::data;
 
@@ -195,6 +197,66 @@ private slots:
         QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{2, 0, 0, 1}));
         const std::string numbers = labels("textshards/p1.labels.npy", {1, 2});
         expectError(dir, numbers, "holds numbers but the earlier shards' labels are text");
+    }
+
+    // Review findings: a broken link is an error (not a silently missing shard); empty shards
+    // (an empty partition) are skipped; image folders with a stray .npy stay image folders;
+    // long strings are labels; a '<U0' header cannot make a few bytes allocate gigabytes.
+    void edgesOfTheFolder() {
+        const std::string broken = folder("broken");
+        shard("broken/a.npy", 0, 2);
+        QCOMPARE(::symlink("nowhere.npy", (broken + "/b.npy").c_str()), 0);
+        expectError(broken, broken + "/b.npy", "is a broken link");
+
+        const std::string empty = folder("emptyshard");
+        shard("emptyshard/p0.npy", 0, 2);
+        write("emptyshard/p1.npy", npy(dict("<f4", "(0, 3)"), QByteArray()));
+        shard("emptyshard/p2.npy", 2, 1);
+        labels("emptyshard/p0.labels.npy", {1, 2});
+        labels("emptyshard/p1.labels.npy", {});
+        labels("emptyshard/p2.labels.npy", {3});
+        const Dataset ds = load(empty);
+        QCOMPARE(ds.n, 3);
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) QCOMPARE(ds.at(i, j), float(10 * i + j));
+        QCOMPARE(ds.label()->codes, (std::vector<std::int32_t>{0, 1, 2}));
+        const std::string none = folder("allempty");
+        write("allempty/p0.npy", npy(dict("<f4", "(0, 3)"), QByteArray()));
+        expectError(none, none, "every shard is empty");
+
+        const std::string images = folder("images");
+        shard("images/stray.npy", 0, 2);
+        write("images/cat.png", "not really a PNG");
+        QVERIFY(!is_shard_folder(images));
+        const std::string classes = folder("classes");
+        shard("classes/stray.npy", 0, 2);
+        QDir().mkpath(m_dir.filePath("classes/dogs"));
+        QVERIFY(!is_shard_folder(classes));
+        const std::string only_labels = folder("onlylabels");
+        labels("onlylabels/x.labels.npy", {1});
+        QVERIFY(!is_shard_folder(only_labels));
+
+        const std::string features = shard("wide/x.npy", 0, 2);
+        QByteArray wide;
+        for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < 1000; ++c) wide += QByteArray(c < 999 || r ? "x\0\0\0" : "y\0\0\0", 4);
+        LoadOptions o;
+        o.labels_path = write("wide/x.labels.npy", npy(dict("<U1000", "(2,)"), wide));
+        Dataset w = load(features, o);
+        QCOMPARE(w.label()->categories.size(), std::size_t(2));
+        QCOMPARE(w.label()->categories[0].size(), std::size_t(1000));
+
+        o.labels_path = write("wide/bomb.labels.npy", npy(dict("<U0", "(100000000,)"), QByteArray()));
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            load(features, o);
+            QFAIL("no error");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("holds 100000000 labels but the features have 2 rows") != std::string::npos,
+                     e.what());
+        }
+        QVERIFY2(timer.elapsed() < 2000, "the count was not checked before allocating");
     }
 
     void inconsistenciesAreRefused() {
