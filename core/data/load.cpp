@@ -61,6 +61,14 @@ Dataset load(const std::string& path, const LoadOptions& options) {
         throw LoadError(path, "is a folder without .npy shards or a manifest.json (a folder of images opens in the app)");
     }
     const std::string format = detect_format(path, options);
+    // A labels file the format would not read must not be dropped without a word.
+    if (options.labels_path && format != "npy" && format != "idx" && format != "shards") {
+        const std::string instead = format == "npz"         ? "name the label array inside it instead (--label NAME)"
+                                    : format == "projector" ? "its labels come from the metadata TSV (--metadata)"
+                                                            : "name its label column instead (--label COL)";
+        throw LoadError(path, "a separate labels file (" + *options.labels_path +
+                                  ") applies to .npy features and IDX images only; " + instead);
+    }
     if (format == "csv" || format == "tsv") return load_csv(path, options);
     if (format == "projector") return load_projector(path, options);
     if (format == "npy") return load_npy(path, options);

@@ -212,6 +212,52 @@ private slots:
                  qPrintable(failed.front().front().toString()));
     }
 
+    // An .npy opened with a separate labels file (latentscape --labels, latentscape.show): its
+    // session brings the label column back (the labels file is named in the session).
+    void labelsFileComesBackWithTheSession() {
+        const std::shared_ptr<const data::Dataset> blobs = smallBlobs();
+        data::Dataset features;
+        features.n = blobs->n;
+        features.d = blobs->d;
+        features.features = blobs->features;
+        features.feature_names = blobs->feature_names;
+        const QString x = m_dir.filePath(QStringLiteral("pair.npy"));
+        data::write(features, x.toStdString());
+        // A 1-D int32 .npy, header padded to 64 bytes as numpy writes it.
+        QByteArray header = "{'descr': '<i4', 'fortran_order': False, 'shape': (" + QByteArray::number(blobs->n) + ",), }";
+        while ((10 + header.size() + 1) % 64) header += ' ';
+        header += '\n';
+        QByteArray bytes = QByteArray("\x93NUMPY\x01\x00", 8) + char(header.size() & 0xff) + char(header.size() >> 8) + header;
+        const data::MetadataColumn* blob = blobs->label();
+        QVERIFY(blob);
+        for (std::int32_t code : blob->codes) bytes += QByteArray(reinterpret_cast<const char*>(&code), 4);
+        const QString labels = m_dir.filePath(QStringLiteral("pair.labels.npy"));
+        {
+            QFile f(labels);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(bytes);
+        }
+        auto a = openWindow();
+        QVERIFY(a);
+        QSignalSpy changed(a.get(), &ui::MainWindow::datasetChanged);
+        data::LoadOptions o;
+        o.labels_path = labels.toStdString();
+        a->loadFile(x, o);
+        QVERIFY(changed.wait(20000));
+        QVERIFY(a->dataset()->label());
+        const std::vector<std::int32_t> codes = a->dataset()->label()->codes;
+        const QString path = m_dir.filePath(QStringLiteral("pair.latentscape"));
+        QCOMPARE(a->saveSession(path), QString());
+
+        auto b = openWindow();
+        QVERIFY(b);
+        QSignalSpy opened(b.get(), &ui::MainWindow::sessionOpened);
+        b->openSession(path);
+        QVERIFY(opened.wait(20000));
+        QVERIFY(b->dataset()->label());
+        QCOMPARE(b->dataset()->label()->codes, codes);
+    }
+
     void autosaveIsOfferedAfterACrash() {
         QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).removeRecursively();
         auto a = prepareView();

@@ -283,6 +283,15 @@ void writeSession(const Session& s, const QString& path) {
         dataset.insert(QStringLiteral("load_options"), options);
         root.insert(QStringLiteral("dataset"), dataset);
     }
+    // A separate labels file (an .npy's, e.g. from latentscape.show or --labels): the label column
+    // comes back with the rows. Kept out of loadOptionsToJson, which also remembers per-file
+    // choices: a labels file belongs to one opening, not to every later one of the file.
+    if (s.loadOptions.labels_path) {
+        QJsonObject dataset = root.value(QStringLiteral("dataset")).toObject();
+        dataset.insert(QStringLiteral("labels"), QFileInfo(QFile::decodeName(QByteArray::fromStdString(*s.loadOptions.labels_path)))
+                                                    .absoluteFilePath());
+        root.insert(QStringLiteral("dataset"), dataset);
+    }
     QStringList written;  // the sidecars this save names
     QJsonArray runs;
     for (const SessionRun& run : s.runs) {
@@ -435,6 +444,12 @@ Session readSession(const QString& path) {
         } catch (const SessionError& e) {
             fail(path, QString::fromStdString(e.what()));
         }
+    }
+    if (ds.raw().contains(QStringLiteral("labels"))) {
+        const QJsonValue labels = ds.raw().value(QStringLiteral("labels"));
+        if (!labels.isString() || labels.toString().isEmpty())
+            fail(path, QStringLiteral("session.dataset.labels is not the path of a labels file"));
+        s.loadOptions.labels_path = QFile::encodeName(labels.toString()).toStdString();
     }
 
     if (version >= 2) {

@@ -109,6 +109,20 @@ private slots:
         }
     }
 
+    // A separate labels file is for .npy and IDX; a table given one says so instead of ignoring it.
+    void labelsFileIsRefusedForATable() {
+        LoadOptions o;
+        o.labels_path = "/tmp/some-labels.npy";
+        try {
+            load(write("with-labels-file.csv", "a,b\n1,2\n"), o);
+            QFAIL("no error");
+        } catch (const LoadError& e) {
+            QVERIFY2(std::string(e.what()).find("applies to .npy features and IDX images only; name its label column "
+                                                "instead (--label COL)") != std::string::npos,
+                     e.what());
+        }
+    }
+
     void numericLabelColumnIsMetadata() {
         const auto path = write("digits.csv", "label,p1,p2\n3,0,255\n1,12,0\n3,7,7\n");
         const Dataset ds = load(path);
