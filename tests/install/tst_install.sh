@@ -43,6 +43,12 @@ appstreamcli validate --no-net --strict "$usr/share/metainfo/$id.metainfo.xml" |
 version=$("$usr/bin/latentscape-cli" --version)
 [[ "$version" =~ ^latentscape-cli\ ([0-9]+\.[0-9]+\.[0-9]+)$ ]] || fail "latentscape-cli --version printed '$version'"
 grep -q "<release version=\"${BASH_REMATCH[1]}\"" "$usr/share/metainfo/$id.metainfo.xml" || fail "metainfo lacks release ${BASH_REMATCH[1]}"
+# --labels without a FILE to label: a usage error, not a window on the default dataset.
+set +e
+usage=$(QT_QPA_PLATFORM=offscreen "$usr/bin/latentscape" --labels "$stage/nothing.npy" 2>&1)
+rc=$?
+set -e
+[ "$rc" -eq 2 ] && [[ "$usage" == *"--labels needs a FILE whose rows they label"* ]] || fail "latentscape --labels alone: rc $rc, '$usage'"
 gui_version=$(QT_QPA_PLATFORM=offscreen "$usr/bin/latentscape" --version)
 [ "$gui_version" = "Latentscape ${BASH_REMATCH[1]}" ] || fail "latentscape --version printed '$gui_version'"
 
