@@ -63,11 +63,18 @@ def natural_key(name):
 
 def list_shards(path):
     """[(features, labels or None)] of a shards folder or manifest, as latentscape reads them."""
+    if not os.path.exists(path):
+        sys.exit("dask-transform: %s does not exist" % path)
+    if not os.path.isdir(path) and not path.lower().endswith(".json"):
+        sys.exit("dask-transform: %s is neither a folder of .npy shards nor a .json manifest" % path)
     manifest = os.path.join(path, "manifest.json") if os.path.isdir(path) else path
     if os.path.isfile(manifest):
-        with open(manifest, encoding="utf-8") as f:
-            m = json.load(f)
-        if m.get("format") != "latentscape-shards":
+        try:
+            with open(manifest, encoding="utf-8") as f:
+                m = json.load(f)
+        except (OSError, ValueError) as e:
+            sys.exit("dask-transform: %s: not a readable JSON manifest (%s)" % (manifest, e))
+        if not isinstance(m, dict) or m.get("format") != "latentscape-shards":
             sys.exit("dask-transform: %s is not a shards manifest" % manifest)
         base = os.path.dirname(manifest)
         return [(os.path.join(base, s["features"]), os.path.join(base, s["labels"]) if s.get("labels") else None)
@@ -81,6 +88,28 @@ def list_shards(path):
         labels = os.path.join(path, n[:-4] + ".labels.npy")
         out.append((os.path.join(path, n), labels if os.path.isfile(labels) else None))
     return out
+
+
+def remove_earlier_run(out):
+    """The files an earlier run of this script wrote to `out`, as its manifest names them (so
+    that the new manifest's folder holds no stale parts); nothing else is touched."""
+    manifest = os.path.join(out, "manifest.json")
+    try:
+        with open(manifest, encoding="utf-8") as f:
+            m = json.load(f)
+    except (OSError, ValueError):
+        return
+    if not isinstance(m, dict) or m.get("format") != "latentscape-shards":
+        return
+    for s in m.get("shards", []):
+        for key in ("features", "labels"):
+            name = s.get(key) if isinstance(s, dict) else None
+            if isinstance(name, str) and re.fullmatch(r"part-\d{5}(\.labels)?\.npy", name):
+                try:
+                    os.remove(os.path.join(out, name))
+                except FileNotFoundError:
+                    pass
+    os.remove(manifest)
 
 
 def write_json_atomically(path, obj):
@@ -165,11 +194,27 @@ def main():
         inp, model = make_demo(args.cli, work, args.rows, args.shards, args.method)
     check = (args.input is None) if args.check is None else args.check
     shards = list_shards(inp)
+    # Empty shards (an empty partition of a filtered job) have nothing to place; the app skips them.
+    kept = []
+    for f, labels in shards:
+        try:
+            rows = numpy.load(f, mmap_mode="r").shape[0]
+        except (OSError, ValueError) as e:
+            sys.exit("dask-transform: %s: not a readable .npy shard (%s)" % (f, e))
+        if rows > 0:
+            kept.append((f, labels))
+    if not kept:
+        sys.exit("dask-transform: every shard of %s is empty" % inp)
+    if len(kept) < len(shards):
+        print("dask-transform: %d empty shard(s) skipped" % (len(shards) - len(kept)))
+    shards = kept
     out = args.out or os.path.join(work, "placed")
+    input_folder = inp if os.path.isdir(inp) else os.path.dirname(os.path.abspath(inp))
+    if os.path.realpath(out) == os.path.realpath(input_folder):
+        sys.exit("dask-transform: --out must not be the input folder (%s): the placed shards would replace the "
+                 "shards they come from" % out)
     os.makedirs(out, exist_ok=True)
-    for stale in os.listdir(out):  # parts of an earlier run: the new manifest would not name them
-        if re.fullmatch(r"part-\d{5}(\.labels)?\.npy|manifest\.json", stale):
-            os.remove(os.path.join(out, stale))
+    remove_earlier_run(out)
 
     cluster = None
     if args.scheduler:

@@ -11,8 +11,25 @@
 #include <QSurfaceFormat>
 
 #include <cstdio>
+#include <string_view>
 
 int main(int argc, char* argv[]) {
+    // Without a display, --help and --version still print (Qt's offscreen platform); anything else
+    // says why no window can open instead of aborting in the platform plugin.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        bool infoOnly = false;
+        for (int i = 1; i < argc; ++i) {
+            const std::string_view a = argv[i];
+            infoOnly = infoOnly || a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version";
+        }
+        if (!infoOnly) {
+            std::fprintf(stderr, "latentscape: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+                                 "latentscape-cli runs the same methods without one\n");
+            return 2;
+        }
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
     // VTK needs OpenGL 3.2 core; the format must be the default before any window exists.
     QSurfaceFormat::setDefaultFormat(latentscape::ui::VtkView::defaultFormat());
     QApplication::setApplicationName(QStringLiteral("Latentscape"));

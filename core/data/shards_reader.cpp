@@ -129,7 +129,11 @@ ShardList list_shards(const std::string& path) {
     std::error_code ec;
     if (!fs::is_directory(path, ec)) return read_manifest(path);
     const fs::path manifest = fs::path(path) / kManifestName;
-    if (fs::is_regular_file(manifest, ec)) return read_manifest(manifest.string());
+    std::error_code mec;
+    if (fs::symlink_status(manifest, mec).type() != fs::file_type::not_found && !mec) {
+        require_regular(manifest);  // a broken link is named, not taken for "no manifest"
+        return read_manifest(manifest.string());
+    }
     std::vector<std::string> names;
     for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
@@ -195,13 +199,23 @@ Peek peek(const std::string& path) {
 bool is_shard_folder(const std::string& path) {
     std::error_code ec;
     if (!fs::is_directory(path, ec)) return false;
-    if (fs::is_regular_file(fs::path(path) / kManifestName, ec)) return true;
-    // .npy files, and nothing of an image folder: no images, no class sub-folders.
+    std::error_code mec;
+    if (fs::symlink_status(fs::path(path) / kManifestName, mec).type() != fs::file_type::not_found && !mec) return true;
+    // .npy files, and nothing of an image folder: no images beside them, and no sub-folder with
+    // images directly in it (a class of an image folder). Other sub-folders (an output folder,
+    // Jupyter's .ipynb_checkpoints) and hidden entries do not count.
     bool npy = false;
     for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
+        if (name.starts_with('.')) continue;
         std::error_code tec;
-        if (it->is_directory(tec) || is_image_name(name)) return false;
+        if (is_image_name(name)) return false;
+        if (it->is_directory(tec)) {
+            std::error_code sec;
+            for (fs::directory_iterator sub(it->path(), sec), send; !sec && sub != send; sub.increment(sec))
+                if (is_image_name(sub->path().filename().string())) return false;
+            continue;
+        }
         if (is_npy_name(name) && !is_labels_name(name)) npy = true;
     }
     return npy;
@@ -239,11 +253,6 @@ Dataset load_shards(const std::string& path, const LoadOptions& options) {
     internal::LabelValues labels;
     for (std::size_t i = 0; i < count; ++i) {
         const Shard& s = list.shards[i];
-        if (s.labels.has_value() != labelled)
-            throw LoadError(origin, "shard " + std::to_string(i) + " (" + s.features + ") " +
-                                        (labelled ? "has no labels but the first shard has"
-                                                  : "has labels but the first shard has none") +
-                                        ": either every shard is labelled or none is");
         Peek p = peek(s.features);
         if (!p.known) {
             early[i] = load_npy(s.features, shard_options);
@@ -257,6 +266,11 @@ Dataset load_shards(const std::string& path, const LoadOptions& options) {
             throw LoadError(s.features, "has " + std::to_string(p.cols) + " columns but " + list.shards[reference].features +
                                             " has " + std::to_string(d) + "; every shard must have the same columns");
         }
+        if (s.labels.has_value() != labelled)
+            throw LoadError(origin, "shard " + std::to_string(i) + " (" + s.features + ") " +
+                                        (labelled ? "has no labels but the first shard has"
+                                                  : "has labels but the first shard has none") +
+                                        ": either every shard is labelled or none is");
         if (s.rows && *s.rows != p.rows)
             throw LoadError(origin, "shard " + std::to_string(i) + " (" + s.features + ") has " + std::to_string(p.rows) +
                                         " rows but the manifest says " + std::to_string(*s.rows));

@@ -166,10 +166,22 @@ void times_into(const Standardized& a, const Eigen::MatrixXf& W, Out& out) {
     std::vector<RowMatrixF> bufs(static_cast<std::size_t>(parallel::max_threads()));
     parallel::for_each_with_thread(nb, [&](int thread, std::int64_t b) {
         const std::int64_t r0 = b * kTimesRows, rows = std::min(kTimesRows, a.n - r0);
+        // A row's scores must not depend on where it sits (a transform of shards equals one of all
+        // the rows, bit for bit): Eigen's product computes whole panels of rows one way and a
+        // remainder of 1-3 rows, or a tiny product, another. So the block is padded with zero rows
+        // to a multiple of 8, and to at least 24 (rows + columns + depth below 20 is a
+        // coefficient-wise product).
+        const std::int64_t padded = std::max<std::int64_t>((rows + 7) / 8 * 8, 24);
         RowMatrixF& buf = bufs[std::size_t(thread)];
-        buf.resize(rows, a.d);
+        buf.resize(padded, a.d);
         for (std::int64_t i = 0; i < rows; ++i) a.row(r0 + i, buf.row(i).data());
-        out.middleRows(r0, rows).noalias() = buf * W;
+        if (padded == rows) {
+            out.middleRows(r0, rows).noalias() = buf * W;
+            return;
+        }
+        buf.bottomRows(padded - rows).setZero();
+        const RowMatrixF scores = buf * W;
+        out.middleRows(r0, rows) = scores.topRows(rows);
     });
 }
 }  // namespace

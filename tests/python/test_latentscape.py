@@ -63,6 +63,7 @@ def wait_gone(path, timeout=20):
 
 class ShowTest(unittest.TestCase):
     def setUp(self):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a display for the module's check
         self.tmp = tempfile.TemporaryDirectory()
         self.app = FakeApp(self.tmp.name)
         self.viewers = []
@@ -119,6 +120,31 @@ class ShowTest(unittest.TestCase):
         self.assertTrue(os.path.isdir(folder), "removed while the app runs")
         open(self.app.close, "w").close()
         self.assertTrue(wait_gone(folder), "the files outlived the app")
+
+    def test_close_ends_the_app_and_removes_the_files(self):
+        viewer = self.show(numpy.eye(3))
+        self.app.recorded()
+        viewer.close()
+        self.assertTrue(wait_gone(viewer.folder), "close() left the files")
+        # The app itself is gone too (the stand-in would otherwise wait 60 s for its close file).
+        out = subprocess.run(["pgrep", "-f", self.app.path], capture_output=True, text=True).stdout
+        self.assertEqual(out.strip(), "")
+
+    def test_an_app_that_cannot_start_is_reported(self):
+        failing = os.path.join(self.tmp.name, "failing-app")
+        with open(failing, "w") as f:
+            f.write("#!/bin/sh\necho cannot open display >&2\nexit 134\n")
+        os.chmod(failing, 0o755)
+        with self.assertRaises(RuntimeError) as e:
+            latentscape.show(numpy.eye(2), app=failing)
+        self.assertIn("exited at once with status 134", str(e.exception))
+        with self.assertRaises(FileNotFoundError) as e:
+            latentscape.show(numpy.eye(2), app=failing + "-typo")
+        self.assertIn("is not an executable file", str(e.exception))
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+        r = subprocess.run([sys.executable, "-c", "import latentscape; latentscape.show([[1.0]], app=%r)" % self.app.path],
+                           env=env, capture_output=True, text=True)
+        self.assertIn("there is no display", r.stderr)
 
     def test_missing_labels(self):
         viewer = self.show(numpy.eye(3), numpy.array(["x", float("nan"), None], dtype=object))

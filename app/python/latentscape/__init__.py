@@ -28,7 +28,13 @@ class Viewer:
         self.labels = labels      #: path of the labels .npy, or None
 
     def wait(self, timeout=None):
-        """Waits until the app is closed; returns its exit status."""
+        """Waits until the app is closed (and its files removed); returns its exit status."""
+        return self.process.wait(timeout)
+
+    def close(self, timeout=10):
+        """Closes the app (SIGTERM) and waits for it; returns its exit status."""
+        if self.process.poll() is None:
+            self.process.terminate()
         return self.process.wait(timeout)
 
     def __repr__(self):
@@ -41,7 +47,26 @@ def _app_command(app):
     if not app:
         raise FileNotFoundError("the Latentscape app (latentscape) is not on PATH; install the latentscape "
                                 "package, or pass app= or set LATENTSCAPE_APP to its path")
-    return [app]
+    found = shutil.which(app)
+    if found is None:
+        raise FileNotFoundError("the Latentscape app %r is not an executable file" % app)
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+        raise RuntimeError("there is no display to open the app on (DISPLAY and WAYLAND_DISPLAY are unset): "
+                           "run it on a desktop, or use latentscape-cli")
+    return [found]
+
+
+# Runs the app and removes the files once it has exited, from a shell that outlives this
+# interpreter (a script that ends right after show()). A TERM, INT or HUP to the shell
+# (Viewer.close) is passed on to the app, and the files still go.
+_CLEANUP = """dir=$1; shift
+"$@" &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
+wait "$child"; status=$?
+while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done
+rm -rf -- "$dir"
+exit $status"""
 
 
 def _features(X, numpy):
@@ -134,12 +159,23 @@ def show(X, labels=None, *, name="data", app=None, keep=False):
             command += ["--labels", labels_path]
         command.append(features)
         if not keep:
-            # The app may map the file while it is open, so the files go only once it has closed;
-            # a shell that outlives this interpreter (a script that ends after show()) waits for it.
-            command = ["/bin/sh", "-c", 'dir=$1; shift; "$@"; status=$?; rm -rf -- "$dir"; exit $status',
-                       "latentscape-show", folder] + command
+            # The app may map the file while it is open, so the files go only once it has closed.
+            command = ["/bin/sh", "-c", _CLEANUP, "latentscape-show", folder] + command
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            # An app that cannot start (no display it can use, a broken install) ends at once:
+            # say so here rather than return a Viewer of nothing.
+            status = process.wait(0.5)
+        except subprocess.TimeoutExpired:
+            status = None
+        if status is not None and status != 0:
+            raise RuntimeError("the Latentscape app (%s) exited at once with status %d; run it from a terminal "
+                               "to see why" % (_app_name(command), status))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return Viewer(process, folder, features, labels_path)
+
+
+def _app_name(command):
+    return command[5] if command[0] == "/bin/sh" else command[0]

@@ -230,8 +230,27 @@ private slots:
         QVERIFY(!is_shard_folder(images));
         const std::string classes = folder("classes");
         shard("classes/stray.npy", 0, 2);
-        QDir().mkpath(m_dir.filePath("classes/dogs"));
+        write("classes/dogs/rex.jpg", "not really a JPEG");  // a class of an image folder
         QVERIFY(!is_shard_folder(classes));
+        // Sub-folders without images (an output folder, Jupyter's checkpoints) do not matter.
+        const std::string notebook = folder("notebook");
+        shard("notebook/part-0.npy", 0, 2);
+        shard("notebook/placed/part-0.npy", 0, 2);
+        write("notebook/.ipynb_checkpoints/x.ipynb", "{}");
+        QVERIFY(is_shard_folder(notebook));
+        QCOMPARE(load(notebook).n, 2);
+        // A broken manifest link is named, not taken for "no manifest".
+        const std::string badlink = folder("badlink");
+        shard("badlink/part-0.npy", 0, 2);
+        QCOMPARE(::symlink("gone.json", (badlink + "/manifest.json").c_str()), 0);
+        QVERIFY(is_shard_folder(badlink));
+        expectError(badlink, badlink + "/manifest.json", "is a broken link");
+        // A stray array with other columns is reported as such, before its missing labels.
+        const std::string stray = folder("stray");
+        shard("stray/data.npy", 0, 2, 3);
+        labels("stray/data.labels.npy", {1, 2});
+        const std::string embedding = shard("stray/embedding.npy", 0, 2, 2);
+        expectError(stray, embedding, "has 2 columns but");
         const std::string only_labels = folder("onlylabels");
         labels("onlylabels/x.labels.npy", {1});
         QVERIFY(!is_shard_folder(only_labels));

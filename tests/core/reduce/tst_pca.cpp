@@ -232,6 +232,35 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, transform(r, X.data(), n, d - 1));
     }
 
+    /// A row's scores do not depend on which rows come with it (issue 19: a transform of shards,
+    /// e.g. on Dask, equals one of all the rows bit for bit): any split gives the same bytes, for a
+    /// tiny d (once a coefficient-wise product) and a wide one.
+    void transformOfPiecesEqualsTransformOfAll_data() {
+        QTest::addColumn<int>("d");
+        QTest::newRow("d 3") << 3;
+        QTest::newRow("d 50") << 50;
+    }
+    void transformOfPiecesEqualsTransformOfAll() {
+        QFETCH(int, d);
+        std::vector<double> sd;
+        for (int j = 0; j < d; ++j) sd.push_back(1.0 + 0.3 * j);
+        const std::int64_t n = 700;
+        const std::vector<float> X = gaussian(n, sd, 21);
+        PcaOptions o;
+        o.components = 2;
+        const PcaResult r = pca(X.data(), n, d, o);
+        const FloatVector all = transform(r, X.data(), n, d);
+        for (const std::int64_t piece : {1, 3, 7, 13, 100, 257}) {
+            for (std::int64_t r0 = 0; r0 < n; r0 += piece) {
+                const std::int64_t rows = std::min(piece, n - r0);
+                const FloatVector part = transform(r, X.data() + r0 * d, rows, d);
+                for (std::int64_t e = 0; e < rows * 2; ++e)
+                    QVERIFY2(part[std::size_t(e)] == all[std::size_t(r0 * 2 + e)],
+                             qPrintable(QString("pieces of %1: row %2 differs").arg(piece).arg(r0 + e / 2)));
+            }
+        }
+    }
+
     /// A constant column with scale = true is left unscaled (it contributes nothing).
     void constantColumnWithScale() {
         const std::int64_t n = 200, d = 4;
