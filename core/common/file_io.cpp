@@ -328,14 +328,103 @@ std::string read_file(const std::string& path, bool allow_empty) {
     return buf;
 }
 
+namespace {
+
+struct MappingSlot {
+    std::atomic<const char*> begin{nullptr};
+    std::atomic<std::size_t> length{0};
+    std::atomic<bool> taken{false};
+    char path[1024] = {};
+};
+MappingSlot g_mappings[256];
+struct sigaction g_previous_sigbus;
+
+void write_all(const char* text, std::size_t n) {
+    while (n > 0) {
+        const ssize_t w = ::write(STDERR_FILENO, text, n);
+        if (w <= 0) return;
+        text += w;
+        n -= std::size_t(w);
+    }
+}
+
+void on_sigbus(int sig, siginfo_t* info, void* context) {
+    const char* addr = static_cast<const char*>(info ? info->si_addr : nullptr);
+    for (MappingSlot& m : g_mappings) {
+        const char* b = m.begin.load(std::memory_order_acquire);
+        if (b && addr >= b && addr < b + m.length.load(std::memory_order_relaxed)) {
+            static const char head[] = "latentscape: ";
+            static const char tail[] = ": the file was truncated or changed while it was open (memory-mapped), so its "
+                                       "data are gone; the program cannot go on. Reopen the file, and do not rewrite a "
+                                       "file in place while it is open (write a new one and rename it).\n";
+            write_all(head, sizeof head - 1);
+            write_all(m.path, std::strlen(m.path));
+            write_all(tail, sizeof tail - 1);
+            ::_exit(2);
+        }
+    }
+    // Not ours: what would have happened without this handler.
+    if (g_previous_sigbus.sa_flags & SA_SIGINFO) {
+        if (g_previous_sigbus.sa_sigaction) return g_previous_sigbus.sa_sigaction(sig, info, context);
+    } else if (g_previous_sigbus.sa_handler != SIG_DFL && g_previous_sigbus.sa_handler != SIG_IGN &&
+               g_previous_sigbus.sa_handler) {
+        return g_previous_sigbus.sa_handler(sig);
+    }
+    ::signal(SIGBUS, SIG_DFL);  // the faulting access runs again and gets the default action
+}
+
+void install_sigbus_handler() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction sa = {};
+        sa.sa_sigaction = on_sigbus;
+        sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+        sigemptyset(&sa.sa_mask);
+        ::sigaction(SIGBUS, &sa, &g_previous_sigbus);
+    });
+}
+
+}  // namespace
+
+void register_mapping(const void* begin, std::size_t length, const std::string& path) noexcept {
+    if (!begin || length == 0) return;
+    install_sigbus_handler();
+    for (MappingSlot& m : g_mappings) {
+        bool expected = false;
+        if (!m.taken.compare_exchange_strong(expected, true)) continue;
+        const std::size_t n = std::min(path.size(), sizeof m.path - 1);
+        std::memcpy(m.path, path.data(), n);
+        m.path[n] = '\0';
+        m.length.store(length, std::memory_order_relaxed);
+        m.begin.store(static_cast<const char*>(begin), std::memory_order_release);
+        return;
+    }
+}
+
+void unregister_mapping(const void* begin) noexcept {
+    if (!begin) return;
+    for (MappingSlot& m : g_mappings)
+        if (m.begin.load(std::memory_order_acquire) == begin) {
+            m.begin.store(nullptr, std::memory_order_release);
+            m.taken.store(false, std::memory_order_release);
+            return;
+        }
+}
+
 FileBytes::~FileBytes() {
-    if (map_) ::munmap(map_, map_size_);
+    if (map_) {
+        unregister_mapping(map_);
+        ::munmap(map_, map_size_);
+    }
 }
 
 FileBytes::FileBytes(FileBytes&& o) noexcept { *this = std::move(o); }
 
 void FileBytes::replace(std::string text) {
-    if (map_) ::munmap(map_, map_size_);
+    if (map_) {
+        unregister_mapping(map_);
+        ::munmap(map_, map_size_);
+    }
     map_ = nullptr;
     map_size_ = 0;
     owned_ = std::move(text);
@@ -344,7 +433,10 @@ void FileBytes::replace(std::string text) {
 
 FileBytes& FileBytes::operator=(FileBytes&& o) noexcept {
     if (this == &o) return *this;
-    if (map_) ::munmap(map_, map_size_);
+    if (map_) {
+        unregister_mapping(map_);
+        ::munmap(map_, map_size_);
+    }
     map_ = std::exchange(o.map_, nullptr);
     map_size_ = std::exchange(o.map_size_, 0);
     // The view points into the mapping (unchanged by the move) or into owned_ (moved: re-aim it).
@@ -390,9 +482,11 @@ FileBytes map_file(const std::string& path, bool allow_empty) {
     }
     out.map_ = map;
     out.map_size_ = size;
+    register_mapping(map, size, path);
     out.view_ = std::string_view(static_cast<const char*>(map), size);
     if (is_gzip(out.view_.data(), out.view_.size())) {
         out.owned_ = gunzip(path, out.view_.data(), out.view_.size());
+        unregister_mapping(out.map_);
         ::munmap(out.map_, out.map_size_);
         out.map_ = nullptr;
         out.map_size_ = 0;

@@ -86,6 +86,16 @@ std::string read_file(const std::string& path, bool allow_empty = false);
 /// The bytes of a whole file, for parsers that only read them: a plain file is memory-mapped
 /// read-only (no copy, no zero-fill: the page cache is used in place); a gzipped one is
 /// decompressed into memory. Movable, not copyable.
+/// Mapped files and SIGBUS. A file truncated (or rewritten in place) while it is memory-mapped
+/// makes every later read of its lost pages raise SIGBUS, which would end the program with "Bus
+/// error" and nothing else. Mappings registered here turn that into a message naming the file
+/// ("... was truncated or changed while it was open ...") and exit status 2. A SIGBUS outside
+/// them keeps its default action. At most 256 mappings are registered at once (beyond that a
+/// mapping is simply not named). Async-signal-safe to look up; registering is thread-safe.
+void register_mapping(const void* begin, std::size_t length, const std::string& path) noexcept;
+/// Forgets the mapping that starts at `begin` (before it is unmapped). No-op if not registered.
+void unregister_mapping(const void* begin) noexcept;
+
 class FileBytes {
 public:
     FileBytes() = default;

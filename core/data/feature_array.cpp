@@ -1,5 +1,7 @@
 #include "data/feature_array.h"
 
+#include "common/file_io.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -46,7 +48,7 @@ void FeatureArray::swap(FeatureArray& other) noexcept {
     std::swap(size_, other.size_);
 }
 
-FeatureArray FeatureArray::map_file(int fd, std::size_t offset, std::size_t count) {
+FeatureArray FeatureArray::map_file(int fd, std::size_t offset, std::size_t count, const std::string& path) {
     FeatureArray a;
     if (count == 0) return a;
     // mmap wants a page-aligned file offset: map from the page that holds `offset`.
@@ -55,7 +57,11 @@ FeatureArray FeatureArray::map_file(int fd, std::size_t offset, std::size_t coun
     const std::size_t length = lead + count * sizeof(float);
     void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, off_t(start));
     if (p == MAP_FAILED) throw std::runtime_error(std::string("cannot map the file: ") + std::strerror(errno));
-    a.mapping_ = std::shared_ptr<void>(p, [length](void* q) { ::munmap(q, length); });
+    io::register_mapping(p, length, path);
+    a.mapping_ = std::shared_ptr<void>(p, [length](void* q) {
+        io::unregister_mapping(q);
+        ::munmap(q, length);
+    });
     a.data_ = reinterpret_cast<float*>(static_cast<char*>(p) + lead);
     a.size_ = count;
     return a;

@@ -40,8 +40,9 @@ public:
     ~FeatureArray();
 
     /// `count` floats at byte `offset` of the open file `fd` (4-byte aligned), mapped privately.
-    /// Throws std::runtime_error with the system's reason if the mapping fails.
-    static FeatureArray map_file(int fd, std::size_t offset, std::size_t count);
+    /// Throws std::runtime_error with the system's reason if the mapping fails. `path` names the
+    /// file if it is truncated while mapped (io::register_mapping: a message, not "Bus error").
+    static FeatureArray map_file(int fd, std::size_t offset, std::size_t count, const std::string& path = {});
 
     float* data() { return data_; }
     const float* data() const { return data_; }

@@ -137,7 +137,7 @@ void load_plain(const InputFile& file, const Source& src, const char* preamble, 
         // The file's bytes are the matrix: map them in place (no copy, no memory of our own, so
         // no memory budget: the page cache holds them).
         try {
-            ds.features = FeatureArray::map_file(file.fd(), std::size_t(h.data_offset), std::size_t(h.count));
+            ds.features = FeatureArray::map_file(file.fd(), std::size_t(h.data_offset), std::size_t(h.count), file.path());
         } catch (const std::runtime_error& e) {
             throw LoadError(src.file, e.what());
         }

@@ -13,7 +13,10 @@
 #include <cmath>
 #include <cstring>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace latentscape;
 using namespace latentscape::data;
@@ -551,6 +554,39 @@ private slots:
     /// A native float32 .npy opens memory-mapped: the same values as a read, nothing of its own
     /// allocated, writes private to the process (the file keeps its bytes), a copy or a resize
     /// takes the values into memory of its own, and a NaN is refused with the same message.
+    // A mapped .npy truncated while open: reading its lost pages is a SIGBUS, which ends the
+    // process with a message naming the file and status 2, not a bare "Bus error" (run in a
+    // forked child, whose stderr goes to a file).
+    void truncatedMappedFileIsNamed() {
+        const int n = 1024, d = 256;
+        std::vector<float> values(std::size_t(n) * d, 1.5f);
+        const std::string path = write("truncated-later.npy", npy(dict("<f4", "(1024, 256)"), raw(values)));
+        LoadOptions o;
+        o.memory_map = MemoryMap::Always;
+        const Dataset ds = load(path, o);
+        QVERIFY(ds.features.is_mapped());
+        QCOMPARE(ds.at(n - 1, d - 1), 1.5f);
+        const std::string err = m_dir.filePath("child-stderr.txt").toStdString();
+        const pid_t child = ::fork();
+        if (child == 0) {
+            const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            ::dup2(fd, 2);
+            if (::truncate(path.c_str(), 128) != 0) ::_exit(10);
+            volatile float v = ds.at(n - 1, d - 1);  // SIGBUS: the page is gone
+            (void)v;
+            ::_exit(11);
+        }
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY2(WIFEXITED(status), qPrintable(QString("child ended by signal %1").arg(WTERMSIG(status))));
+        QCOMPARE(WEXITSTATUS(status), 2);
+        QFile f(QString::fromStdString(err));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray message = f.readAll();
+        QVERIFY2(message.contains(QByteArray::fromStdString(path)), message.constData());
+        QVERIFY2(message.contains("was truncated or changed while it was open"), message.constData());
+    }
+
     void npyMemoryMapped() {
         const int n = 1000, d = 7;
         std::vector<float> v(std::size_t(n * d));
