@@ -39,6 +39,26 @@ class TestSession : public QObject {
         return w;
     }
 
+    /// A window that has loaded `path` (with `options`), or nullptr.
+    std::unique_ptr<ui::MainWindow> openShowing(const QString& path, const data::LoadOptions& options = {}) {
+        auto w = openWindow();
+        if (!w) return nullptr;
+        QSignalSpy changed(w.get(), &ui::MainWindow::datasetChanged);
+        w->loadFile(path, options);
+        if (!changed.wait(20000)) return nullptr;
+        return w;
+    }
+
+    /// A new window that has opened the session at `path`, or nullptr.
+    std::unique_ptr<ui::MainWindow> reopen(const QString& path) {
+        auto w = openWindow();
+        if (!w) return nullptr;
+        QSignalSpy opened(w.get(), &ui::MainWindow::sessionOpened);
+        w->openSession(path);
+        if (!opened.wait(20000)) return nullptr;
+        return w;
+    }
+
     /// A window showing m_data with a PCA, a group, a hidden class, a selection and a moved camera.
     std::unique_ptr<ui::MainWindow> prepareView() {
         auto w = openWindow();
@@ -178,11 +198,8 @@ private slots:
         };
         for (int k = 0; k < 3; ++k) writeShard(k, 0.0f);
 
-        auto a = openWindow();
+        auto a = openShowing(folder);
         QVERIFY(a);
-        QSignalSpy changed(a.get(), &ui::MainWindow::datasetChanged);
-        a->loadFile(folder);
-        QVERIFY(changed.wait(20000));
         QCOMPARE(a->dataset()->n, std::int64_t(1500));
         QCOMPARE(a->dataset()->format, std::string("shards"));
         QVERIFY(a->dataset()->images.empty());
@@ -194,11 +211,8 @@ private slots:
         const QString path = m_dir.filePath(QStringLiteral("shards.latentscape"));
         QCOMPARE(a->saveSession(path), QString());
 
-        auto b = openWindow();
+        auto b = reopen(path);
         QVERIFY(b);
-        QSignalSpy opened(b.get(), &ui::MainWindow::sessionOpened);
-        b->openSession(path);
-        QVERIFY(opened.wait(20000));
         QCOMPARE(b->dataset()->n, std::int64_t(1500));
         QCOMPARE(b->reduction()->embedding(), a->reduction()->embedding());
 
@@ -237,23 +251,17 @@ private slots:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(bytes);
         }
-        auto a = openWindow();
-        QVERIFY(a);
-        QSignalSpy changed(a.get(), &ui::MainWindow::datasetChanged);
         data::LoadOptions o;
         o.labels_path = labels.toStdString();
-        a->loadFile(x, o);
-        QVERIFY(changed.wait(20000));
+        auto a = openShowing(x, o);
+        QVERIFY(a);
         QVERIFY(a->dataset()->label());
         const std::vector<std::int32_t> codes = a->dataset()->label()->codes;
         const QString path = m_dir.filePath(QStringLiteral("pair.latentscape"));
         QCOMPARE(a->saveSession(path), QString());
 
-        auto b = openWindow();
+        auto b = reopen(path);
         QVERIFY(b);
-        QSignalSpy opened(b.get(), &ui::MainWindow::sessionOpened);
-        b->openSession(path);
-        QVERIFY(opened.wait(20000));
         QVERIFY(b->dataset()->label());
         QCOMPARE(b->dataset()->label()->codes, codes);
     }

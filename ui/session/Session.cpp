@@ -257,7 +257,11 @@ QString fileSha256(const QString& path) {
 
 QString datasetSha256(const QString& path) {
     const std::string native = QFile::encodeName(path).toStdString();
-    const bool shards = QFileInfo(path).isDir() ? data::is_shard_folder(native) : path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
+    bool shards = false;
+    try {
+        shards = data::detect_format(native) == "shards";  // the loader's own rule
+    } catch (const LoadError&) {
+    }
     if (!shards) return fileSha256(path);
     QByteArray listing;
     const QDir base = QFileInfo(path).isDir() ? QDir(path) : QFileInfo(path).dir();

@@ -158,6 +158,7 @@ def show(X, labels=None, *, name="data", app=None, keep=False):
             _save(labels_path, label_values, numpy)
             command += ["--labels", labels_path]
         command.append(features)
+        app_path = command[0]
         if not keep:
             # The app may map the file while it is open, so the files go only once it has closed.
             command = ["/bin/sh", "-c", _CLEANUP, "latentscape-show", folder] + command
@@ -170,12 +171,9 @@ def show(X, labels=None, *, name="data", app=None, keep=False):
             status = None
         if status is not None and status != 0:
             raise RuntimeError("the Latentscape app (%s) exited at once with status %d; run it from a terminal "
-                               "to see why" % (_app_name(command), status))
+                               "to see why" % (app_path, status))
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return Viewer(process, folder, features, labels_path)
 
-
-def _app_name(command):
-    return command[5] if command[0] == "/bin/sh" else command[0]

@@ -13,6 +13,16 @@ inline const std::vector<std::string> fashion_names = {"T-shirt/top", "Trouser",
 
 inline std::string fixture(const QString& name) { return (fixtures + name).toStdString(); }
 
+// Writes `bytes` to `name` under `dir` (folders made as needed); returns the path.
+inline std::string write_file(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes) {
+    const QString path = dir.filePath(name);
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(path));
+    f.write(bytes);
+    return path.toStdString();
+}
+
 inline QByteArray readFixture(const QString& name) {
     QFile f(fixtures + name);
     if (!f.open(QIODevice::ReadOnly)) qFatal("missing fixture %s", qPrintable(name));

@@ -30,14 +30,7 @@ class TstBinaryFormats : public QObject {
 
     QTemporaryDir m_dir;
 
-    std::string write(const QString& name, const QByteArray& bytes) {
-        const QString path = m_dir.filePath(name);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(path));
-        f.write(bytes);
-        return path.toStdString();
-    }
+    std::string write(const QString& name, const QByteArray& bytes) { return write_file(m_dir, name, bytes); }
 
 private slots:
     void npyDtypes_data() {

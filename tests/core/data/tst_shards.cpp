@@ -36,14 +36,7 @@ class TstShards : public QObject {
 
     QTemporaryDir m_dir;
 
-    std::string write(const QString& name, const QByteArray& bytes) {
-        const QString path = m_dir.filePath(name);
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) qFatal("cannot write %s", qPrintable(path));
-        f.write(bytes);
-        return path.toStdString();
-    }
+    std::string write(const QString& name, const QByteArray& bytes) { return write_file(m_dir, name, bytes); }
     std::string shard(const QString& name, int first, int n, int d = 3) {
         return write(name, npy(dict("<f4", shape(n, d)), raw(rows_f4(first, n, d))));
     }
