@@ -62,12 +62,12 @@ void validate(const float* X, std::int64_t n, std::int64_t d, const Options& o) 
         fail("learning rate (" + number(*o.learning_rate) + ") must be > 0");
     if (!(o.min_gain > 0.0 && o.min_gain < 1.0)) fail("min gain (" + number(o.min_gain) + ") must be in (0, 1)");
     if (!(o.theta >= 0.0 && o.theta <= 1.5)) fail("theta (" + number(o.theta) + ") must be in [0, 1.5]");
-    if (o.fft_interpolation_points < 2 || o.fft_interpolation_points > 10)
-        fail("FFT interpolation points (" + std::to_string(o.fft_interpolation_points) + ") must be in [2, 10]");
-    if (o.fft_min_intervals < 5 || o.fft_min_intervals > 1000)
-        fail("FFT minimum intervals (" + std::to_string(o.fft_min_intervals) + ") must be in [5, 1000]");
-    if (!(o.fft_intervals_per_unit > 0.0 && o.fft_intervals_per_unit <= 10.0))
-        fail("FFT intervals per unit (" + number(o.fft_intervals_per_unit) + ") must be in (0, 10]");
+    if (o.fft_spline_order < 2 || o.fft_spline_order > 8 || o.fft_spline_order % 2 != 0)
+        fail("FFT spline order (" + std::to_string(o.fft_spline_order) + ") must be 2, 4, 6 or 8");
+    if (o.fft_min_nodes < 20 || o.fft_min_nodes > 1000)
+        fail("FFT minimum nodes (" + std::to_string(o.fft_min_nodes) + ") must be in [20, 1000]");
+    if (!(o.fft_nodes_per_unit > 0.0 && o.fft_nodes_per_unit <= 10.0))
+        fail("FFT nodes per unit (" + number(o.fft_nodes_per_unit) + ") must be in (0, 10]");
     if (o.pca_dims && *o.pca_dims < 0) fail("PCA dimensions (" + std::to_string(*o.pca_dims) + ") must be >= 0");
     if (o.gradient == Gradient::Fft && o.dims != 2)
         fail("the FFT gradient is 2-D only; use Barnes-Hut (or exact) for 3-D");
@@ -223,8 +223,8 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
     }
     s->p_float.assign(s->P.values.begin(), s->P.values.end());
     if (s->gradient == Gradient::Fft)
-        s->fft = std::make_unique<internal::FftRepulsion>(options.fft_interpolation_points, options.fft_min_intervals,
-                                                          options.fft_intervals_per_unit);
+        s->fft = std::make_unique<internal::FftRepulsion>(options.fft_spline_order, options.fft_min_nodes,
+                                                          options.fft_nodes_per_unit);
     s->update.assign(std::size_t(n * dims), 0.0);
     s->gains.assign(std::size_t(n * dims), 1.0);
     s->attractive.assign(std::size_t(n * dims), 0.0);

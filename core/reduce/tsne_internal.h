@@ -69,24 +69,26 @@ double exact_repulsion_f32(const double* Y, std::int64_t n, int dims, double* ou
 /// Exact Z = sum_{i != j} w_ij only (for the exact cost).
 double exact_normalisation(const double* Y, std::int64_t n, int dims);
 
-/// FFT-accelerated interpolation of the repulsion in 2-D (Linderman et al. 2019): the squared
-/// Cauchy kernel is interpolated by Lagrange polynomials on a uniform grid of
-/// intervals x points nodes per dimension, the grid convolution is done by FFT (FFTW, planned
-/// with FFTW_ESTIMATE so results are reproducible) and four charge terms (1, y1, y2, |y|^2) give
-/// both the forces and Z. Same contract as exact_repulsion(). Keeps plans and buffers between
-/// calls; not thread-safe (one per run).
+/// FFT-accelerated interpolation of the repulsion in 2-D (Linderman et al. 2019, with
+/// smooth-PME B-spline spreading; see tsne_fft.cpp): the squared Cauchy kernel is interpolated by
+/// tensor B-splines on a uniform grid, the grid convolution is done by FFT (FFTW, planned with
+/// FFTW_ESTIMATE so results are reproducible) and three charge terms (1, y1, y2) give both the
+/// forces and Z. Same contract as exact_repulsion(). Keeps plans and buffers between calls; not
+/// thread-safe (one per run).
 class FftRepulsion {
 public:
-    FftRepulsion(int interpolation_points, int min_intervals, double intervals_per_unit);
+    /// spline_order: 2, 4, 6 or 8 (nodes per point and dimension); min_nodes: grid nodes per
+    /// dimension at least; nodes_per_unit: node density once the embedding is wide.
+    FftRepulsion(int spline_order, int min_nodes, double nodes_per_unit);
     FftRepulsion(FftRepulsion&&) noexcept;
     FftRepulsion& operator=(FftRepulsion&&) noexcept;
     ~FftRepulsion();
     double compute(const double* Y, std::int64_t n, double* out);
-    /// Whether Y's grid stays within the node limit (1,600 per dimension, ~570 MB); compute()
+    /// Whether Y's grid stays within the node limit (1,600 per dimension, ~570 MB: ~800 units at 2 nodes per unit); compute()
     /// throws std::runtime_error beyond it, so callers switch to Barnes-Hut there.
     bool grid_fits(const double* Y, std::int64_t n) const;
-    /// Intervals per dimension chosen by the last compute() (for tests and diagnostics).
-    int last_intervals() const;
+    /// Grid nodes per dimension chosen by the last compute() (for tests and diagnostics).
+    int last_nodes() const;
 
 private:
     struct Impl;

@@ -61,9 +61,9 @@ private slots:
         t.min_gain = 0.02;
         t.gradient = reduce::tsne::Gradient::BarnesHut;
         t.theta = 0.3;
-        t.fft_interpolation_points = 5;
-        t.fft_min_intervals = 60;
-        t.fft_intervals_per_unit = 2.0;
+        t.fft_spline_order = 6;
+        t.fft_min_nodes = 60;
+        t.fft_nodes_per_unit = 2.5;
         t.neighbors = reduce::tsne::Neighbors::Approximate;
         t.pca_dims = 20;
         t.init = reduce::tsne::Init::Random;

@@ -199,9 +199,9 @@ QJsonObject RunSpec::toJson() const {
             o.insert(QStringLiteral("min_gain"), tsne.min_gain);
             o.insert(QStringLiteral("gradient"), enumName(tsne.gradient, kGradients));
             o.insert(QStringLiteral("theta"), tsne.theta);
-            o.insert(QStringLiteral("fft_interpolation_points"), tsne.fft_interpolation_points);
-            o.insert(QStringLiteral("fft_min_intervals"), tsne.fft_min_intervals);
-            o.insert(QStringLiteral("fft_intervals_per_unit"), tsne.fft_intervals_per_unit);
+            o.insert(QStringLiteral("fft_spline_order"), tsne.fft_spline_order);
+            o.insert(QStringLiteral("fft_min_nodes"), tsne.fft_min_nodes);
+            o.insert(QStringLiteral("fft_nodes_per_unit"), tsne.fft_nodes_per_unit);
             o.insert(QStringLiteral("neighbors"), enumName(tsne.neighbors, kNeighbors));
             if (tsne.pca_dims) o.insert(QStringLiteral("pca_dims"), *tsne.pca_dims);
             o.insert(QStringLiteral("init"), enumName(tsne.init, kInits));
@@ -304,9 +304,12 @@ RunSpec RunSpec::fromJson(const QJsonObject& o) {
             t.min_gain = number(o, "min_gain", t.min_gain);
             t.gradient = enumValue(o, "gradient", t.gradient, kGradients);
             t.theta = number(o, "theta", t.theta);
-            t.fft_interpolation_points = integer(o, "fft_interpolation_points", t.fft_interpolation_points);
-            t.fft_min_intervals = integer(o, "fft_min_intervals", t.fft_min_intervals);
-            t.fft_intervals_per_unit = number(o, "fft_intervals_per_unit", t.fft_intervals_per_unit);
+            // Sessions before the B-spline grid carried fft_interpolation_points, fft_min_intervals
+            // and fft_intervals_per_unit; those runs' grids no longer exist, so they take these
+            // defaults.
+            t.fft_spline_order = integer(o, "fft_spline_order", t.fft_spline_order);
+            t.fft_min_nodes = integer(o, "fft_min_nodes", t.fft_min_nodes);
+            t.fft_nodes_per_unit = number(o, "fft_nodes_per_unit", t.fft_nodes_per_unit);
             t.neighbors = enumValue(o, "neighbors", t.neighbors, kNeighbors);
             if (o.contains(QLatin1String("pca_dims"))) t.pca_dims = integer(o, "pca_dims", 0);
             t.init = enumValue(o, "init", t.init, kInits);

@@ -214,40 +214,44 @@ private slots:
 
     void fftGradientMatchesExact_data() {
         QTest::addColumn<double>("scale");
-        QTest::addColumn<int>("points");
+        QTest::addColumn<int>("order");
+        QTest::addColumn<double>("per_unit");
         QTest::addColumn<double>("bound");
         QTest::addColumn<double>("z_bound");
-        // Bounds about 1.5x the errors measured (interpolation error depends on the interval
-        // width, one unit once the embedding is wider than 50 units, and falls fast with the
-        // number of nodes per interval: a wrong weight or offset would not).
-        QTest::newRow("early, tiny") << 1e-3 << 3 << 1e-9 << 1e-10;
-        QTest::newRow("medium") << 1.0 << 3 << 5e-3 << 1e-4;
-        QTest::newRow("spread") << 10.0 << 3 << 6e-2 << 2e-2;
-        QTest::newRow("spread, 4 nodes") << 10.0 << 4 << 2e-2 << 5e-3;
-        QTest::newRow("spread, 5 nodes") << 6.0 << 5 << 5e-3 << 3e-4;  // range within the 1,200-node cap
+        // Bounds about 1.5x the errors measured. The interpolation error depends on the node
+        // spacing (1 / per_unit once the embedding is wider than the minimum grid) and falls
+        // fast with it and with the spline order: a wrong weight, offset or prefilter would not.
+        QTest::newRow("early, tiny") << 1e-3 << 4 << 2.0 << 1e-9 << 1e-10;
+        QTest::newRow("medium") << 1.0 << 4 << 2.0 << 6e-4 << 4e-5;
+        QTest::newRow("spread") << 10.0 << 4 << 2.0 << 2e-2 << 1.3e-2;
+        QTest::newRow("spread, finer grid") << 10.0 << 4 << 3.0 << 3e-3 << 3e-3;
+        QTest::newRow("spread, order 6") << 10.0 << 6 << 2.0 << 1.7e-2 << 6e-3;
+        QTest::newRow("spread, order 2") << 10.0 << 2 << 2.0 << 0.14 << 0.04;
     }
     void fftGradientMatchesExact() {
         QFETCH(double, scale);
-        QFETCH(int, points);
+        QFETCH(int, order);
+        QFETCH(double, per_unit);
         QFETCH(double, bound);
         QFETCH(double, z_bound);
         const std::int64_t n = 1500;
         const auto Y = embedding(n, 2, scale, 9);
         std::vector<double> exact(Y.size()), fft(Y.size());
         const double z_exact = ti::exact_repulsion(Y.data(), n, 2, exact.data());
-        ti::FftRepulsion method(points, 50, 1.0);
+        ti::FftRepulsion method(order, 100, per_unit);
         const double z_fft = method.compute(Y.data(), n, fft.data());
         const double err = field_error(fft, exact);
-        qInfo("scale %g, %d nodes: force error %.3g, Z error %.3g", scale, points, err, std::abs(z_fft / z_exact - 1));
+        qInfo("scale %g, order %d, %g nodes per unit (%d nodes): force error %.3g, Z error %.3g", scale, order,
+              per_unit, method.last_nodes(), err, std::abs(z_fft / z_exact - 1));
         QVERIFY(err < bound);
         QVERIFY(std::abs(z_fft / z_exact - 1.0) < z_bound);
     }
 
     void fftGridHasABoundedSize() {
-        // Up to 1,600 nodes per dimension (400 units at 4 nodes per interval); t-SNE switches to
+        // Up to 1,600 nodes per dimension (~800 units at 2 nodes per unit); t-SNE switches to
         // Barnes-Hut for embeddings wider than that.
-        ti::FftRepulsion fft(4, 50, 1.0);
-        const auto narrow = embedding(500, 2, 10.0, 3);
+        ti::FftRepulsion fft(4, 100, 2.0);
+        const auto narrow = embedding(500, 2, 20.0, 3);
         const auto wide = embedding(500, 2, 60.0, 3);
         QVERIFY(fft.grid_fits(narrow.data(), 500));
         QVERIFY(!fft.grid_fits(wide.data(), 500));
@@ -256,6 +260,7 @@ private slots:
         std::vector<double> broken = narrow;
         broken[7] = std::nan("");
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, fft.compute(broken.data(), 500, out.data()));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ti::FftRepulsion(3, 100, 2.0));
     }
 
     void floatKernelMatchesDouble_data() {
