@@ -53,13 +53,21 @@ AlignedFloats aligned_floats(std::size_t count) {
     return AlignedFloats(p);
 }
 
+// In double, over eight interleaved partial sums (which the compiler turns into one vector
+// register: 8x fewer dependent additions than one running sum), added in a fixed order.
 double exact_sq_distance(const float* a, const float* b, std::int64_t d) {
-    double sum = 0.0;
-    for (std::int64_t t = 0; t < d; ++t) {
+    double part[8] = {};
+    std::int64_t t = 0;
+    for (; t + 8 <= d; t += 8)
+        for (int l = 0; l < 8; ++l) {
+            const double diff = double(a[t + l]) - double(b[t + l]);
+            part[l] += diff * diff;
+        }
+    for (int l = 0; t < d; ++t, ++l) {
         const double diff = double(a[t]) - double(b[t]);
-        sum += diff * diff;
+        part[l] += diff * diff;
     }
-    return sum;
+    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
 }
 
 // A row's k best candidates as a max-heap on (distance, index): the root is the one to evict.

@@ -20,37 +20,54 @@ double conditional_row(const float* sq_distances, int k, double perplexity, doub
     double lo = 0.0;
     double hi = std::numeric_limits<double>::infinity();
     // Entropy H(beta) = log(sum) + beta * sum(p_j * d_j) / sum falls monotonically from log(k)
-    // (beta = 0) to log(#nearest ties) (beta -> inf); bisection on it, doubling until bracketed.
+    // (beta = 0) to log(#nearest ties) (beta -> inf), with slope dH/dbeta = -beta Var_p(d).
+    // Newton steps on it, kept inside the bracket [lo, hi] that every evaluation narrows (a step
+    // that would leave it bisects, or doubles while hi is unknown): ~6 evaluations instead of
+    // bisection's ~40 for the same tolerance.
     // The scale of beta is set by the distances, so start from their spread.
     const double spread = double(sq_distances[k - 1]) - d0;
     if (spread > 0.0) beta = 1.0 / spread;
+    bool converged = false;
     for (int step = 0; step < 200; ++step) {
         double sum = 0.0;
         double weighted = 0.0;
+        double weighted2 = 0.0;
         for (int j = 0; j < k; ++j) {
             const double dj = double(sq_distances[j]) - d0;
             const double e = std::exp(-beta * dj);
             p[j] = e;
             sum += e;
             weighted += e * dj;
+            weighted2 += e * dj * dj;
         }
-        const double entropy = std::log(sum) + beta * weighted / sum;
+        const double mean = weighted / sum;
+        const double entropy = std::log(sum) + beta * mean;
         const double diff = entropy - target;
-        if (std::abs(diff) < 1e-10) break;
-        if (diff > 0.0) {  // too flat: narrower Gaussian
-            lo = beta;
-            beta = std::isinf(hi) ? beta * 2.0 : 0.5 * (beta + hi);
-        } else {
-            hi = beta;
-            beta = 0.5 * (beta + lo);
+        if (std::abs(diff) < 1e-10) {
+            converged = true;
+            break;
         }
+        if (diff > 0.0)  // too flat: narrower Gaussian
+            lo = beta;
+        else
+            hi = beta;
+        const double slope = -beta * std::max(weighted2 / sum - mean * mean, 0.0);
+        const double newton = slope < 0.0 ? beta - diff / slope : std::numeric_limits<double>::quiet_NaN();
+        if (newton > lo && newton < hi)
+            beta = newton;
+        else
+            beta = std::isinf(hi) ? beta * 2.0 : 0.5 * (lo + hi);
         if (beta > 1e300) break;  // the nearest ties outnumber the perplexity: p is uniform over them
     }
     double sum = 0.0;
-    for (int j = 0; j < k; ++j) {
-        const double dj = double(sq_distances[j]) - d0;
-        p[j] = std::exp(-beta * dj);
-        sum += p[j];
+    if (converged) {
+        for (int j = 0; j < k; ++j) sum += p[j];
+    } else {
+        for (int j = 0; j < k; ++j) {
+            const double dj = double(sq_distances[j]) - d0;
+            p[j] = std::exp(-beta * dj);
+            sum += p[j];
+        }
     }
     for (int j = 0; j < k; ++j) p[j] /= sum;
     return beta;
