@@ -13,6 +13,7 @@
 #include <immintrin.h>
 #endif
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -224,23 +225,28 @@ void attraction_float(const Affinities& P, const std::vector<float>& values, con
     const std::int64_t n = P.n;
     coords.resize(std::size_t(D * n));
     for (std::int64_t e = 0; e < D * n; ++e) coords[std::size_t(e)] = float(Y[e]);
-    parallel::for_each(n, [&](std::int64_t i) {
-        float yi[D];
-        float f[D] = {};
-        for (int a = 0; a < D; ++a) yi[a] = coords[std::size_t(i * D + a)];
-        const std::int64_t end = P.row_start[std::size_t(i + 1)];
-        for (std::int64_t e = P.row_start[std::size_t(i)]; e < end; ++e) {
-            const float* yj = coords.data() + std::int64_t(P.columns[std::size_t(e)]) * D;
-            float diff[D];
-            float q = 1.0f;
-            for (int a = 0; a < D; ++a) {
-                diff[a] = yi[a] - yj[a];
-                q += diff[a] * diff[a];
+    // Rows differ in length (P symmetrised from k neighbours each): threads take blocks of rows
+    // as they finish, not fixed halves. Each row is its own sum, so the schedule changes nothing.
+    constexpr std::int64_t block = 512;
+    parallel::for_each_dynamic((n + block - 1) / block, [&](std::int64_t b) {
+        for (std::int64_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
+            float yi[D];
+            float f[D] = {};
+            for (int a = 0; a < D; ++a) yi[a] = coords[std::size_t(i * D + a)];
+            const std::int64_t end = P.row_start[std::size_t(i + 1)];
+            for (std::int64_t e = P.row_start[std::size_t(i)]; e < end; ++e) {
+                const float* yj = coords.data() + std::int64_t(P.columns[std::size_t(e)]) * D;
+                float diff[D];
+                float q = 1.0f;
+                for (int a = 0; a < D; ++a) {
+                    diff[a] = yi[a] - yj[a];
+                    q += diff[a] * diff[a];
+                }
+                const float pw = values[std::size_t(e)] / q;
+                for (int a = 0; a < D; ++a) f[a] += pw * diff[a];
             }
-            const float pw = values[std::size_t(e)] / q;
-            for (int a = 0; a < D; ++a) f[a] += pw * diff[a];
+            for (int a = 0; a < D; ++a) out[i * D + a] = f[a];
         }
-        for (int a = 0; a < D; ++a) out[i * D + a] = f[a];
     });
 }
 
