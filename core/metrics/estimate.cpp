@@ -36,23 +36,30 @@ void check_estimate_options(const EstimateOptions& options) {
         throw std::invalid_argument("max_exact (" + std::to_string(options.max_exact) + ") must be >= 1");
     if (options.sample < 1)
         throw std::invalid_argument("sample (" + std::to_string(options.sample) + ") must be >= 1");
+    if (options.max_work < 0)
+        throw std::invalid_argument("max_work (" + std::to_string(options.max_work) + ") must be >= 0");
+    if (options.min_sample < 1)
+        throw std::invalid_argument("min_sample (" + std::to_string(options.min_sample) + ") must be >= 1");
 }
 
 std::vector<std::int64_t> choose_queries(const std::vector<std::int64_t>& eligible,
                                          const EstimateOptions& options, bool& sampled) {
     const auto count = std::int64_t(eligible.size());
-    if (count <= options.max_exact || options.sample >= count) {
+    std::int64_t sample = options.sample;
+    if (options.max_work > 0 && count > 0)
+        sample = std::min(sample, std::max(options.min_sample, options.max_work / count));
+    if (count <= options.max_exact || sample >= count) {
         sampled = false;
         return eligible;
     }
     // Partial Fisher-Yates: the first `sample` slots become a uniform sample without replacement.
     std::vector<std::int64_t> pool = eligible;
     Rng rng(options.seed);
-    for (std::int64_t i = 0; i < options.sample; ++i) {
+    for (std::int64_t i = 0; i < sample; ++i) {
         const auto j = i + std::int64_t(rng.below(std::uint64_t(count - i)));
         std::swap(pool[std::size_t(i)], pool[std::size_t(j)]);
     }
-    pool.resize(std::size_t(options.sample));
+    pool.resize(std::size_t(sample));
     std::sort(pool.begin(), pool.end());  // ascending: memory order, and easy to read back
     sampled = true;
     return pool;

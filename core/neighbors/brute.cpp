@@ -22,16 +22,25 @@ void squared_distance_rows(const float* X, std::int64_t n, std::int64_t d, const
 
 void select_nearest(const double* row, std::int64_t n, std::int64_t self, int k, std::int64_t* out,
                     std::vector<std::int64_t>& scratch) {
-    scratch.resize(std::size_t(n));
-    std::int64_t m = 0;
-    for (std::int64_t j = 0; j < n; ++j)
-        if (j != self) scratch[std::size_t(m++)] = j;
+    // One pass with a max-heap of the k best so far (heap order on `less`): ids come in ascending
+    // order, so a later id whose distance ties the worst kept one never displaces it, which is
+    // the (row[j], j) order. O(n) and no copy of the row's ids (80 MB at 10,000,000 points).
     const auto less = [row](std::int64_t a, std::int64_t b) { return row[a] < row[b] || (row[a] == row[b] && a < b); };
-    auto first = scratch.begin();
-    auto last = first + m;
-    std::nth_element(first, first + (k - 1), last, less);
-    std::sort(first, first + k, less);
-    std::copy(first, first + k, out);
+    scratch.clear();
+    std::int64_t j = 0;
+    for (; j < n && std::int64_t(scratch.size()) < k; ++j)
+        if (j != self) scratch.push_back(j);
+    std::make_heap(scratch.begin(), scratch.end(), less);
+    double worst = scratch.empty() ? 0.0 : row[scratch.front()];
+    for (; j < n; ++j) {
+        if (!(row[j] < worst) || j == self) continue;
+        std::pop_heap(scratch.begin(), scratch.end(), less);
+        scratch.back() = j;
+        std::push_heap(scratch.begin(), scratch.end(), less);
+        worst = row[scratch.front()];
+    }
+    std::sort_heap(scratch.begin(), scratch.end(), less);
+    std::copy(scratch.begin(), scratch.end(), out);
 }
 
 }  // namespace rows

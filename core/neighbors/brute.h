@@ -68,7 +68,7 @@ void squared_distance_rows(const float* X, std::int64_t n, std::int64_t d, const
                            std::int64_t count, double* out);
 
 /// Writes to `out` the k ids nearest by (row[j], j) among j in [0, n), j != self, nearest first.
-/// `scratch` is reused storage (resized to n).
+/// `scratch` is reused storage (k entries).
 void select_nearest(const double* row, std::int64_t n, std::int64_t self, int k, std::int64_t* out,
                     std::vector<std::int64_t>& scratch);
 

@@ -165,6 +165,36 @@ private slots:
         QCOMPARE(acc.value, 1.0);
     }
 
+    void workLimitShrinksTheSample() {
+        // Above max_work / sample points the queries shrink to max_work / n (never below
+        // min_sample): the 10,000,000-point defaults give 500. Scaled down here: 25,000 points,
+        // max_work 5e7 -> 2,000 queries, each still against all 25,000 points.
+        const std::int64_t n = 25000;
+        std::vector<float> Y(static_cast<std::size_t>(n));
+        std::vector<std::int32_t> labels(static_cast<std::size_t>(n));
+        for (std::int64_t i = 0; i < n; ++i) {
+            labels[std::size_t(i)] = std::int32_t(i % 2);
+            Y[std::size_t(i)] = float(i % 2 ? 1000 + i : -1000 - i);
+        }
+        EstimateOptions o;
+        o.max_work = 50'000'000;
+        const Estimate acc = knn_accuracy(Y.data(), n, 1, labels.data(), 5, o);
+        QVERIFY(acc.sampled);
+        QCOMPARE(acc.sample_size, std::int64_t(2000));
+        QCOMPARE(acc.value, 1.0);
+        o.max_work = 1'000'000;  // 40 queries would do; min_sample keeps 500
+        QCOMPARE(knn_accuracy(Y.data(), n, 1, labels.data(), 5, o).sample_size, std::int64_t(500));
+        o.min_sample = 100;
+        QCOMPARE(knn_accuracy(Y.data(), n, 1, labels.data(), 5, o).sample_size, std::int64_t(100));
+        o.max_work = 0;  // no limit
+        QCOMPARE(knn_accuracy(Y.data(), n, 1, labels.data(), 5, o).sample_size, std::int64_t(5000));
+        // The defaults at 10,000,000 points, without computing anything: 500 queries.
+        bool sampled = false;
+        QCOMPARE(std::int64_t(detail::choose_queries(detail::all_points(10'000'000), EstimateOptions{}, sampled).size()),
+                 std::int64_t(500));
+        QVERIFY(sampled);
+    }
+
     void oneAndTwoThreadsAgreeBitForBit() {
         const data::Dataset X = blobs(700, 8, 5);
         const std::vector<float> Y = first_columns(X, 2);
@@ -210,6 +240,8 @@ private slots:
         QTest::newRow("too few labelled") << 8 << "k (3) must be < the number of labelled points (3)";
         QTest::newRow("null labels") << 9 << "labels is null";
         QTest::newRow("exact_knn k >= n") << 10 << "k (8) must be < n (8)";
+        QTest::newRow("max_work < 0") << 11 << "max_work (-1) must be >= 0";
+        QTest::newRow("min_sample 0") << 12 << "min_sample (0) must be >= 1";
     }
     void badInputIsRejected() {
         QFETCH(int, which);
@@ -231,6 +263,8 @@ private slots:
             case 8: knn_accuracy(Y.data(), 8, 2, labels.data(), 3); break;
             case 9: knn_accuracy(Y.data(), 8, 2, nullptr, 3); break;
             case 10: exact_knn(X.data(), 8, 3, 8); break;
+            case 11: o.max_work = -1; quality(X.data(), 8, 3, Y.data(), 2, 2, o); break;
+            case 12: o.min_sample = 0; quality(X.data(), 8, 3, Y.data(), 2, 2, o); break;
             }
             QFAIL("no exception");
         } catch (const std::invalid_argument& e) {

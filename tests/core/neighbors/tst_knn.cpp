@@ -76,6 +76,21 @@ private slots:
         QCOMPARE(g.sq_distance(3, 0), ref.sq_distance(3, 0));
     }
 
+    void selectNearestOrdersByDistanceThenIndex() {
+        // Ties at distance 1 (ids 1, 3, 6) and 3 (ids 2, 5); the query itself (id 4) is skipped.
+        const std::vector<double> row = {5, 1, 3, 1, 0, 3, 1};
+        std::vector<std::int64_t> scratch;
+        std::vector<std::int64_t> out(4);
+        neighbors::rows::select_nearest(row.data(), 7, 4, 4, out.data(), scratch);
+        QCOMPARE(out, (std::vector<std::int64_t>{1, 3, 6, 2}));
+        out.resize(6);  // every other point
+        neighbors::rows::select_nearest(row.data(), 7, 4, 6, out.data(), scratch);
+        QCOMPARE(out, (std::vector<std::int64_t>{1, 3, 6, 2, 5, 0}));
+        out.resize(2);  // the query first in the row
+        neighbors::rows::select_nearest(row.data(), 7, 0, 2, out.data(), scratch);
+        QCOMPARE(out, (std::vector<std::int64_t>{4, 1}));
+    }
+
     void approximateHasHighRecallAndDependsOnTheSeedOnly() {
         const std::int64_t n = 4000, d = 16;
         const auto X = gaussian(n, d, 9, 12, 3.0);
