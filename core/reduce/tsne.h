@@ -92,7 +92,7 @@ struct Options {
     /// at a finer spacing). In [20, 1000].
     int fft_min_nodes = 100;
     /// FFT gradient: grid nodes per unit of embedding length once the embedding is wide. The
-    /// force error is ~8e-3 at 2 (Fashion-MNIST 70,000) and falls ~3x per extra half node;
+    /// force error is ~8e-3 at 2 (Fashion-MNIST 70,000) and falls ~2.5x per extra half node;
     /// the transform's cost grows with its square. (0, 10].
     double fft_nodes_per_unit = 2.0;
     /// Neighbour search; see Neighbors.
