@@ -131,18 +131,160 @@ void check_graph(const neighbors::KnnGraph& g, const float* X, std::int64_t n, s
     }
 }
 
+namespace {
+
+using Key = std::pair<double, std::int64_t>;  // (squared distance, id): the project's neighbour order
+
+/// Offers (d, j) to a max-heap of the k smallest keys. Ids arrive in ascending order, so a tie
+/// with the largest kept key never enters: the same k as neighbors::rows::select_nearest().
+inline void offer(Key* heap, int& size, int k, double d, std::int64_t j) {
+    if (size < k) {
+        heap[size++] = Key{d, j};
+        std::push_heap(heap, heap + size);
+    } else if (d < heap[0].first) {
+        std::pop_heap(heap, heap + k);
+        heap[k - 1] = Key{d, j};
+        std::push_heap(heap, heap + k);
+    }
+}
+
+/// Adds one point's key to the rank counts of a query's sorted outsider keys, as rank_penalty()
+/// does from a whole row: counts[p] for the first outsider whose key exceeds it.
+inline void count_rank(const Key* keys, std::int64_t m, std::int64_t* counts, double d, std::int64_t j) {
+    if (m == 0 || d > keys[m - 1].first) return;
+    const Key key{d, j};
+    ++counts[std::upper_bound(keys, keys + m, key) - keys];
+}
+
+std::int64_t penalty_of(const std::int64_t* counts, std::int64_t m, int k) {
+    std::int64_t penalty = 0, closer = 0;
+    for (std::int64_t p = 0; p < m; ++p) {
+        closer += counts[p];
+        penalty += (closer + 1) - k;
+    }
+    return penalty;
+}
+
+}  // namespace
+
+// point_counts() without the distance rows (16 x n doubles per thread: 1.3 GB at 10,000,000
+// points, written once and read three times). One pass over the points keeps each query's k
+// nearest in X and in Y; a second recomputes the same distances and counts, for each outsider,
+// the points ranked before it. The distances are squared_distance_rows()'s (rows widened to
+// double once), so the counts are point_counts()'s on those rows.
+void stream_counts(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                   const std::int64_t* queries, std::int64_t count, bool with_ranks, QualityScratch& s,
+                   PointCounts* out) {
+    const auto K = std::size_t(k);
+    s.heap_x.resize(std::size_t(count) * K);
+    s.heap_y.resize(std::size_t(count) * K);
+    std::vector<int> size_x(std::size_t(count), 0), size_y(std::size_t(count), 0);
+    // Rows widened to double once (exact): the queries', and each point's as it comes.
+    std::vector<double> qx(static_cast<std::size_t>(count * dx)), qy(static_cast<std::size_t>(count * dy));
+    std::vector<double> xj(static_cast<std::size_t>(dx)), yj(static_cast<std::size_t>(dy));
+    for (std::int64_t q = 0; q < count; ++q) {
+        for (std::int64_t t = 0; t < dx; ++t) qx[std::size_t(q * dx + t)] = X[queries[q] * dx + t];
+        for (std::int64_t t = 0; t < dy; ++t) qy[std::size_t(q * dy + t)] = Y[queries[q] * dy + t];
+    }
+    const auto widen = [&](std::int64_t j) {
+        for (std::int64_t t = 0; t < dx; ++t) xj[std::size_t(t)] = X[j * dx + t];
+        for (std::int64_t t = 0; t < dy; ++t) yj[std::size_t(t)] = Y[j * dy + t];
+    };
+    for (std::int64_t j = 0; j < n; ++j) {
+        widen(j);
+        for (std::int64_t q = 0; q < count; ++q) {
+            if (j == queries[q]) continue;
+            offer(s.heap_x.data() + q * k, size_x[std::size_t(q)], k,
+                  neighbors::squared_distance(qx.data() + q * dx, xj.data(), dx), j);
+            offer(s.heap_y.data() + q * k, size_y[std::size_t(q)], k,
+                  neighbors::squared_distance(qy.data() + q * dy, yj.data(), dy), j);
+        }
+    }
+    s.keys_x.clear();
+    s.keys_y.clear();
+    s.keys_x_start.assign(1, 0);
+    s.keys_y_start.assign(1, 0);
+    s.nn_x.resize(K);
+    s.nn_y.resize(K);
+    for (std::int64_t q = 0; q < count; ++q) {
+        for (std::size_t a = 0; a < K; ++a) {
+            s.nn_x[a] = s.heap_x[std::size_t(q) * K + a].second;
+            s.nn_y[a] = s.heap_y[std::size_t(q) * K + a].second;
+        }
+        std::sort(s.nn_x.begin(), s.nn_x.end());
+        std::sort(s.nn_y.begin(), s.nn_y.end());
+        PointCounts c;
+        difference(s.nn_y, s.nn_x, s.outsiders);
+        c.shared = k - std::int64_t(s.outsiders.size());
+        out[q] = c;
+        if (!with_ranks) continue;
+        // Trustworthiness: the embedding's neighbours missing from X's, ranked by X distance.
+        const auto first_x = s.keys_x.size();
+        // Keys from the same widened rows as the counting pass below: an outsider must meet its
+        // own key there exactly.
+        for (std::int64_t o : s.outsiders) {
+            widen(o);
+            s.keys_x.emplace_back(neighbors::squared_distance(qx.data() + q * dx, xj.data(), dx), o);
+        }
+        std::sort(s.keys_x.begin() + std::ptrdiff_t(first_x), s.keys_x.end());
+        s.keys_x_start.push_back(std::int64_t(s.keys_x.size()));
+        // Continuity: X's neighbours missing from the embedding's, ranked by Y distance.
+        difference(s.nn_x, s.nn_y, s.outsiders);
+        const auto first_y = s.keys_y.size();
+        for (std::int64_t o : s.outsiders) {
+            widen(o);
+            s.keys_y.emplace_back(neighbors::squared_distance(qy.data() + q * dy, yj.data(), dy), o);
+        }
+        std::sort(s.keys_y.begin() + std::ptrdiff_t(first_y), s.keys_y.end());
+        s.keys_y_start.push_back(std::int64_t(s.keys_y.size()));
+    }
+    if (!with_ranks) return;
+    s.counts_x.assign(s.keys_x.size() + std::size_t(count), 0);
+    s.counts_y.assign(s.keys_y.size() + std::size_t(count), 0);
+    for (std::int64_t j = 0; j < n; ++j) {
+        widen(j);
+        for (std::int64_t q = 0; q < count; ++q) {
+            if (j == queries[q]) continue;
+            const std::int64_t bx = s.keys_x_start[std::size_t(q)], mx = s.keys_x_start[std::size_t(q) + 1] - bx;
+            const std::int64_t by = s.keys_y_start[std::size_t(q)], my = s.keys_y_start[std::size_t(q) + 1] - by;
+            // Query q's counts sit after its keys' offset plus q (each has m + 1 slots).
+            if (mx > 0)
+                count_rank(s.keys_x.data() + bx, mx, s.counts_x.data() + bx + q,
+                           neighbors::squared_distance(qx.data() + q * dx, xj.data(), dx), j);
+            if (my > 0)
+                count_rank(s.keys_y.data() + by, my, s.counts_y.data() + by + q,
+                           neighbors::squared_distance(qy.data() + q * dy, yj.data(), dy), j);
+        }
+    }
+    for (std::int64_t q = 0; q < count; ++q) {
+        const std::int64_t bx = s.keys_x_start[std::size_t(q)], mx = s.keys_x_start[std::size_t(q) + 1] - bx;
+        const std::int64_t by = s.keys_y_start[std::size_t(q)], my = s.keys_y_start[std::size_t(q) + 1] - by;
+        out[q].trust = penalty_of(s.counts_x.data() + bx + q, mx, k);
+        out[q].cont = penalty_of(s.counts_y.data() + by + q, my, k);
+    }
+}
+
 void block_counts(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
                   const std::int64_t* queries, std::int64_t count, bool with_ranks,
                   const neighbors::KnnGraph* graph, QualityScratch& s, PointCounts* out) {
-    s.rows_y.resize(std::size_t(count * n));
-    neighbors::rows::squared_distance_rows(Y, n, dy, queries, count, s.rows_y.data());
     if (!graph) {
+        // Whole rows while the block's two sets fit in 512 MB per thread (n up to ~2,000,000):
+        // they are computed once. Above that, the streaming passes compute them twice but keep
+        // no rows (10,000,000 points: 2.2 GB peak instead of 7.3 GB).
+        if (std::int64_t(2 * sizeof(double)) * count * n > (std::int64_t(1) << 29)) {
+            stream_counts(X, n, dx, Y, dy, k, queries, count, with_ranks, s, out);
+            return;
+        }
+        s.rows_y.resize(std::size_t(count * n));
+        neighbors::rows::squared_distance_rows(Y, n, dy, queries, count, s.rows_y.data());
         s.rows_x.resize(std::size_t(count * n));
         neighbors::rows::squared_distance_rows(X, n, dx, queries, count, s.rows_x.data());
         for (std::int64_t q = 0; q < count; ++q)
             out[q] = point_counts(s.rows_x.data() + q * n, s.rows_y.data() + q * n, n, queries[q], k, with_ranks, s);
         return;
     }
+    s.rows_y.resize(std::size_t(count * n));
+    neighbors::rows::squared_distance_rows(Y, n, dy, queries, count, s.rows_y.data());
     const neighbors::KnnGraph& g = *graph;
     s.pending.clear();
     s.pending_ids.clear();

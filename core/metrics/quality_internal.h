@@ -8,6 +8,7 @@
 #include "neighbors/knn.h"
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace latentscape::metrics::detail {
@@ -42,12 +43,23 @@ struct QualityScratch {
     // Queries of a block whose trustworthiness needs X's distance row after all (graph path):
     // their positions in the block, and their outsiders (concatenated, with offsets).
     std::vector<std::int64_t> pending, pending_ids, pending_start, pending_outsiders;
+    // The streaming path (no distance rows): per query of a block, its k nearest so far in X and
+    // in Y as max-heaps of (distance, id), then its outsiders' keys and rank counts.
+    std::vector<std::pair<double, std::int64_t>> heap_x, heap_y, keys_x, keys_y;
+    std::vector<std::int64_t> keys_x_start, keys_y_start, counts_x, counts_y;
 };
 
 /// The counts of query point i from its squared-distance rows in X and Y (n values each).
 /// `with_ranks` false computes `shared` only (recall), skipping the rank penalties.
 PointCounts point_counts(const double* row_x, const double* row_y, std::int64_t n, std::int64_t i, int k,
                          bool with_ranks, QualityScratch& s);
+
+/// point_counts() for a block of `count` queries without distance rows: two streaming passes
+/// over the points (for n where a block's rows would not fit in memory). The same counts as
+/// point_counts() on squared_distance_rows()'s rows.
+void stream_counts(const float* X, std::int64_t n, std::int64_t dx, const float* Y, std::int64_t dy, int k,
+                   const std::int64_t* queries, std::int64_t count, bool with_ranks, QualityScratch& s,
+                   PointCounts* out);
 
 /// Throws std::invalid_argument unless `graph` can stand in for X's exact k nearest neighbours of
 /// the listed query rows: n rows, exact, at least k neighbours per row, and for each query row

@@ -8,15 +8,21 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace latentscape::neighbors {
 namespace rows {
 
 void squared_distance_rows(const float* X, std::int64_t n, std::int64_t d, const std::int64_t* queries,
                            std::int64_t count, double* out) {
+    // Every row widened to double once (exact), not once per pair.
+    std::vector<double> query_rows(static_cast<std::size_t>(count * d)), ref(static_cast<std::size_t>(d));
+    for (std::int64_t q = 0; q < count; ++q)
+        for (std::int64_t t = 0; t < d; ++t) query_rows[std::size_t(q * d + t)] = X[queries[q] * d + t];
     for (std::int64_t j = 0; j < n; ++j) {
-        const float* ref = X + j * d;
-        for (std::int64_t q = 0; q < count; ++q) out[q * n + j] = squared_distance(X + queries[q] * d, ref, d);
+        for (std::int64_t t = 0; t < d; ++t) ref[std::size_t(t)] = X[j * d + t];
+        for (std::int64_t q = 0; q < count; ++q)
+            out[q * n + j] = squared_distance(query_rows.data() + q * d, ref.data(), d);
     }
 }
 

@@ -4,6 +4,8 @@
 #include "data/synthetic.h"
 #include "metrics/neighbors.h"
 #include "metrics/quality.h"
+#include "metrics/quality_internal.h"
+#include "neighbors/brute.h"
 #include "metrics_goldens.h"
 
 #include <QtTest>
@@ -193,6 +195,43 @@ private slots:
         QCOMPARE(std::int64_t(detail::choose_queries(detail::all_points(10'000'000), EstimateOptions{}, sampled).size()),
                  std::int64_t(500));
         QVERIFY(sampled);
+    }
+
+    void streamingCountsEqualRowCounts_data() {
+        QTest::addColumn<int>("d");
+        QTest::newRow("d 7 (remainder only)") << 7;
+        QTest::newRow("d 10") << 10;
+        QTest::newRow("d 16") << 16;
+    }
+    void streamingCountsEqualRowCounts() {
+        // Above ~2,000,000 points quality() streams instead of keeping distance rows; here both
+        // run on the same queries, with ties from duplicated rows, and must count the same.
+        QFETCH(int, d);
+        const data::Dataset X = blobs(600, d, 13);
+        std::vector<float> x(X.features.begin(), X.features.end());
+        for (int t = 0; t < d; ++t) x[std::size_t(5 * d + t)] = x[std::size_t(17 * d + t)];  // a duplicate
+        const std::vector<float> Y = first_columns(X, 2);
+        const std::int64_t n = X.n;
+        const std::vector<std::int64_t> queries = {0, 5, 17, 101, 599};
+        const auto count = std::int64_t(queries.size());
+        for (int k : {1, 10, 40}) {
+            detail::QualityScratch s;
+            std::vector<detail::PointCounts> streamed(queries.size());
+            detail::stream_counts(x.data(), n, d, Y.data(), 2, k, queries.data(), count, true, s, streamed.data());
+            std::vector<double> rows_x(std::size_t(count * n)), rows_y(std::size_t(count * n));
+            neighbors::rows::squared_distance_rows(x.data(), n, d, queries.data(), count, rows_x.data());
+            neighbors::rows::squared_distance_rows(Y.data(), n, 2, queries.data(), count, rows_y.data());
+            std::int64_t penalties = 0;
+            for (std::int64_t q = 0; q < count; ++q) {
+                const detail::PointCounts c = detail::point_counts(rows_x.data() + q * n, rows_y.data() + q * n, n,
+                                                                   queries[std::size_t(q)], k, true, s);
+                QCOMPARE(streamed[std::size_t(q)].trust, c.trust);
+                QCOMPARE(streamed[std::size_t(q)].cont, c.cont);
+                QCOMPARE(streamed[std::size_t(q)].shared, c.shared);
+                penalties += c.trust + c.cont;
+            }
+            if (k == 10) QVERIFY(penalties > 0);  // the case exercises the rank counts
+        }
     }
 
     void oneAndTwoThreadsAgreeBitForBit() {
