@@ -206,6 +206,18 @@ void stream_counts(const float* X, std::int64_t n, std::int64_t dx, const float*
     s.keys_y_start.assign(1, 0);
     s.nn_x.resize(K);
     s.nn_y.resize(K);
+    // Each outsider's key from the same widened rows as the counting pass below: an outsider
+    // must meet its own key there exactly.
+    const auto add_keys = [&](std::vector<Key>& keys, std::vector<std::int64_t>& starts, const double* query,
+                              const std::vector<double>& row, std::int64_t dims) {
+        const auto first = keys.size();
+        for (std::int64_t o : s.outsiders) {
+            widen(o);
+            keys.emplace_back(neighbors::squared_distance(query, row.data(), dims), o);
+        }
+        std::sort(keys.begin() + std::ptrdiff_t(first), keys.end());
+        starts.push_back(std::int64_t(keys.size()));
+    };
     for (std::int64_t q = 0; q < count; ++q) {
         for (std::size_t a = 0; a < K; ++a) {
             s.nn_x[a] = s.heap_x[std::size_t(q) * K + a].second;
@@ -219,24 +231,10 @@ void stream_counts(const float* X, std::int64_t n, std::int64_t dx, const float*
         out[q] = c;
         if (!with_ranks) continue;
         // Trustworthiness: the embedding's neighbours missing from X's, ranked by X distance.
-        const auto first_x = s.keys_x.size();
-        // Keys from the same widened rows as the counting pass below: an outsider must meet its
-        // own key there exactly.
-        for (std::int64_t o : s.outsiders) {
-            widen(o);
-            s.keys_x.emplace_back(neighbors::squared_distance(qx.data() + q * dx, xj.data(), dx), o);
-        }
-        std::sort(s.keys_x.begin() + std::ptrdiff_t(first_x), s.keys_x.end());
-        s.keys_x_start.push_back(std::int64_t(s.keys_x.size()));
+        add_keys(s.keys_x, s.keys_x_start, qx.data() + q * dx, xj, dx);
         // Continuity: X's neighbours missing from the embedding's, ranked by Y distance.
         difference(s.nn_x, s.nn_y, s.outsiders);
-        const auto first_y = s.keys_y.size();
-        for (std::int64_t o : s.outsiders) {
-            widen(o);
-            s.keys_y.emplace_back(neighbors::squared_distance(qy.data() + q * dy, yj.data(), dy), o);
-        }
-        std::sort(s.keys_y.begin() + std::ptrdiff_t(first_y), s.keys_y.end());
-        s.keys_y_start.push_back(std::int64_t(s.keys_y.size()));
+        add_keys(s.keys_y, s.keys_y_start, qy.data() + q * dy, yj, dy);
     }
     if (!with_ranks) return;
     s.counts_x.assign(s.keys_x.size() + std::size_t(count), 0);

@@ -20,10 +20,12 @@
 
 namespace latentscape::neighbors {
 
-/// Squared Euclidean distance between two d-dimensional float rows, accumulated in double in a
-/// fixed order (eight interleaved partial sums, which the compiler vectorises, added pairwise at
-/// the end), so the value never depends on threads or on the caller.
-inline double squared_distance(const float* a, const float* b, std::int64_t d) {
+namespace detail {
+/// Squared Euclidean distance of two d-dimensional rows of T (float or double), accumulated in
+/// double in a fixed order: eight interleaved partial sums (which the compiler vectorises),
+/// added pairwise at the end.
+template <class T>
+inline double squared_distance_of(const T* a, const T* b, std::int64_t d) {
     double acc[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
     std::int64_t t = 0;
     for (; t + 8 <= d; t += 8)
@@ -38,6 +40,13 @@ inline double squared_distance(const float* a, const float* b, std::int64_t d) {
     }
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
+}  // namespace detail
+
+/// Squared Euclidean distance between two d-dimensional float rows, in double, in a fixed order,
+/// so the value never depends on threads or on the caller.
+inline double squared_distance(const float* a, const float* b, std::int64_t d) {
+    return detail::squared_distance_of(a, b, d);
+}
 
 /// squared_distance() of two rows already widened to double: the same operations in the same
 /// order, for callers that compare one row with many and convert each row once. The compiler
@@ -45,19 +54,7 @@ inline double squared_distance(const float* a, const float* b, std::int64_t d) {
 /// for d = 7 in 2% of pairs, none for d a multiple of 8): a search uses one of them throughout.
 /// squared_distance_rows() and the metrics use this one.
 inline double squared_distance(const double* a, const double* b, std::int64_t d) {
-    double acc[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
-    std::int64_t t = 0;
-    for (; t + 8 <= d; t += 8)
-#pragma GCC unroll 8
-        for (int l = 0; l < 8; ++l) {
-            const double diff = a[t + l] - b[t + l];
-            acc[l] += diff * diff;
-        }
-    for (; t < d; ++t) {
-        const double diff = a[t] - b[t];
-        acc[0] += diff * diff;
-    }
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    return detail::squared_distance_of(a, b, d);
 }
 
 /// Exact k nearest neighbours of every row of X (n x d, row-major), self excluded, ordered by

@@ -2,6 +2,8 @@
 // the distance matrix, and an hnswlib graph for sizes where n^2 is out of reach.
 #include "neighbors/knn.h"
 
+#include "neighbors/brute.h"
+
 #include "common/parallel.h"
 
 // hnswlib 0.6.2 (Debian 12) prefetches one entry past the end of each neighbour list
@@ -53,23 +55,6 @@ AlignedFloats aligned_floats(std::size_t count) {
     return AlignedFloats(p);
 }
 
-// In double, over eight interleaved partial sums (which the compiler turns into one vector
-// register: 8x fewer dependent additions than one running sum), added in a fixed order.
-double exact_sq_distance(const float* a, const float* b, std::int64_t d) {
-    double part[8] = {};
-    std::int64_t t = 0;
-    for (; t + 8 <= d; t += 8)
-        for (int l = 0; l < 8; ++l) {
-            const double diff = double(a[t + l]) - double(b[t + l]);
-            part[l] += diff * diff;
-        }
-    for (int l = 0; t < d; ++t, ++l) {
-        const double diff = double(a[t]) - double(b[t]);
-        part[l] += diff * diff;
-    }
-    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-}
-
 // A row's k best candidates as a max-heap on (distance, index): the root is the one to evict.
 struct RowHeap {
     float* dist;
@@ -104,7 +89,7 @@ void finish_row(const float* X, std::int64_t d, std::int64_t i, int k, std::int3
                 std::vector<std::pair<double, std::int32_t>>& scratch) {
     scratch.clear();
     for (int a = 0; a < k; ++a)
-        scratch.emplace_back(exact_sq_distance(X + i * d, X + std::int64_t(idx[a]) * d, d), idx[a]);
+        scratch.emplace_back(squared_distance(X + i * d, X + std::int64_t(idx[a]) * d, d), idx[a]);
     std::sort(scratch.begin(), scratch.end());
     for (int a = 0; a < k; ++a) {
         idx[a] = scratch[std::size_t(a)].second;

@@ -33,6 +33,16 @@ class TstQualityMetrics : public QObject {
         return data::synthetic::blobs(o);
     }
     /// The first `dy` columns of X: a crude embedding with imperfect neighbourhoods.
+    /// n labelled 1-D points in two well-separated halves (odd and even ids).
+    static void two_halves(std::int64_t n, std::vector<float>& Y, std::vector<std::int32_t>& labels) {
+        Y.resize(static_cast<std::size_t>(n));
+        labels.resize(static_cast<std::size_t>(n));
+        for (std::int64_t i = 0; i < n; ++i) {
+            labels[std::size_t(i)] = std::int32_t(i % 2);
+            Y[std::size_t(i)] = float(i % 2 ? 1000 + i : -1000 - i);
+        }
+    }
+
     static std::vector<float> first_columns(const data::Dataset& X, std::int64_t dy) {
         std::vector<float> Y;
         for (std::int64_t i = 0; i < X.n; ++i)
@@ -155,12 +165,9 @@ private slots:
         // 25,000 labelled 1-D points (two well-separated halves): beyond max_exact = 20,000 the
         // default draws 5,000 queries, each still compared with all 25,000 points.
         const std::int64_t n = 25000;
-        std::vector<float> Y(static_cast<std::size_t>(n));
-        std::vector<std::int32_t> labels(static_cast<std::size_t>(n));
-        for (std::int64_t i = 0; i < n; ++i) {
-            labels[std::size_t(i)] = std::int32_t(i % 2);
-            Y[std::size_t(i)] = float(i % 2 ? 1000 + i : -1000 - i);
-        }
+        std::vector<float> Y;
+        std::vector<std::int32_t> labels;
+        two_halves(n, Y, labels);
         const Estimate acc = knn_accuracy(Y.data(), n, 1, labels.data(), 5);
         QVERIFY(acc.sampled);
         QCOMPARE(acc.sample_size, std::int64_t(5000));
@@ -172,12 +179,9 @@ private slots:
         // min_sample): the 10,000,000-point defaults give 500. Scaled down here: 25,000 points,
         // max_work 5e7 -> 2,000 queries, each still against all 25,000 points.
         const std::int64_t n = 25000;
-        std::vector<float> Y(static_cast<std::size_t>(n));
-        std::vector<std::int32_t> labels(static_cast<std::size_t>(n));
-        for (std::int64_t i = 0; i < n; ++i) {
-            labels[std::size_t(i)] = std::int32_t(i % 2);
-            Y[std::size_t(i)] = float(i % 2 ? 1000 + i : -1000 - i);
-        }
+        std::vector<float> Y;
+        std::vector<std::int32_t> labels;
+        two_halves(n, Y, labels);
         EstimateOptions o;
         o.max_work = 50'000'000;
         const Estimate acc = knn_accuracy(Y.data(), n, 1, labels.data(), 5, o);
