@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace latentscape::reduce::tsne::internal {
@@ -217,35 +218,64 @@ double all_pairs_f32(const double* Y, std::int64_t n, double* out, std::vector<f
 }
 
 // attraction() in float32: P's values as float and the coordinates as float pairs halve the
-// bytes the loop streams, which is what bounds it (9 million entries at 70,000 points). Plain
-// scalar code: AVX-512 gathers measured 1.6x slower here.
+// bytes the loop streams (9 million entries at 70,000 points). Eight entries at a time in vector
+// lanes (GCC vector extensions: AVX on x86-64 builds with it, pairs of SSE registers otherwise):
+// one vector division and independent partial sums per lane. One entry at a time, the loop waited
+// on the division and on each sum's previous add, 3.4 cycles an entry; now it runs at about the
+// speed P's bytes stream from memory (70k: 7.0 -> 4.3 ms). The coordinates are loaded one by one:
+// AVX-512 gathers measured 1.6x slower here.
 template <int D>
 void attraction_float(const Affinities& P, const std::vector<float>& values, const double* Y, double* out,
                       std::vector<float>& coords) {
+    typedef float lanes8 __attribute__((vector_size(32)));
+    constexpr int width = 8;
     const std::int64_t n = P.n;
     coords.resize(std::size_t(D * n));
     for (std::int64_t e = 0; e < D * n; ++e) coords[std::size_t(e)] = float(Y[e]);
+    const float* C = coords.data();
+    const std::int32_t* columns = P.columns.data();
+    const float* V = values.data();
     // Rows differ in length (P symmetrised from k neighbours each): threads take blocks of rows
     // as they finish, not fixed halves. Each row is its own sum, so the schedule changes nothing.
     constexpr std::int64_t block = 512;
     parallel::for_each_dynamic((n + block - 1) / block, [&](std::int64_t b) {
         for (std::int64_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
             float yi[D];
-            float f[D] = {};
-            for (int a = 0; a < D; ++a) yi[a] = coords[std::size_t(i * D + a)];
+            for (int a = 0; a < D; ++a) yi[a] = C[i * D + a];
+            lanes8 f[D];
+            for (int a = 0; a < D; ++a) f[a] = lanes8{};
             const std::int64_t end = P.row_start[std::size_t(i + 1)];
-            for (std::int64_t e = P.row_start[std::size_t(i)]; e < end; ++e) {
-                const float* yj = coords.data() + std::int64_t(P.columns[std::size_t(e)]) * D;
+            std::int64_t e = P.row_start[std::size_t(i)];
+            for (; e + width <= end; e += width) {
+                lanes8 diff[D];
+                for (int u = 0; u < width; ++u) {
+                    const float* yj = C + std::int64_t(columns[e + u]) * D;
+                    for (int a = 0; a < D; ++a) diff[a][u] = yi[a] - yj[a];
+                }
+                lanes8 q = diff[0] * diff[0] + 1.0f;
+                for (int a = 1; a < D; ++a) q += diff[a] * diff[a];
+                lanes8 v;
+                std::memcpy(&v, V + e, sizeof v);
+                const lanes8 pw = v / q;
+                for (int a = 0; a < D; ++a) f[a] += pw * diff[a];
+            }
+            float sum[D];
+            for (int a = 0; a < D; ++a) {
+                sum[a] = 0.0f;
+                for (int u = 0; u < width; ++u) sum[a] += f[a][u];
+            }
+            for (; e < end; ++e) {
+                const float* yj = C + std::int64_t(columns[e]) * D;
                 float diff[D];
                 float q = 1.0f;
                 for (int a = 0; a < D; ++a) {
                     diff[a] = yi[a] - yj[a];
                     q += diff[a] * diff[a];
                 }
-                const float pw = values[std::size_t(e)] / q;
-                for (int a = 0; a < D; ++a) f[a] += pw * diff[a];
+                const float pw = V[e] / q;
+                for (int a = 0; a < D; ++a) sum[a] += pw * diff[a];
             }
-            for (int a = 0; a < D; ++a) out[i * D + a] = f[a];
+            for (int a = 0; a < D; ++a) out[i * D + a] = sum[a];
         }
     });
 }
