@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <random>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -258,6 +259,59 @@ private slots:
         QCOMPARE(ds.at(3, 0), 0.0f);  // underflows to zero, not an error
         QCOMPARE(ds.at(4, 0), 123456789.0f);
         QCOMPARE(ds.at(6, 0), 0.5f);
+    }
+
+    // The integer fast path reads 8 bytes at a time: fields of every length around it (1 to 11
+    // digits, signs, leading zeros, decimals that start like integers), CRLF and LF line ends, a
+    // last line without its line break that ends within 8 bytes of the file's end, and tab and
+    // space delimiters. Each cell must equal strtof of its text.
+    void integersOfEveryLengthMatchStrtof_data() {
+        QTest::addColumn<QString>("delimiter");
+        QTest::addColumn<QString>("lineEnd");
+        QTest::newRow("comma LF") << "," << "\n";
+        QTest::newRow("comma CRLF") << "," << "\r\n";
+        QTest::newRow("tab") << "\t" << "\n";
+        QTest::newRow("space") << " " << "\n";
+    }
+    void integersOfEveryLengthMatchStrtof() {
+        QFETCH(QString, delimiter);
+        QFETCH(QString, lineEnd);
+        const int rows = 300, cols = 7;
+        std::mt19937 rng(12);
+        std::vector<std::string> cells;
+        auto token = [&] {
+            const int digits = 1 + int(rng() % 11);
+            std::string t = rng() % 4 == 0 ? "-" : "";
+            const int zeros = rng() % 5 == 0 ? 1 + int(rng() % 3) : 0;
+            t += std::string(std::size_t(zeros), '0');
+            for (int i = 0; i < digits; ++i) t += char('0' + (i == 0 && zeros == 0 ? 1 + rng() % 9 : rng() % 10));
+            if (rng() % 6 == 0) t += "." + std::to_string(rng() % 1000);
+            if (rng() % 10 == 0) t += "e" + std::to_string(rng() % 5);
+            return t;
+        };
+        QByteArray text;
+        for (int c = 0; c < cols; ++c) text += (c ? delimiter : QString()).toUtf8() + "c" + QByteArray::number(c);
+        text += lineEnd.toUtf8();
+        for (int r = 0; r < rows; ++r) {
+            for (int c = 0; c < cols; ++c) {
+                cells.push_back(r == rows - 1 ? std::to_string(c % 3) : token());  // a short last line
+                text += (c ? delimiter : QString()).toUtf8() + QByteArray::fromStdString(cells.back());
+            }
+            if (r < rows - 1) text += lineEnd.toUtf8();  // no line break after the last
+        }
+        const Dataset ds = load(write("integers.csv", text));
+        QCOMPARE(ds.n, std::int64_t(rows));
+        QCOMPARE(ds.d, std::int64_t(cols));
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) {
+                const std::string& cell = cells[std::size_t(r * cols + c)];
+                QVERIFY2(ds.at(r, c) == std::strtof(cell.c_str(), nullptr),
+                         qPrintable(QString("row %1 column %2: '%3' read as %4")
+                                        .arg(r)
+                                        .arg(c)
+                                        .arg(QString::fromStdString(cell))
+                                        .arg(double(ds.at(r, c)), 0, 'g', 10)));
+            }
     }
 
     // 1e-400 is too small even for a double: it reads as 0, as 1e-50 does (float32 rounds both to
