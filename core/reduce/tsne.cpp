@@ -165,7 +165,7 @@ Status initialize(const float* X, std::int64_t n, std::int64_t d, const Options&
     s->timings.neighbors = seconds_since(start);
 
     start = Clock::now();
-    s->P = internal::affinities(knn, options.perplexity);
+    s->P = internal::affinities(knn, options.perplexity, internal::RowOrder::Locality);
     double plogp = 0.0;
     for (double p : s->P.values)
         if (p > 0.0) plogp += p * std::log(p);
@@ -252,6 +252,7 @@ double Status::optimisation_seconds() const { return state_->optimisation_second
 const std::vector<std::int64_t>& Status::p_row_start() const { return state_->P.row_start; }
 const std::vector<std::int32_t>& Status::p_columns() const { return state_->P.columns; }
 const std::vector<double>& Status::p_values() const { return state_->P.values; }
+const std::vector<std::int32_t>& Status::p_order() const { return state_->P.order; }
 
 namespace {
 void check_embedding(const std::vector<double>& Y, std::int64_t n, int dims) {

@@ -156,9 +156,12 @@ public:
     double optimisation_seconds() const; ///< time spent in run() so far
 
     /// The symmetric joint probabilities P (sum 1) in compressed rows, for tests and metrics.
+    /// Rows and columns are positions in p_order(): row r is point p_order()[r] (an order that
+    /// keeps neighbours together in memory, for the attraction).
     const std::vector<std::int64_t>& p_row_start() const;
     const std::vector<std::int32_t>& p_columns() const;
     const std::vector<double>& p_values() const;
+    const std::vector<std::int32_t>& p_order() const;
 
 private:
     friend Status initialize(const float*, std::int64_t, std::int64_t, const Options&, const std::function<bool()>&);

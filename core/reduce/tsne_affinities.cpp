@@ -73,7 +73,32 @@ double conditional_row(const float* sq_distances, int k, double perplexity, doub
     return beta;
 }
 
-Affinities affinities(const Knn& knn, double perplexity) {
+std::vector<std::int32_t> locality_order(const Knn& knn) {
+    const std::int64_t n = knn.n;
+    const int k = knn.k;
+    std::vector<std::int32_t> order;
+    order.reserve(std::size_t(n));
+    std::vector<char> reached(std::size_t(n), 0);
+    // `order` doubles as the queue: the points taken so far, each visited in turn.
+    std::size_t next = 0;
+    for (std::int64_t root = 0; root < n; ++root) {
+        if (reached[std::size_t(root)]) continue;
+        reached[std::size_t(root)] = 1;
+        order.push_back(std::int32_t(root));
+        for (; next < order.size(); ++next) {
+            const std::int64_t u = order[next];
+            for (int a = 0; a < k; ++a) {
+                const std::int32_t v = knn.indices[std::size_t(u * k + a)];
+                if (reached[std::size_t(v)]) continue;
+                reached[std::size_t(v)] = 1;
+                order.push_back(v);
+            }
+        }
+    }
+    return order;
+}
+
+Affinities affinities(const Knn& knn, double perplexity, RowOrder row_order) {
     const std::int64_t n = knn.n;
     const int k = knn.k;
     std::vector<double> conditional(std::size_t(n * k));
@@ -126,28 +151,52 @@ Affinities affinities(const Knn& knn, double perplexity) {
 
     Affinities P;
     P.n = n;
+    // Row r holds point at(r); a column j is written as position_of[j].
+    std::vector<std::int32_t> position_of;
+    if (row_order == RowOrder::Locality) {
+        P.order = locality_order(knn);
+        position_of.resize(std::size_t(n));
+        for (std::int64_t r = 0; r < n; ++r) position_of[std::size_t(P.order[std::size_t(r)])] = std::int32_t(r);
+    }
+    const auto at = [&](std::int64_t r) -> std::int64_t { return P.order.empty() ? r : P.order[std::size_t(r)]; };
     P.row_start.assign(std::size_t(n + 1), 0);
     std::vector<std::vector<std::pair<std::int32_t, double>>> scratch(static_cast<std::size_t>(parallel::max_threads()));
-    parallel::for_each_with_thread(n, [&](int thread, std::int64_t i) {
+    parallel::for_each_with_thread(n, [&](int thread, std::int64_t r) {
         auto& own = scratch[std::size_t(thread)];
+        const std::int64_t i = at(r);
         sorted_row(i, own);
         std::int64_t count = 0;
         merge(i, own, [&](std::int32_t, double) { ++count; });
-        P.row_start[std::size_t(i + 1)] = count;
+        P.row_start[std::size_t(r + 1)] = count;
     });
-    for (std::int64_t i = 0; i < n; ++i) P.row_start[std::size_t(i + 1)] += P.row_start[std::size_t(i)];
+    for (std::int64_t r = 0; r < n; ++r) P.row_start[std::size_t(r + 1)] += P.row_start[std::size_t(r)];
     P.columns.resize(std::size_t(P.row_start.back()));
     P.values.resize(std::size_t(P.row_start.back()));
     const double scale = 1.0 / (2.0 * double(n));
-    parallel::for_each_with_thread(n, [&](int thread, std::int64_t i) {
+    std::vector<std::vector<std::pair<std::int32_t, double>>> renumbered(scratch.size());
+    parallel::for_each_with_thread(n, [&](int thread, std::int64_t r) {
         auto& own = scratch[std::size_t(thread)];
+        const std::int64_t i = at(r);
         sorted_row(i, own);
-        std::size_t slot = std::size_t(P.row_start[std::size_t(i)]);
-        merge(i, own, [&](std::int32_t j, double v) {
+        std::size_t slot = std::size_t(P.row_start[std::size_t(r)]);
+        if (position_of.empty()) {
+            merge(i, own, [&](std::int32_t j, double v) {
+                P.columns[slot] = j;
+                P.values[slot] = v * scale;
+                ++slot;
+            });
+            return;
+        }
+        // The same entries under their positions, ascending again.
+        auto& row = renumbered[std::size_t(thread)];
+        row.clear();
+        merge(i, own, [&](std::int32_t j, double v) { row.emplace_back(position_of[std::size_t(j)], v * scale); });
+        std::sort(row.begin(), row.end());
+        for (const auto& [j, v] : row) {
             P.columns[slot] = j;
-            P.values[slot] = v * scale;
+            P.values[slot] = v;
             ++slot;
-        });
+        }
     });
     return P;
 }

@@ -21,9 +21,27 @@
 namespace latentscape::reduce::tsne::internal {
 namespace {
 
+// The point at each row of P (see Affinities::order).
+inline std::int64_t point_at(const Affinities& P, std::int64_t r) {
+    return P.order.empty() ? r : std::int64_t(P.order[std::size_t(r)]);
+}
+
 template <int D>
-void attraction_impl(const Affinities& P, const double* Y, double* out, double* sum_p_log_w) {
+void attraction_impl(const Affinities& P, const double* Y_points, double* out_points, double* sum_p_log_w) {
     const std::int64_t n = P.n;
+    // In P's row order: the coordinates copied there, the forces written back below.
+    std::vector<double> by_row, out_rows;
+    const double* Y = Y_points;
+    double* out = out_points;
+    if (!P.order.empty()) {
+        by_row.resize(std::size_t(n * D));
+        out_rows.resize(std::size_t(n * D));
+        parallel::for_each(n, [&](std::int64_t r) {
+            for (int a = 0; a < D; ++a) by_row[std::size_t(r * D + a)] = Y_points[point_at(P, r) * D + a];
+        });
+        Y = by_row.data();
+        out = out_rows.data();
+    }
     std::vector<double> per_row(sum_p_log_w ? std::size_t(n) : 0);
     parallel::for_each(n, [&](std::int64_t i) {
         double yi[D];
@@ -48,6 +66,10 @@ void attraction_impl(const Affinities& P, const double* Y, double* out, double* 
         for (int a = 0; a < D; ++a) out[i * D + a] = f[a];
         if (sum_p_log_w) per_row[std::size_t(i)] = log_sum;
     });
+    if (!P.order.empty())
+        parallel::for_each(n, [&](std::int64_t r) {
+            for (int a = 0; a < D; ++a) out_points[point_at(P, r) * D + a] = out_rows[std::size_t(r * D + a)];
+        });
     if (sum_p_log_w) {
         double total = 0.0;
         for (double v : per_row) total += v;
@@ -230,8 +252,13 @@ void attraction_float(const Affinities& P, const std::vector<float>& values, con
     typedef float lanes8 __attribute__((vector_size(32)));
     constexpr int width = 8;
     const std::int64_t n = P.n;
+    // The coordinates in P's row order (Affinities::order), so that the rows near each other in
+    // the kNN graph read coordinates near each other in memory.
     coords.resize(std::size_t(D * n));
-    for (std::int64_t e = 0; e < D * n; ++e) coords[std::size_t(e)] = float(Y[e]);
+    parallel::for_each(n, [&](std::int64_t r) {
+        const std::int64_t i = point_at(P, r);
+        for (int a = 0; a < D; ++a) coords[std::size_t(r * D + a)] = float(Y[i * D + a]);
+    });
     const float* C = coords.data();
     const std::int32_t* columns = P.columns.data();
     const float* V = values.data();
@@ -275,7 +302,8 @@ void attraction_float(const Affinities& P, const std::vector<float>& values, con
                 const float pw = V[e] / q;
                 for (int a = 0; a < D; ++a) sum[a] += pw * diff[a];
             }
-            for (int a = 0; a < D; ++a) out[i * D + a] = sum[a];
+            const std::int64_t point = point_at(P, i);
+            for (int a = 0; a < D; ++a) out[point * D + a] = sum[a];
         }
     });
 }

@@ -193,6 +193,53 @@ private slots:
         }
     }
 
+    // Locality order: the same matrix with its rows and columns renumbered, and the same forces.
+    void localityOrderRenumbersTheSameMatrix() {
+        const std::int64_t n = 1200, d = 6;
+        const auto X = gaussian(n, d, 31, 5);
+        const ti::Knn knn = ti::exact_knn(X.data(), n, d, 30);
+        const ti::Affinities plain = ti::affinities(knn, 10.0);
+        const ti::Affinities local = ti::affinities(knn, 10.0, ti::RowOrder::Locality);
+        QVERIFY(plain.order.empty());
+        QCOMPARE(std::int64_t(local.order.size()), n);
+        std::vector<std::int32_t> sorted = local.order;
+        std::sort(sorted.begin(), sorted.end());
+        for (std::int64_t i = 0; i < n; ++i) QCOMPARE(sorted[std::size_t(i)], std::int32_t(i));
+        QCOMPARE(local.order.front(), 0);  // breadth-first from point 0 ...
+        for (int a = 0; a < knn.k; ++a)    // ... whose neighbours come next, nearest first
+            QCOMPARE(local.order[std::size_t(1 + a)], knn.neighbor(0, a));
+        QCOMPARE(local.values.size(), plain.values.size());
+        for (std::int64_t r = 0; r < n; ++r) {
+            const std::int64_t i = local.order[std::size_t(r)];
+            std::map<std::int32_t, double> want;
+            for (std::int64_t e = plain.row_start[std::size_t(i)]; e < plain.row_start[std::size_t(i + 1)]; ++e)
+                want[plain.columns[std::size_t(e)]] = plain.values[std::size_t(e)];
+            QCOMPARE(local.row_start[std::size_t(r + 1)] - local.row_start[std::size_t(r)], std::int64_t(want.size()));
+            for (std::int64_t e = local.row_start[std::size_t(r)]; e < local.row_start[std::size_t(r + 1)]; ++e) {
+                if (e > local.row_start[std::size_t(r)]) QVERIFY(local.columns[std::size_t(e)] > local.columns[std::size_t(e - 1)]);
+                const auto it = want.find(local.order[std::size_t(local.columns[std::size_t(e)])]);
+                QVERIFY(it != want.end());
+                QCOMPARE(local.values[std::size_t(e)], it->second);  // the same number, bit for bit
+            }
+        }
+        for (int dims : {2, 3}) {
+            const auto Y = embedding(n, dims, 2.0, 7);
+            std::vector<double> a(Y.size()), b(Y.size()), fa(Y.size()), fb(Y.size());
+            double la = 0.0, lb = 0.0;
+            ti::attraction(plain, Y.data(), dims, a.data(), &la);
+            ti::attraction(local, Y.data(), dims, b.data(), &lb);
+            QVERIFY(field_error(b, a) < 1e-14);
+            QVERIFY(std::abs(lb / la - 1.0) < 1e-12);
+            std::vector<float> scratch;
+            ti::attraction_f32(plain, std::vector<float>(plain.values.begin(), plain.values.end()), Y.data(), dims,
+                               fa.data(), scratch);
+            ti::attraction_f32(local, std::vector<float>(local.values.begin(), local.values.end()), Y.data(), dims,
+                               fb.data(), scratch);
+            QVERIFY(field_error(fb, a) < 1e-5);
+            QVERIFY(field_error(fa, a) < 1e-5);
+        }
+    }
+
     void affinitiesMatchScikitLearn() {
         const data::Dataset X = data::load_npy(golden("tsne_X.npy"));
         const data::Dataset ref = data::load_npy(golden("tsne_P.npy"));
