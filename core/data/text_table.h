@@ -102,6 +102,17 @@ private:
     std::unique_ptr<T[]> data_;
 };
 
+/// Raw field `col` of the record [b, e), quotes still on, scanning no further than needed (a
+/// label in the first column of a 785-column row costs one field, not 785); empty if the record
+/// has fewer fields.
+std::string_view nth_field(const char* b, const char* e, char delim, bool quoted, std::size_t col);
+/// `s` without leading and trailing spaces, tabs and carriage returns.
+std::string_view trim(std::string_view s);
+/// RFC 4180 unquoting of a raw field (trimmed first): "a ""b""" -> a "b".
+std::string unquote(std::string_view raw);
+/// Whether a trimmed cell means "missing": empty, NA, N/A, NaN, null or None (any case).
+bool is_missing_token(std::string_view s);
+
 /// Result of parsing every cell of a table as a number.
 struct NumericCells {
     /// records x columns, row-major; NaN where not a number. A FloatVector (left uninitialised on

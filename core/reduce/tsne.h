@@ -7,8 +7,8 @@
 ///     while (!status.finished()) status.run(Y, status.iteration() + 50);   // a live view
 ///
 /// Input affinities: k = floor(3 x perplexity) nearest neighbours (exact, or approximate with
-/// hnswlib for large n), a per-point Gaussian bandwidth found by bisection on the perplexity,
-/// symmetrised and normalised to sum 1. Repulsive forces: exact O(n^2), Barnes-Hut (2-D and 3-D)
+/// hnswlib for large n), a per-point Gaussian bandwidth found by safeguarded Newton steps on the
+/// perplexity, symmetrised and normalised to sum 1. Repulsive forces: exact O(n^2), Barnes-Hut (2-D and 3-D)
 /// or FFT-accelerated interpolation (Linderman et al. 2019, 2-D). Optimiser: gradient descent
 /// with momentum and per-coordinate gains, early exaggeration, learning rate n / exaggeration
 /// (Belkina et al. 2019) and a PCA initialisation scaled to standard deviation 1e-4 (Kobak &
@@ -155,7 +155,7 @@ public:
     const Timings& timings() const;
     double optimisation_seconds() const; ///< time spent in run() so far
 
-    /// The symmetric joint probabilities P (sum 1) in compressed rows, for tests and metrics.
+    /// The symmetric joint probabilities P (sum 1) in compressed rows, for tests.
     /// Rows and columns are positions in p_order(): row r is point p_order()[r] (an order that
     /// keeps neighbours together in memory, for the attraction).
     const std::vector<std::int64_t>& p_row_start() const;

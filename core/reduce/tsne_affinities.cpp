@@ -151,19 +151,18 @@ Affinities affinities(const Knn& knn, double perplexity, RowOrder row_order) {
 
     Affinities P;
     P.n = n;
-    // Row r holds point at(r); a column j is written as position_of[j].
+    // Row r holds point P.point(r); a column j is written as position_of[j].
     std::vector<std::int32_t> position_of;
     if (row_order == RowOrder::Locality) {
         P.order = locality_order(knn);
         position_of.resize(std::size_t(n));
         for (std::int64_t r = 0; r < n; ++r) position_of[std::size_t(P.order[std::size_t(r)])] = std::int32_t(r);
     }
-    const auto at = [&](std::int64_t r) -> std::int64_t { return P.order.empty() ? r : P.order[std::size_t(r)]; };
     P.row_start.assign(std::size_t(n + 1), 0);
     std::vector<std::vector<std::pair<std::int32_t, double>>> scratch(static_cast<std::size_t>(parallel::max_threads()));
     parallel::for_each_with_thread(n, [&](int thread, std::int64_t r) {
         auto& own = scratch[std::size_t(thread)];
-        const std::int64_t i = at(r);
+        const std::int64_t i = P.point(r);
         sorted_row(i, own);
         std::int64_t count = 0;
         merge(i, own, [&](std::int32_t, double) { ++count; });
@@ -176,7 +175,7 @@ Affinities affinities(const Knn& knn, double perplexity, RowOrder row_order) {
     std::vector<std::vector<std::pair<std::int32_t, double>>> renumbered(scratch.size());
     parallel::for_each_with_thread(n, [&](int thread, std::int64_t r) {
         auto& own = scratch[std::size_t(thread)];
-        const std::int64_t i = at(r);
+        const std::int64_t i = P.point(r);
         sorted_row(i, own);
         std::size_t slot = std::size_t(P.row_start[std::size_t(r)]);
         if (position_of.empty()) {

@@ -21,11 +21,6 @@
 namespace latentscape::reduce::tsne::internal {
 namespace {
 
-// The point at each row of P (see Affinities::order).
-inline std::int64_t point_at(const Affinities& P, std::int64_t r) {
-    return P.order.empty() ? r : std::int64_t(P.order[std::size_t(r)]);
-}
-
 template <int D>
 void attraction_impl(const Affinities& P, const double* Y_points, double* out_points, double* sum_p_log_w) {
     const std::int64_t n = P.n;
@@ -37,7 +32,7 @@ void attraction_impl(const Affinities& P, const double* Y_points, double* out_po
         by_row.resize(std::size_t(n * D));
         out_rows.resize(std::size_t(n * D));
         parallel::for_each(n, [&](std::int64_t r) {
-            for (int a = 0; a < D; ++a) by_row[std::size_t(r * D + a)] = Y_points[point_at(P, r) * D + a];
+            for (int a = 0; a < D; ++a) by_row[std::size_t(r * D + a)] = Y_points[P.point(r) * D + a];
         });
         Y = by_row.data();
         out = out_rows.data();
@@ -68,7 +63,7 @@ void attraction_impl(const Affinities& P, const double* Y_points, double* out_po
     });
     if (!P.order.empty())
         parallel::for_each(n, [&](std::int64_t r) {
-            for (int a = 0; a < D; ++a) out_points[point_at(P, r) * D + a] = out_rows[std::size_t(r * D + a)];
+            for (int a = 0; a < D; ++a) out_points[P.point(r) * D + a] = out_rows[std::size_t(r * D + a)];
         });
     if (sum_p_log_w) {
         double total = 0.0;
@@ -256,7 +251,7 @@ void attraction_float(const Affinities& P, const std::vector<float>& values, con
     // the kNN graph read coordinates near each other in memory.
     coords.resize(std::size_t(D * n));
     parallel::for_each(n, [&](std::int64_t r) {
-        const std::int64_t i = point_at(P, r);
+        const std::int64_t i = P.point(r);
         for (int a = 0; a < D; ++a) coords[std::size_t(r * D + a)] = float(Y[i * D + a]);
     });
     const float* C = coords.data();
@@ -302,7 +297,7 @@ void attraction_float(const Affinities& P, const std::vector<float>& values, con
                 const float pw = V[e] / q;
                 for (int a = 0; a < D; ++a) sum[a] += pw * diff[a];
             }
-            const std::int64_t point = point_at(P, i);
+            const std::int64_t point = P.point(i);
             for (int a = 0; a < D; ++a) out[point * D + a] = sum[a];
         }
     });

@@ -141,6 +141,10 @@ QJsonObject loadOptionsToJson(const data::LoadOptions& options);
 /// ("session.dataset.load_options.header") for a mistyped or unknown value.
 data::LoadOptions loadOptionsFromJson(const QJsonObject& json, const QString& where, data::LoadOptions base = {});
 
+/// Refuses a path that is not a regular file before anything opens it (a FIFO would block the
+/// open until a writer comes; hashing /dev/zero would never end): throws SessionError naming it.
+void requireRegularFile(const QString& path);
+
 /// SHA-256 (hex) of a file's bytes; throws SessionError if it cannot be read.
 QString fileSha256(const QString& path);
 

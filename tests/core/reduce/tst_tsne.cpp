@@ -237,6 +237,16 @@ private slots:
                                fb.data(), scratch);
             QVERIFY(field_error(fb, a) < 1e-5);
             QVERIFY(field_error(fa, a) < 1e-5);
+            // Each point's own force, so that one row written to the wrong point cannot hide.
+            for (std::int64_t i = 0; i < n; ++i) {
+                double err = 0.0, norm = 0.0;
+                for (int c = 0; c < dims; ++c) {
+                    const double r = a[std::size_t(i * dims + c)];
+                    err += (fb[std::size_t(i * dims + c)] - r) * (fb[std::size_t(i * dims + c)] - r);
+                    norm += r * r;
+                }
+                QVERIFY2(err <= 1e-8 * norm + 1e-30, qPrintable(QString("point %1").arg(i)));
+            }
         }
     }
 
@@ -352,8 +362,12 @@ private slots:
             ti::attraction(P, Y.data(), dims, ref.data());
             ti::attraction_f32(P, values, Y.data(), dims, f32.data(), scratch);
             QVERIFY2(field_error(f32, ref) < 1e-5, qPrintable(QString::number(field_error(f32, ref))));
-            // Row by row too: rows of 30 to 60 entries end in every remainder of the 8-lane
-            // blocks, and a wrong tail would hide in the whole field's norm.
+            // Row by row too: rows of 30 or more entries end in every remainder of the 8-lane
+            // blocks (checked), and a wrong tail would hide in the whole field's norm.
+            std::set<std::int64_t> remainders;
+            for (std::int64_t i = 0; i < n; ++i)
+                remainders.insert((P.row_start[std::size_t(i + 1)] - P.row_start[std::size_t(i)]) % 8);
+            QCOMPARE(remainders.size(), std::size_t(8));
             for (std::int64_t i = 0; i < n; ++i) {
                 double err = 0.0, norm = 0.0;
                 for (int a = 0; a < dims; ++a) {
