@@ -6,6 +6,8 @@
 #include "metrics/generative.h"
 #include "reduce/gan.h"
 
+#include "cli_fixture.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -14,21 +16,13 @@
 
 using namespace latentscape;
 
-class TstCliGan : public QObject {
+class TstCliGan : public QObject, protected CliFixture {
     Q_OBJECT
-    QTemporaryDir m_dir;
 
-    struct Result {
-        int code;
-        QByteArray out, err;
-    };
-    Result run(const QStringList& args) {
-        QProcess p;
-        p.start(QStringLiteral(LATENTSCAPE_CLI), args);
-        if (!p.waitForFinished(120000)) qFatal("latentscape-cli hung");
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
-    }
+public:
+    TstCliGan() { m_timeoutMs = 120000; }  // GAN training runs take longer
+
+private:
     QString path(const QString& name) const { return m_dir.filePath(name); }
 
     /// Two labelled blobs in 3-D as CSV.
