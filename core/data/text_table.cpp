@@ -129,7 +129,7 @@ std::size_t parse_unquoted_record(const char* p, const char* e, char delim, std:
     std::size_t c = 0;
     for (;;) {
         const char* start = p;
-        float value = std::numeric_limits<float>::quiet_NaN();
+        float value;  // never address-taken: it stays in a register on the integer path
         Cell kind;
         bool neg = false;
         if (p < e && *p == '-') {
@@ -149,8 +149,9 @@ std::size_t parse_unquoted_record(const char* p, const char* e, char delim, std:
         } else {
             const void* d = std::memchr(p, delim, std::size_t(e - p));
             p = d ? static_cast<const char*>(d) : e;
-            kind = parse_cell({start, std::size_t(p - start)}, value);
-            if (kind != Cell::Number) value = std::numeric_limits<float>::quiet_NaN();
+            float parsed = std::numeric_limits<float>::quiet_NaN();
+            kind = parse_cell({start, std::size_t(p - start)}, parsed);
+            value = kind == Cell::Number ? parsed : std::numeric_limits<float>::quiet_NaN();
         }
         if (c < ncol) {
             vals[c] = value;
